@@ -1,0 +1,49 @@
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <string_view>
+
+#include "byte_buffer.h"
+
+namespace fkvs::resp {
+
+// Appends RESP2 replies straight into an output buffer. Handlers reply
+// through this and never build strings of their own.
+class ReplyWriter {
+ public:
+  explicit ReplyWriter(ByteBuffer& out) : out_(&out) {}
+
+  void simple(std::string_view text);  // +text
+  void ok() { out_->append("+OK\r\n", 5); }
+  // message is the whole error text after '-', e.g. "ERR syntax error".
+  // CR and LF in it are replaced by spaces, as Redis does, to keep the framing.
+  void error(std::string_view message);
+  void integer(int64_t value);        // :value
+  void bulk(std::string_view value);  // $len value
+  void bulk_integer(int64_t value);   // an integer sent as a bulk string
+  // Formats like Redis's addReplyDouble in RESP2: shortest round-trip form,
+  // "inf" / "-inf", sent as a bulk string.
+  void bulk_double(double value);
+  // Formats like INCRBYFLOAT / HINCRBYFLOAT: long double with 17 digits of
+  // precision, trailing zeros removed, as a bulk string.
+  void bulk_long_double(long double value);
+  void null_bulk() { out_->append("$-1\r\n", 5); }
+  void array(size_t count);  // *count, followed by count replies
+  void null_array() { out_->append("*-1\r\n", 5); }
+  void empty_array() { out_->append("*0\r\n", 4); }
+  // For arrays whose length is known only at the end (KEYS, SCAN): begin
+  // returns a token, end writes the header in front of what was appended since.
+  size_t begin_array() { return out_->size(); }
+  void end_array(size_t token, size_t count);
+  // Pre-serialised RESP bytes (shared constant replies).
+  void raw(std::string_view bytes) { out_->append(bytes); }
+
+  ByteBuffer& buffer() { return *out_; }
+
+ private:
+  void header(char prefix, int64_t value);
+  ByteBuffer* out_;
+};
+
+}  // namespace fkvs::resp

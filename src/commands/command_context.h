@@ -1,0 +1,46 @@
+#pragma once
+
+#include <span>
+#include <string_view>
+
+#include "commands/command_table.h"
+#include "reply_writer.h"
+#include "server/client.h"
+#include "server/server.h"
+
+namespace fkvs {
+
+// What a command handler gets: its arguments, where to reply, the client
+// that sent it and the server it runs on.
+class CommandContext {
+ public:
+  CommandContext(Server& server, Client& client, const Command& command,
+                 std::span<const std::string_view> args)
+      : server_(server),
+        client_(client),
+        command_(command),
+        args_(args),
+        reply_(client.conn().output()) {}
+
+  std::string_view arg(size_t index) const { return args_[index]; }
+  size_t argc() const { return args_.size(); }
+  std::span<const std::string_view> args() const { return args_; }
+
+  resp::ReplyWriter& reply() { return reply_; }
+  Server& server() { return server_; }
+  Client& client() { return client_; }
+  const Command& command() const { return command_; }
+  Db& db() { return server_.db(client_.db_index); }
+
+  // A write changed this many keys (INFO's rdb_changes_since_last_save).
+  void dirty(uint64_t changes = 1) { server_.add_dirty(changes); }
+
+ private:
+  Server& server_;
+  Client& client_;
+  const Command& command_;
+  std::span<const std::string_view> args_;
+  resp::ReplyWriter reply_;
+};
+
+}  // namespace fkvs

@@ -1,0 +1,88 @@
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <span>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <vector>
+
+namespace fkvs {
+
+class CommandContext;
+using CommandHandler = void (*)(CommandContext&);
+
+// Flags as Redis names them in COMMAND INFO.
+enum CommandFlag : uint32_t {
+  kWrite = 1 << 0,
+  kReadOnly = 1 << 1,
+  kDenyOom = 1 << 2,
+  kAdmin = 1 << 3,
+  kPubSub = 1 << 4,
+  kNoScript = 1 << 5,
+  kBlocking = 1 << 6,
+  kLoading = 1 << 7,
+  kStale = 1 << 8,
+  kSkipMonitor = 1 << 9,
+  kFast = 1 << 10,
+  kNoAuth = 1 << 11,       // allowed before AUTH
+  kMayReplicate = 1 << 12,
+  kNoMulti = 1 << 13,
+  kAllowBusy = 1 << 14,
+  kSentinel = 1 << 15,
+};
+
+// One row of the command table. Arity counts the command name; a negative
+// arity means "at least -arity". Key positions follow COMMAND INFO's
+// first/last/step convention (last -1 = the last argument).
+struct CommandSpec {
+  std::string_view name;  // lower case, e.g. "get" or "client|list" for a subcommand
+  int arity;
+  uint32_t flags;
+  int first_key;
+  int last_key;
+  int key_step;
+  CommandHandler handler;
+  std::string_view group;    // COMMAND DOCS group: "string", "generic", "server", ...
+  std::string_view summary;  // COMMAND DOCS summary
+  std::string_view since;    // Redis version that introduced it
+};
+
+// A container command (CLIENT, CONFIG, OBJECT, COMMAND) dispatches on its
+// first argument to a subcommand row named "container|sub".
+struct Command {
+  CommandSpec spec;
+  std::vector<Command> subcommands;  // empty for plain commands
+  bool is_container() const { return !subcommands.empty(); }
+  const Command* find_subcommand(std::string_view name) const;  // case-insensitive
+  // Per-command statistics for INFO commandstats.
+  mutable uint64_t calls = 0;
+  mutable uint64_t usec = 0;
+  mutable uint64_t rejected_calls = 0;
+  mutable uint64_t failed_calls = 0;
+};
+
+class CommandTable {
+ public:
+  // Adds plain commands.
+  void add(std::span<const CommandSpec> specs);
+  // Adds a container whose subcommands are named "container|sub".
+  void add_container(const CommandSpec& container, std::span<const CommandSpec> subcommands);
+
+  // Case-insensitive lookup by the name a client sends.
+  const Command* find(std::string_view name) const;
+  const std::vector<Command>& commands() const { return commands_; }
+  void reset_stats();
+
+ private:
+  struct NameHash {
+    using is_transparent = void;
+    size_t operator()(std::string_view name) const { return std::hash<std::string_view>()(name); }
+  };
+  std::vector<Command> commands_;
+  // lower-case name -> commands_ slot; looked up by string_view without copying
+  std::unordered_map<std::string, size_t, NameHash, std::equal_to<>> index_;
+};
+
+}  // namespace fkvs

@@ -1,0 +1,438 @@
+// Connection commands: PING, ECHO, QUIT, SELECT, AUTH, HELLO, RESET, CLIENT.
+#include <string>
+
+#include "commands/command_context.h"
+#include "commands/errors.h"
+#include "commands/families.h"
+#include "util/clock.h"
+#include "util/number.h"
+
+namespace fkvs {
+namespace {
+
+bool equals_nocase(std::string_view a, std::string_view b) {
+  if (a.size() != b.size()) return false;
+  for (size_t i = 0; i < a.size(); ++i) {
+    if (std::tolower(static_cast<unsigned char>(a[i])) !=
+        std::tolower(static_cast<unsigned char>(b[i])))
+      return false;
+  }
+  return true;
+}
+
+void ping(CommandContext& ctx) {
+  if (ctx.argc() > 2) {
+    return ctx.reply().error("ERR wrong number of arguments for 'ping' command");
+  }
+  if (ctx.argc() == 2) return ctx.reply().bulk(ctx.arg(1));
+  ctx.reply().raw("+PONG\r\n");
+}
+
+void echo(CommandContext& ctx) { ctx.reply().bulk(ctx.arg(1)); }
+
+void quit(CommandContext& ctx) {
+  ctx.reply().ok();
+  ctx.client().conn().close_after_flush();
+}
+
+void select(CommandContext& ctx) {
+  auto index = parse_int64(ctx.arg(1));
+  if (!index) return ctx.reply().error(errors::kNotInteger);
+  if (*index < 0 || *index >= ctx.server().db_count()) {
+    return ctx.reply().error(errors::kDbIndexOutOfRange);
+  }
+  ctx.client().db_index = static_cast<int>(*index);
+  ctx.reply().ok();
+}
+
+void mark_authenticated(Client& client) {
+  client.authenticated = true;
+  client.parser().set_unauthenticated(false);
+}
+
+// The default user is the only one: with requirepass set it needs that
+// password, without it any password is accepted ("nopass").
+bool check_credentials(CommandContext& ctx, std::string_view user, std::string_view password) {
+  if (user != "default") return false;
+  const std::string& required = ctx.server().config().requirepass;
+  return required.empty() || required == password;
+}
+
+void auth(CommandContext& ctx) {
+  if (ctx.argc() > 3) return ctx.reply().error(errors::kSyntax);
+  if (ctx.argc() == 2 && ctx.server().config().requirepass.empty()) {
+    return ctx.reply().error(errors::kAuthNoPassword);
+  }
+  std::string_view user = ctx.argc() == 3 ? ctx.arg(1) : "default";
+  if (!check_credentials(ctx, user, ctx.arg(ctx.argc() - 1))) {
+    return ctx.reply().error(errors::kWrongPass);
+  }
+  mark_authenticated(ctx.client());
+  ctx.reply().ok();
+}
+
+// A client name may not contain spaces, newlines or other special characters.
+bool valid_client_name(std::string_view name) {
+  for (char c : name) {
+    if (c < '!' || c > '~') return false;
+  }
+  return true;
+}
+
+void hello(CommandContext& ctx) {
+  Client& client = ctx.client();
+  if (ctx.argc() >= 2) {
+    auto version = parse_int64(ctx.arg(1));
+    if (!version) {
+      return ctx.reply().error("ERR Protocol version is not an integer or out of range");
+    }
+    // RESP3 is not spoken yet; NOPROTO makes clients fall back to RESP2.
+    if (*version != 2) return ctx.reply().error(errors::kNoProto);
+  }
+  std::string_view new_name;
+  bool set_name = false;
+  for (size_t i = 2; i < ctx.argc(); ++i) {
+    size_t left = ctx.argc() - i - 1;
+    if (equals_nocase(ctx.arg(i), "auth") && left >= 2) {
+      if (!check_credentials(ctx, ctx.arg(i + 1), ctx.arg(i + 2))) {
+        return ctx.reply().error(errors::kWrongPass);
+      }
+      mark_authenticated(client);
+      i += 2;
+    } else if (equals_nocase(ctx.arg(i), "setname") && left >= 1) {
+      new_name = ctx.arg(i + 1);
+      set_name = true;
+      if (!valid_client_name(new_name)) {
+        return ctx.reply().error(
+            "ERR Client names cannot contain spaces, newlines or special characters.");
+      }
+      i += 1;
+    } else {
+      return ctx.reply().error("ERR Syntax error in HELLO option '" + std::string(ctx.arg(i)) +
+                               "'");
+    }
+  }
+  if (!client.authenticated) {
+    return ctx.reply().error(
+        "NOAUTH HELLO must be called with the client already authenticated, otherwise the HELLO "
+        "<proto> AUTH <user> <pass> option can be used to authenticate the client and select the "
+        "RESP protocol version at the same time");
+  }
+  if (set_name) client.name = std::string(new_name);
+  resp::ReplyWriter& reply = ctx.reply();
+  reply.array(14);
+  reply.bulk("server");
+  reply.bulk("redis");
+  reply.bulk("version");
+  reply.bulk("7.0.15");
+  reply.bulk("proto");
+  reply.integer(2);
+  reply.bulk("id");
+  reply.integer(static_cast<int64_t>(client.id()));
+  reply.bulk("mode");
+  reply.bulk("standalone");
+  reply.bulk("role");
+  reply.bulk("master");
+  reply.bulk("modules");
+  reply.empty_array();
+}
+
+void reset(CommandContext& ctx) {
+  Client& client = ctx.client();
+  client.db_index = 0;
+  client.name.clear();
+  client.authenticated = ctx.server().config().requirepass.empty();
+  client.parser().set_unauthenticated(!client.authenticated);
+  ctx.reply().simple("RESET");
+}
+
+// One CLIENT LIST line, in Redis 7.0's field order. current_args is the
+// command being run when the line describes the calling client.
+std::string describe_client(const Client& client, std::span<const std::string_view> current_args) {
+  const net::Connection& conn = client.conn();
+  int64_t now = clock::now_ms();
+  size_t argv_mem = 0;
+  for (std::string_view arg : current_args) argv_mem += arg.size();
+  size_t total_mem = sizeof(Client) + sizeof(net::Connection) + conn.input().capacity() +
+                     conn.output().capacity() + argv_mem;
+  std::string line;
+  line.reserve(320);
+  auto field = [&line](std::string_view name, const auto& value) {
+    if (!line.empty()) line += ' ';
+    line += name;
+    line += '=';
+    if constexpr (std::is_convertible_v<decltype(value), std::string_view>) {
+      line += std::string_view(value);
+    } else {
+      line += std::to_string(value);
+    }
+  };
+  field("id", client.id());
+  field("addr", conn.peer_address());
+  field("laddr", conn.local_address());
+  field("fd", conn.fd());
+  field("name", client.name);
+  field("age", (now - client.created_ms()) / 1000);
+  field("idle", (now - client.last_interaction_ms) / 1000);
+  field("flags", "N");
+  field("db", client.db_index);
+  field("sub", 0);
+  field("psub", 0);
+  field("ssub", 0);
+  field("multi", -1);
+  field("qbuf", conn.input().size());
+  field("qbuf-free", conn.input().tail_room());
+  field("argv-mem", argv_mem);
+  field("multi-mem", 0);
+  field("rbs", conn.input().capacity());
+  field("rbp", client.query_peak);
+  field("obl", 0);
+  field("oll", 0);
+  field("omem", conn.output().size());
+  field("tot-mem", total_mem);
+  field("events", conn.waiting_writable ? "rw" : "r");
+  field("cmd", client.last_command ? client.last_command->spec.name : "NULL");
+  field("user", "default");
+  field("redir", -1);
+  field("resp", 2);
+  // Redis 7.2 added these two for CLIENT SETINFO; clients parse by name.
+  field("lib-name", client.lib_name);
+  field("lib-ver", client.lib_ver);
+  line += '\n';
+  return line;
+}
+
+void client_id(CommandContext& ctx) { ctx.reply().integer(static_cast<int64_t>(ctx.client().id())); }
+
+void client_setname(CommandContext& ctx) {
+  if (!valid_client_name(ctx.arg(2))) {
+    return ctx.reply().error(
+        "ERR Client names cannot contain spaces, newlines or special characters.");
+  }
+  ctx.client().name = std::string(ctx.arg(2));
+  ctx.reply().ok();
+}
+
+void client_getname(CommandContext& ctx) {
+  if (ctx.client().name.empty()) return ctx.reply().null_bulk();
+  ctx.reply().bulk(ctx.client().name);
+}
+
+std::span<const std::string_view> args_if_caller(CommandContext& ctx, const Client& client) {
+  if (&client == &ctx.client()) return ctx.args();
+  return {};
+}
+
+void client_list(CommandContext& ctx) {
+  std::vector<uint64_t> wanted_ids;
+  for (size_t i = 2; i < ctx.argc(); ++i) {
+    if (equals_nocase(ctx.arg(i), "type") && i + 1 < ctx.argc()) {
+      std::string_view type = ctx.arg(++i);
+      if (equals_nocase(type, "normal")) continue;
+      if (equals_nocase(type, "master") || equals_nocase(type, "replica") ||
+          equals_nocase(type, "slave") || equals_nocase(type, "pubsub")) {
+        return ctx.reply().bulk("");  // no client is of these types yet
+      }
+      return ctx.reply().error("ERR Unknown client type '" + std::string(type) + "'");
+    }
+    if (equals_nocase(ctx.arg(i), "id") && i + 1 < ctx.argc()) {
+      for (++i; i < ctx.argc(); ++i) {
+        auto id = parse_int64(ctx.arg(i));
+        if (!id || *id <= 0) return ctx.reply().error("ERR Invalid client ID");
+        wanted_ids.push_back(static_cast<uint64_t>(*id));
+      }
+      break;
+    }
+    return ctx.reply().error(errors::kSyntax);
+  }
+  std::vector<const Client*> listed;
+  if (!wanted_ids.empty()) {
+    for (uint64_t id : wanted_ids) {
+      auto it = ctx.server().clients().find(id);
+      if (it != ctx.server().clients().end()) listed.push_back(it->second);
+    }
+  } else {
+    for (const auto& [id, client] : ctx.server().clients()) listed.push_back(client);
+    std::sort(listed.begin(), listed.end(),
+              [](const Client* a, const Client* b) { return a->id() < b->id(); });
+  }
+  std::string text;
+  for (const Client* client : listed) text += describe_client(*client, args_if_caller(ctx, *client));
+  ctx.reply().bulk(text);
+}
+
+void client_info(CommandContext& ctx) {
+  ctx.reply().bulk(describe_client(ctx.client(), ctx.args()));
+}
+
+void client_setinfo(CommandContext& ctx) {
+  std::string_view attribute = ctx.arg(2);
+  std::string_view value = ctx.arg(3);
+  if (!valid_client_name(value) && !value.empty()) {
+    return ctx.reply().error("ERR " + std::string(attribute) +
+                             " cannot contain spaces, newlines or special characters.");
+  }
+  if (equals_nocase(attribute, "lib-name")) {
+    ctx.client().lib_name = std::string(value);
+  } else if (equals_nocase(attribute, "lib-ver")) {
+    ctx.client().lib_ver = std::string(value);
+  } else {
+    return ctx.reply().error("ERR Unrecognized option '" + std::string(attribute) + "'");
+  }
+  ctx.reply().ok();
+}
+
+void client_kill(CommandContext& ctx) {
+  Server& server = ctx.server();
+  // Old form: CLIENT KILL addr:port, replying OK or an error.
+  if (ctx.argc() == 3) {
+    for (const auto& [id, client] : server.clients()) {
+      if (client->conn().peer_address() == ctx.arg(2)) {
+        server.kill_client(*client);
+        return ctx.reply().ok();
+      }
+    }
+    return ctx.reply().error("ERR No such client");
+  }
+  if (ctx.argc() % 2 != 0) return ctx.reply().error(errors::kSyntax);
+  int64_t id_filter = -1;
+  std::string_view addr_filter, laddr_filter;
+  bool skip_me = true;
+  for (size_t i = 2; i + 1 < ctx.argc(); i += 2) {
+    std::string_view option = ctx.arg(i), value = ctx.arg(i + 1);
+    if (equals_nocase(option, "id")) {
+      auto id = parse_int64(value);
+      if (!id || *id <= 0) return ctx.reply().error("ERR client-id should be greater than 0");
+      id_filter = *id;
+    } else if (equals_nocase(option, "addr")) {
+      addr_filter = value;
+    } else if (equals_nocase(option, "laddr")) {
+      laddr_filter = value;
+    } else if (equals_nocase(option, "type")) {
+      if (!equals_nocase(value, "normal") && !equals_nocase(value, "master") &&
+          !equals_nocase(value, "replica") && !equals_nocase(value, "slave") &&
+          !equals_nocase(value, "pubsub")) {
+        return ctx.reply().error("ERR Unknown client type '" + std::string(value) + "'");
+      }
+      if (!equals_nocase(value, "normal")) return ctx.reply().integer(0);
+    } else if (equals_nocase(option, "user")) {
+      if (value != "default") {
+        return ctx.reply().error("ERR No such user '" + std::string(value) + "'");
+      }
+    } else if (equals_nocase(option, "skipme")) {
+      if (equals_nocase(value, "yes")) {
+        skip_me = true;
+      } else if (equals_nocase(value, "no")) {
+        skip_me = false;
+      } else {
+        return ctx.reply().error(errors::kSyntax);
+      }
+    } else {
+      return ctx.reply().error(errors::kSyntax);
+    }
+  }
+  int64_t killed = 0;
+  for (const auto& [id, client] : server.clients()) {
+    if (id_filter >= 0 && client->id() != static_cast<uint64_t>(id_filter)) continue;
+    if (!addr_filter.empty() && client->conn().peer_address() != addr_filter) continue;
+    if (!laddr_filter.empty() && client->conn().local_address() != laddr_filter) continue;
+    if (skip_me && client == &ctx.client()) continue;
+    server.kill_client(*client);
+    ++killed;
+  }
+  ctx.reply().integer(killed);
+}
+
+void client_help(CommandContext& ctx) {
+  static constexpr std::string_view kLines[] = {
+      "CLIENT <subcommand> [<arg> [value] [opt] ...]. Subcommands are:",
+      "GETNAME",
+      "    Return the name of the current connection.",
+      "ID",
+      "    Return the ID of the current connection.",
+      "INFO",
+      "    Return information about the current client connection.",
+      "KILL <ip:port>",
+      "    Kill connection made from <ip:port>.",
+      "KILL <option> <value> [<option> <value> [...]]",
+      "    Kill connections. Options are:",
+      "    * ADDR (<ip:port>|<unixsocket>:0)",
+      "      Kill connections made from the specified address",
+      "    * LADDR (<ip:port>|<unixsocket>:0)",
+      "      Kill connections made to specified local address",
+      "    * TYPE (NORMAL|MASTER|REPLICA|PUBSUB)",
+      "      Kill connections by type.",
+      "    * USER <username>",
+      "      Kill connections authenticated by <username>.",
+      "    * SKIPME (YES|NO)",
+      "      Skip killing current connection (default: yes).",
+      "    * ID <client-id>",
+      "      Kill connections by client id.",
+      "LIST [options ...]",
+      "    Return information about client connections. Options:",
+      "    * TYPE (NORMAL|MASTER|REPLICA|PUBSUB)",
+      "      Return clients of specified type.",
+      "SETNAME <name>",
+      "    Assign the name <name> to the current connection.",
+      "SETINFO <option> <value>",
+      "    Set client meta attr. Options are:",
+      "    * LIB-NAME: the client lib name.",
+      "    * LIB-VER: the client lib version.",
+      "HELP",
+      "    Print this help.",
+  };
+  ctx.reply().array(std::size(kLines));
+  for (std::string_view line : kLines) ctx.reply().simple(line);
+}
+
+constexpr uint32_t kConnection = kFast | kNoScript | kLoading | kStale;
+
+constexpr CommandSpec kCommands[] = {
+    // name      arity  flags                            keys     handler
+    {"ping", -1, kFast | kSentinel, 0, 0, 0, ping, "connection", "Ping the server", "1.0.0"},
+    {"echo", 2, kFast, 0, 0, 0, echo, "connection", "Echo the given string", "1.0.0"},
+    {"quit", -1, kAllowBusy | kNoAuth | kConnection, 0, 0, 0, quit, "connection",
+     "Close the connection", "1.0.0"},
+    {"select", 2, kConnection, 0, 0, 0, select, "connection",
+     "Change the selected database for the current connection", "1.0.0"},
+    {"auth", -2, kNoAuth | kConnection | kSentinel | kAllowBusy, 0, 0, 0, auth, "connection",
+     "Authenticate to the server", "1.0.0"},
+    {"hello", -1, kNoAuth | kConnection | kSentinel | kAllowBusy, 0, 0, 0, hello, "connection",
+     "Handshake with Redis", "6.0.0"},
+    {"reset", 1, kNoAuth | kConnection | kAllowBusy, 0, 0, 0, reset, "connection",
+     "Reset the connection", "6.2.0"},
+};
+
+constexpr CommandSpec kClientContainer = {
+    "client", -2, kSentinel, 0, 0, 0, nullptr, "connection",
+    "A container for client connection commands", "2.4.0"};
+
+constexpr uint32_t kClientFlags = kNoScript | kLoading | kStale | kSentinel;
+
+constexpr CommandSpec kClientCommands[] = {
+    {"client|id", 2, kClientFlags, 0, 0, 0, client_id, "connection",
+     "Returns the client ID for the current connection", "5.0.0"},
+    {"client|setname", 3, kClientFlags, 0, 0, 0, client_setname, "connection",
+     "Set the current connection name", "2.6.9"},
+    {"client|getname", 2, kClientFlags, 0, 0, 0, client_getname, "connection",
+     "Get the current connection name", "2.6.9"},
+    {"client|list", -2, kAdmin | kClientFlags, 0, 0, 0, client_list, "connection",
+     "Get the list of client connections", "2.4.0"},
+    {"client|info", 2, kClientFlags, 0, 0, 0, client_info, "connection",
+     "Returns information about the current client connection.", "6.2.0"},
+    {"client|setinfo", 4, kClientFlags, 0, 0, 0, client_setinfo, "connection",
+     "Set client or connection specific info", "7.2.0"},
+    {"client|kill", -3, kAdmin | kClientFlags, 0, 0, 0, client_kill, "connection",
+     "Kill the connection of a client", "2.4.0"},
+    {"client|help", 2, kLoading | kStale | kSentinel, 0, 0, 0, client_help, "connection",
+     "Show helpful text about the different subcommands", "5.0.0"},
+};
+
+}  // namespace
+
+void register_connection_family(CommandTable& table) {
+  table.add(kCommands);
+  table.add_container(kClientContainer, kClientCommands);
+}
+
+}  // namespace fkvs

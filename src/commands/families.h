@@ -1,0 +1,13 @@
+#pragma once
+
+namespace fkvs {
+
+class CommandTable;
+
+// Each command family adds its rows to the table; Server calls these in order.
+void register_connection_family(CommandTable& table);
+void register_string_family(CommandTable& table);
+void register_key_family(CommandTable& table);
+void register_server_family(CommandTable& table);
+
+}  // namespace fkvs

@@ -1,0 +1,68 @@
+#pragma once
+
+#include <cstdint>
+#include <string>
+
+#include "byte_buffer.h"
+
+namespace fkvs::net {
+
+// One client socket as the event loop sees it: the bytes received and not
+// yet parsed, the reply bytes not yet sent, and whether it is closing.
+// Backends put received bytes into input() and send from output(); nothing
+// here assumes the socket is read with read() (io_uring hands over buffers).
+class Connection {
+ public:
+  Connection(int fd, std::string peer_address, std::string local_address, bool is_unix);
+  ~Connection();
+  Connection(const Connection&) = delete;
+  Connection& operator=(const Connection&) = delete;
+
+  int fd() const { return fd_; }
+  resp::ByteBuffer& input() { return input_; }
+  resp::ByteBuffer& output() { return output_; }
+  const resp::ByteBuffer& input() const { return input_; }
+  const resp::ByteBuffer& output() const { return output_; }
+
+  // "ip:port" (or "path:0" for unix sockets), as CLIENT LIST prints them.
+  const std::string& peer_address() const { return peer_address_; }
+  const std::string& local_address() const { return local_address_; }
+  bool is_unix() const { return is_unix_; }
+
+  // Stop reading; close once everything queued so far is sent (QUIT,
+  // protocol errors).
+  void close_after_flush() { close_after_flush_ = true; }
+  bool closing_after_flush() const { return close_after_flush_; }
+  // Close as soon as the loop gets to it, dropping unsent output (CLIENT KILL,
+  // output buffer limits).
+  void close_now() { close_now_ = true; }
+  bool closing_now() const { return close_now_; }
+  bool closing() const { return close_now_ || close_after_flush_; }
+
+  // The server's per-connection state (its Client).
+  void* owner() const { return owner_; }
+  void set_owner(void* owner) { owner_ = owner; }
+
+  // Loop bookkeeping: set while the connection is on the loop's flush list
+  // or waiting for the socket to become writable.
+  bool flush_pending = false;
+  bool waiting_writable = false;
+  bool close_pending = false;
+  bool reading_paused = false;
+  // Bytes moved in each direction, for INFO's net counters.
+  uint64_t bytes_received = 0;
+  uint64_t bytes_sent = 0;
+
+ private:
+  int fd_;
+  std::string peer_address_;
+  std::string local_address_;
+  bool is_unix_;
+  bool close_after_flush_ = false;
+  bool close_now_ = false;
+  void* owner_ = nullptr;
+  resp::ByteBuffer input_;
+  resp::ByteBuffer output_;
+};
+
+}  // namespace fkvs::net

@@ -1,0 +1,66 @@
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <string_view>
+
+namespace fkvs::net {
+
+class Connection;
+
+// What the server does with connections. The loop owns sockets and buffers;
+// the handler sees bytes already in Connection::input() and queues replies in
+// Connection::output(), then asks the loop to flush.
+class ConnectionHandler {
+ public:
+  virtual ~ConnectionHandler() = default;
+  // A client was accepted. The handler may refuse it by calling close_now()
+  // or close_after_flush() (after queuing an error) on it.
+  virtual void on_open(Connection& conn) = 0;
+  // New bytes were appended to conn.input().
+  virtual void on_input(Connection& conn) = 0;
+  // The connection is going away (peer closed, error, or asked to close);
+  // this is the last call that sees it.
+  virtual void on_close(Connection& conn) = 0;
+  // Called every tick_interval_ms (Redis's serverCron).
+  virtual void on_tick() = 0;
+  // Called once per loop iteration before the loop waits (Redis's beforeSleep).
+  virtual void before_wait() {}
+};
+
+struct ListenerSpec {
+  int fd;
+  bool is_unix;
+  std::string unix_path;  // for addresses of unix-socket clients
+};
+
+// An event-loop backend (epoll, io_uring, kqueue).
+class EventLoop {
+ public:
+  virtual ~EventLoop() = default;
+
+  // The name INFO reports as multiplexing_api.
+  virtual const char* name() const = 0;
+  virtual void add_listener(ListenerSpec listener) = 0;
+  // Runs until stop(); throws std::runtime_error on a fatal backend error.
+  virtual void run() = 0;
+  // Makes run() return after the current iteration.
+  virtual void stop() = 0;
+  // conn has new output; it is sent before the loop next waits, one send
+  // per connection per iteration.
+  virtual void want_flush(Connection& conn) = 0;
+  // Closes conn at the end of the current iteration (after a last flush if it
+  // was marked close_after_flush).
+  virtual void want_close(Connection& conn) = 0;
+  virtual void set_tick_interval_ms(int interval_ms) = 0;
+  // Stop or resume reading from conn (backpressure on large pending output).
+  virtual void pause_reading(Connection& conn, bool paused) = 0;
+};
+
+// Builds the backend named "epoll", "uring", "kqueue" or "auto". Returns
+// nullptr and sets why when it is not available on this platform.
+std::unique_ptr<EventLoop> make_event_loop(std::string_view backend, ConnectionHandler& handler,
+                                           std::string& why);
+
+}  // namespace fkvs::net

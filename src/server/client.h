@@ -1,0 +1,45 @@
+#pragma once
+
+#include <cstdint>
+#include <string>
+
+#include "net/connection.h"
+#include "request_parser.h"
+
+namespace fkvs {
+
+struct Command;
+
+// The server's state for one connected client: what Redis keeps in its
+// client struct (selected db, name, auth) next to the connection's buffers.
+class Client {
+ public:
+  Client(uint64_t id, net::Connection& conn, int64_t now_ms)
+      : last_interaction_ms(now_ms), id_(id), conn_(&conn), created_ms_(now_ms) {}
+
+  uint64_t id() const { return id_; }
+  net::Connection& conn() { return *conn_; }
+  const net::Connection& conn() const { return *conn_; }
+  resp::RequestParser& parser() { return parser_; }
+
+  int64_t last_interaction_ms;
+  int db_index = 0;
+  bool authenticated = false;
+  std::string name;
+  std::string lib_name;
+  std::string lib_ver;
+  const Command* last_command = nullptr;
+  int64_t created_ms() const { return created_ms_; }
+  // When the output first went over the soft limit (0 = not over it).
+  int64_t soft_limit_reached_ms = 0;
+  // Bytes of the largest query buffer seen since the last cron (qbuf-peak).
+  size_t query_peak = 0;
+
+ private:
+  uint64_t id_;
+  net::Connection* conn_;
+  int64_t created_ms_;
+  resp::RequestParser parser_;
+};
+
+}  // namespace fkvs

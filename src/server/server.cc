@@ -1,0 +1,318 @@
+#include "server/server.h"
+
+#include <spdlog/spdlog.h>
+#include <unistd.h>
+
+#include <csignal>
+#include <cstdio>
+#include <string>
+
+#include "commands/command_context.h"
+#include "commands/errors.h"
+#include "commands/families.h"
+#include "fkvs_build_config.h"
+#include "net/socket_util.h"
+#include "server/logging.h"
+#include "util/clock.h"
+
+namespace fkvs {
+namespace {
+
+volatile std::sig_atomic_t pending_signal = 0;
+
+void on_shutdown_signal(int signal_number) { pending_signal = signal_number; }
+
+constexpr size_t kInlineErrorArgBudget = 128;
+
+// "ERR unknown command 'x', with args beginning with: 'a' 'b' " as Redis 7.0
+// builds it: each name and argument cut at 128 bytes, arguments until 128
+// bytes of them have been quoted.
+std::string unknown_command_error(std::span<const std::string_view> args) {
+  std::string message = "ERR unknown command '";
+  message.append(args[0].substr(0, kInlineErrorArgBudget));
+  message.append("', with args beginning with: ");
+  std::string quoted;
+  for (size_t i = 1; i < args.size() && quoted.size() < kInlineErrorArgBudget; ++i) {
+    size_t room = kInlineErrorArgBudget - quoted.size();
+    quoted += '\'';
+    quoted.append(args[i].substr(0, room));
+    quoted += "' ";
+  }
+  return message + quoted;
+}
+
+std::string upper(std::string_view text) {
+  std::string out(text);
+  for (char& c : out) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+  return out;
+}
+
+}  // namespace
+
+Server::Server(Config config) : config_(std::move(config)) {
+  for (int i = 0; i < config_.databases; ++i) dbs_.push_back(std::make_unique<Db>(keyspace_stats_));
+  register_commands();
+}
+
+Server::~Server() {
+  // The loop reports every open connection through on_close before it goes.
+  loop_.reset();
+}
+
+void Server::register_commands() {
+  register_connection_family(commands_);
+  register_string_family(commands_);
+  register_key_family(commands_);
+  register_server_family(commands_);
+}
+
+const char* Server::backend_name() const { return loop_ ? loop_->name() : "none"; }
+
+void Server::swap_dbs(int a, int b) { std::swap(dbs_[a], dbs_[b]); }
+
+void Server::open_listeners() {
+  if (config_.port != 0) {
+    for (const std::string& entry : config_.bind) {
+      bool optional = !entry.empty() && entry[0] == '-';
+      std::string address = optional ? entry.substr(1) : entry;
+      std::string error;
+      int fd = net::listen_tcp(address, config_.port, config_.tcp_backlog, error);
+      if (fd < 0) {
+        if (optional) continue;
+        spdlog::warn("Could not create server TCP listening socket {}:{}: {}", address,
+                     config_.port, error);
+        throw std::runtime_error("Failed listening on port " + std::to_string(config_.port) +
+                                 " (tcp), aborting.");
+      }
+      tcp_port_ = net::bound_port(fd);
+      loop_->add_listener({fd, false, ""});
+    }
+  }
+  if (!config_.unixsocket.empty()) {
+    std::string error;
+    int fd = net::listen_unix(config_.unixsocket, config_.unixsocketperm, config_.tcp_backlog,
+                              error);
+    if (fd < 0) throw std::runtime_error("Failed opening Unix socket: " + error);
+    loop_->add_listener({fd, true, config_.unixsocket});
+  }
+  if (config_.port == 0 && config_.unixsocket.empty()) {
+    throw std::runtime_error("Configured to not listen anywhere, exiting.");
+  }
+}
+
+int Server::run() {
+  std::string why;
+  loop_ = net::make_event_loop(config_.io_backend, *this, why);
+  if (!loop_) {
+    spdlog::warn("io-backend {} is unavailable ({}); using epoll", config_.io_backend, why);
+    loop_ = net::make_event_loop("epoll", *this, why);
+  }
+  loop_->set_tick_interval_ms(1000 / config_.hz);
+  open_listeners();
+
+  std::signal(SIGPIPE, SIG_IGN);
+  std::signal(SIGINT, on_shutdown_signal);
+  std::signal(SIGTERM, on_shutdown_signal);
+
+  clock::update();
+  start_time_ms_ = clock::now_ms();
+  lastsave_unix_ = start_time_ms_ / 1000;
+  spdlog::info("fkvs {} started: port={} pid={} io-backend={} allocator={}", FKVS_VERSION,
+               tcp_port_, getpid(), loop_->name(), FKVS_ALLOCATOR);
+  spdlog::info("Ready to accept connections");
+  loop_->run();
+
+  if (!config_.unixsocket.empty()) unlink(config_.unixsocket.c_str());
+  spdlog::info("fkvs is now ready to exit, bye bye...");
+  return 0;
+}
+
+void Server::request_shutdown() { loop_->stop(); }
+
+void Server::kill_client(Client& client) {
+  client.conn().close_now();
+  loop_->want_close(client.conn());
+}
+
+void Server::on_open(net::Connection& conn) {
+  if (clients_.size() >= static_cast<size_t>(config_.maxclients)) {
+    // Redis writes this straight to the socket and closes it.
+    stats_.rejected_connections++;
+    resp::ReplyWriter(conn.output()).error(errors::kMaxClients);
+    conn.close_after_flush();
+    loop_->want_flush(conn);
+    return;
+  }
+  stats_.total_connections_received++;
+  if (!conn.is_unix()) net::configure_client_socket(conn.fd(), config_.tcp_keepalive);
+  auto* client = new Client(next_client_id_++, conn, clock::now_ms());
+  client->authenticated = config_.requirepass.empty();
+  client->parser().set_limits({static_cast<size_t>(config_.proto_max_bulk_len), 1024 * 1024,
+                               64 * 1024});
+  client->parser().set_unauthenticated(!client->authenticated);
+  conn.set_owner(client);
+  clients_.emplace(client->id(), client);
+}
+
+void Server::on_close(net::Connection& conn) {
+  auto* client = static_cast<Client*>(conn.owner());
+  stats_.total_net_input_bytes += conn.bytes_received;
+  stats_.total_net_output_bytes += conn.bytes_sent;
+  if (client == nullptr) return;
+  clients_.erase(client->id());
+  conn.set_owner(nullptr);
+  delete client;
+}
+
+void Server::on_input(net::Connection& conn) {
+  auto* client = static_cast<Client*>(conn.owner());
+  if (client == nullptr) return;
+  client->last_interaction_ms = clock::now_ms();
+  resp::ByteBuffer& input = conn.input();
+  resp::RequestParser& parser = client->parser();
+  while (!conn.closing() && !input.empty()) {
+    resp::ParseStatus status = parser.parse(input.view());
+    if (status == resp::ParseStatus::kRequest) {
+      execute(*client, parser.args());
+      input.consume(parser.consumed());
+      continue;
+    }
+    if (status == resp::ParseStatus::kError) {
+      resp::ReplyWriter(conn.output()).error(parser.error());
+      stats_.total_error_replies++;
+      spdlog::debug("Protocol error ({}) from client: id={} addr={}", parser.error(), client->id(),
+                    conn.peer_address());
+      conn.close_after_flush();
+      break;
+    }
+    size_t wanted = parser.bytes_wanted();
+    if (wanted > input.size()) input.reserve_more(wanted - input.size());
+    if (input.size() > client->query_peak) client->query_peak = input.size();
+    if (config_.client_query_buffer_limit > 0 &&
+        input.size() > static_cast<size_t>(config_.client_query_buffer_limit)) {
+      spdlog::warn("Closing client that reached max query buffer length: id={} addr={} qbuf={}",
+                   client->id(), conn.peer_address(), input.size());
+      stats_.client_query_buffer_limit_disconnections++;
+      conn.close_now();
+    }
+    break;
+  }
+  if (!conn.output().empty()) {
+    loop_->want_flush(conn);
+    if (over_output_limits(*client)) kill_client(*client);
+  }
+}
+
+void Server::execute(Client& client, std::span<const std::string_view> args) {
+  resp::ReplyWriter reply(client.conn().output());
+  const Command* command = commands_.find(args[0]);
+  if (command == nullptr) {
+    reply.error(unknown_command_error(args));
+    stats_.total_error_replies++;
+    return;
+  }
+  if (command->is_container() && args.size() >= 2) {
+    const Command* sub = command->find_subcommand(args[1]);
+    if (sub == nullptr) {
+      reply.error("ERR unknown subcommand '" + std::string(args[1].substr(0, 128)) + "'. Try " +
+                  upper(args[0]) + " HELP.");
+      stats_.total_error_replies++;
+      return;
+    }
+    command = sub;
+  }
+  const CommandSpec& spec = command->spec;
+  int argc = static_cast<int>(args.size());
+  if ((spec.arity > 0 && argc != spec.arity) || (spec.arity < 0 && argc < -spec.arity)) {
+    reply.error("ERR wrong number of arguments for '" + std::string(spec.name) + "' command");
+    command->rejected_calls++;
+    stats_.total_error_replies++;
+    return;
+  }
+  if (!client.authenticated && !(spec.flags & kNoAuth)) {
+    reply.error(errors::kNoAuth);
+    command->rejected_calls++;
+    stats_.total_error_replies++;
+    return;
+  }
+  client.last_command = command;
+  CommandContext ctx(*this, client, *command, args);
+  spec.handler(ctx);
+  command->calls++;
+  stats_.total_commands_processed++;
+}
+
+bool Server::over_output_limits(Client& client) {
+  const auto& limit = config_.client_output_buffer_limit[kNormalClients];
+  size_t used = client.conn().output().size();
+  if (limit.hard_bytes > 0 && used > limit.hard_bytes) {
+    spdlog::warn("Client id={} addr={} scheduled to be closed ASAP for overcoming of output buffer "
+                 "limits.",
+                 client.id(), client.conn().peer_address());
+    stats_.client_output_buffer_limit_disconnections++;
+    return true;
+  }
+  if (limit.soft_bytes == 0 || used <= limit.soft_bytes) {
+    client.soft_limit_reached_ms = 0;
+    return false;
+  }
+  int64_t now = clock::now_ms();
+  if (client.soft_limit_reached_ms == 0) client.soft_limit_reached_ms = now;
+  if (now - client.soft_limit_reached_ms >= limit.soft_seconds * 1000) {
+    stats_.client_output_buffer_limit_disconnections++;
+    return true;
+  }
+  return false;
+}
+
+void Server::close_idle_clients() {
+  if (config_.timeout <= 0) return;
+  int64_t now = clock::now_ms();
+  for (auto& [id, client] : clients_) {
+    if (now - client->last_interaction_ms > static_cast<int64_t>(config_.timeout) * 1000) {
+      spdlog::debug("Closing idle client id={}", id);
+      kill_client(*client);
+    }
+  }
+}
+
+void Server::sample_ops() {
+  int64_t now = clock::now_ms();
+  int64_t elapsed = now - stats_.last_sample_ms;
+  if (elapsed < 100) return;
+  uint64_t ops = stats_.total_commands_processed - stats_.last_sample_commands;
+  stats_.op_samples[stats_.op_sample_index] = ops * 1000 / static_cast<uint64_t>(elapsed);
+  stats_.op_sample_index = (stats_.op_sample_index + 1) % ServerStats::kSamples;
+  stats_.last_sample_commands = stats_.total_commands_processed;
+  stats_.last_sample_ms = now;
+}
+
+int64_t Server::instantaneous_ops_per_sec() const {
+  uint64_t sum = 0;
+  for (uint64_t sample : stats_.op_samples) sum += sample;
+  return static_cast<int64_t>(sum / ServerStats::kSamples);
+}
+
+void Server::on_tick() {
+  if (pending_signal != 0) {
+    spdlog::warn("Received {} scheduling shutdown...", pending_signal == SIGINT ? "SIGINT" : "SIGTERM");
+    request_shutdown();
+    return;
+  }
+  // Redis spends at most a quarter of each cron period reclaiming expired
+  // keys; the starting database rotates so a busy one cannot starve the rest.
+  int64_t deadline_us = clock::monotonic_us() + 250000 / config_.hz;
+  int64_t now = clock::now_ms();
+  for (int i = 0; i < db_count(); ++i) {
+    Db& db = *dbs_[(cron_loops_ + i) % db_count()];
+    int64_t remaining_us = deadline_us - clock::monotonic_us();
+    if (remaining_us <= 0) break;
+    if (db.expires_count() > 0) db.active_expire(now, remaining_us);
+    db.rehash_step(1000);
+  }
+  close_idle_clients();
+  sample_ops();
+  ++cron_loops_;
+}
+
+}  // namespace fkvs

@@ -1,0 +1,91 @@
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <span>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <vector>
+
+#include "commands/command_table.h"
+#include "net/event_loop.h"
+#include "server/client.h"
+#include "server/config.h"
+#include "server/stats.h"
+#include "store/db.h"
+
+namespace fkvs {
+
+// The whole server: configuration, databases, clients and the command table,
+// driven by one event loop. It is the loop's ConnectionHandler: it parses what
+// arrives on a connection, runs each command and queues the replies.
+class Server final : public net::ConnectionHandler {
+ public:
+  explicit Server(Config config);
+  ~Server() override;
+
+  // Binds the listeners and runs the loop until SHUTDOWN or a signal.
+  // Returns the process exit code.
+  int run();
+
+  Config& config() { return config_; }
+  const CommandTable& commands() const { return commands_; }
+  CommandTable& commands() { return commands_; }
+  Db& db(int index) { return *dbs_[index]; }
+  int db_count() const { return static_cast<int>(dbs_.size()); }
+  // SWAPDB: the clients that selected one now see the other's data.
+  void swap_dbs(int a, int b);
+  KeyspaceStats& keyspace_stats() { return keyspace_stats_; }
+  ServerStats& stats() { return stats_; }
+  const char* backend_name() const;
+  int tcp_port() const { return tcp_port_; }
+  int64_t start_time_ms() const { return start_time_ms_; }
+  const std::string& config_file() const { return config_.config_file; }
+  std::string executable_path() const { return executable_; }
+  void set_executable_path(std::string path) { executable_ = std::move(path); }
+
+  // Clients by id (CLIENT LIST / KILL / INFO).
+  const std::unordered_map<uint64_t, Client*>& clients() const { return clients_; }
+  // Closes a client at the end of this loop iteration.
+  void kill_client(Client& client);
+  // SHUTDOWN: stop the loop after this iteration.
+  void request_shutdown();
+  int64_t lastsave_unix() const { return lastsave_unix_; }
+  uint64_t dirty() const { return dirty_; }
+  void add_dirty(uint64_t changes) { dirty_ += changes; }
+  int64_t instantaneous_ops_per_sec() const;
+
+  // Runs one parsed request for client (also used by tests).
+  void execute(Client& client, std::span<const std::string_view> args);
+
+  // ConnectionHandler
+  void on_open(net::Connection& conn) override;
+  void on_input(net::Connection& conn) override;
+  void on_close(net::Connection& conn) override;
+  void on_tick() override;
+
+ private:
+  void open_listeners();
+  void register_commands();
+  bool over_output_limits(Client& client);
+  void close_idle_clients();
+  void sample_ops();
+
+  Config config_;
+  CommandTable commands_;
+  KeyspaceStats keyspace_stats_;
+  ServerStats stats_;
+  std::vector<std::unique_ptr<Db>> dbs_;
+  std::unique_ptr<net::EventLoop> loop_;
+  std::unordered_map<uint64_t, Client*> clients_;
+  uint64_t next_client_id_ = 1;
+  int tcp_port_ = 0;
+  int64_t start_time_ms_ = 0;
+  int64_t lastsave_unix_ = 0;
+  uint64_t dirty_ = 0;
+  std::string executable_;
+  int cron_loops_ = 0;
+};
+
+}  // namespace fkvs

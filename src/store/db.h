@@ -1,0 +1,103 @@
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <functional>
+#include <random>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "store/key_table.h"
+#include "store/value.h"
+
+namespace fkvs {
+
+// Counters the keyspace feeds into INFO stats.
+struct KeyspaceStats {
+  uint64_t expired_keys = 0;
+  // Running estimate (0..1) of the share of keys with a TTL that are expired,
+  // as the active cycle sees them; INFO prints it as a percentage.
+  double expired_stale_perc = 0;
+  // Active cycles that stopped because their time budget ran out.
+  uint64_t expired_time_cap_reached_count = 0;
+  uint64_t keyspace_hits = 0;
+  uint64_t keyspace_misses = 0;
+};
+
+// One logical database (SELECT n): the key table plus expiry.
+//
+// Every lookup applies lazy expiry against the cached clock (util/clock.h):
+// an expired key is deleted and reported missing. Keys with a TTL are also
+// reachable from a dense array so the active cycle can sample them in O(1).
+class Db {
+ public:
+  explicit Db(KeyspaceStats& stats);
+  ~Db();
+  Db(const Db&) = delete;
+  Db& operator=(const Db&) = delete;
+
+  // The live entry for key, or nullptr. Does not touch hit/miss counters.
+  Entry* find(std::string_view key);
+  // find() that also counts a keyspace hit or miss (read commands).
+  Entry* lookup_read(std::string_view key);
+  // The live entry, creating it (holding an empty string, no TTL) if absent.
+  // second is true when it was created.
+  std::pair<Entry*, bool> find_or_insert(std::string_view key);
+  // Inserts key with value, replacing any existing entry and its TTL.
+  Entry* insert(std::string_view key, Value&& value);
+
+  bool erase(std::string_view key);
+  void erase(Entry* entry);
+  void clear();
+
+  // Keys held, including expired ones not yet reclaimed (as DBSIZE counts).
+  size_t size() const { return table_.size(); }
+  size_t expires_count() const { return ttl_slots_.size(); }
+
+  // Absolute unix time in milliseconds; -1 when the key has no TTL. A key
+  // expires once the clock is past this time, as in Redis.
+  int64_t expire_at(const Entry* entry) const;
+  void set_expire(Entry* entry, int64_t unix_ms);
+  // Returns true when a TTL was removed.
+  bool persist(Entry* entry);
+
+  // Redis's SCAN contract: every key present for the whole scan is returned
+  // at least once, even across a rehash. Returns the next cursor (0 = done).
+  // Expired keys are skipped (and reclaimed). count is a hint for how many
+  // keys one call should visit, as SCAN's COUNT. The visitor must not change
+  // the Db.
+  uint64_t scan(uint64_t cursor, size_t count, const std::function<void(Entry&)>& visit);
+  // Visits every live key (KEYS); expired keys are skipped (and reclaimed).
+  // The visitor must not change the Db.
+  void for_each(const std::function<void(Entry&)>& visit);
+  // A random live key (near uniform, as RANDOMKEY), or nullptr when empty.
+  // Expired keys it draws are reclaimed.
+  Entry* random_entry();
+
+  // One bounded step of the active expiry cycle: samples keys with a TTL and
+  // deletes the expired ones until the time budget ends or few are expiring.
+  // Returns how many keys were deleted.
+  size_t active_expire(int64_t now_ms, int64_t budget_us);
+  // Moves incremental rehashing along when the server is idle.
+  void rehash_step(int64_t budget_us);
+
+ private:
+  struct TtlSlot {
+    Entry* entry;
+    int64_t expire_at_ms;
+  };
+
+  bool is_expired(const Entry& entry, int64_t now_ms) const;
+  // Deletes an entry found expired, counting it.
+  void expire(Entry* entry);
+  void remove_ttl_slot(Entry* entry);
+
+  KeyspaceStats& stats_;
+  KeyTable table_;
+  // Every entry with a TTL, in no order; each such entry holds its index.
+  std::vector<TtlSlot> ttl_slots_;
+  std::mt19937_64 random_;
+};
+
+}  // namespace fkvs

@@ -1,0 +1,93 @@
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <optional>
+#include <string_view>
+
+namespace fkvs {
+
+// Room for the types Redis has; only strings have an implementation so far.
+enum class ValueType : uint8_t { kString = 0, kList, kHash, kSet, kZSet };
+
+// How a value is held; the names are what OBJECT ENCODING reports.
+enum class Encoding : uint8_t {
+  kInt,     // "int": a string that is a canonical int64, stored as the number
+  kEmbStr,  // "embstr": a short string as SET stores it
+  kRaw,     // "raw": a longer string, or one changed in place (APPEND, SETRANGE)
+};
+
+// Room to format an int-encoded string into.
+struct IntScratch {
+  char bytes[24];
+};
+
+// A value as the keyspace holds it: 16 bytes, one tag byte plus payload.
+// Strings of up to kEmbeddedMax bytes live inline, longer ones in a heap
+// block whose usable size is reused when a new value fits (so SET over an
+// existing key of similar size does not allocate).
+//
+// OBJECT ENCODING follows Redis rather than this storage: Redis reports
+// "embstr" for strings SET stores of up to kEmbStrReportMax bytes, and "raw"
+// for longer ones and for any string APPEND or SETRANGE changed.
+class Value {
+ public:
+  static constexpr size_t kEmbeddedMax = 14;
+  static constexpr size_t kEmbStrReportMax = 44;
+
+  Value() { set_empty_string(); }
+  ~Value() { release(); }
+  Value(Value&& other) noexcept;
+  Value& operator=(Value&& other) noexcept;
+  Value(const Value&) = delete;
+  Value& operator=(const Value&) = delete;
+
+  ValueType type() const;
+  Encoding encoding() const;
+  static const char* encoding_name(Encoding encoding);
+  static const char* type_name(ValueType type);  // "string", "list", ... as TYPE prints
+
+  bool is_string() const { return type() == ValueType::kString; }
+
+  // Stores bytes as a string, choosing int, embedded or raw encoding.
+  void set_string(std::string_view bytes);
+  void set_integer(int64_t value);
+  // The string's bytes; an int-encoded value is formatted into scratch.
+  std::string_view string_bytes(IntScratch& scratch) const;
+  size_t string_length() const;
+  // The value as an int64 if it is int-encoded or its bytes parse as one.
+  std::optional<int64_t> integer() const;
+
+  // For APPEND and SETRANGE: makes the string raw with room for new_length
+  // bytes (keeping the current bytes, zero-filling any gap) and returns them.
+  // Growth is geometric, so repeated APPENDs cost amortised O(1) per byte.
+  char* resize_raw(size_t new_length);
+
+  Value clone() const;
+  // Bytes of heap memory this value holds beyond its 16 bytes (MEMORY USAGE, INFO).
+  size_t heap_bytes() const;
+
+ private:
+  // Where a string's bytes are; kept in the tag beside the type.
+  enum class Storage : uint8_t { kInt = 0, kInline = 1, kHeap = 2 };
+
+  void set_empty_string();
+  void release();
+  Storage storage() const;
+  void set_tag(ValueType type, Storage storage, bool changed_in_place);
+  bool changed_in_place() const;
+  size_t inline_length() const;
+  size_t heap_length() const;
+  char* heap_block() const;
+  void set_heap(char* block, size_t length, bool changed_in_place);
+  void set_inline(std::string_view bytes);
+
+  // Byte 0 is the tag. Int: bytes 8..15 hold the int64. Inline: byte 1 is the
+  // length, bytes 2..15 the bytes. Heap: bytes 1..7 hold the length, bytes
+  // 8..15 the block pointer.
+  alignas(8) unsigned char bytes_[16];
+};
+
+static_assert(sizeof(Value) == 16);
+
+}  // namespace fkvs
