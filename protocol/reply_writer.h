@@ -22,8 +22,8 @@ class ReplyWriter {
   void integer(int64_t value);        // :value
   void bulk(std::string_view value);  // $len value
   void bulk_integer(int64_t value);   // an integer sent as a bulk string
-  // Formats like Redis's addReplyDouble in RESP2: shortest round-trip form,
-  // "inf" / "-inf", sent as a bulk string.
+  // Formats as Redis 7.0 sends doubles in RESP2 (ZSCORE): "%.17g", with
+  // "inf" / "-inf", as a bulk string.
   void bulk_double(double value);
   // Formats like INCRBYFLOAT / HINCRBYFLOAT: long double with 17 digits of
   // precision, trailing zeros removed, as a bulk string.

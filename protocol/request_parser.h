@@ -10,7 +10,9 @@ namespace fkvs::resp {
 
 struct ParserLimits {
   size_t max_bulk_len = 512ull * 1024 * 1024;  // proto-max-bulk-len
-  size_t max_multibulk_len = 2147483647;       // arguments per request (Redis 7.0: INT_MAX)
+  // Arguments per request. Redis 7.0 allows INT_MAX; a million is far beyond
+  // any real command and bounds what one header can make us reserve.
+  size_t max_multibulk_len = 1024 * 1024;
   size_t max_inline_len = 64 * 1024;           // an inline line, and a '*'/'$' header line
 };
 

@@ -115,7 +115,7 @@ void hello(CommandContext& ctx) {
   if (!client.authenticated) {
     return ctx.reply().error(
         "NOAUTH HELLO must be called with the client already authenticated, otherwise the HELLO "
-        "<proto> AUTH <user> <pass> option can be used to authenticate the client and select the "
+        "AUTH <user> <pass> option can be used to authenticate the client and select the "
         "RESP protocol version at the same time");
   }
   if (set_name) client.name = std::string(new_name);
@@ -282,13 +282,22 @@ void client_setinfo(CommandContext& ctx) {
   ctx.reply().ok();
 }
 
+// A client that kills itself still gets the reply, as in Redis.
+void kill(CommandContext& ctx, Client& client) {
+  if (&client == &ctx.client()) {
+    client.conn().close_after_flush();
+  } else {
+    ctx.server().kill_client(client);
+  }
+}
+
 void client_kill(CommandContext& ctx) {
   Server& server = ctx.server();
   // Old form: CLIENT KILL addr:port, replying OK or an error.
   if (ctx.argc() == 3) {
     for (const auto& [id, client] : server.clients()) {
       if (client->conn().peer_address() == ctx.arg(2)) {
-        server.kill_client(*client);
+        kill(ctx, *client);
         return ctx.reply().ok();
       }
     }
@@ -337,7 +346,7 @@ void client_kill(CommandContext& ctx) {
     if (!addr_filter.empty() && client->conn().peer_address() != addr_filter) continue;
     if (!laddr_filter.empty() && client->conn().local_address() != laddr_filter) continue;
     if (skip_me && client == &ctx.client()) continue;
-    server.kill_client(*client);
+    kill(ctx, *client);
     ++killed;
   }
   ctx.reply().integer(killed);

@@ -52,6 +52,29 @@ std::string upper(std::string_view text) {
 Server::Server(Config config) : config_(std::move(config)) {
   for (int i = 0; i < config_.databases; ++i) dbs_.push_back(std::make_unique<Db>(keyspace_stats_));
   register_commands();
+  watch_config();
+}
+
+// CONFIG SET changes that must reach state built from the config at start.
+void Server::watch_config() {
+  config_.on_change("proto-max-bulk-len", [this]() -> std::optional<std::string> {
+    for (auto& [id, client] : clients_) client->parser().set_limits(parser_limits());
+    return std::nullopt;
+  });
+  config_.on_change("loglevel", [this]() -> std::optional<std::string> {
+    set_log_level(config_.loglevel);
+    return std::nullopt;
+  });
+  config_.on_change("hz", [this]() -> std::optional<std::string> {
+    if (loop_) loop_->set_tick_interval_ms(static_cast<int>(1000 / config_.hz));
+    return std::nullopt;
+  });
+}
+
+resp::ParserLimits Server::parser_limits() const {
+  resp::ParserLimits limits;
+  limits.max_bulk_len = config_.proto_max_bulk_len;
+  return limits;
 }
 
 Server::~Server() {
@@ -147,8 +170,7 @@ void Server::on_open(net::Connection& conn) {
   if (!conn.is_unix()) net::configure_client_socket(conn.fd(), config_.tcp_keepalive);
   auto* client = new Client(next_client_id_++, conn, clock::now_ms());
   client->authenticated = config_.requirepass.empty();
-  client->parser().set_limits({static_cast<size_t>(config_.proto_max_bulk_len), 1024 * 1024,
-                               64 * 1024});
+  client->parser().set_limits(parser_limits());
   client->parser().set_unauthenticated(!client->authenticated);
   conn.set_owner(client);
   clients_.emplace(client->id(), client);

@@ -67,6 +67,8 @@ class Server final : public net::ConnectionHandler {
 
  private:
   void open_listeners();
+  void watch_config();
+  resp::ParserLimits parser_limits() const;
   void register_commands();
   bool over_output_limits(Client& client);
   void close_idle_clients();
