@@ -1,0 +1,215 @@
+"""Starts and stops a server process (fkvs-server or redis-server) for the tests."""
+
+import os
+import signal
+import socket
+import subprocess
+import time
+from pathlib import Path
+
+import redis
+
+from raw_connection import RawConnection, one_shot
+from resp import parse_reply
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+
+# FKVS_TEST_TARGET=redis runs the suite against redis-server to validate the tests.
+TARGET = os.environ.get("FKVS_TEST_TARGET", "fkvs")
+REDIS_SERVER_BIN = os.environ.get("REDIS_SERVER_BIN", "/usr/bin/redis-server")
+FKVS_SERVER_BIN = os.environ.get("FKVS_SERVER_BIN",
+                                 str(REPO_ROOT / "build" / "src" / "fkvs-server"))
+
+# Both servers take these; they keep the tests free of disk writes.
+COMMON_ARGS = ["--bind", "127.0.0.1", "--save", "", "--appendonly", "no"]
+# redis-server refuses DEBUG unless told otherwise and would daemonize if a
+# config file said so; fkvs-server needs neither.
+TARGET_ARGS = {
+    "redis": ["--daemonize", "no", "--enable-debug-command", "local"],
+    "fkvs": [],
+}
+
+START_TIMEOUT_S = 10.0
+STOP_TIMEOUT_S = 10.0
+
+
+def target_binary(target=TARGET):
+    return REDIS_SERVER_BIN if target == "redis" else FKVS_SERVER_BIN
+
+
+def free_port():
+    """A loopback port that was free a moment ago (the caller retries on a race)."""
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+class ServerStartError(Exception):
+    pass
+
+
+class ServerHandle:
+    """One running server plus helpers to talk to it.
+
+    Clients and raw connections made through the handle are remembered so the
+    fixtures can close them after each test.
+    """
+
+    def __init__(self, binary, workdir, args=(), config_file=None, target=TARGET,
+                 config_text=None, config_flag=None, port_arg=True):
+        """config_text, if given, is written to a file (with "{port}" replaced by
+        the chosen port) and used as config_file; config_flag (e.g. "-c") goes
+        before the config file's path; port_arg=False leaves --port out so the
+        port must come from the config file."""
+        self.binary = binary
+        self.workdir = Path(workdir)
+        self.extra_args = list(args)
+        self.config_file = config_file
+        self.config_text = config_text
+        self.config_flag = config_flag
+        self.port_arg = port_arg
+        self.target = target
+        self.host = "127.0.0.1"
+        self.port = None
+        self.process = None
+        self.argv = None
+        self.log_path = None
+        self._clients = []
+        self._raw_connections = []
+        self._control = None
+
+    def command_line(self, port):
+        argv = [self.binary]
+        if self.config_text is not None:
+            self.config_file = self.workdir / "server.conf"
+            self.config_file.write_text(self.config_text.replace("{port}", str(port)))
+        if self.config_file:
+            argv += ([self.config_flag] if self.config_flag else []) + [str(self.config_file)]
+        if self.port_arg:
+            argv += ["--port", str(port)]
+        return argv + COMMON_ARGS + TARGET_ARGS[self.target] + self.extra_args
+
+    def start(self, attempts=5):
+        last_error = None
+        for _ in range(attempts):
+            try:
+                self._start_once(free_port())
+                return self
+            except ServerStartError as error:
+                last_error = error
+                if "in use" not in str(error).lower():
+                    raise
+        raise last_error
+
+    def _start_once(self, port):
+        self.port = port
+        self.workdir.mkdir(parents=True, exist_ok=True)
+        self.log_path = self.workdir / ("server-%d.log" % port)
+        self.argv = self.command_line(port)
+        with open(self.log_path, "wb") as log:
+            self.process = subprocess.Popen(
+                self.argv, cwd=self.workdir, stdout=log,
+                stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL)
+        deadline = time.monotonic() + START_TIMEOUT_S
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                raise ServerStartError("server exited with %s during start-up:\n%s" % (
+                    self.process.returncode, self.log()))
+            if self._answers_ping():
+                return
+            time.sleep(0.02)
+        self.kill()
+        raise ServerStartError("server did not answer PING within %ss:\n%s" % (
+            START_TIMEOUT_S, self.log()))
+
+    def _answers_ping(self):
+        try:
+            reply = one_shot(self.host, self.port, b"PING\r\n", replies=1, timeout=1)
+        except (OSError, AssertionError):
+            return False
+        # With requirepass the server is ready once it asks for authentication.
+        return reply == b"+PONG\r\n" or reply.startswith(b"-NOAUTH")
+
+    def log(self):
+        try:
+            return self.log_path.read_text(errors="replace")
+        except OSError:
+            return ""
+
+    def alive(self):
+        return self.process is not None and self.process.poll() is None
+
+    def client(self, **kwargs):
+        """A redis-py client; replies stay bytes."""
+        kwargs.setdefault("socket_timeout", 30)
+        client = redis.Redis(host=self.host, port=self.port, decode_responses=False, **kwargs)
+        self._clients.append(client)
+        return client
+
+    def connect_raw(self, timeout=10.0):
+        conn = RawConnection(self.host, self.port, timeout)
+        self._raw_connections.append(conn)
+        return conn
+
+    def raw(self, data, replies=None, nbytes=None, timeout=10.0):
+        """Sends data on a new connection; reads `replies` replies, `nbytes`
+        bytes, or (with neither) everything until the server closes it."""
+        return one_shot(self.host, self.port, data, replies, nbytes, timeout)
+
+    def reply(self, *args):
+        """Runs one command on a long-lived raw connection; returns its raw reply."""
+        if self._control is None or self._control.eof:
+            self._control = self.connect_raw()
+        return self._control.command(*args)
+
+    def info(self, *sections):
+        """INFO as {field: value} (str), section headers and blank lines dropped."""
+        text = parse_reply(self.reply("INFO", *sections))[0].decode()
+        return dict(line.split(":", 1) for line in text.splitlines()
+                    if line and not line.startswith("#"))
+
+    def flushall(self):
+        assert self.reply("FLUSHALL") == b"+OK\r\n"
+
+    def close_connections(self):
+        for client in self._clients:
+            client.close()
+        for conn in self._raw_connections:
+            conn.close()
+        self._clients.clear()
+        self._raw_connections.clear()
+        self._control = None
+
+    def stop(self, timeout=STOP_TIMEOUT_S):
+        """SIGTERM, then SIGKILL if it lingers; returns the exit status."""
+        self.close_connections()
+        if self.process is None:
+            return None
+        if self.process.poll() is None:
+            self.process.send_signal(signal.SIGTERM)
+            try:
+                self.process.wait(timeout)
+            except subprocess.TimeoutExpired:
+                self.kill()
+        return self.process.returncode
+
+    def kill(self):
+        if self.process is not None and self.process.poll() is None:
+            self.process.kill()
+            self.process.wait()
+
+    def wait_exit(self, timeout=STOP_TIMEOUT_S):
+        """Waits for the process to exit by itself; returns the exit status."""
+        return self.process.wait(timeout)
+
+
+def wait_until(predicate, timeout, interval=0.05, message="condition"):
+    """Polls predicate until it is truthy; fails the test after timeout seconds."""
+    deadline = time.monotonic() + timeout
+    while True:
+        value = predicate()
+        if value:
+            return value
+        if time.monotonic() > deadline:
+            raise AssertionError("%s not reached within %ss" % (message, timeout))
+        time.sleep(interval)

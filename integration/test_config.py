@@ -1,0 +1,162 @@
+"""Start-up configuration: config files, command-line overrides, bad configs,
+unix sockets and signal handling.
+
+Tests that only make sense for fkvs-server (its -c flag, its error format) are
+marked fkvs_only; the rest also hold for redis-server and are validated there.
+"""
+
+import os
+import re
+import signal
+import stat
+import subprocess
+
+import pytest
+import redis
+
+from server_process import COMMON_ARGS, free_port
+
+OK = b"+OK\r\n"
+
+
+def run_until_exit(argv, cwd, timeout=10):
+    """Runs a server expected to refuse to start; returns (exit status, output)."""
+    process = subprocess.Popen(argv, cwd=cwd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                               stdin=subprocess.DEVNULL)
+    try:
+        output, _ = process.communicate(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        output, _ = process.communicate()
+        raise AssertionError("server kept running with a bad config:\n%s" % output.decode())
+    return process.returncode, output.decode(errors="replace")
+
+
+def mentions_line(output, number):
+    """Accepts 'line 3', 'line: 3' or 'file.conf:3'."""
+    return re.search(r"(line:?\s*%d\b|\.conf:%d\b)" % (number, number), output) is not None
+
+
+def test_config_file_settings_apply(start_server):
+    started = start_server(config_text=(
+        "# a comment line\n"
+        "\n"
+        "port {port}\n"
+        "maxclients 123\n"
+        "   databases 4\n"
+        "requirepass \"two words\"\n"), port_arg=False)
+    client = started.client(password="two words")
+    assert client.config_get("maxclients") == {"maxclients": "123"}
+    assert client.config_get("databases") == {"databases": "4"}
+    assert client.config_get("port") == {"port": "%d" % started.port}
+    with pytest.raises(redis.ResponseError, match="DB index is out of range"):
+        client.execute_command("SELECT", "4")
+
+
+def test_command_line_overrides_config_file(start_server):
+    unused_port = free_port()
+    started = start_server("--maxclients", "77", config_text=(
+        "port %d\n"
+        "maxclients 5\n"
+        "timeout 30\n" % unused_port))
+    client = started.client()
+    assert started.port != unused_port
+    assert client.config_get("port") == {"port": "%d" % started.port}
+    assert client.config_get("maxclients") == {"maxclients": "77"}
+    assert client.config_get("timeout") == {"timeout": "30"}
+
+
+@pytest.mark.fkvs_only
+def test_config_file_given_with_dash_c(start_server):
+    started = start_server(config_text="port {port}\nmaxclients 42\n", config_flag="-c",
+                           port_arg=False)
+    assert started.client().config_get("maxclients") == {"maxclients": "42"}
+
+
+BAD_CONFIGS = [
+    pytest.param("port {port}\nno-such-directive yes\n", 2, "no-such-directive",
+                 r"(?i)unknown|bad directive", id="unknown-directive"),
+    pytest.param("# comment\n\nport not-a-number\n", 3, "not-a-number",
+                 r"(?i)integer|number|invalid", id="port-not-a-number"),
+    pytest.param("port {port}\nmaxclients 0\n", 2, "maxclients",
+                 r"(?i)between|range|invalid", id="maxclients-out-of-range"),
+    pytest.param("port {port}\nappendonly maybe\n", 2, "appendonly",
+                 r"(?i)yes|no|bool|invalid", id="bad-boolean"),
+    pytest.param("port {port}\ntimeout 1 2\n", 2, "timeout",
+                 r"(?i)argument|invalid|wrong", id="too-many-arguments"),
+]
+
+
+@pytest.mark.parametrize("text, line, token, reason", BAD_CONFIGS)
+def test_bad_config_exits_with_a_clear_message(server_binary, tmp_path, text, line, token,
+                                                reason):
+    config = tmp_path / "bad.conf"
+    config.write_text(text.replace("{port}", str(free_port())))
+    status, output = run_until_exit([server_binary, str(config)] + COMMON_ARGS, tmp_path)
+    assert status != 0
+    assert mentions_line(output, line), output
+    assert token in output, output
+    assert re.search(reason, output), output
+
+
+@pytest.mark.fkvs_only
+@pytest.mark.parametrize("text, line, token, reason", BAD_CONFIGS)
+def test_bad_config_message_names_the_file(server_binary, tmp_path, text, line, token, reason):
+    config = tmp_path / "bad.conf"
+    config.write_text(text.replace("{port}", str(free_port())))
+    status, output = run_until_exit([server_binary, str(config)], tmp_path)
+    assert status != 0
+    assert str(config) in output, output
+
+
+def test_bad_command_line_option_exits(server_binary, tmp_path):
+    status, output = run_until_exit(
+        [server_binary, "--port", str(free_port()), "--no-such-option", "1"], tmp_path)
+    assert status != 0
+    assert "no-such-option" in output, output
+
+
+def test_missing_config_file_exits(server_binary, tmp_path):
+    status, output = run_until_exit(
+        [server_binary, str(tmp_path / "absent.conf"), "--port", str(free_port())], tmp_path)
+    assert status != 0
+    assert "absent.conf" in output, output
+
+
+def test_unix_socket_with_permissions(start_server, tmp_path):
+    socket_path = tmp_path / "fkvs.sock"
+    started = start_server("--unixsocket", str(socket_path), "--unixsocketperm", "700")
+    assert stat.S_ISSOCK(os.stat(socket_path).st_mode)
+    assert stat.S_IMODE(os.stat(socket_path).st_mode) == 0o700
+    client = redis.Redis(unix_socket_path=str(socket_path))
+    try:
+        assert client.set("over-unix", "yes") is True
+        assert client.get("over-unix") == b"yes"
+        assert started.client().get("over-unix") == b"yes"
+        assert client.client_info()["laddr"].startswith(str(socket_path))
+    finally:
+        client.close()
+    assert started.stop() == 0
+    assert not socket_path.exists()
+
+
+def test_sigterm_shuts_down_cleanly(start_server):
+    started = start_server()
+    conn = started.connect_raw()
+    assert conn.command("SET", "k", "v") == OK
+    started.process.send_signal(signal.SIGTERM)
+    assert started.wait_exit() == 0
+    assert conn.is_closed(timeout=5)
+
+
+def test_sigint_shuts_down_cleanly(start_server):
+    started = start_server()
+    started.process.send_signal(signal.SIGINT)
+    assert started.wait_exit() == 0
+
+
+def test_binary_reports_version(server_binary, tmp_path):
+    result = subprocess.run([server_binary, "--version"], capture_output=True, text=True,
+                            timeout=10, cwd=tmp_path)
+    assert result.returncode == 0
+    assert re.search(r"\d+\.\d+\.\d+", result.stdout + result.stderr)

@@ -1,0 +1,329 @@
+"""Connection commands: PING, ECHO, QUIT, SELECT, HELLO, AUTH, CLIENT, COMMAND, RESET."""
+
+import pytest
+
+from resp import encode_command, parse_reply
+
+PASSWORD = "s3cret pass"
+WRONGPASS = b"-WRONGPASS invalid username-password pair or user is disabled.\r\n"
+NOAUTH = b"-NOAUTH Authentication required.\r\n"
+
+
+def pairs(flat):
+    """[k1, v1, k2, v2] -> {k1: v1, k2: v2}, keeping key order."""
+    return dict(zip(flat[0::2], flat[1::2]))
+
+
+def client_fields(line):
+    """Parses one CLIENT LIST / CLIENT INFO line into an ordered dict."""
+    return dict(field.split(b"=", 1) for field in line.strip().split(b" "))
+
+
+def test_ping_and_echo(assert_same):
+    assert assert_same(b"PING\r\nPING hello\r\nPING a b\r\nECHO\r\nECHO x y\r\n"
+                       + encode_command("ECHO", "") + encode_command("ECHO", "multi\r\nline")) == (
+        b"+PONG\r\n$5\r\nhello\r\n-ERR wrong number of arguments for 'ping' command\r\n"
+        b"-ERR wrong number of arguments for 'echo' command\r\n"
+        b"-ERR wrong number of arguments for 'echo' command\r\n$0\r\n\r\n"
+        b"$11\r\nmulti\r\nline\r\n+OK\r\n")
+
+
+def test_quit_replies_ok_then_closes_and_skips_the_rest(server):
+    assert server.raw(b"SET a 1\r\nQUIT\r\nSET b 2\r\n") == b"+OK\r\n+OK\r\n"
+    assert server.reply("EXISTS", "a", "b") == b":1\r\n"
+
+
+def test_select_switches_database(server):
+    conn = server.connect_raw()
+    assert conn.command("SET", "k", "db0") == b"+OK\r\n"
+    assert conn.command("SELECT", "15") == b"+OK\r\n"
+    assert conn.command("GET", "k") == b"$-1\r\n"
+    assert conn.command("SET", "k", "db15") == b"+OK\r\n"
+    assert conn.command("SELECT", "0") == b"+OK\r\n"
+    assert conn.command("GET", "k") == b"$3\r\ndb0\r\n"
+
+
+def test_select_errors(assert_same):
+    assert assert_same(b"SELECT 16\r\nSELECT -1\r\nSELECT x\r\nSELECT 1.5\r\nSELECT\r\n"
+                       b"SELECT 0 1\r\nSELECT 9999999999999999999999\r\n") == (
+        b"-ERR DB index is out of range\r\n-ERR DB index is out of range\r\n"
+        b"-ERR value is not an integer or out of range\r\n"
+        b"-ERR value is not an integer or out of range\r\n"
+        b"-ERR wrong number of arguments for 'select' command\r\n"
+        b"-ERR wrong number of arguments for 'select' command\r\n"
+        b"-ERR value is not an integer or out of range\r\n+OK\r\n")
+
+
+@pytest.mark.parametrize("hello", [("HELLO",), ("HELLO", "2")])
+def test_hello_describes_the_server(server, hello):
+    conn = server.connect_raw()
+    client_id = parse_reply(conn.command("CLIENT", "ID"))[0]
+    reply = parse_reply(conn.command(*hello))[0]
+    assert len(reply) == 14
+    fields = pairs(reply)
+    assert list(fields) == [b"server", b"version", b"proto", b"id", b"mode", b"role", b"modules"]
+    assert fields[b"proto"] == 2
+    assert fields[b"id"] == client_id
+    assert fields[b"mode"] == b"standalone"
+    assert fields[b"role"] == b"master"
+    assert fields[b"modules"] == []
+    assert fields[b"server"] and fields[b"version"].count(b".") == 2
+
+
+def test_hello_errors_match_redis(assert_same):
+    assert assert_same(b"HELLO 4\r\nHELLO 1\r\nHELLO abc\r\nHELLO 2 AUTH default\r\n"
+                       b"HELLO 2 FOO\r\n") == (
+        b"-NOPROTO unsupported protocol version\r\n-NOPROTO unsupported protocol version\r\n"
+        b"-ERR Protocol version is not an integer or out of range\r\n"
+        b"-ERR Syntax error in HELLO option 'AUTH'\r\n"
+        b"-ERR Syntax error in HELLO option 'FOO'\r\n+OK\r\n")
+
+
+@pytest.mark.fkvs_only
+def test_hello_3_is_refused_because_fkvs_speaks_only_resp2(server):
+    reply = server.reply("HELLO", "3")
+    assert reply.startswith(b"-NOPROTO ")
+    assert server.reply("PING") == b"+PONG\r\n"
+
+
+def test_hello_setname(server):
+    conn = server.connect_raw()
+    reply = parse_reply(conn.command("HELLO", "2", "SETNAME", "conn-name"))[0]
+    assert pairs(reply)[b"proto"] == 2
+    assert conn.command("CLIENT", "GETNAME") == b"$9\r\nconn-name\r\n"
+
+
+def test_auth_without_requirepass(assert_same):
+    assert assert_same(b"AUTH x\r\nAUTH\r\nAUTH a b c\r\nAUTH nosuchuser x\r\n") == (
+        b"-ERR AUTH <password> called without any password configured for the default user. "
+        b"Are you sure your configuration is correct?\r\n"
+        b"-ERR wrong number of arguments for 'auth' command\r\n-ERR syntax error\r\n"
+        + WRONGPASS + b"+OK\r\n")
+
+
+@pytest.fixture
+def protected(start_server):
+    return start_server("--requirepass", PASSWORD)
+
+
+def test_commands_need_auth_when_requirepass_is_set(protected):
+    conn = protected.connect_raw()
+    assert conn.command("GET", "k") == NOAUTH
+    assert conn.command("PING") == NOAUTH
+    assert conn.command("AUTH", "wrong") == WRONGPASS
+    assert conn.command("SET", "k", "v") == NOAUTH
+    assert conn.command("AUTH", PASSWORD) == b"+OK\r\n"
+    assert conn.command("SET", "k", "v") == b"+OK\r\n"
+    assert conn.command("GET", "k") == b"$1\r\nv\r\n"
+
+
+def test_auth_with_the_default_user_form(protected):
+    conn = protected.connect_raw()
+    assert conn.command("AUTH", "default", "wrong") == WRONGPASS
+    assert conn.command("AUTH", "someone", PASSWORD) == WRONGPASS
+    assert conn.command("AUTH", "default", PASSWORD) == b"+OK\r\n"
+    assert conn.command("PING") == b"+PONG\r\n"
+
+
+def test_quit_and_unknown_commands_before_auth(protected):
+    assert protected.raw(b"FOO\r\nQUIT\r\n") == (
+        b"-ERR unknown command 'FOO', with args beginning with: \r\n+OK\r\n")
+
+
+def test_hello_auth(protected):
+    conn = protected.connect_raw()
+    assert conn.command("HELLO", "2") == (
+        b"-NOAUTH HELLO must be called with the client already authenticated, otherwise the "
+        b"HELLO AUTH <user> <pass> option can be used to authenticate the client and select "
+        b"the RESP protocol version at the same time\r\n")
+    assert conn.command("HELLO", "2", "AUTH", "default", "wrong") == WRONGPASS
+    reply = parse_reply(conn.command("HELLO", "2", "AUTH", "default", PASSWORD))[0]
+    assert pairs(reply)[b"proto"] == 2
+    assert conn.command("PING") == b"+PONG\r\n"
+
+
+def test_redis_py_authenticates_with_password(protected):
+    client = protected.client(password=PASSWORD)
+    assert client.set("k", "v") is True
+    assert client.get("k") == b"v"
+
+
+def test_reset_clears_connection_state_and_authentication(protected):
+    conn = protected.connect_raw()
+    assert conn.command("AUTH", PASSWORD) == b"+OK\r\n"
+    assert conn.command("SELECT", "2") == b"+OK\r\n"
+    assert conn.command("SET", "k", "in db 2") == b"+OK\r\n"
+    assert conn.command("CLIENT", "SETNAME", "before-reset") == b"+OK\r\n"
+    assert conn.command("RESET") == b"+RESET\r\n"
+    assert conn.command("GET", "k") == NOAUTH
+    assert conn.command("AUTH", PASSWORD) == b"+OK\r\n"
+    assert conn.command("GET", "k") == b"$-1\r\n"
+    assert conn.command("CLIENT", "GETNAME") == b"$-1\r\n"
+
+
+def test_reset_arity(assert_same):
+    assert assert_same(b"RESET x\r\nRESET\r\n") == (
+        b"-ERR wrong number of arguments for 'reset' command\r\n+RESET\r\n+OK\r\n")
+
+
+def test_client_id_is_unique_and_increasing(server):
+    first = server.connect_raw()
+    second = server.connect_raw()
+    first_id = parse_reply(first.command("CLIENT", "ID"))[0]
+    second_id = parse_reply(second.command("CLIENT", "ID"))[0]
+    assert 0 < first_id < second_id
+    assert parse_reply(first.command("CLIENT", "ID"))[0] == first_id
+
+
+def test_client_setname_getname(assert_same):
+    assert assert_same(b"CLIENT GETNAME\r\nCLIENT SETNAME worker-1\r\nCLIENT GETNAME\r\n"
+                       b"CLIENT SETNAME \"a b\"\r\nCLIENT SETNAME \"a\\nb\"\r\n"
+                       b"CLIENT SETNAME \"\"\r\nCLIENT GETNAME\r\nCLIENT SETNAME\r\n") == (
+        b"$-1\r\n+OK\r\n$8\r\nworker-1\r\n"
+        b"-ERR Client names cannot contain spaces, newlines or special characters.\r\n"
+        b"-ERR Client names cannot contain spaces, newlines or special characters.\r\n"
+        b"+OK\r\n$-1\r\n-ERR wrong number of arguments for 'client|setname' command\r\n+OK\r\n")
+
+
+def test_client_subcommand_errors(assert_same):
+    assert assert_same(b"CLIENT\r\nCLIENT FOO\r\nCLIENT KILL 1.2.3.4:5\r\n"
+                       b"CLIENT KILL ID 99999\r\nCLIENT KILL ADDR 1.2.3.4:5\r\n"
+                       b"CLIENT KILL ID abc\r\nCLIENT KILL FOO bar\r\n"
+                       b"CLIENT KILL ID 1 SKIPME maybe\r\n") == (
+        b"-ERR wrong number of arguments for 'client' command\r\n"
+        b"-ERR unknown subcommand 'FOO'. Try CLIENT HELP.\r\n-ERR No such client\r\n:0\r\n:0\r\n"
+        b"-ERR client-id should be greater than 0\r\n-ERR syntax error\r\n-ERR syntax error\r\n"
+        b"+OK\r\n")
+
+
+# Field names every Redis 7.0 CLIENT LIST line has, in this order.
+CLIENT_LIST_FIELDS = [b"id", b"addr", b"laddr", b"fd", b"name", b"age", b"idle", b"flags", b"db",
+                      b"sub", b"psub", b"multi", b"qbuf", b"qbuf-free", b"obl", b"oll", b"omem",
+                      b"tot-mem", b"events", b"cmd", b"user", b"resp"]
+
+
+def test_client_list_and_info_describe_connections(server):
+    conn = server.connect_raw()
+    other = server.connect_raw()
+    assert other.command("PING") == b"+PONG\r\n"
+    client_id = parse_reply(conn.command("CLIENT", "ID"))[0]
+    assert conn.command("CLIENT", "SETNAME", "lister") == b"+OK\r\n"
+    assert conn.command("SELECT", "3") == b"+OK\r\n"
+
+    info = client_fields(parse_reply(conn.command("CLIENT", "INFO"))[0])
+    local_host, local_port = conn.sock.getsockname()[:2]
+    assert [name for name in info if name in CLIENT_LIST_FIELDS] == CLIENT_LIST_FIELDS
+    assert info[b"id"] == b"%d" % client_id
+    assert info[b"addr"] == b"%s:%d" % (local_host.encode(), local_port)
+    assert info[b"laddr"] == b"127.0.0.1:%d" % server.port
+    assert info[b"name"] == b"lister"
+    assert info[b"db"] == b"3"
+    assert info[b"flags"] == b"N"
+    assert info[b"cmd"] == b"client|info"
+    assert info[b"user"] == b"default"
+    assert info[b"resp"] == b"2"
+
+    listing = parse_reply(conn.command("CLIENT", "LIST"))[0]
+    assert listing.endswith(b"\n")
+    lines = [client_fields(line) for line in listing.splitlines()]
+    by_id = {line[b"id"]: line for line in lines}
+    assert by_id[b"%d" % client_id][b"cmd"] == b"client|list"
+    assert by_id[b"%d" % client_id][b"name"] == b"lister"
+    other_id = parse_reply(other.command("CLIENT", "ID"))[0]
+    assert by_id[b"%d" % other_id][b"db"] == b"0"
+    for line in lines:
+        assert [name for name in line if name in CLIENT_LIST_FIELDS] == CLIENT_LIST_FIELDS
+
+
+def test_client_list_by_id(server):
+    conn = server.connect_raw()
+    client_id = parse_reply(conn.command("CLIENT", "ID"))[0]
+    listing = parse_reply(conn.command("CLIENT", "LIST", "ID", str(client_id), "999999"))[0]
+    assert [client_fields(line)[b"id"] for line in listing.splitlines()] == [b"%d" % client_id]
+
+
+def test_client_kill_by_id(server):
+    victim = server.connect_raw()
+    victim_id = parse_reply(victim.command("CLIENT", "ID"))[0]
+    killer = server.connect_raw()
+    assert killer.command("CLIENT", "KILL", "ID", str(victim_id)) == b":1\r\n"
+    assert victim.is_closed(timeout=5)
+    assert killer.command("CLIENT", "KILL", "ID", str(victim_id)) == b":0\r\n"
+
+
+def test_client_kill_by_addr(server):
+    victim = server.connect_raw()
+    assert victim.command("PING") == b"+PONG\r\n"
+    host, port = victim.sock.getsockname()[:2]
+    killer = server.connect_raw()
+    assert killer.command("CLIENT", "KILL", "ADDR", "%s:%d" % (host, port)) == b":1\r\n"
+    assert victim.is_closed(timeout=5)
+
+
+def test_client_kill_old_form_with_address(server):
+    victim = server.connect_raw()
+    assert victim.command("PING") == b"+PONG\r\n"
+    host, port = victim.sock.getsockname()[:2]
+    killer = server.connect_raw()
+    assert killer.command("CLIENT", "KILL", "%s:%d" % (host, port)) == b"+OK\r\n"
+    assert victim.is_closed(timeout=5)
+    assert killer.command("CLIENT", "KILL", "%s:%d" % (host, port)) == b"-ERR No such client\r\n"
+
+
+def test_client_kill_skips_the_caller_by_default(server):
+    conn = server.connect_raw()
+    own_id = parse_reply(conn.command("CLIENT", "ID"))[0]
+    assert conn.command("CLIENT", "KILL", "ID", str(own_id)) == b":0\r\n"
+    assert conn.command("CLIENT", "KILL", "ID", str(own_id), "SKIPME", "no") == b":1\r\n"
+    assert conn.is_closed(timeout=5)
+
+
+@pytest.mark.fkvs_only
+def test_client_setinfo_accepts_library_name_and_version(server):
+    # CLIENT SETINFO arrived in Redis 7.2; newer client libraries send it on connect.
+    conn = server.connect_raw()
+    assert conn.command("CLIENT", "SETINFO", "lib-name", "redis-py") == b"+OK\r\n"
+    assert conn.command("CLIENT", "SETINFO", "lib-ver", "4.3.4") == b"+OK\r\n"
+    assert conn.command("CLIENT", "SETINFO", "no-such-attr", "x").startswith(b"-ERR ")
+
+
+def test_command_count_matches_command_list(server):
+    conn = server.connect_raw()
+    count = parse_reply(conn.command("COMMAND", "COUNT"))[0]
+    names = parse_reply(conn.command("COMMAND", "LIST"))[0]
+    everything = parse_reply(conn.command("COMMAND"))[0]
+    # COMMAND LIST also names subcommands ("config|get"); COUNT does not count them.
+    top_level = [name for name in names if b"|" not in name]
+    assert count == len(top_level) == len(everything)
+    assert len(names) == len(set(names))
+    for name in [b"get", b"set", b"ping", b"command", b"client", b"hello", b"expire",
+                 b"client|id", b"command|count"]:
+        assert name in names
+    assert all(name == name.lower() for name in names)
+
+
+def test_command_info_get(server, reference):
+    mine = parse_reply(server.reply("COMMAND", "INFO", "get", "set", "no-such-command"))[0]
+    theirs = parse_reply(reference.reply("COMMAND", "INFO", "get", "set", "no-such-command"))[0]
+    assert len(mine) == 3 and mine[2] is None
+    for entry, expected in zip(mine[:2], theirs[:2]):
+        assert len(entry) == 10
+        name, arity, flags, first_key, last_key, step, categories = entry[:7]
+        assert (name, arity, first_key, last_key, step) == tuple(expected[0:2] + expected[3:6])
+        assert set(flags) == set(expected[2])
+        assert set(categories) == set(expected[6])
+
+
+def test_command_docs_get(server):
+    reply = parse_reply(server.reply("COMMAND", "DOCS", "get"))[0]
+    assert reply[0] == b"get"
+    docs = pairs(reply[1])
+    assert {b"summary", b"since", b"group", b"complexity"} <= set(docs)
+    assert docs[b"group"] == b"string"
+    assert docs[b"summary"]
+
+
+def test_command_docs_and_info_errors(assert_same):
+    assert assert_same(b"COMMAND DOCS no-such-command\r\nCOMMAND FOO\r\n") == (
+        b"*0\r\n-ERR unknown subcommand 'FOO'. Try COMMAND HELP.\r\n+OK\r\n")
+
