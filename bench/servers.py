@@ -1,0 +1,202 @@
+"""The servers under test: start one on a free loopback port, wait for PING,
+prefill it, read its CPU time, stop it. Shared by compare.py and callgrind.py."""
+
+import os
+import signal
+import socket
+import subprocess
+import time
+
+REPO_ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+DEFAULT_FKVS_BIN = os.path.join(REPO_ROOT, "build", "src", "fkvs-server")
+DEFAULT_REDIS_BIN = "/usr/bin/redis-server"
+
+# fkvs-server accepts redis-server's command line, so both get the same flags:
+# no persistence, so neither server spends time on snapshots mid-benchmark.
+SERVER_FLAGS = ["--bind", "127.0.0.1", "--save", "", "--appendonly", "no"]
+
+# redis-benchmark's -r N replaces __rand_int__ in "key:__rand_int__" with a
+# random number in [0, N) printed as 12 zero-padded digits.
+KEY_FORMAT = "key:%012d"
+
+CLOCK_TICKS_PER_SECOND = os.sysconf("SC_CLK_TCK")
+
+
+class BenchError(Exception):
+    """A failure that ends the run with a message rather than a traceback."""
+
+
+def free_port():
+    """A loopback port nobody listens on right now (the kernel picks it)."""
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def encode_command(*args):
+    parts = [b"*%d\r\n" % len(args)]
+    for arg in args:
+        data = arg if isinstance(arg, bytes) else str(arg).encode()
+        parts.append(b"$%d\r\n%s\r\n" % (len(data), data))
+    return b"".join(parts)
+
+
+class Connection:
+    """Just enough of a RESP2 client to probe and prefill a server."""
+
+    def __init__(self, port, timeout=10.0):
+        self.sock = socket.create_connection(("127.0.0.1", port), timeout=timeout)
+        self.buffer = b""
+
+    def close(self):
+        self.sock.close()
+
+    def _line(self):
+        while b"\r\n" not in self.buffer:
+            chunk = self.sock.recv(65536)
+            if not chunk:
+                raise BenchError("server closed the connection")
+            self.buffer += chunk
+        line, self.buffer = self.buffer.split(b"\r\n", 1)
+        return line
+
+    def _exactly(self, size):
+        while len(self.buffer) < size:
+            chunk = self.sock.recv(65536)
+            if not chunk:
+                raise BenchError("server closed the connection")
+            self.buffer += chunk
+        data, self.buffer = self.buffer[:size], self.buffer[size:]
+        return data
+
+    def read_reply(self):
+        """One reply: str for +simple, int for :integer, bytes or None for bulk,
+        list for arrays; an -error comes back as a BenchError instance."""
+        line = self._line()
+        kind, rest = line[:1], line[1:]
+        if kind == b"+":
+            return rest.decode()
+        if kind == b"-":
+            return BenchError(rest.decode())
+        if kind == b":":
+            return int(rest)
+        if kind == b"$":
+            size = int(rest)
+            return None if size < 0 else self._exactly(size + 2)[:-2]
+        if kind == b"*":
+            count = int(rest)
+            return None if count < 0 else [self.read_reply() for _ in range(count)]
+        raise BenchError("unexpected reply line %r" % line)
+
+    def call(self, *args):
+        self.sock.sendall(encode_command(*args))
+        return self.read_reply()
+
+    def pipeline(self, commands):
+        self.sock.sendall(b"".join(encode_command(*command) for command in commands))
+        return [self.read_reply() for _ in commands]
+
+
+def prefill(port, keyspace, value):
+    """SET every key redis-benchmark -r keyspace can pick, so that GETs hit and
+    SETs overwrite a full keyspace on both servers alike."""
+    batch = 1000
+    conn = Connection(port, timeout=120.0)
+    try:
+        for start in range(0, keyspace, batch):
+            keys = range(start, min(start + batch, keyspace))
+            replies = conn.pipeline([("SET", KEY_FORMAT % i, value) for i in keys])
+            failed = [r for r in replies if r != "OK"]
+            if failed:
+                raise BenchError("prefill SET failed: %r" % failed[0])
+        size = conn.call("DBSIZE")
+        # GETs below still check the prefill on a server without DBSIZE.
+        if isinstance(size, int) and size != keyspace:
+            raise BenchError("after prefill DBSIZE is %r, expected %d" % (size, keyspace))
+        for probe in (0, keyspace - 1):
+            got = conn.call("GET", KEY_FORMAT % probe)
+            if got != value:
+                raise BenchError("prefill check: GET %s returned %r" % (KEY_FORMAT % probe, got))
+    finally:
+        conn.close()
+
+
+class ServerProcess:
+    """One server process, optionally behind a launcher such as taskset or valgrind.
+
+    The launchers used here exec the server in place, so the process we start
+    is the server itself: its /proc/PID/stat is the server's CPU time.
+    """
+
+    def __init__(self, name, binary, log_path, launcher=(), extra_args=()):
+        self.name = name
+        # Absolute, because the server runs in its log's folder.
+        self.binary = os.path.abspath(binary)
+        self.log_path = log_path
+        self.launcher = list(launcher)
+        self.extra_args = list(extra_args)
+        self.port = None
+        self.process = None
+
+    @property
+    def pid(self):
+        return self.process.pid
+
+    def start(self, ready_timeout=30.0):
+        if not os.access(self.binary, os.X_OK):
+            raise BenchError("%s binary %s is missing or not executable" % (self.name, self.binary))
+        self.port = free_port()
+        argv = (self.launcher + [self.binary, "--port", str(self.port)] + SERVER_FLAGS +
+                self.extra_args)
+        # The log's folder is the working directory, so nothing lands in the repo.
+        workdir = os.path.dirname(self.log_path)
+        with open(self.log_path, "wb") as log:
+            self.process = subprocess.Popen(argv, stdin=subprocess.DEVNULL, stdout=log,
+                                            stderr=subprocess.STDOUT, cwd=workdir)
+        self._wait_for_ping(ready_timeout)
+        return self
+
+    def _wait_for_ping(self, timeout):
+        deadline = time.monotonic() + timeout
+        while True:
+            if self.process.poll() is not None:
+                raise BenchError("%s exited with status %s while starting; log: %s" %
+                                 (self.name, self.process.returncode, self.log_path))
+            try:
+                conn = Connection(self.port, timeout=max(1.0, deadline - time.monotonic()))
+                try:
+                    if conn.call("PING") == "PONG":
+                        return
+                finally:
+                    conn.close()
+            except (OSError, BenchError):
+                pass
+            if time.monotonic() > deadline:
+                self.stop()
+                raise BenchError("%s did not answer PING within %.0f s; log: %s" %
+                                 (self.name, timeout, self.log_path))
+            time.sleep(0.1)
+
+    def check_alive(self):
+        if self.process.poll() is not None:
+            raise BenchError("%s died (status %s); log: %s" %
+                             (self.name, self.process.returncode, self.log_path))
+
+    def cpu_seconds(self):
+        """User plus system CPU time of the whole process, all threads included."""
+        with open("/proc/%d/stat" % self.pid) as stat:
+            # The command name (field 2) may hold spaces; count fields after its ')'.
+            fields = stat.read().rsplit(")", 1)[1].split()
+        utime, stime = int(fields[11]), int(fields[12])  # fields 14 and 15 of stat
+        return (utime + stime) / CLOCK_TICKS_PER_SECOND
+
+    def stop(self, timeout=60.0):
+        """SIGTERM, then SIGKILL if it lingers. Returns the exit status."""
+        if self.process is None or self.process.poll() is not None:
+            return None if self.process is None else self.process.returncode
+        self.process.send_signal(signal.SIGTERM)
+        try:
+            return self.process.wait(timeout)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            return self.process.wait()
