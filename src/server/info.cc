@@ -1,0 +1,519 @@
+#include "server/info.h"
+
+#include <spdlog/fmt/fmt.h>
+#include <sys/resource.h>
+#include <sys/time.h>
+#include <sys/utsname.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <array>
+#include <cctype>
+#include <climits>
+#include <cstdio>
+#include <iterator>
+#include <random>
+
+#include "fkvs_build_config.h"
+#include "server/server.h"
+#include "util/clock.h"
+
+// The allocator that counts used_memory: ASan's when it replaces malloc, else mimalloc when
+// it is linked in, else glibc's.
+#if defined(__SANITIZE_ADDRESS__)
+#define FKVS_MEMORY_FROM_ASAN 1
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define FKVS_MEMORY_FROM_ASAN 1
+#endif
+#endif
+
+#if defined(FKVS_MEMORY_FROM_ASAN)
+// Public sanitizer API; GCC ships the library but not <sanitizer/allocator_interface.h>.
+extern "C" size_t __sanitizer_get_current_allocated_bytes();
+#elif FKVS_HAVE_MIMALLOC
+#include <mimalloc.h>
+#else
+#include <malloc.h>
+#endif
+
+namespace fkvs {
+namespace {
+
+// What INFO reports as the server's version: client libraries gate features on it, so it is
+// the Redis release whose behaviour fkvs matches.
+constexpr std::string_view kRedisVersion = "7.0.15";
+
+// Appends sections and fields in INFO's wire layout.
+class InfoText {
+ public:
+  void section(std::string_view title) {
+    if (!text_.empty()) text_ += "\r\n";
+    fmt::format_to(std::back_inserter(text_), "# {}\r\n", title);
+  }
+  template <typename Value>
+  void field(std::string_view name, const Value& value) {
+    fmt::format_to(std::back_inserter(text_), "{}:{}\r\n", name, value);
+  }
+  // A field printed with `decimals` digits after the point, as Redis's "%.2f" fields.
+  void fixed(std::string_view name, double value, int decimals) {
+    fmt::format_to(std::back_inserter(text_), "{}:{:.{}f}\r\n", name, value, decimals);
+  }
+  std::string take() { return std::move(text_); }
+
+ private:
+  std::string text_;
+};
+
+std::string random_hex(size_t length) {
+  std::random_device source;
+  std::string hex;
+  while (hex.size() < length) hex += fmt::format("{:08x}", source());
+  hex.resize(length);
+  return hex;
+}
+
+// Like Redis's, both ids are random per process: the run id tells a restarted server apart,
+// and the replication id names this (never replicated) history.
+const std::string& run_id() {
+  static const std::string id = random_hex(40);
+  return id;
+}
+
+const std::string& master_replid() {
+  static const std::string id = random_hex(40);
+  return id;
+}
+
+// A fingerprint of how this binary was built (FNV-1a of the build settings).
+std::string build_id() {
+  std::string_view settings =
+      FKVS_VERSION " " FKVS_ALLOCATOR " " FKVS_DEFAULT_IO_BACKEND " " __VERSION__;
+  uint64_t hash = 14695981039346656037ull;
+  for (char c : settings) {
+    hash = (hash ^ static_cast<unsigned char>(c)) * 1099511628211ull;
+  }
+  return fmt::format("{:x}", hash);
+}
+
+std::string os_name() {
+  utsname name;
+  if (uname(&name) != 0) return "unknown";
+  return fmt::format("{} {} {}", name.sysname, name.release, name.machine);
+}
+
+std::string compiler_version() {
+#if defined(__GNUC__)
+  return fmt::format("{}.{}.{}", __GNUC__, __GNUC_MINOR__, __GNUC_PATCHLEVEL__);
+#else
+  return "0.0.0";
+#endif
+}
+
+std::string executable_path(Server& server) {
+  char path[PATH_MAX];
+  ssize_t length = readlink("/proc/self/exe", path, sizeof path);
+  if (length <= 0 || static_cast<size_t>(length) >= sizeof path) return server.executable_path();
+  return std::string(path, static_cast<size_t>(length));
+}
+
+uint64_t page_size() { return static_cast<uint64_t>(sysconf(_SC_PAGESIZE)); }
+
+uint64_t resident_set_bytes() {
+  std::FILE* statm = std::fopen("/proc/self/statm", "r");
+  if (statm == nullptr) return 0;
+  unsigned long long total_pages = 0;
+  unsigned long long resident_pages = 0;
+  int fields = std::fscanf(statm, "%llu %llu", &total_pages, &resident_pages);
+  std::fclose(statm);
+  return fields == 2 ? resident_pages * page_size() : 0;
+}
+
+uint64_t total_system_memory() {
+  long pages = sysconf(_SC_PHYS_PAGES);
+  return pages > 0 ? static_cast<uint64_t>(pages) * page_size() : 0;
+}
+
+uint64_t memory_peak = 0;
+
+uint64_t record_memory_peak(uint64_t used) {
+  memory_peak = std::max(memory_peak, used);
+  return memory_peak;
+}
+
+double seconds(const timeval& time) {
+  return static_cast<double>(time.tv_sec) + static_cast<double>(time.tv_usec) / 1e6;
+}
+
+void add_server(InfoText& info, Server& server) {
+  int64_t now_us = clock::now_us();
+  int64_t uptime_s = (now_us / 1000 - server.start_time_ms()) / 1000;
+  const Config& config = server.config();
+  info.section("Server");
+  info.field("redis_version", kRedisVersion);
+  info.field("fkvs_version", FKVS_VERSION);
+  info.field("redis_git_sha1", "00000000");
+  info.field("redis_git_dirty", 0);
+  info.field("redis_build_id", build_id());
+  info.field("redis_mode", "standalone");
+  info.field("os", os_name());
+  info.field("arch_bits", sizeof(void*) * CHAR_BIT);
+  info.field("monotonic_clock", "POSIX clock_gettime");
+  info.field("multiplexing_api", server.backend_name());
+  info.field("atomicvar_api", "c11-builtin");
+  info.field("gcc_version", compiler_version());
+  info.field("process_id", getpid());
+  info.field("process_supervised", "no");
+  info.field("run_id", run_id());
+  info.field("tcp_port", server.tcp_port());
+  info.field("server_time_usec", now_us);
+  info.field("uptime_in_seconds", uptime_s);
+  info.field("uptime_in_days", uptime_s / 86400);
+  info.field("hz", config.hz);
+  info.field("configured_hz", config.hz);
+  // Redis's LRU clock: unix seconds in 24 bits.
+  info.field("lru_clock", (now_us / 1000000) & ((1 << 24) - 1));
+  info.field("executable", executable_path(server));
+  info.field("config_file", config.config_file);
+  info.field("io_threads_active", 0);
+}
+
+void add_clients(InfoText& info, Server& server) {
+  size_t max_input = 0;
+  size_t max_output = 0;
+  for (const auto& [id, client] : server.clients()) {
+    max_input = std::max(max_input, client->conn().input().capacity());
+    max_output = std::max(max_output, client->conn().output().capacity());
+  }
+  info.section("Clients");
+  info.field("connected_clients", server.clients().size());
+  info.field("cluster_connections", 0);
+  info.field("maxclients", server.config().maxclients);
+  info.field("client_recent_max_input_buffer", max_input);
+  info.field("client_recent_max_output_buffer", max_output);
+  info.field("blocked_clients", 0);
+  info.field("tracking_clients", 0);
+  info.field("clients_in_timeout_table", 0);
+}
+
+// What the open clients hold: their state and their query and reply buffers.
+uint64_t client_memory(Server& server) {
+  uint64_t total = 0;
+  for (const auto& [id, client] : server.clients()) {
+    total += sizeof(Client) + sizeof(net::Connection) + client->conn().input().capacity() +
+             client->conn().output().capacity();
+  }
+  return total;
+}
+
+// Scripting, replication, AOF and lazy freeing do not exist in fkvs, so the memory Redis
+// reports for them is zero here.
+void add_memory(InfoText& info, Server& server) {
+  uint64_t used = used_memory();
+  uint64_t peak = record_memory_peak(used);
+  uint64_t rss = resident_set_bytes();
+  uint64_t system = total_system_memory();
+  const Config& config = server.config();
+  info.section("Memory");
+  info.field("used_memory", used);
+  info.field("used_memory_human", bytes_to_human(used));
+  info.field("used_memory_rss", rss);
+  info.field("used_memory_rss_human", bytes_to_human(rss));
+  info.field("used_memory_peak", peak);
+  info.field("used_memory_peak_human", bytes_to_human(peak));
+  info.field("used_memory_peak_perc",
+             fmt::format("{:.2f}%", peak ? static_cast<double>(used) * 100 / peak : 0.0));
+  info.field("total_system_memory", system);
+  info.field("total_system_memory_human", bytes_to_human(system));
+  info.field("used_memory_lua", 0);
+  info.field("used_memory_vm_eval", 0);
+  info.field("used_memory_lua_human", "0B");
+  info.field("used_memory_scripts_eval", 0);
+  info.field("number_of_cached_scripts", 0);
+  info.field("number_of_functions", 0);
+  info.field("number_of_libraries", 0);
+  info.field("used_memory_vm_functions", 0);
+  info.field("used_memory_vm_total", 0);
+  info.field("used_memory_vm_total_human", "0B");
+  info.field("used_memory_functions", 0);
+  info.field("used_memory_scripts", 0);
+  info.field("used_memory_scripts_human", "0B");
+  info.field("maxmemory", config.maxmemory);
+  info.field("maxmemory_human", bytes_to_human(config.maxmemory));
+  info.field("maxmemory_policy", config.maxmemory_policy);
+  info.fixed("mem_fragmentation_ratio", used ? static_cast<double>(rss) / used : 0.0, 2);
+  info.field("mem_fragmentation_bytes", static_cast<int64_t>(rss) - static_cast<int64_t>(used));
+  info.field("mem_not_counted_for_evict", 0);
+  info.field("mem_replication_backlog", 0);
+  info.field("mem_total_replication_buffers", 0);
+  info.field("mem_clients_slaves", 0);
+  info.field("mem_clients_normal", client_memory(server));
+  info.field("mem_cluster_links", 0);
+  info.field("mem_aof_buffer", 0);
+  info.field("mem_allocator", FKVS_ALLOCATOR);
+  info.field("active_defrag_running", 0);
+  info.field("lazyfree_pending_objects", 0);
+  info.field("lazyfreed_objects", 0);
+}
+
+// fkvs does not persist yet: nothing is ever saved, loaded or forked.
+void add_persistence(InfoText& info, Server& server) {
+  info.section("Persistence");
+  info.field("loading", 0);
+  info.field("async_loading", 0);
+  info.field("current_cow_peak", 0);
+  info.field("current_cow_size", 0);
+  info.field("current_cow_size_age", 0);
+  info.field("current_fork_perc", "0.00");
+  info.field("current_save_keys_processed", 0);
+  info.field("current_save_keys_total", 0);
+  info.field("rdb_changes_since_last_save", server.dirty());
+  info.field("rdb_bgsave_in_progress", 0);
+  info.field("rdb_last_save_time", server.lastsave_unix());
+  info.field("rdb_last_bgsave_status", "ok");
+  info.field("rdb_last_bgsave_time_sec", -1);
+  info.field("rdb_current_bgsave_time_sec", -1);
+  info.field("rdb_saves", 0);
+  info.field("rdb_last_cow_size", 0);
+  info.field("rdb_last_load_keys_expired", 0);
+  info.field("rdb_last_load_keys_loaded", 0);
+  info.field("aof_enabled", 0);
+  info.field("aof_rewrite_in_progress", 0);
+  info.field("aof_rewrite_scheduled", 0);
+  info.field("aof_last_rewrite_time_sec", -1);
+  info.field("aof_current_rewrite_time_sec", -1);
+  info.field("aof_last_bgrewrite_status", "ok");
+  info.field("aof_rewrites", 0);
+  info.field("aof_rewrites_consecutive_failures", 0);
+  info.field("aof_last_write_status", "ok");
+  info.field("aof_last_cow_size", 0);
+  info.field("module_fork_in_progress", 0);
+  info.field("module_fork_last_cow_size", 0);
+}
+
+// Fields for features fkvs lacks (replication, eviction, pub/sub, defragmentation, client
+// tracking, I/O threads) are zero because nothing of the kind ever happens.
+void add_stats(InfoText& info, Server& server) {
+  const ServerStats& stats = server.stats();
+  const KeyspaceStats& keyspace = server.keyspace_stats();
+  // Closed connections' bytes are in the stats; open ones still count their own.
+  uint64_t input_bytes = stats.total_net_input_bytes;
+  uint64_t output_bytes = stats.total_net_output_bytes;
+  for (const auto& [id, client] : server.clients()) {
+    input_bytes += client->conn().bytes_received;
+    output_bytes += client->conn().bytes_sent;
+  }
+  info.section("Stats");
+  info.field("total_connections_received", stats.total_connections_received);
+  info.field("total_commands_processed", stats.total_commands_processed);
+  info.field("instantaneous_ops_per_sec", server.instantaneous_ops_per_sec());
+  info.field("total_net_input_bytes", input_bytes);
+  info.field("total_net_output_bytes", output_bytes);
+  info.field("total_net_repl_input_bytes", 0);
+  info.field("total_net_repl_output_bytes", 0);
+  info.field("rejected_connections", stats.rejected_connections);
+  info.field("sync_full", 0);
+  info.field("sync_partial_ok", 0);
+  info.field("sync_partial_err", 0);
+  info.field("expired_keys", keyspace.expired_keys);
+  info.field("expired_stale_perc", "0.00");
+  info.field("evicted_keys", 0);
+  info.field("evicted_clients", 0);
+  info.field("total_eviction_exceeded_time", 0);
+  info.field("current_eviction_exceeded_time", 0);
+  info.field("keyspace_hits", keyspace.keyspace_hits);
+  info.field("keyspace_misses", keyspace.keyspace_misses);
+  info.field("pubsub_channels", 0);
+  info.field("pubsub_patterns", 0);
+  info.field("pubsubshard_channels", 0);
+  info.field("latest_fork_usec", 0);
+  info.field("total_forks", 0);
+  info.field("migrate_cached_sockets", 0);
+  info.field("slave_expires_tracked_keys", 0);
+  info.field("active_defrag_hits", 0);
+  info.field("active_defrag_misses", 0);
+  info.field("active_defrag_key_hits", 0);
+  info.field("active_defrag_key_misses", 0);
+  info.field("total_active_defrag_time", 0);
+  info.field("current_active_defrag_time", 0);
+  info.field("tracking_total_keys", 0);
+  info.field("tracking_total_items", 0);
+  info.field("tracking_total_prefixes", 0);
+  info.field("unexpected_error_replies", stats.unexpected_error_replies);
+  info.field("total_error_replies", stats.total_error_replies);
+  info.field("dump_payload_sanitizations", 0);
+  info.field("io_threaded_reads_processed", 0);
+  info.field("io_threaded_writes_processed", 0);
+  // Reported by Redis from 7.2 on; monitoring tools look for them.
+  info.field("client_query_buffer_limit_disconnections",
+             stats.client_query_buffer_limit_disconnections);
+  info.field("client_output_buffer_limit_disconnections",
+             stats.client_output_buffer_limit_disconnections);
+}
+
+void add_replication(InfoText& info, Server&) {
+  info.section("Replication");
+  info.field("role", "master");
+  info.field("connected_slaves", 0);
+  info.field("master_failover_state", "no-failover");
+  info.field("master_replid", master_replid());
+  info.field("master_replid2", std::string(40, '0'));
+  info.field("master_repl_offset", 0);
+  info.field("second_repl_offset", -1);
+  info.field("repl_backlog_active", 0);
+  info.field("repl_backlog_size", 1048576);
+  info.field("repl_backlog_first_byte_offset", 0);
+  info.field("repl_backlog_histlen", 0);
+}
+
+void add_cpu(InfoText& info, Server&) {
+  rusage self{};
+  rusage children{};
+  rusage main_thread{};
+  getrusage(RUSAGE_SELF, &self);
+  getrusage(RUSAGE_CHILDREN, &children);
+  getrusage(RUSAGE_THREAD, &main_thread);  // INFO runs on the one thread that serves clients
+  info.section("CPU");
+  info.fixed("used_cpu_sys", seconds(self.ru_stime), 6);
+  info.fixed("used_cpu_user", seconds(self.ru_utime), 6);
+  info.fixed("used_cpu_sys_children", seconds(children.ru_stime), 6);
+  info.fixed("used_cpu_user_children", seconds(children.ru_utime), 6);
+  info.fixed("used_cpu_sys_main_thread", seconds(main_thread.ru_stime), 6);
+  info.fixed("used_cpu_user_main_thread", seconds(main_thread.ru_utime), 6);
+}
+
+void add_modules(InfoText& info, Server&) { info.section("Modules"); }
+
+void add_command_stats(InfoText& info, const Command& command) {
+  if (command.calls || command.rejected_calls || command.failed_calls) {
+    double per_call = command.calls ? static_cast<double>(command.usec) / command.calls : 0.0;
+    info.field(
+        fmt::format("cmdstat_{}", command.spec.name),
+        fmt::format("calls={},usec={},usec_per_call={:.2f},rejected_calls={},failed_calls={}",
+                    command.calls, command.usec, per_call, command.rejected_calls,
+                    command.failed_calls));
+  }
+  for (const Command& sub : command.subcommands) add_command_stats(info, sub);
+}
+
+void add_commandstats(InfoText& info, Server& server) {
+  info.section("Commandstats");
+  for (const Command& command : server.commands().commands()) add_command_stats(info, command);
+}
+
+// Per-error-prefix counts and latency percentiles are not collected yet: the sections are
+// there, empty, so that clients asking for them parse the reply as usual.
+void add_errorstats(InfoText& info, Server&) { info.section("Errorstats"); }
+void add_latencystats(InfoText& info, Server&) { info.section("Latencystats"); }
+
+void add_cluster(InfoText& info, Server&) {
+  info.section("Cluster");
+  info.field("cluster_enabled", 0);
+}
+
+// avg_ttl is 0: Db keeps no running estimate of it, and computing one would mean walking
+// every key with a TTL.
+void add_keyspace(InfoText& info, Server& server) {
+  info.section("Keyspace");
+  for (int index = 0; index < server.db_count(); ++index) {
+    Db& db = server.db(index);
+    if (db.size() == 0) continue;
+    info.field(fmt::format("db{}", index),
+               fmt::format("keys={},expires={},avg_ttl=0", db.size(), db.expires_count()));
+  }
+}
+
+struct Section {
+  std::string_view name;  // as INFO takes it
+  bool in_default;        // part of a bare INFO
+  void (*add)(InfoText&, Server&);
+};
+
+// In the order Redis prints them, whatever order they were asked for in.
+constexpr std::array kSections = {
+    Section{"server", true, add_server},
+    Section{"clients", true, add_clients},
+    Section{"memory", true, add_memory},
+    Section{"persistence", true, add_persistence},
+    Section{"stats", true, add_stats},
+    Section{"replication", true, add_replication},
+    Section{"cpu", true, add_cpu},
+    Section{"modules", true, add_modules},
+    Section{"commandstats", false, add_commandstats},
+    Section{"errorstats", true, add_errorstats},
+    Section{"latencystats", false, add_latencystats},
+    Section{"cluster", true, add_cluster},
+    Section{"keyspace", true, add_keyspace},
+};
+
+std::string lower(std::string_view text) {
+  std::string out(text);
+  for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return out;
+}
+
+}  // namespace
+
+std::string bytes_to_human(uint64_t bytes) {
+  static constexpr std::string_view kUnits = "KMGTP";
+  uint64_t unit_size = 1;
+  for (char unit : kUnits) {
+    unit_size *= 1024;
+    if (bytes < unit_size) break;
+    if (bytes / unit_size < 1024) {
+      return fmt::format("{:.2f}{}", static_cast<double>(bytes) / unit_size, unit);
+    }
+  }
+  // Under 1K, and (as in Redis) from 1024P on, the count is printed as it is.
+  return fmt::format("{}B", bytes);
+}
+
+uint64_t used_memory() {
+#if defined(FKVS_MEMORY_FROM_ASAN)
+  return __sanitizer_get_current_allocated_bytes();
+#elif FKVS_HAVE_MIMALLOC
+  // mimalloc keeps no allocated-bytes counter in release builds, so add up the blocks in use
+  // page by page (without visiting the blocks themselves). The default heap is the one every
+  // allocation of the serving thread comes from.
+  uint64_t total = 0;
+  mi_heap_visit_blocks(
+      mi_heap_get_default(), false,
+      [](const mi_heap_t*, const mi_heap_area_t* area, void* block, size_t, void* sum) {
+        if (block == nullptr) *static_cast<uint64_t*>(sum) += area->used * area->block_size;
+        return true;
+      },
+      &total);
+  return total;
+#else
+  struct mallinfo2 heap = mallinfo2();
+  return heap.uordblks + heap.hblkhd;  // in arenas plus mmapped chunks
+#endif
+}
+
+uint64_t sample_memory_peak() { return record_memory_peak(used_memory()); }
+
+std::string build_info(Server& server, std::span<const std::string_view> sections) {
+  std::array<bool, kSections.size()> wanted{};
+  auto add_defaults = [&] {
+    for (size_t i = 0; i < kSections.size(); ++i) wanted[i] = wanted[i] || kSections[i].in_default;
+  };
+  if (sections.empty()) add_defaults();
+  for (std::string_view requested : sections) {
+    std::string name = lower(requested);
+    if (name == "default") {
+      add_defaults();
+    } else if (name == "all" || name == "everything") {
+      wanted.fill(true);  // no modules, so "all" and "everything" are the same
+    } else {
+      for (size_t i = 0; i < kSections.size(); ++i)
+        wanted[i] = wanted[i] || kSections[i].name == name;
+    }
+  }
+  InfoText info;
+  for (size_t i = 0; i < kSections.size(); ++i) {
+    if (wanted[i]) kSections[i].add(info, server);
+  }
+  return info.take();
+}
+
+}  // namespace fkvs
