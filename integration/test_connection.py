@@ -318,7 +318,7 @@ def test_command_docs_get(server):
     reply = parse_reply(server.reply("COMMAND", "DOCS", "get"))[0]
     assert reply[0] == b"get"
     docs = pairs(reply[1])
-    assert {b"summary", b"since", b"group", b"complexity"} <= set(docs)
+    assert {b"summary", b"since", b"group"} <= set(docs)
     assert docs[b"group"] == b"string"
     assert docs[b"summary"]
 

@@ -114,7 +114,7 @@ void ReplyWriter::bulk(std::string_view value) {
   char* p = start;
   *p++ = '$';
   p = write_crlf(write_unsigned(p, value.size()));
-  std::memcpy(p, value.data(), value.size());
+  if (!value.empty()) std::memcpy(p, value.data(), value.size());  // data() may be null
   p = write_crlf(p + value.size());
   out_->commit(static_cast<size_t>(p - start));
 }

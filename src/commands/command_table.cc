@@ -1,20 +1,11 @@
 #include "commands/command_table.h"
+#include "util/strings.h"
 
 #include <algorithm>
 #include <cctype>
 
 namespace fkvs {
 namespace {
-
-bool equals_nocase(std::string_view a, std::string_view b) {
-  if (a.size() != b.size()) return false;
-  for (size_t i = 0; i < a.size(); ++i) {
-    if (std::tolower(static_cast<unsigned char>(a[i])) !=
-        std::tolower(static_cast<unsigned char>(b[i])))
-      return false;
-  }
-  return true;
-}
 
 }  // namespace
 
@@ -44,11 +35,9 @@ void CommandTable::add_container(const CommandSpec& container,
 
 const Command* CommandTable::find(std::string_view name) const {
   // Command names are short; a stack copy keeps the lookup allocation-free.
-  char folded[32];
+  char folded[32] = {};
   if (name.size() > sizeof folded) return nullptr;
-  for (size_t i = 0; i < name.size(); ++i) {
-    folded[i] = static_cast<char>(std::tolower(static_cast<unsigned char>(name[i])));
-  }
+  for (size_t i = 0; i < name.size(); ++i) folded[i] = ascii_lower(name[i]);
   auto it = index_.find(std::string_view(folded, name.size()));
   return it == index_.end() ? nullptr : &commands_[it->second];
 }

@@ -4,21 +4,13 @@
 #include "commands/command_context.h"
 #include "commands/errors.h"
 #include "commands/families.h"
+#include "fkvs_build_config.h"
 #include "util/clock.h"
 #include "util/number.h"
+#include "util/strings.h"
 
 namespace fkvs {
 namespace {
-
-bool equals_nocase(std::string_view a, std::string_view b) {
-  if (a.size() != b.size()) return false;
-  for (size_t i = 0; i < a.size(); ++i) {
-    if (std::tolower(static_cast<unsigned char>(a[i])) !=
-        std::tolower(static_cast<unsigned char>(b[i])))
-      return false;
-  }
-  return true;
-}
 
 void ping(CommandContext& ctx) {
   if (ctx.argc() > 2) {
@@ -124,7 +116,7 @@ void hello(CommandContext& ctx) {
   reply.bulk("server");
   reply.bulk("redis");
   reply.bulk("version");
-  reply.bulk("7.0.15");
+  reply.bulk(FKVS_REDIS_COMPAT_VERSION);
   reply.bulk("proto");
   reply.integer(2);
   reply.bulk("id");

@@ -1,5 +1,7 @@
 #pragma once
 
+#include <initializer_list>
+#include <string>
 #include <string_view>
 
 // Every error text the commands send, once, byte-exact to redis-server 7.0.
@@ -58,5 +60,12 @@ inline constexpr std::string_view kNoShutdownInProgress = "ERR No shutdown in pr
 // subcommand as sent (up to 128 bytes), then the command name in upper case.
 inline constexpr std::string_view kUnknownSubcommandOrArity =
     "ERR unknown subcommand or wrong number of arguments for '%s'. Try %s HELP.";
+
+}  // namespace fkvs::errors
+
+namespace fkvs::errors {
+
+// Fills each "%s" of message with the next value (cold paths only: it allocates).
+std::string format(std::string_view message, std::initializer_list<std::string_view> values);
 
 }  // namespace fkvs::errors

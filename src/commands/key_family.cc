@@ -15,22 +15,13 @@
 #include "util/clock.h"
 #include "util/glob.h"
 #include "util/number.h"
+#include "util/strings.h"
 
 namespace fkvs {
 namespace {
 
 // SCAN's COUNT when the client gives none, as in Redis.
 constexpr int64_t kDefaultScanCount = 10;
-
-bool equals_nocase(std::string_view a, std::string_view b) {
-  if (a.size() != b.size()) return false;
-  for (size_t i = 0; i < a.size(); ++i) {
-    if (std::tolower(static_cast<unsigned char>(a[i])) !=
-        std::tolower(static_cast<unsigned char>(b[i])))
-      return false;
-  }
-  return true;
-}
 
 // An argument that must be an int, as Redis's getIntFromObjectOrReply reads
 // it. With custom_error, that one message answers both failures (SWAPDB).
@@ -335,8 +326,7 @@ bool conditions_allow(const ExpireConditions& conditions, int64_t current, int64
 }
 
 void reply_invalid_expire(CommandContext& ctx) {
-  std::string message(errors::kInvalidExpire);
-  message.replace(message.find("%s"), 2, ctx.command().spec.name);
+  std::string message = errors::format(errors::kInvalidExpire, {ctx.command().spec.name});
   ctx.reply().error(message);
 }
 

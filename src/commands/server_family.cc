@@ -17,37 +17,10 @@
 #include "server/info.h"
 #include "util/clock.h"
 #include "util/glob.h"
+#include "util/strings.h"
 
 namespace fkvs {
 namespace {
-
-bool equals_nocase(std::string_view a, std::string_view b) {
-  if (a.size() != b.size()) return false;
-  for (size_t i = 0; i < a.size(); ++i) {
-    if (std::tolower(static_cast<unsigned char>(a[i])) !=
-        std::tolower(static_cast<unsigned char>(b[i])))
-      return false;
-  }
-  return true;
-}
-
-std::string upper(std::string_view text) {
-  std::string out(text);
-  for (char& c : out) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
-  return out;
-}
-
-// An error template with each "%s" replaced by the next of `values`.
-std::string fill_in(std::string_view message, std::initializer_list<std::string_view> values) {
-  std::string out;
-  auto value = values.begin();
-  for (size_t at = message.find("%s"); at != std::string_view::npos && value != values.end();
-       at = message.find("%s")) {
-    out.append(message.substr(0, at)).append(*value++);
-    message.remove_prefix(at + 2);
-  }
-  return out.append(message);
-}
 
 // A HELP reply: one status line each, as Redis's addReplyHelp sends them.
 void reply_help(CommandContext& ctx, std::span<const std::string_view> lines) {
@@ -134,7 +107,7 @@ void debug(CommandContext& ctx) {
   if (equals_nocase(sub, "sleep") && ctx.argc() == 3) return debug_sleep(ctx);
   if (equals_nocase(sub, "help") && ctx.argc() == 2) return debug_help(ctx);
   ctx.reply().error(
-      fill_in(errors::kUnknownSubcommandOrArity, {sub.substr(0, 128), upper(ctx.arg(0))}));
+      errors::format(errors::kUnknownSubcommandOrArity, {sub.substr(0, 128), to_upper(ctx.arg(0))}));
 }
 
 // ---- CONFIG ----

@@ -20,21 +20,9 @@ namespace {
 
 // ---- Shared helpers ----
 
-// Sends an error whose text names the command ("... in 'set' command"):
-// format holds one "%s", replaced by the command's name.
+// Sends an error whose text names the command ("... in 'set' command").
 void reply_error_naming_command(CommandContext& ctx, std::string_view format) {
-  const size_t slot = format.find("%s");
-  const std::string_view name = ctx.command().spec.name;
-  const std::string_view before = format.substr(0, slot);
-  const std::string_view after = format.substr(slot + 2);
-  char message[256];
-  if (before.size() + name.size() + after.size() > sizeof(message)) {
-    return ctx.reply().error(format);
-  }
-  char* end = std::copy(before.begin(), before.end(), message);
-  end = std::copy(name.begin(), name.end(), end);
-  end = std::copy(after.begin(), after.end(), end);
-  ctx.reply().error({message, static_cast<size_t>(end - message)});
+  ctx.reply().error(errors::format(format, {ctx.command().spec.name}));
 }
 
 void reply_string(CommandContext& ctx, const Value& value) {

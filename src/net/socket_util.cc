@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <cstdio>
 #include <cstring>
 
 namespace fkvs::net {
@@ -20,17 +21,17 @@ std::string errno_text(const char* what) { return std::string(what) + ": " + std
 
 std::string format_address(const sockaddr_storage& addr) {
   char ip[INET6_ADDRSTRLEN] = {0};
-  int port = 0;
+  char text[INET6_ADDRSTRLEN + 16];
   if (addr.ss_family == AF_INET6) {
     const auto* in6 = reinterpret_cast<const sockaddr_in6*>(&addr);
     inet_ntop(AF_INET6, &in6->sin6_addr, ip, sizeof ip);
-    port = ntohs(in6->sin6_port);
-    return "[" + std::string(ip) + "]:" + std::to_string(port);
+    std::snprintf(text, sizeof text, "[%s]:%d", ip, ntohs(in6->sin6_port));
+  } else {
+    const auto* in4 = reinterpret_cast<const sockaddr_in*>(&addr);
+    inet_ntop(AF_INET, &in4->sin_addr, ip, sizeof ip);
+    std::snprintf(text, sizeof text, "%s:%d", ip, ntohs(in4->sin_port));
   }
-  const auto* in4 = reinterpret_cast<const sockaddr_in*>(&addr);
-  inet_ntop(AF_INET, &in4->sin_addr, ip, sizeof ip);
-  port = ntohs(in4->sin_port);
-  return std::string(ip) + ":" + std::to_string(port);
+  return text;
 }
 
 }  // namespace

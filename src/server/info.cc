@@ -42,7 +42,7 @@ namespace {
 
 // What INFO reports as the server's version: client libraries gate features on it, so it is
 // the Redis release whose behaviour fkvs matches.
-constexpr std::string_view kRedisVersion = "7.0.15";
+constexpr std::string_view kRedisVersion = FKVS_REDIS_COMPAT_VERSION;
 
 // Appends sections and fields in INFO's wire layout.
 class InfoText {

@@ -14,6 +14,7 @@
 #include "net/socket_util.h"
 #include "server/logging.h"
 #include "util/clock.h"
+#include "util/strings.h"
 
 namespace fkvs {
 namespace {
@@ -39,12 +40,6 @@ std::string unknown_command_error(std::span<const std::string_view> args) {
     quoted += "' ";
   }
   return message + quoted;
-}
-
-std::string upper(std::string_view text) {
-  std::string out(text);
-  for (char& c : out) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
-  return out;
 }
 
 }  // namespace
@@ -237,7 +232,7 @@ void Server::execute(Client& client, std::span<const std::string_view> args) {
     const Command* sub = command->find_subcommand(args[1]);
     if (sub == nullptr) {
       reply.error("ERR unknown subcommand '" + std::string(args[1].substr(0, 128)) + "'. Try " +
-                  upper(args[0]) + " HELP.");
+                  to_upper(args[0]) + " HELP.");
       stats_.total_error_replies++;
       return;
     }
@@ -246,7 +241,7 @@ void Server::execute(Client& client, std::span<const std::string_view> args) {
   const CommandSpec& spec = command->spec;
   int argc = static_cast<int>(args.size());
   if ((spec.arity > 0 && argc != spec.arity) || (spec.arity < 0 && argc < -spec.arity)) {
-    reply.error("ERR wrong number of arguments for '" + std::string(spec.name) + "' command");
+    reply.error(errors::format(errors::kWrongArity, {spec.name}));
     command->rejected_calls++;
     stats_.total_error_replies++;
     return;
