@@ -1,0 +1,131 @@
+#pragma once
+
+#include <array>
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <optional>
+#include <span>
+#include <stdexcept>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "fkvs_build_config.h"
+
+namespace fkvs {
+
+// A configuration the server cannot start with. what() is the whole message for the user, in
+// the shape redis-server prints (where, the offending line, why).
+class ConfigError : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
+// The client classes client-output-buffer-limit tells apart, indexing
+// Config::client_output_buffer_limit.
+enum ClientClass { kNormalClients, kReplicaClients, kPubsubClients, kClientClassCount };
+
+struct OutputBufferLimit {
+  uint64_t hard_bytes = 0;  // close the client as soon as its output exceeds this (0: never)
+  uint64_t soft_bytes = 0;  // ...or once it has stayed above this for soft_seconds
+  int64_t soft_seconds = 0;
+};
+
+// "save <seconds> <changes>": snapshot once `changes` writes happened within `seconds`.
+struct SavePoint {
+  int64_t seconds;
+  int64_t changes;
+  bool operator==(const SavePoint&) const = default;
+};
+
+// The server's settings, named as in redis.conf, with Redis 7.0's defaults. One table in
+// config.cc describes every option; both the start-up parser and CONFIG GET/SET use it.
+struct Config {
+  int64_t port = 6379;
+  // A '-' before an address means: skip it if it is unavailable.
+  std::vector<std::string> bind = {"127.0.0.1", "-::1"};
+  std::string unixsocket;
+  int64_t unixsocketperm = 0;
+  int64_t maxclients = 10000;
+  int64_t timeout = 0;  // seconds idle before a client is closed; 0: never
+  int64_t tcp_keepalive = 300;
+  int64_t tcp_backlog = 511;
+  std::string requirepass;
+  int64_t databases = 16;
+  std::string loglevel = "notice";  // debug, verbose, notice, warning or nothing
+  std::string logfile;              // empty: standard output
+  int64_t hz = 10;                  // always within 1..500: larger or smaller values are clamped
+  uint64_t proto_max_bulk_len = 512 * 1024 * 1024;
+  uint64_t client_query_buffer_limit = 1024 * 1024 * 1024;
+  std::array<OutputBufferLimit, kClientClassCount> client_output_buffer_limit = {{
+      {0, 0, 0},
+      {256 * 1024 * 1024, 64 * 1024 * 1024, 60},
+      {32 * 1024 * 1024, 8 * 1024 * 1024, 60},
+  }};
+  std::string io_backend = FKVS_DEFAULT_IO_BACKEND;  // auto, epoll, uring or kqueue
+  bool daemonize = false;                            // only "no": fkvs stays in the foreground
+  std::string pidfile;
+  std::string dir = "./";  // set from a file or the command line, it is the absolute path
+  std::string dbfilename = "dump.rdb";
+  std::vector<SavePoint> save;
+  bool appendonly = false;
+  uint64_t maxmemory = 0;
+  std::string maxmemory_policy = "noeviction";
+  int64_t active_expire_effort = 1;
+  bool protected_mode = true;
+  bool always_show_logo = false;
+
+  // Not options: what load_config found on the command line.
+  std::string config_file;  // absolute path of the file read at start-up, or empty
+  bool show_version = false;
+  bool show_help = false;
+
+  // CONFIG GET: every option matching one of the glob patterns (case-insensitively), once
+  // each, with its value as Redis shows it (sizes in bytes, booleans as yes/no, lists joined
+  // by spaces). A pattern without glob characters is a name, and is echoed as given.
+  std::vector<std::pair<std::string, std::string>> get(
+      std::span<const std::string_view> patterns) const;
+  std::vector<std::pair<std::string, std::string>> get(std::string_view pattern) const {
+    return get(std::span(&pattern, 1));
+  }
+
+  // CONFIG SET, all or nothing: returns the error reply text (without '-') for the first
+  // change that fails, having restored every option it touched, or nullopt on success.
+  // Options with several arguments (bind, save, client-output-buffer-limit) take them
+  // separated by single spaces. Change handlers run for each option whose value changed.
+  std::optional<std::string> set(
+      std::span<const std::pair<std::string_view, std::string_view>> changes);
+  std::optional<std::string> set(std::string_view name, std::string_view value) {
+    const std::pair<std::string_view, std::string_view> change{name, value};
+    return set(std::span(&change, 1));
+  }
+
+  // Lets the server act on a CONFIG SET of `name` (rebinding after a port change, ...). A
+  // handler runs after the new value is stored; returning an error message makes the
+  // CONFIG SET fail, and the old values come back (their handlers then run again).
+  using ChangeHandler = std::function<std::optional<std::string>()>;
+  void on_change(std::string_view name, ChangeHandler handler);
+
+ private:
+  std::map<std::string, std::vector<ChangeHandler>, std::less<>> change_handlers_;
+};
+
+// Reads the command line of fkvs-server (without the program name), as redis-server does:
+//   fkvs-server [/path/to/fkvs.conf | -c /path/to/fkvs.conf] [--option value ...]
+// An option's arguments run to the next "--"; options override the file. -v/--version and
+// -h/--help only set show_version/show_help. Throws ConfigError.
+Config load_config(const std::vector<std::string>& args);
+
+// Applies redis.conf-style text on top of `config`: one directive per line, Redis's quoting
+// rules, '#' comments, "include /path". `source` names the text in error messages; relative
+// includes are read from the working directory. Throws ConfigError.
+void apply_config_text(Config& config, std::string_view text, std::string_view source);
+void apply_config_file(Config& config, const std::string& path);
+
+// What -v and -h print (each ends in a newline).
+std::string version_text();
+std::string usage_text();
+
+}  // namespace fkvs
