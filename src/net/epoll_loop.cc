@@ -57,6 +57,19 @@ void EpollLoop::add_listener(ListenerSpec listener) {
   listeners_.push_back(std::move(listener));
 }
 
+void EpollLoop::remove_listener(int fd) {
+  if (static_cast<size_t>(fd) >= listener_index_by_fd_.size()) return;
+  int index = listener_index_by_fd_[fd];
+  if (index < 0) return;
+  epoll_ctl(epoll_fd_, EPOLL_CTL_DEL, fd, nullptr);
+  ::close(fd);
+  listeners_.erase(listeners_.begin() + index);
+  listener_index_by_fd_[fd] = -1;
+  for (size_t i = index; i < listeners_.size(); ++i) {
+    listener_index_by_fd_[listeners_[i].fd] = static_cast<int>(i);
+  }
+}
+
 void EpollLoop::run() {
   running_ = true;
   next_tick_us_ = clock::monotonic_us() + tick_interval_us_;

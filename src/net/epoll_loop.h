@@ -19,6 +19,7 @@ class EpollLoop final : public EventLoop {
 
   const char* name() const override { return "epoll"; }
   void add_listener(ListenerSpec listener) override;
+  void remove_listener(int fd) override;
   void run() override;
   void stop() override { running_ = false; }
   void want_flush(Connection& conn) override;

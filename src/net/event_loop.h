@@ -43,6 +43,8 @@ class EventLoop {
   // The name INFO reports as multiplexing_api.
   virtual const char* name() const = 0;
   virtual void add_listener(ListenerSpec listener) = 0;
+  // Stops accepting on fd and closes it (CONFIG SET port/bind).
+  virtual void remove_listener(int fd) = 0;
   // Runs until stop(); throws std::runtime_error on a fatal backend error.
   virtual void run() = 0;
   // Makes run() return after the current iteration.

@@ -3,7 +3,9 @@
 #include <spdlog/spdlog.h>
 #include <unistd.h>
 
+#include <cerrno>
 #include <csignal>
+#include <cstring>
 #include <cstdio>
 #include <string>
 
@@ -60,6 +62,8 @@ void Server::watch_config() {
     set_log_level(config_.loglevel);
     return std::nullopt;
   });
+  config_.on_change("port", [this] { return rebind_tcp(); });
+  config_.on_change("bind", [this] { return rebind_tcp(); });
   config_.on_change("hz", [this]() -> std::optional<std::string> {
     if (loop_) loop_->set_tick_interval_ms(static_cast<int>(1000 / config_.hz));
     return std::nullopt;
@@ -88,34 +92,60 @@ const char* Server::backend_name() const { return loop_ ? loop_->name() : "none"
 
 void Server::swap_dbs(int a, int b) { std::swap(dbs_[a], dbs_[b]); }
 
-void Server::open_listeners() {
-  if (config_.port != 0) {
-    for (const std::string& entry : config_.bind) {
-      bool optional = !entry.empty() && entry[0] == '-';
-      std::string address = optional ? entry.substr(1) : entry;
-      std::string error;
-      int fd = net::listen_tcp(address, config_.port, config_.tcp_backlog, error);
-      if (fd < 0) {
-        if (optional) continue;
-        spdlog::warn("Could not create server TCP listening socket {}:{}: {}", address,
-                     config_.port, error);
-        throw std::runtime_error("Failed listening on port " + std::to_string(config_.port) +
-                                 " (tcp), aborting.");
-      }
-      tcp_port_ = net::bound_port(fd);
-      loop_->add_listener({fd, false, ""});
+std::optional<std::vector<int>> Server::listen_tcp_addresses() {
+  std::vector<int> opened;
+  if (config_.port == 0) return opened;  // as in Redis, port 0 means no TCP
+  for (const std::string& entry : config_.bind) {
+    bool optional = !entry.empty() && entry[0] == '-';
+    std::string address = optional ? entry.substr(1) : entry;
+    std::string error;
+    int fd = net::listen_tcp(address, static_cast<int>(config_.port),
+                             static_cast<int>(config_.tcp_backlog), error);
+    if (fd >= 0) {
+      opened.push_back(fd);
+      continue;
     }
+    if (optional) continue;
+    spdlog::warn("Could not create server TCP listening socket {}:{}: {}", address, config_.port,
+                 error);
+    for (int fd_opened : opened) close(fd_opened);
+    return std::nullopt;
   }
+  return opened;
+}
+
+void Server::open_listeners() {
+  auto tcp = listen_tcp_addresses();
+  if (!tcp) {
+    throw std::runtime_error("Failed listening on port " + std::to_string(config_.port) +
+                             " (tcp), aborting.");
+  }
+  for (int fd : *tcp) loop_->add_listener({fd, false, ""});
+  tcp_listeners_ = *tcp;
+  if (!tcp_listeners_.empty()) tcp_port_ = net::bound_port(tcp_listeners_.front());
   if (!config_.unixsocket.empty()) {
     std::string error;
-    int fd = net::listen_unix(config_.unixsocket, config_.unixsocketperm, config_.tcp_backlog,
-                              error);
+    int fd = net::listen_unix(config_.unixsocket, static_cast<unsigned>(config_.unixsocketperm),
+                              static_cast<int>(config_.tcp_backlog), error);
     if (fd < 0) throw std::runtime_error("Failed opening Unix socket: " + error);
     loop_->add_listener({fd, true, config_.unixsocket});
   }
   if (config_.port == 0 && config_.unixsocket.empty()) {
     throw std::runtime_error("Configured to not listen anywhere, exiting.");
   }
+}
+
+// CONFIG SET port/bind: the new sockets open before the old ones close, so a
+// failed change leaves the server listening where it was.
+std::optional<std::string> Server::rebind_tcp() {
+  if (!loop_) return std::nullopt;
+  auto tcp = listen_tcp_addresses();
+  if (!tcp) return "Unable to listen on this port. Check server logs.";
+  for (int fd : tcp_listeners_) loop_->remove_listener(fd);
+  for (int fd : *tcp) loop_->add_listener({fd, false, ""});
+  tcp_listeners_ = *tcp;
+  tcp_port_ = tcp_listeners_.empty() ? 0 : net::bound_port(tcp_listeners_.front());
+  return std::nullopt;
 }
 
 int Server::run() {
@@ -125,7 +155,10 @@ int Server::run() {
     spdlog::warn("io-backend {} is unavailable ({}); using epoll", config_.io_backend, why);
     loop_ = net::make_event_loop("epoll", *this, why);
   }
-  loop_->set_tick_interval_ms(1000 / config_.hz);
+  loop_->set_tick_interval_ms(static_cast<int>(1000 / config_.hz));
+  if (chdir(config_.dir.c_str()) != 0) {
+    throw std::runtime_error("Can't chdir to '" + config_.dir + "': " + std::strerror(errno));
+  }
   open_listeners();
 
   std::signal(SIGPIPE, SIG_IGN);

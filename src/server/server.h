@@ -2,6 +2,7 @@
 
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <span>
 #include <string>
 #include <string_view>
@@ -67,6 +68,9 @@ class Server final : public net::ConnectionHandler {
 
  private:
   void open_listeners();
+  // Binds every address of `bind` on `port`; on failure closes what it opened.
+  std::optional<std::vector<int>> listen_tcp_addresses();
+  std::optional<std::string> rebind_tcp();
   void watch_config();
   resp::ParserLimits parser_limits() const;
   void register_commands();
@@ -83,6 +87,7 @@ class Server final : public net::ConnectionHandler {
   std::unordered_map<uint64_t, Client*> clients_;
   uint64_t next_client_id_ = 1;
   int tcp_port_ = 0;
+  std::vector<int> tcp_listeners_;
   int64_t start_time_ms_ = 0;
   int64_t lastsave_unix_ = 0;
   uint64_t dirty_ = 0;
