@@ -11,7 +11,16 @@ DOCTEST = re.compile(r"test cases:\s*(\d+)\s*\|\s*(\d+) passed\s*\|\s*(\d+) fail
 PYTEST_COUNT = re.compile(r"(\d+) (passed|failed|error|errors)\b")
 
 
-def main(path):
+def main(paths):
+    passed = failed = 0
+    for path in paths:
+        p, f = count(path)
+        passed += p
+        failed += f
+    print(f"{passed} passed, {failed} failed")
+
+
+def count(path):
     passed = failed = 0
     with open(path) as log:
         for line in log:
@@ -24,11 +33,11 @@ def main(path):
                 counted = True
             summary = [l for l in out.splitlines() if re.search(r" in [\d.]+s", l)]
             if summary:
-                for count, kind in PYTEST_COUNT.findall(summary[-1]):
+                for number, kind in PYTEST_COUNT.findall(summary[-1]):
                     if kind == "passed":
-                        passed += int(count)
+                        passed += int(number)
                     else:
-                        failed += int(count)
+                        failed += int(number)
                 counted = True
             if not counted:  # a test that crashed before reporting counts as one failure
                 if result.get("result") == "OK":
@@ -37,8 +46,8 @@ def main(path):
                     failed += 1
             elif result.get("result") not in ("OK", "EXPECTEDFAIL") and not failed:
                 failed += 1
-    print(f"{passed} passed, {failed} failed")
+    return passed, failed
 
 
 if __name__ == "__main__":
-    main(sys.argv[1])
+    main(sys.argv[1:])

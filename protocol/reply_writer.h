@@ -2,6 +2,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <span>
 #include <string_view>
 
 #include "byte_buffer.h"
@@ -32,6 +33,11 @@ class ReplyWriter {
   void array(size_t count);  // *count, followed by count replies
   void null_array() { out_->append("*-1\r\n", 5); }
   void empty_array() { out_->append("*0\r\n", 4); }
+  // An array of simple strings, one per line (the HELP replies).
+  void simple_lines(std::span<const std::string_view> lines) {
+    array(lines.size());
+    for (std::string_view line : lines) simple(line);
+  }
   // For arrays whose length is known only at the end (KEYS, SCAN): begin
   // returns a token, end writes the header in front of what was appended since.
   size_t begin_array() { return out_->size(); }
@@ -40,10 +46,13 @@ class ReplyWriter {
   void raw(std::string_view bytes) { out_->append(bytes); }
 
   ByteBuffer& buffer() { return *out_; }
+  // Error replies written through this writer (INFO's total_error_replies).
+  size_t errors_written() const { return errors_written_; }
 
  private:
   void header(char prefix, int64_t value);
   ByteBuffer* out_;
+  size_t errors_written_ = 0;
 };
 
 }  // namespace fkvs::resp

@@ -382,8 +382,7 @@ void client_help(CommandContext& ctx) {
       "HELP",
       "    Print this help.",
   };
-  ctx.reply().array(std::size(kLines));
-  for (std::string_view line : kLines) ctx.reply().simple(line);
+  ctx.reply().simple_lines(kLines);
 }
 
 constexpr uint32_t kConnection = kFast | kNoScript | kLoading | kStale;

@@ -448,8 +448,7 @@ void object_help(CommandContext& ctx) {
       "HELP",
       "    Prints this help.",
   };
-  ctx.reply().array(std::size(kLines));
-  for (std::string_view line : kLines) ctx.reply().simple(line);
+  ctx.reply().simple_lines(kLines);
 }
 
 constexpr CommandSpec kCommands[] = {

@@ -22,12 +22,6 @@
 namespace fkvs {
 namespace {
 
-// A HELP reply: one status line each, as Redis's addReplyHelp sends them.
-void reply_help(CommandContext& ctx, std::span<const std::string_view> lines) {
-  ctx.reply().array(lines.size());
-  for (std::string_view line : lines) ctx.reply().simple(line);
-}
-
 // ---- INFO, TIME, LASTSAVE, SHUTDOWN ----
 
 void info(CommandContext& ctx) {
@@ -97,7 +91,7 @@ void debug_help(CommandContext& ctx) {
       "HELP",
       "    Prints this help.",
   };
-  reply_help(ctx, kLines);
+  ctx.reply().simple_lines(kLines);
 }
 
 // DEBUG is a plain command in Redis, not a container: it checks each subcommand's arity
@@ -157,7 +151,7 @@ void config_help(CommandContext& ctx) {
       "HELP",
       "    Prints this help.",
   };
-  reply_help(ctx, kLines);
+  ctx.reply().simple_lines(kLines);
 }
 
 // ---- COMMAND ----
@@ -408,7 +402,7 @@ void command_help(CommandContext& ctx) {
       "HELP",
       "    Prints this help.",
   };
-  reply_help(ctx, kLines);
+  ctx.reply().simple_lines(kLines);
 }
 
 constexpr uint32_t kAdminFlags = kAdmin | kNoScript | kLoading | kStale;

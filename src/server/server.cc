@@ -289,6 +289,10 @@ void Server::execute(Client& client, std::span<const std::string_view> args) {
   CommandContext ctx(*this, client, *command, args);
   spec.handler(ctx);
   command->calls++;
+  if (size_t errors = ctx.reply().errors_written(); errors > 0) [[unlikely]] {
+    command->failed_calls++;
+    stats_.total_error_replies += errors;
+  }
   stats_.total_commands_processed++;
 }
 
