@@ -1,0 +1,215 @@
+#include "store/db.h"
+
+#include <algorithm>
+
+#include "util/clock.h"
+
+namespace fkvs {
+namespace {
+
+// Keys with a TTL the active cycle draws per round.
+constexpr size_t kExpireSampleSize = 20;
+// Another round follows only while more than 1 in this many of a sample had
+// expired; below that, the rest waits for the next cycle.
+constexpr size_t kExpireContinueRatio = 4;
+// The weight of one cycle in the running expired_stale_perc estimate.
+constexpr double kStalePercWeight = 0.05;
+// SCAN visits at most this many buckets per key asked for, so a sparse
+// table still answers promptly.
+constexpr size_t kScanBucketsPerKey = 10;
+// Buckets moved between clock reads when rehashing in idle time.
+constexpr size_t kRehashBucketsPerCheck = 100;
+
+}  // namespace
+
+Db::Db(KeyspaceStats& stats) : stats_(stats), random_(std::random_device{}()) {}
+
+Db::~Db() = default;
+
+bool Db::is_expired(const Entry& entry, int64_t now_ms) const {
+  return entry.has_ttl() && ttl_slots_[entry.ttl_slot_].expire_at_ms < now_ms;
+}
+
+void Db::expire(Entry* entry) {
+  erase(entry);
+  ++stats_.expired_keys;
+}
+
+Entry* Db::find(std::string_view key) {
+  Entry* entry = table_.find(key);
+  if (entry != nullptr && is_expired(*entry, clock::now_ms())) {
+    expire(entry);
+    return nullptr;
+  }
+  return entry;
+}
+
+Entry* Db::lookup_read(std::string_view key) {
+  Entry* entry = find(key);
+  if (entry != nullptr) {
+    ++stats_.keyspace_hits;
+  } else {
+    ++stats_.keyspace_misses;
+  }
+  return entry;
+}
+
+std::pair<Entry*, bool> Db::find_or_insert(std::string_view key) {
+  auto [entry, inserted] = table_.find_or_insert(key);
+  if (!inserted && is_expired(*entry, clock::now_ms())) {
+    // Reuse the entry as the new key rather than freeing and reallocating it.
+    ++stats_.expired_keys;
+    remove_ttl_slot(entry);
+    entry->value() = Value();
+    return {entry, true};
+  }
+  return {entry, inserted};
+}
+
+Entry* Db::insert(std::string_view key, Value&& value) {
+  auto [entry, inserted] = table_.find_or_insert(key);
+  if (!inserted && entry->has_ttl()) {
+    if (is_expired(*entry, clock::now_ms())) ++stats_.expired_keys;
+    remove_ttl_slot(entry);
+  }
+  entry->value() = std::move(value);
+  return entry;
+}
+
+bool Db::erase(std::string_view key) {
+  Entry* entry = table_.find(key);
+  if (entry == nullptr) return false;
+  if (is_expired(*entry, clock::now_ms())) {
+    expire(entry);
+    return false;
+  }
+  erase(entry);
+  return true;
+}
+
+void Db::erase(Entry* entry) {
+  if (entry->has_ttl()) remove_ttl_slot(entry);
+  table_.erase(entry);
+}
+
+void Db::clear() {
+  table_.clear();
+  std::vector<TtlSlot>().swap(ttl_slots_);
+}
+
+int64_t Db::expire_at(const Entry* entry) const {
+  return entry->has_ttl() ? ttl_slots_[entry->ttl_slot_].expire_at_ms : -1;
+}
+
+void Db::set_expire(Entry* entry, int64_t unix_ms) {
+  if (entry->has_ttl()) {
+    ttl_slots_[entry->ttl_slot_].expire_at_ms = unix_ms;
+    return;
+  }
+  entry->ttl_slot_ = static_cast<uint32_t>(ttl_slots_.size());
+  ttl_slots_.push_back({entry, unix_ms});
+}
+
+bool Db::persist(Entry* entry) {
+  if (!entry->has_ttl()) return false;
+  remove_ttl_slot(entry);
+  return true;
+}
+
+void Db::remove_ttl_slot(Entry* entry) {
+  // Fill the hole with the last slot, so the array stays dense.
+  const uint32_t slot = entry->ttl_slot_;
+  const TtlSlot last = ttl_slots_.back();
+  ttl_slots_[slot] = last;
+  last.entry->ttl_slot_ = slot;
+  ttl_slots_.pop_back();
+  entry->ttl_slot_ = Entry::kNoTtl;
+  // Give memory back after mass expiry; shrinking at a quarter keeps the
+  // copying amortised O(1).
+  if (ttl_slots_.capacity() > 1024 && ttl_slots_.size() < ttl_slots_.capacity() / 4) {
+    ttl_slots_.shrink_to_fit();
+  }
+}
+
+uint64_t Db::scan(uint64_t cursor, size_t count, const std::function<void(Entry&)>& visit) {
+  const int64_t now_ms = clock::now_ms();
+  std::vector<Entry*> expired;
+  size_t visited = 0;
+  size_t buckets_left = std::max<size_t>(count, 1) * kScanBucketsPerKey;
+  do {
+    cursor = table_.scan(cursor, [&](Entry& entry) {
+      if (is_expired(entry, now_ms)) {
+        expired.push_back(&entry);
+      } else {
+        visit(entry);
+        ++visited;
+      }
+    });
+  } while (cursor != 0 && visited < count && --buckets_left > 0);
+  // Deleting may move rehashing along, which the table allows only between
+  // scan calls.
+  for (Entry* entry : expired) expire(entry);
+  return cursor;
+}
+
+void Db::for_each(const std::function<void(Entry&)>& visit) {
+  const int64_t now_ms = clock::now_ms();
+  std::vector<Entry*> expired;
+  table_.for_each([&](Entry& entry) {
+    if (is_expired(entry, now_ms)) {
+      expired.push_back(&entry);
+    } else {
+      visit(entry);
+    }
+  });
+  for (Entry* entry : expired) expire(entry);
+}
+
+Entry* Db::random_entry() {
+  const int64_t now_ms = clock::now_ms();
+  while (Entry* entry = table_.random_entry()) {
+    if (!is_expired(*entry, now_ms)) return entry;
+    expire(entry);
+  }
+  return nullptr;
+}
+
+size_t Db::active_expire(int64_t now_ms, int64_t budget_us) {
+  const int64_t start_us = clock::monotonic_us();
+  size_t sampled_total = 0;
+  size_t expired_total = 0;
+  while (!ttl_slots_.empty()) {
+    const size_t sample = std::min(kExpireSampleSize, ttl_slots_.size());
+    size_t expired = 0;
+    for (size_t i = 0; i < sample; ++i) {
+      const TtlSlot slot = ttl_slots_[random_() % ttl_slots_.size()];
+      if (slot.expire_at_ms < now_ms) {
+        expire(slot.entry);
+        ++expired;
+        if (ttl_slots_.empty()) break;
+      }
+    }
+    sampled_total += sample;
+    expired_total += expired;
+    if (expired * kExpireContinueRatio <= sample) break;
+    if (clock::monotonic_us() - start_us >= budget_us) {
+      ++stats_.expired_time_cap_reached_count;
+      break;
+    }
+  }
+  if (sampled_total > 0) {
+    const double stale = static_cast<double>(expired_total) / static_cast<double>(sampled_total);
+    stats_.expired_stale_perc =
+        stale * kStalePercWeight + stats_.expired_stale_perc * (1 - kStalePercWeight);
+  }
+  return expired_total;
+}
+
+void Db::rehash_step(int64_t budget_us) {
+  const int64_t start_us = clock::monotonic_us();
+  while (table_.rehash_step(kRehashBucketsPerCheck)) {
+    if (clock::monotonic_us() - start_us >= budget_us) break;
+  }
+}
+
+}  // namespace fkvs

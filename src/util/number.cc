@@ -1,0 +1,102 @@
+#include "util/number.h"
+
+#include <cerrno>
+#include <charconv>
+#include <cmath>
+#include <cstdlib>
+#include <cstring>
+#include <string>
+
+namespace fkvs {
+namespace {
+
+// int64's widest magnitude has 19 digits, so 19 digits never overflow uint64.
+constexpr size_t kMaxInt64Digits = 19;
+// Redis parses long doubles from a fixed buffer of this size.
+constexpr size_t kLongDoubleTextLimit = 5 * 1024;
+
+bool is_c_space(char c) { return c == ' ' || (c >= '\t' && c <= '\r'); }
+
+// strtod and friends need a NUL-terminated string; argument bytes are not
+// terminated, so numbers are copied, onto the stack when short.
+template <typename Float, typename Convert>
+std::optional<Float> parse_float(std::string_view text, Convert convert) {
+  if (text.empty() || is_c_space(text[0])) return std::nullopt;
+  char stack_buffer[128];
+  std::string heap_buffer;
+  char* terminated = stack_buffer;
+  if (text.size() < sizeof(stack_buffer)) {
+    std::memcpy(stack_buffer, text.data(), text.size());
+    stack_buffer[text.size()] = '\0';
+  } else {
+    heap_buffer.assign(text);
+    terminated = heap_buffer.data();
+  }
+  char* end = nullptr;
+  errno = 0;
+  const Float value = convert(terminated, &end);
+  if (static_cast<size_t>(end - terminated) != text.size()) return std::nullopt;
+  if (std::isnan(value)) return std::nullopt;
+  // Out of range: glibc returns +-HUGE_VAL on overflow and zero (or a
+  // denormal, which Redis keeps) on underflow.
+  if (errno == ERANGE && (std::isinf(value) || value == 0)) return std::nullopt;
+  return value;
+}
+
+}  // namespace
+
+std::optional<int64_t> parse_int64(std::string_view text) {
+  size_t pos = 0;
+  const bool negative = !text.empty() && text[0] == '-';
+  if (negative) pos = 1;
+  const size_t digits = text.size() - pos;
+  if (digits == 0 || digits > kMaxInt64Digits) return std::nullopt;
+  if (text[pos] == '0') {
+    if (text.size() == 1) return 0;
+    return std::nullopt;  // leading zero, or "-0"
+  }
+  uint64_t magnitude = 0;
+  for (; pos < text.size(); ++pos) {
+    const unsigned digit = static_cast<unsigned char>(text[pos]) - unsigned{'0'};
+    if (digit > 9) return std::nullopt;
+    magnitude = magnitude * 10 + digit;
+  }
+  constexpr uint64_t kMaxPositive = static_cast<uint64_t>(INT64_MAX);
+  if (negative) {
+    if (magnitude > kMaxPositive + 1) return std::nullopt;
+    return static_cast<int64_t>(0 - magnitude);
+  }
+  if (magnitude > kMaxPositive) return std::nullopt;
+  return static_cast<int64_t>(magnitude);
+}
+
+std::optional<uint64_t> parse_uint64(std::string_view text) {
+  // Redis hands strtoul a C string, so it stops at an embedded NUL.
+  text = text.substr(0, text.find('\0'));
+  if (text.empty()) return 0;
+  size_t pos = 0;
+  const bool negative = text[0] == '-';
+  if (negative || text[0] == '+') pos = 1;
+  if (pos == text.size()) return std::nullopt;
+  uint64_t magnitude = 0;
+  const auto [end, error] =
+      std::from_chars(text.data() + pos, text.data() + text.size(), magnitude);
+  if (error != std::errc{} || end != text.data() + text.size()) return std::nullopt;
+  return negative ? 0 - magnitude : magnitude;
+}
+
+std::optional<double> parse_double(std::string_view text) {
+  return parse_float<double>(text, [](const char* s, char** end) { return std::strtod(s, end); });
+}
+
+std::optional<long double> parse_long_double(std::string_view text) {
+  if (text.size() >= kLongDoubleTextLimit) return std::nullopt;
+  return parse_float<long double>(text,
+                                  [](const char* s, char** end) { return std::strtold(s, end); });
+}
+
+size_t format_int64(int64_t value, char* out) {
+  return static_cast<size_t>(std::to_chars(out, out + kInt64TextMax, value).ptr - out);
+}
+
+}  // namespace fkvs

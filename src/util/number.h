@@ -1,0 +1,38 @@
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <optional>
+#include <string_view>
+
+namespace fkvs {
+
+// Redis's strict integer syntax (string2ll): an optional '-', then digits with
+// no leading zero; no '+', no spaces, and "-0" is not an integer. A string is
+// int-encoded exactly when this accepts it, so formatting the result gives
+// back the same bytes.
+std::optional<int64_t> parse_int64(std::string_view text);
+
+// Redis's SCAN cursor syntax, which is strtoul's: an optional sign (a '-'
+// negates modulo 2^64), leading zeros allowed, "" is 0, no leading space, no
+// trailing bytes, and values past 2^64-1 are rejected.
+std::optional<uint64_t> parse_uint64(std::string_view text);
+
+// Redis's float syntax for scores and the like (getDoubleFromObject): strtod
+// must consume the whole string, which may not start with a space; "inf" and
+// "-inf" are accepted, NaN, overflow and underflow to zero are not.
+std::optional<double> parse_double(std::string_view text);
+
+// The same rules with long double precision, as INCRBYFLOAT parses; Redis
+// also rejects strings of 5120 bytes or more. Infinity is accepted here (the
+// caller rejects an infinite result).
+std::optional<long double> parse_long_double(std::string_view text);
+
+// Room format_int64 needs: a sign and 19 digits.
+inline constexpr size_t kInt64TextMax = 20;
+
+// Writes value in decimal to out, which has room for kInt64TextMax bytes, and
+// returns the length. No terminating NUL.
+size_t format_int64(int64_t value, char* out);
+
+}  // namespace fkvs
