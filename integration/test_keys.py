@@ -1,5 +1,7 @@
 """Generic key commands: DEL, EXISTS, RENAME, COPY, MOVE, KEYS, SCAN, databases, OBJECT."""
 
+import time
+
 import pytest
 
 from resp import parse_reply
@@ -317,6 +319,17 @@ def test_object_idletime_of_a_fresh_key(server):
     assert server.reply("SET", "k", "v") == OK
     # Idle time has one-second resolution; a tick may fall between the two commands.
     assert parse_reply(server.reply("OBJECT", "IDLETIME", "k"))[0] in (0, 1)
+
+
+def test_object_idletime_counts_since_last_access(server):
+    client = server.client()
+    client.set("k", "v")
+    time.sleep(2.1)
+    # OBJECT itself is not an access, so asking twice sees the same idle time.
+    assert client.object("idletime", "k") >= 2
+    assert client.object("idletime", "k") >= 2
+    client.get("k")
+    assert client.object("idletime", "k") == 0
 
 
 def test_object_help_lists_subcommands(server):

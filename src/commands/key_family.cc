@@ -397,8 +397,9 @@ void pexpiretime(CommandContext& ctx) { ttl_generic(ctx, true, true); }
 // ---- OBJECT ----
 
 // OBJECT subcommands reply a null bulk for a missing key.
+// OBJECT looks at a key without counting as an access to it, as in Redis.
 Entry* object_lookup(CommandContext& ctx) {
-  Entry* entry = ctx.db().lookup_read(ctx.arg(2));
+  Entry* entry = ctx.db().lookup_read_no_touch(ctx.arg(2));
   if (entry == nullptr) ctx.reply().null_bulk();
   return entry;
 }
@@ -416,11 +417,12 @@ void object_refcount(CommandContext& ctx) {
   ctx.reply().integer(1);
 }
 
-// Entries keep no access time yet (an LRU clock would need room in Entry),
-// so every key reports as just used; clients expecting a number still get one.
 void object_idletime(CommandContext& ctx) {
-  if (object_lookup(ctx) == nullptr) return;
-  ctx.reply().integer(0);
+  Entry* entry = object_lookup(ctx);
+  if (entry == nullptr) return;
+  uint32_t now = clock::now_s();
+  uint32_t accessed = entry->access_time_s();
+  ctx.reply().integer(now > accessed ? now - accessed : 0);
 }
 
 // Access frequency exists only under an LFU maxmemory-policy, which fkvs does

@@ -35,7 +35,7 @@ void Db::expire(Entry* entry) {
   ++stats_.expired_keys;
 }
 
-Entry* Db::find(std::string_view key) {
+Entry* Db::find_live(std::string_view key) {
   Entry* entry = table_.find(key);
   if (entry != nullptr && is_expired(*entry, clock::now_ms())) {
     expire(entry);
@@ -44,8 +44,13 @@ Entry* Db::find(std::string_view key) {
   return entry;
 }
 
-Entry* Db::lookup_read(std::string_view key) {
-  Entry* entry = find(key);
+Entry* Db::find(std::string_view key) {
+  Entry* entry = find_live(key);
+  if (entry != nullptr) entry->access_time_s_ = clock::now_s();
+  return entry;
+}
+
+Entry* Db::count_lookup(Entry* entry) {
   if (entry != nullptr) {
     ++stats_.keyspace_hits;
   } else {
@@ -54,8 +59,13 @@ Entry* Db::lookup_read(std::string_view key) {
   return entry;
 }
 
+Entry* Db::lookup_read(std::string_view key) { return count_lookup(find(key)); }
+
+Entry* Db::lookup_read_no_touch(std::string_view key) { return count_lookup(find_live(key)); }
+
 std::pair<Entry*, bool> Db::find_or_insert(std::string_view key) {
   auto [entry, inserted] = table_.find_or_insert(key);
+  entry->access_time_s_ = clock::now_s();
   if (!inserted && is_expired(*entry, clock::now_ms())) {
     // Reuse the entry as the new key rather than freeing and reallocating it.
     ++stats_.expired_keys;
@@ -68,6 +78,7 @@ std::pair<Entry*, bool> Db::find_or_insert(std::string_view key) {
 
 Entry* Db::insert(std::string_view key, Value&& value) {
   auto [entry, inserted] = table_.find_or_insert(key);
+  entry->access_time_s_ = clock::now_s();
   if (!inserted && entry->has_ttl()) {
     if (is_expired(*entry, clock::now_ms())) ++stats_.expired_keys;
     remove_ttl_slot(entry);

@@ -37,10 +37,13 @@ class Db {
   Db(const Db&) = delete;
   Db& operator=(const Db&) = delete;
 
-  // The live entry for key, or nullptr. Does not touch hit/miss counters.
+  // The live entry for key, or nullptr; marks it accessed now. Does not
+  // touch hit/miss counters.
   Entry* find(std::string_view key);
   // find() that also counts a keyspace hit or miss (read commands).
   Entry* lookup_read(std::string_view key);
+  // lookup_read() that leaves the access time alone, as OBJECT needs to.
+  Entry* lookup_read_no_touch(std::string_view key);
   // The live entry, creating it (holding an empty string, no TTL) if absent.
   // second is true when it was created.
   std::pair<Entry*, bool> find_or_insert(std::string_view key);
@@ -83,6 +86,9 @@ class Db {
   void rehash_step(int64_t budget_us);
 
  private:
+  // find() without marking the entry accessed.
+  Entry* find_live(std::string_view key);
+  Entry* count_lookup(Entry* entry);
   struct TtlSlot {
     Entry* entry;
     int64_t expire_at_ms;

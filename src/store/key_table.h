@@ -12,8 +12,9 @@ namespace fkvs {
 class Db;
 
 // One key and its value, in a single heap block: the chain pointer, the
-// value, the key's slot in its Db's TTL array, the key length, then the key
-// bytes. 32 bytes plus the key.
+// value, the key's slot in its Db's TTL array, the key length, when the key
+// was last accessed (OBJECT IDLETIME, and later LRU eviction), then the key
+// bytes. 40 bytes plus the key.
 class Entry {
  public:
   static constexpr uint32_t kNoTtl = UINT32_MAX;
@@ -25,6 +26,8 @@ class Entry {
   Value& value() { return value_; }
   const Value& value() const { return value_; }
   bool has_ttl() const { return ttl_slot_ != kNoTtl; }
+  // Unix time in seconds of the last command that looked the key up.
+  uint32_t access_time_s() const { return access_time_s_; }
 
  private:
   friend class KeyTable;
@@ -41,9 +44,10 @@ class Entry {
   Value value_;
   uint32_t ttl_slot_ = kNoTtl;
   uint32_t key_length_;
+  uint32_t access_time_s_ = 0;
 };
 
-static_assert(sizeof(Entry) == 32);
+static_assert(sizeof(Entry) == 40);
 
 // The keyspace's hash table: chained buckets in a power-of-two array.
 //

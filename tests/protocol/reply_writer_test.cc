@@ -59,7 +59,7 @@ TEST_CASE("reply: integers at every digit count and both extremes") {
   for (int64_t value : values) {
     INFO("value " << value);
     CHECK(written([&](ReplyWriter& w) { w.integer(value); }) ==
-          ":" + std::to_string(value) + "\r\n");
+          std::string(":").append(std::to_string(value)).append("\r\n"));
     CHECK(written([&](ReplyWriter& w) { w.bulk_integer(value); }) ==
           bulk_reply(std::to_string(value)));
   }

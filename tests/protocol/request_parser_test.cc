@@ -89,8 +89,14 @@ void check_every_split(std::string_view wire, const Outcome& expected,
 
 std::string multibulk(const std::vector<std::string>& args) {
   std::string wire = "*" + std::to_string(args.size()) + "\r\n";
-  for (const std::string& arg : args)
-    wire += "$" + std::to_string(arg.size()) + "\r\n" + arg + "\r\n";
+  for (const std::string& arg : args) {
+    // Appended piece by piece: "literal" + std::string&& trips GCC 12's -Wrestrict.
+    wire += '$';
+    wire += std::to_string(arg.size());
+    wire += "\r\n";
+    wire += arg;
+    wire += "\r\n";
+  }
   return wire;
 }
 
