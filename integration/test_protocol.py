@@ -1,6 +1,7 @@
 """The RESP2 wire protocol: framing, pipelining, concurrency, big values, and
 how malformed input is answered (one error, then only that connection closes)."""
 
+import socket
 import threading
 import time
 
@@ -196,3 +197,24 @@ def test_reply_order_is_kept_across_many_small_writes(server):
         conn.send(encode_command("ECHO", str(index)))
     expected = b"".join(b"$%d\r\n%d\r\n" % (len(str(i)), i) for i in range(200))
     assert conn.read_replies(200) == expected
+
+
+@pytest.mark.fkvs_only
+def test_client_that_does_not_read_holds_bounded_reply_memory(server):
+    # Redis lets a normal client's output grow without bound; fkvs stops
+    # running a client's requests while 8 MB of its replies wait unsent.
+    value = b"v" * (1024 * 1024)
+    server.client().set("big", value)
+    reader = server.connect_raw()
+    reader.sock.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 64 * 1024)
+    gets = 300
+    reader.send(encode_command("GET", "big") * gets)  # 300 MB of replies
+    time.sleep(0.5)
+    observer = server.client()
+    clients = {c["id"]: c for c in observer.client_list()}
+    omem = max(int(c["omem"]) for c in clients.values())
+    assert omem <= 10 * 1024 * 1024
+    assert observer.ping()  # other clients are served meanwhile
+    expected = b"$1048576\r\n" + value + b"\r\n"
+    for _ in range(gets):
+        assert reader.read_replies(1, timeout=30) == expected

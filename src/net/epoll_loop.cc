@@ -182,6 +182,7 @@ void EpollLoop::flush(Connection& conn) {
   if (output.empty()) {
     output.release_if_idle(kIdleBufferKeep);
     if (conn.closing_after_flush()) want_close(conn);
+    if (conn.reading_paused && !conn.closing()) handler_.on_output_drained(conn);
   }
 }
 

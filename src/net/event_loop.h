@@ -23,6 +23,8 @@ class ConnectionHandler {
   // The connection is going away (peer closed, error, or asked to close);
   // this is the last call that sees it.
   virtual void on_close(Connection& conn) = 0;
+  // conn's output has all been sent while its reading was paused.
+  virtual void on_output_drained(Connection& conn) = 0;
   // Called every tick_interval_ms (Redis's serverCron).
   virtual void on_tick() = 0;
   // Called once per loop iteration before the loop waits (Redis's beforeSleep).

@@ -26,6 +26,10 @@ volatile std::sig_atomic_t pending_signal = 0;
 void on_shutdown_signal(int signal_number) { pending_signal = signal_number; }
 
 constexpr size_t kInlineErrorArgBudget = 128;
+// A client with this much unsent output gets no more of its requests run
+// until it reads: a client that pipelines without reading (or has died)
+// holds at most this much reply memory, whatever the output buffer limits.
+constexpr size_t kOutputBackpressureBytes = 8 * 1024 * 1024;
 
 // "ERR unknown command 'x', with args beginning with: 'a' 'b' " as Redis 7.0
 // builds it: each name and argument cut at 128 bytes, arguments until 128
@@ -221,6 +225,10 @@ void Server::on_input(net::Connection& conn) {
   resp::ByteBuffer& input = conn.input();
   resp::RequestParser& parser = client->parser();
   while (!conn.closing() && !input.empty()) {
+    if (conn.output().size() > kOutputBackpressureBytes) {
+      loop_->pause_reading(conn, true);
+      break;
+    }
     resp::ParseStatus status = parser.parse(input.view());
     if (status == resp::ParseStatus::kRequest) {
       execute(*client, parser.args());
@@ -251,6 +259,11 @@ void Server::on_input(net::Connection& conn) {
     loop_->want_flush(conn);
     if (over_output_limits(*client)) kill_client(*client);
   }
+}
+
+void Server::on_output_drained(net::Connection& conn) {
+  loop_->pause_reading(conn, false);
+  on_input(conn);  // run the requests that waited in the input buffer
 }
 
 void Server::execute(Client& client, std::span<const std::string_view> args) {

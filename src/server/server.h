@@ -64,6 +64,7 @@ class Server final : public net::ConnectionHandler {
   void on_open(net::Connection& conn) override;
   void on_input(net::Connection& conn) override;
   void on_close(net::Connection& conn) override;
+  void on_output_drained(net::Connection& conn) override;
   void on_tick() override;
 
  private:
