@@ -290,6 +290,8 @@ def test_incrbyfloat(assert_same):
         ("INCRBYFLOAT w 1e-5", bulk("10.50001")),
         ("INCRBYFLOAT w -21", bulk("-10.49999")),
         ("INCRBYFLOAT z 3.0", bulk("3")),
+        # The result is stored as text even when it looks like an integer.
+        ("OBJECT ENCODING z", bulk("embstr")),
         ("INCRBYFLOAT z -3.5", bulk("-0.5")),
         ("INCRBYFLOAT zero -0.0", bulk("0")),
         # Redis adds in long double, so the classic double rounding error does not show.

@@ -477,7 +477,7 @@ void incrbyfloat(CommandContext& ctx) {
   char text[kLongDoubleTextMax];
   const std::string_view formatted = format_incrbyfloat(result, text);
   if (entry == nullptr) entry = db.find_or_insert(ctx.arg(1)).first;
-  entry->value().set_string(formatted);  // the TTL stays
+  entry->value().set_text(formatted);  // the TTL stays
   ctx.dirty();
   ctx.reply().bulk(formatted);
 }

@@ -316,7 +316,8 @@ void add_stats(InfoText& info, Server& server) {
   info.field("sync_partial_ok", 0);
   info.field("sync_partial_err", 0);
   info.field("expired_keys", keyspace.expired_keys);
-  info.field("expired_stale_perc", "0.00");
+  info.field("expired_stale_perc", fmt::format("{:.2f}", keyspace.expired_stale_perc * 100));
+  info.field("expired_time_cap_reached_count", keyspace.expired_time_cap_reached_count);
   info.field("evicted_keys", 0);
   info.field("evicted_clients", 0);
   info.field("total_eviction_exceeded_time", 0);

@@ -14,6 +14,7 @@
 #include "commands/families.h"
 #include "fkvs_build_config.h"
 #include "net/socket_util.h"
+#include "server/info.h"
 #include "server/logging.h"
 #include "util/clock.h"
 #include "util/strings.h"
@@ -379,6 +380,9 @@ void Server::on_tick() {
   }
   close_idle_clients();
   sample_ops();
+  // Walking the allocator's pages costs more than a tick should, so the
+  // memory peak is sampled once a second.
+  if (cron_loops_ % config_.hz == 0) sample_memory_peak();
   ++cron_loops_;
 }
 

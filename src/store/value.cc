@@ -160,6 +160,10 @@ void Value::set_string(std::string_view bytes) {
     set_integer(*number);
     return;
   }
+  set_text(bytes);
+}
+
+void Value::set_text(std::string_view bytes) {
   // The old block is freed last: bytes may point into it.
   char* old_block = storage() == Storage::kHeap ? heap_block() : nullptr;
   if (bytes.size() <= kEmbeddedMax) {

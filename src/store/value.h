@@ -51,6 +51,9 @@ class Value {
 
   // Stores bytes as a string, choosing int, embedded or raw encoding.
   void set_string(std::string_view bytes);
+  // Stores bytes without trying the int encoding, as Redis keeps the results
+  // of INCRBYFLOAT ("11" stays an embstr).
+  void set_text(std::string_view bytes);
   void set_integer(int64_t value);
   // The string's bytes; an int-encoded value is formatted into scratch.
   std::string_view string_bytes(IntScratch& scratch) const;
