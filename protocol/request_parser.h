@@ -13,7 +13,7 @@ struct ParserLimits {
   // Arguments per request. Redis 7.0 allows INT_MAX; a million is far beyond
   // any real command and bounds what one header can make us reserve.
   size_t max_multibulk_len = 1024 * 1024;
-  size_t max_inline_len = 64 * 1024;           // an inline line, and a '*'/'$' header line
+  size_t max_inline_len = 64 * 1024;  // an inline line, and a '*'/'$' header line
 };
 
 enum class ParseStatus {

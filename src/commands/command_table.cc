@@ -1,13 +1,12 @@
 #include "commands/command_table.h"
-#include "util/strings.h"
 
 #include <algorithm>
 #include <cctype>
 
-namespace fkvs {
-namespace {
+#include "util/strings.h"
 
-}  // namespace
+namespace fkvs {
+namespace {}  // namespace
 
 const Command* Command::find_subcommand(std::string_view name) const {
   for (const Command& sub : subcommands) {

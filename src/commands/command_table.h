@@ -26,7 +26,7 @@ enum CommandFlag : uint32_t {
   kStale = 1 << 8,
   kSkipMonitor = 1 << 9,
   kFast = 1 << 10,
-  kNoAuth = 1 << 11,       // allowed before AUTH
+  kNoAuth = 1 << 11,  // allowed before AUTH
   kMayReplicate = 1 << 12,
   kNoMulti = 1 << 13,
   kAllowBusy = 1 << 14,

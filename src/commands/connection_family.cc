@@ -194,7 +194,9 @@ std::string describe_client(const Client& client, std::span<const std::string_vi
   return line;
 }
 
-void client_id(CommandContext& ctx) { ctx.reply().integer(static_cast<int64_t>(ctx.client().id())); }
+void client_id(CommandContext& ctx) {
+  ctx.reply().integer(static_cast<int64_t>(ctx.client().id()));
+}
 
 void client_setname(CommandContext& ctx) {
   if (!valid_client_name(ctx.arg(2))) {
@@ -249,7 +251,8 @@ void client_list(CommandContext& ctx) {
               [](const Client* a, const Client* b) { return a->id() < b->id(); });
   }
   std::string text;
-  for (const Client* client : listed) text += describe_client(*client, args_if_caller(ctx, *client));
+  for (const Client* client : listed)
+    text += describe_client(*client, args_if_caller(ctx, *client));
   ctx.reply().bulk(text);
 }
 
@@ -403,9 +406,16 @@ constexpr CommandSpec kCommands[] = {
      "Reset the connection", "6.2.0"},
 };
 
-constexpr CommandSpec kClientContainer = {
-    "client", -2, kSentinel, 0, 0, 0, nullptr, "connection",
-    "A container for client connection commands", "2.4.0"};
+constexpr CommandSpec kClientContainer = {"client",
+                                          -2,
+                                          kSentinel,
+                                          0,
+                                          0,
+                                          0,
+                                          nullptr,
+                                          "connection",
+                                          "A container for client connection commands",
+                                          "2.4.0"};
 
 constexpr uint32_t kClientFlags = kNoScript | kLoading | kStale | kSentinel;
 

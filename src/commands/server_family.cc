@@ -100,8 +100,8 @@ void debug(CommandContext& ctx) {
   std::string_view sub = ctx.arg(1);
   if (equals_nocase(sub, "sleep") && ctx.argc() == 3) return debug_sleep(ctx);
   if (equals_nocase(sub, "help") && ctx.argc() == 2) return debug_help(ctx);
-  ctx.reply().error(
-      errors::format(errors::kUnknownSubcommandOrArity, {sub.substr(0, 128), to_upper(ctx.arg(0))}));
+  ctx.reply().error(errors::format(errors::kUnknownSubcommandOrArity,
+                                   {sub.substr(0, 128), to_upper(ctx.arg(0))}));
 }
 
 // ---- CONFIG ----

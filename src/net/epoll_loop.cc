@@ -74,8 +74,8 @@ void EpollLoop::run() {
   running_ = true;
   next_tick_us_ = clock::monotonic_us() + tick_interval_us_;
   while (running_) {
-    int ready = epoll_wait(epoll_fd_, events_.data(), static_cast<int>(events_.size()),
-                           wait_timeout_ms());
+    int ready =
+        epoll_wait(epoll_fd_, events_.data(), static_cast<int>(events_.size()), wait_timeout_ms());
     if (ready < 0) {
       if (errno == EINTR) continue;
       throw std::runtime_error(std::string("epoll_wait: ") + strerror(errno));
@@ -89,8 +89,8 @@ void EpollLoop::run() {
         accept_clients(listeners_[listener_index_by_fd_[fd]]);
         continue;
       }
-      Connection* conn = static_cast<size_t>(fd) < connections_.size() ? connections_[fd].get()
-                                                                        : nullptr;
+      Connection* conn =
+          static_cast<size_t>(fd) < connections_.size() ? connections_[fd].get() : nullptr;
       if (conn == nullptr) continue;
       // A connection closing after its replies still gets EPOLLOUT to send them.
       if (ev.events & EPOLLOUT) flush(*conn);

@@ -41,8 +41,8 @@ class EpollLoop final : public EventLoop {
   bool running_ = false;
   int64_t tick_interval_us_ = 100000;
   int64_t next_tick_us_ = 0;
-  std::vector<ListenerSpec> listeners_;           // indexed by fd lookup below
-  std::vector<int> listener_index_by_fd_;         // -1 when the fd is not a listener
+  std::vector<ListenerSpec> listeners_;                   // indexed by fd lookup below
+  std::vector<int> listener_index_by_fd_;                 // -1 when the fd is not a listener
   std::vector<std::unique_ptr<Connection>> connections_;  // indexed by fd
   std::vector<Connection*> flush_list_;
   std::vector<Connection*> close_list_;

@@ -25,10 +25,18 @@ class RedisLevelFlag final : public spdlog::custom_flag_formatter {
               spdlog::memory_buf_t& dest) override {
     char mark = '*';
     switch (msg.level) {
-      case spdlog::level::trace: mark = '.'; break;
-      case spdlog::level::debug: mark = '-'; break;
-      case spdlog::level::info: mark = '*'; break;
-      default: mark = '#'; break;
+      case spdlog::level::trace:
+        mark = '.';
+        break;
+      case spdlog::level::debug:
+        mark = '-';
+        break;
+      case spdlog::level::info:
+        mark = '*';
+        break;
+      default:
+        mark = '#';
+        break;
     }
     dest.push_back(mark);
   }

@@ -5,8 +5,8 @@
 
 #include <cerrno>
 #include <csignal>
-#include <cstring>
 #include <cstdio>
+#include <cstring>
 #include <string>
 
 #include "commands/command_context.h"
@@ -314,9 +314,10 @@ bool Server::over_output_limits(Client& client) {
   const auto& limit = config_.client_output_buffer_limit[kNormalClients];
   size_t used = client.conn().output().size();
   if (limit.hard_bytes > 0 && used > limit.hard_bytes) {
-    spdlog::warn("Client id={} addr={} scheduled to be closed ASAP for overcoming of output buffer "
-                 "limits.",
-                 client.id(), client.conn().peer_address());
+    spdlog::warn(
+        "Client id={} addr={} scheduled to be closed ASAP for overcoming of output buffer "
+        "limits.",
+        client.id(), client.conn().peer_address());
     stats_.client_output_buffer_limit_disconnections++;
     return true;
   }
@@ -363,7 +364,8 @@ int64_t Server::instantaneous_ops_per_sec() const {
 
 void Server::on_tick() {
   if (pending_signal != 0) {
-    spdlog::warn("Received {} scheduling shutdown...", pending_signal == SIGINT ? "SIGINT" : "SIGTERM");
+    spdlog::warn("Received {} scheduling shutdown...",
+                 pending_signal == SIGINT ? "SIGINT" : "SIGTERM");
     request_shutdown();
     return;
   }

@@ -7,8 +7,12 @@ namespace fkvs {
 
 // ASCII case folding: command names and options are ASCII, and the C
 // locale functions cost a call per character.
-constexpr char ascii_lower(char c) { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c + 32) : c; }
-constexpr char ascii_upper(char c) { return (c >= 'a' && c <= 'z') ? static_cast<char>(c - 32) : c; }
+constexpr char ascii_lower(char c) {
+  return (c >= 'A' && c <= 'Z') ? static_cast<char>(c + 32) : c;
+}
+constexpr char ascii_upper(char c) {
+  return (c >= 'a' && c <= 'z') ? static_cast<char>(c - 32) : c;
+}
 
 // Case-insensitive comparison, as Redis compares command names and options.
 constexpr bool equals_nocase(std::string_view a, std::string_view b) {
