@@ -468,6 +468,17 @@ std::string fatal_error(std::string_view where, std::string_view line, std::stri
 
 void apply_file(Config& config, const std::string& path, int depth);
 
+std::vector<std::string_view> split_at_spaces(std::string_view value) {
+  std::vector<std::string_view> parts;
+  if (value.empty()) return parts;
+  for (size_t start = 0;;) {
+    const size_t space = value.find(' ', start);
+    parts.push_back(value.substr(start, space - start));
+    if (space == std::string_view::npos) return parts;
+    start = space + 1;
+  }
+}
+
 // One directive (name and arguments) from a file or the command line.
 Refusal apply_directive(Config& config, std::span<const std::string> words, int depth) {
   const std::string_view name = words[0];
@@ -480,6 +491,10 @@ Refusal apply_directive(Config& config, std::span<const std::string> words, int 
   const OptionSpec* spec = find_option(name);
   if (spec == nullptr) return std::string(kBadDirective);
   if (!takes_list(*spec) && args.size() != 1) return std::string(kWrongArgCount);
+  // As Redis does, a list option given as one word is split at its spaces
+  // (`--save "3600 1"`, `bind "127.0.0.1 ::1"`).
+  if (takes_list(*spec) && args.size() == 1)
+    return assign(*spec, config, split_at_spaces(args[0]), SetMode::kLoad);
   return assign(*spec, config, args, SetMode::kLoad);
 }
 
@@ -532,17 +547,6 @@ void apply_file(Config& config, const std::string& path, int depth) {
 }
 
 // CONFIG SET takes one argument per space, as Redis splits it ("" is no argument at all).
-std::vector<std::string_view> split_at_spaces(std::string_view value) {
-  std::vector<std::string_view> parts;
-  if (value.empty()) return parts;
-  for (size_t start = 0;;) {
-    const size_t space = value.find(' ', start);
-    parts.push_back(value.substr(start, space - start));
-    if (space == std::string_view::npos) return parts;
-    start = space + 1;
-  }
-}
-
 std::string set_failure(std::string_view name, std::string_view reason) {
   return "ERR CONFIG SET failed (possibly related to argument '" + std::string(name) + "') - " +
          std::string(reason);

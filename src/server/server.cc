@@ -175,12 +175,27 @@ int Server::run() {
   lastsave_unix_ = start_time_ms_ / 1000;
   spdlog::info("fkvs {} started: port={} pid={} io-backend={} allocator={}", FKVS_VERSION,
                tcp_port_, getpid(), loop_->name(), FKVS_ALLOCATOR);
+  warn_about_unimplemented_options();
   spdlog::info("Ready to accept connections");
   loop_->run();
 
   if (!config_.unixsocket.empty()) unlink(config_.unixsocket.c_str());
   spdlog::info("fkvs is now ready to exit, bye bye...");
   return 0;
+}
+
+// Options a redis.conf may carry whose features are still to come: accepted
+// so the file works, and said plainly in the log.
+void Server::warn_about_unimplemented_options() const {
+  if (!config_.save.empty()) {
+    spdlog::warn(
+        "save points are set but persistence is not implemented yet: data lives in memory only");
+  }
+  if (config_.appendonly)
+    spdlog::warn("appendonly yes: the append-only file is not implemented yet");
+  if (config_.maxmemory > 0) {
+    spdlog::warn("maxmemory is set but not enforced yet: there is no eviction");
+  }
 }
 
 void Server::request_shutdown() { loop_->stop(); }
@@ -370,8 +385,10 @@ void Server::on_tick() {
     return;
   }
   // Redis spends at most a quarter of each cron period reclaiming expired
-  // keys; the starting database rotates so a busy one cannot starve the rest.
-  int64_t deadline_us = clock::monotonic_us() + 250000 / config_.hz;
+  // keys, two points more per step of active-expire-effort; the starting
+  // database rotates so a busy one cannot starve the rest.
+  int64_t budget_percent = 25 + 2 * (config_.active_expire_effort - 1);
+  int64_t deadline_us = clock::monotonic_us() + budget_percent * 10000 / config_.hz;
   int64_t now = clock::now_ms();
   for (int i = 0; i < db_count(); ++i) {
     Db& db = *dbs_[(cron_loops_ + i) % db_count()];

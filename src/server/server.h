@@ -73,6 +73,7 @@ class Server final : public net::ConnectionHandler {
   std::optional<std::vector<int>> listen_tcp_addresses();
   std::optional<std::string> rebind_tcp();
   void watch_config();
+  void warn_about_unimplemented_options() const;
   resp::ParserLimits parser_limits() const;
   void register_commands();
   bool over_output_limits(Client& client);

@@ -340,6 +340,11 @@ TEST_CASE("command line: save lines add up and a bare --save clears them") {
   CHECK(fkvs::load_config({"--save", "900", "1", "--save", "300", "10"}).save ==
         std::vector<fkvs::SavePoint>{{900, 1}, {300, 10}});
   CHECK(fkvs::load_config({"--save", "900", "1", "--save", "--port", "7000"}).save.empty());
+  // One quoted word is split at its spaces, as redis-server splits it.
+  CHECK(fkvs::load_config({"--save", "3600 1 300 100"}).save ==
+        std::vector<fkvs::SavePoint>{{3600, 1}, {300, 100}});
+  CHECK(fkvs::load_config({"--bind", "127.0.0.1 ::1"}).bind ==
+        std::vector<std::string>{"127.0.0.1", "::1"});
   const Config config = fkvs::load_config({"--save", "", "--port", "7000"});
   CHECK(config.save.empty());
   CHECK(config.port == 7000);
