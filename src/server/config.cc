@@ -1,46 +1,31 @@
 #include "server/config.h"
 
 #include <algorithm>
-#include <cctype>
 #include <cerrno>
 #include <charconv>
 #include <climits>
-#include <cstdio>
 #include <cstdlib>
 #include <cstring>
 #include <filesystem>
 #include <variant>
 
+#include "server/config_table.h"
 #include "util/glob.h"
 #include "util/number.h"
+#include "util/strings.h"
 
 namespace fkvs {
+namespace config_detail {
 namespace {
-
-// Why a value was refused, in redis-server's words; nullopt when it was accepted.
-using Refusal = std::optional<std::string>;
-using Args = std::span<const std::string_view>;
-
-// Start-up adds each "save" line to the ones before it; CONFIG SET replaces the list.
-enum class SetMode { kLoad, kConfigSet };
 
 // Redis refuses CONFIG SET of immutable options, and of protected ones unless
 // enable-protected-configs allows it (fkvs never does, as Redis by default).
 enum class Mutability { kMutable, kImmutable, kProtected };
 
-constexpr std::string_view kBadDirective = "Bad directive or wrong number of arguments";
-constexpr std::string_view kWrongArgCount = "wrong number of arguments";
 constexpr int kMaxBindAddresses = 16;
-constexpr int kMaxIncludeDepth = 16;
 constexpr int64_t kIntMax = INT_MAX;
 constexpr int64_t kMinHz = 1;
 constexpr int64_t kMaxHz = 500;
-
-char to_lower(char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c + ('a' - 'A')) : c; }
-
-bool equals_nocase(std::string_view a, std::string_view b) {
-  return std::ranges::equal(a, b, [](char x, char y) { return to_lower(x) == to_lower(y); });
-}
 
 std::string join(std::span<const std::string_view> words, std::string_view separator) {
   std::string out;
@@ -153,16 +138,24 @@ struct CustomOption {
 using OptionType = std::variant<IntegerOption, OctalOption, MemoryOption, BoolOption, StringOption,
                                 EnumOption, CustomOption>;
 
+}  // namespace
+
+// Outside the unnamed namespace because config_table.h declares it (opaque) for the reader.
 struct OptionSpec {
   std::string_view name;
   Mutability mutability;
   OptionType type;
 };
 
+namespace {
+
 template <class... Visitors>
 struct Overloaded : Visitors... {
   using Visitors::operator()...;
 };
+// GCC deduces this itself (C++20 aggregate deduction); clang 14 needs the guide.
+template <typename... Visitors>
+Overloaded(Visitors...) -> Overloaded<Visitors...>;
 
 Refusal parse_bind(Config& config, Args args, SetMode) {
   if (args.size() > kMaxBindAddresses) return "Too many bind addresses specified.";
@@ -334,6 +327,27 @@ const OptionSpec kOptions[] = {
     {"always-show-logo", kImmutable, BoolOption{&Config::always_show_logo}},
 };
 
+std::string format(const OptionSpec& spec, const Config& config) {
+  return std::visit(
+      Overloaded{
+          [&](const IntegerOption& o) { return std::to_string(config.*o.field); },
+          [&](const OctalOption& o) { return to_octal(config.*o.field); },
+          [&](const MemoryOption& o) { return std::to_string(config.*o.field); },
+          [&](const BoolOption& o) { return std::string(config.*o.field ? "yes" : "no"); },
+          [&](const StringOption& o) { return config.*o.field; },
+          [&](const EnumOption& o) { return config.*o.field; },
+          [&](const CustomOption& o) { return o.format(config); },
+      },
+      spec.type);
+}
+
+std::string set_failure(std::string_view name, std::string_view reason) {
+  return "ERR CONFIG SET failed (possibly related to argument '" + std::string(name) + "') - " +
+         std::string(reason);
+}
+
+}  // namespace
+
 const OptionSpec* find_option(std::string_view name) {
   for (const OptionSpec& spec : kOptions) {
     if (equals_nocase(spec.name, name)) return &spec;
@@ -346,7 +360,6 @@ bool takes_list(const OptionSpec& spec) {
   return custom != nullptr && custom->takes_list;
 }
 
-// Stores `args` (exactly one unless the option takes a list) into `config`.
 Refusal assign(const OptionSpec& spec, Config& config, Args args, SetMode mode) {
   const std::string_view text = args.empty() ? std::string_view() : args[0];
   return std::visit(
@@ -397,77 +410,6 @@ Refusal assign(const OptionSpec& spec, Config& config, Args args, SetMode mode) 
       spec.type);
 }
 
-std::string format(const OptionSpec& spec, const Config& config) {
-  return std::visit(
-      Overloaded{
-          [&](const IntegerOption& o) { return std::to_string(config.*o.field); },
-          [&](const OctalOption& o) { return to_octal(config.*o.field); },
-          [&](const MemoryOption& o) { return std::to_string(config.*o.field); },
-          [&](const BoolOption& o) { return std::string(config.*o.field ? "yes" : "no"); },
-          [&](const StringOption& o) { return config.*o.field; },
-          [&](const EnumOption& o) { return config.*o.field; },
-          [&](const CustomOption& o) { return o.format(config); },
-      },
-      spec.type);
-}
-
-// ---------------------------------------------------------------------------------------------
-// Reading configuration text.
-
-// Splits a line into arguments with redis.conf's quoting. "Double quotes" take the escapes
-// \n \r \t \b \a \xHH and \<any byte>; 'single quotes' only \'. A closing quote must end
-// the argument. nullopt for unbalanced quotes.
-std::optional<std::vector<std::string>> split_arguments(std::string_view line) {
-  const auto is_space = [](char c) { return std::isspace(static_cast<unsigned char>(c)) != 0; };
-  const auto is_hex = [](char c) { return std::isxdigit(static_cast<unsigned char>(c)) != 0; };
-  const auto ends_argument = [&](size_t pos) { return pos >= line.size() || is_space(line[pos]); };
-  std::vector<std::string> args;
-  size_t i = 0;
-  for (;;) {
-    while (i < line.size() && is_space(line[i])) ++i;
-    if (i == line.size()) return args;
-    std::string arg;
-    char quote = 0;
-    for (; i < line.size(); ++i) {
-      const char c = line[i];
-      if (quote == 0) {
-        if (c == ' ' || c == '\t' || c == '\n' || c == '\r') break;
-        if (c == '"' || c == '\'') {
-          quote = c;
-        } else {
-          arg += c;
-        }
-      } else if (c == quote) {
-        if (!ends_argument(i + 1)) return std::nullopt;
-        quote = 0;
-        ++i;
-        break;
-      } else if (c == '\\' && quote == '\'' && i + 1 < line.size() && line[i + 1] == '\'') {
-        arg += line[++i];
-      } else if (c == '\\' && quote == '"' && i + 3 < line.size() && line[i + 1] == 'x' &&
-                 is_hex(line[i + 2]) && is_hex(line[i + 3])) {
-        arg += static_cast<char>(std::stoi(std::string(line.substr(i + 2, 2)), nullptr, 16));
-        i += 3;
-      } else if (c == '\\' && quote == '"' && i + 1 < line.size()) {
-        static constexpr std::string_view kFrom = "nrtba", kTo = "\n\r\t\b\a";
-        const size_t escape = kFrom.find(line[++i]);
-        arg += escape == std::string_view::npos ? line[i] : kTo[escape];
-      } else {
-        arg += c;
-      }
-    }
-    if (quote != 0) return std::nullopt;
-    args.push_back(std::move(arg));
-  }
-}
-
-std::string fatal_error(std::string_view where, std::string_view line, std::string_view reason) {
-  return "*** FATAL CONFIG FILE ERROR (fkvs " FKVS_VERSION ") ***\nReading " + std::string(where) +
-         "\n>>> '" + std::string(line) + "'\n" + std::string(reason);
-}
-
-void apply_file(Config& config, const std::string& path, int depth);
-
 std::vector<std::string_view> split_at_spaces(std::string_view value) {
   std::vector<std::string_view> parts;
   if (value.empty()) return parts;
@@ -479,82 +421,19 @@ std::vector<std::string_view> split_at_spaces(std::string_view value) {
   }
 }
 
-// One directive (name and arguments) from a file or the command line.
-Refusal apply_directive(Config& config, std::span<const std::string> words, int depth) {
-  const std::string_view name = words[0];
-  const std::vector<std::string_view> args(words.begin() + 1, words.end());
-  if (equals_nocase(name, "include") && args.size() == 1) {
-    if (depth >= kMaxIncludeDepth) return "include nesting is too deep";
-    apply_file(config, words[1], depth + 1);
-    return std::nullopt;
-  }
-  const OptionSpec* spec = find_option(name);
-  if (spec == nullptr) return std::string(kBadDirective);
-  if (!takes_list(*spec) && args.size() != 1) return std::string(kWrongArgCount);
-  // As Redis does, a list option given as one word is split at its spaces
-  // (`--save "3600 1"`, `bind "127.0.0.1 ::1"`).
-  if (takes_list(*spec) && args.size() == 1)
-    return assign(*spec, config, split_at_spaces(args[0]), SetMode::kLoad);
-  return assign(*spec, config, args, SetMode::kLoad);
-}
+}  // namespace config_detail
 
-void apply_text(Config& config, std::string_view text, std::string_view source, int depth) {
-  int line_number = 0;
-  while (!text.empty()) {
-    ++line_number;
-    const size_t end = std::min(text.find('\n'), text.size());
-    std::string_view line = text.substr(0, end);
-    text.remove_prefix(std::min(end + 1, text.size()));
-    const size_t first = line.find_first_not_of(" \t\r\n");
-    if (first == std::string_view::npos) continue;
-    line = line.substr(first, line.find_last_not_of(" \t\r\n") - first + 1);
-    if (line[0] == '#') continue;
-
-    const std::string where = "the configuration file " + std::string(source) + ", at line " +
-                              std::to_string(line_number);
-    const auto words = split_arguments(line);
-    if (!words) {
-      throw ConfigError(fatal_error(where, line, "Unbalanced quotes in configuration line"));
-    }
-    if (Refusal refusal = apply_directive(config, *words, depth)) {
-      throw ConfigError(fatal_error(where, line, *refusal));
-    }
-  }
-}
-
-// Reads a whole file; on failure returns nullopt with errno set.
-std::optional<std::string> read_file(const std::string& path) {
-  std::FILE* file = std::fopen(path.c_str(), "r");
-  if (file == nullptr) return std::nullopt;
-  std::string text;
-  char chunk[4096];
-  while (size_t n = std::fread(chunk, 1, sizeof chunk, file)) text.append(chunk, n);
-  const bool failed = std::ferror(file) != 0;
-  const int read_errno = errno;
-  std::fclose(file);
-  errno = read_errno;
-  if (failed) return std::nullopt;
-  return text;
-}
-
-void apply_file(Config& config, const std::string& path, int depth) {
-  const std::optional<std::string> text = read_file(path);
-  if (!text) {
-    throw ConfigError("Fatal error, can't open config file '" + path +
-                      "': " + std::strerror(errno));
-  }
-  apply_text(config, *text, path, depth);
-}
-
-// CONFIG SET takes one argument per space, as Redis splits it ("" is no argument at all).
-std::string set_failure(std::string_view name, std::string_view reason) {
-  return "ERR CONFIG SET failed (possibly related to argument '" + std::string(name) + "') - " +
-         std::string(reason);
-}
-
-}  // namespace
-
-// ---------------------------------------------------------------------------------------------
+using config_detail::assign;
+using config_detail::find_option;
+using config_detail::format;
+using config_detail::kOptions;
+using config_detail::OptionSpec;
+using config_detail::Refusal;
+using config_detail::set_failure;
+using config_detail::SetMode;
+using config_detail::split_at_spaces;
+using config_detail::takes_list;
+using enum config_detail::Mutability;
 
 std::vector<std::pair<std::string, std::string>> Config::get(
     std::span<const std::string_view> patterns) const {
@@ -632,77 +511,6 @@ void Config::on_change(std::string_view name, ChangeHandler handler) {
   const OptionSpec* spec = find_option(name);
   if (spec == nullptr) throw std::invalid_argument("no config option " + std::string(name));
   change_handlers_[std::string(spec->name)].push_back(std::move(handler));
-}
-
-void apply_config_text(Config& config, std::string_view text, std::string_view source) {
-  apply_text(config, text, source, 0);
-}
-
-void apply_config_file(Config& config, const std::string& path) { apply_file(config, path, 0); }
-
-Config load_config(const std::vector<std::string>& args) {
-  Config config;
-  if (!args.empty() && (args[0] == "-v" || args[0] == "--version")) {
-    config.show_version = true;
-    return config;
-  }
-  if (!args.empty() && (args[0] == "-h" || args[0] == "--help")) {
-    config.show_help = true;
-    return config;
-  }
-
-  std::optional<std::string> file;
-  std::vector<std::vector<std::string>> directives;  // "--name args..." without the "--"
-  for (size_t i = 0; i < args.size(); ++i) {
-    const std::string& arg = args[i];
-    if (i == 0 && !arg.starts_with('-')) {
-      file = arg;
-    } else if (arg == "-c" && i + 1 < args.size()) {
-      file = args[++i];
-    } else if (arg.starts_with("--")) {
-      directives.push_back({arg.substr(2)});
-    } else if (!directives.empty()) {
-      directives.back().push_back(arg);
-    } else {
-      throw ConfigError(fatal_error("the command line", arg, kBadDirective));
-    }
-  }
-
-  // As in Redis, the command line overrides the file.
-  if (file) {
-    std::error_code error;
-    config.config_file = std::filesystem::absolute(*file, error).string();
-    apply_file(config, *file, 0);
-  }
-  for (const std::vector<std::string>& words : directives) {
-    if (Refusal refusal = apply_directive(config, words, 0)) {
-      std::string shown = "--" + words[0];
-      for (size_t i = 1; i < words.size(); ++i) shown += ' ' + words[i];
-      throw ConfigError(fatal_error("the command line", shown, *refusal));
-    }
-  }
-  return config;
-}
-
-std::string version_text() {
-  return "fkvs server v=" FKVS_VERSION " malloc=" FKVS_ALLOCATOR " bits=" +
-         std::to_string(sizeof(void*) * CHAR_BIT) + " io-backend=" FKVS_DEFAULT_IO_BACKEND "\n";
-}
-
-std::string usage_text() {
-  return "Usage: ./fkvs-server [/path/to/fkvs.conf] [options]\n"
-         "       ./fkvs-server -c /path/to/fkvs.conf [options]\n"
-         "       ./fkvs-server -v or --version\n"
-         "       ./fkvs-server -h or --help\n"
-         "\n"
-         "Options are configuration directives with \"--\" in front; they are applied after\n"
-         "the configuration file, so they win over it.\n"
-         "\n"
-         "Examples:\n"
-         "       ./fkvs-server (run the server with the default configuration)\n"
-         "       ./fkvs-server /etc/fkvs/6379.conf\n"
-         "       ./fkvs-server --port 7777\n"
-         "       ./fkvs-server /etc/fkvs.conf --loglevel verbose --save 60 1000\n";
 }
 
 }  // namespace fkvs
