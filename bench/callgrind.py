@@ -11,10 +11,12 @@ is doing, but it counts user-space instructions only: syscalls are not in it.
 
     bench/callgrind.py                          # SET and GET at -P 16
     bench/callgrind.py --annotate --top 25      # plus fkvs's costliest functions
+    bench/callgrind.py --allocs                 # plus allocator calls per request
     bench/callgrind.py --fkvs-bin /usr/bin/redis-server   # redis against itself
 """
 
 import argparse
+import collections
 import json
 import os
 import re
@@ -35,6 +37,29 @@ READY_TIMEOUT_S = 180
 
 # "  1,234,567 (12.34%)  file:function [object]" in callgrind_annotate's output.
 ANNOTATE_LINE = re.compile(r"^\s*([\d,]+)\s+\(\s*([\d.]+)%\)\s+(.*)$")
+
+# "fn=(12) name" the first time a function appears in a dump, "fn=(12)" after.
+FUNCTION_LINE = re.compile(r"^(c?fn)=\((\d+)\)(?: (.*))?$")
+
+# Functions of the allocators, by the name before any argument list: libc's and
+# its replacements' (mimalloc's mi_*, jemalloc's je_*, tcmalloc's tc_*), C++'s
+# operator new/delete, and redis's zmalloc wrappers. A call into one of them
+# from any other function is a call to the allocator.
+ALLOCATOR_FUNCTION = re.compile(
+    r"^(?:(?:malloc|calloc|realloc|reallocarray|free|cfree|posix_memalign|aligned_alloc|"
+    r"memalign|valloc|pvalloc|sdallocx|zmalloc|zcalloc|zrealloc|zfree|ztrymalloc|ztrycalloc|"
+    r"ztryrealloc)(?:_\w*)?|operator (?:new|delete)(?:\[\])?|_?mi_\w*|je_\w*|tc_\w*)$")
+ALLOCATOR_LIBRARY = re.compile(r"^lib(mimalloc|jemalloc|tcmalloc)")
+# callgrind names a function it has no symbol for by its address.
+UNNAMED_FUNCTION = re.compile(r"^0x[0-9a-f]+$")
+# Of those, which return memory, which take it back, and which do neither
+# (malloc_usable_size, mi_option_get, zmalloc_used_memory, ...).
+NEITHER_FUNCTION = re.compile(r"(usable_size|_size$|used_memory|_get_|option|stats|info|visit|"
+                              r"thread|process|init)")
+FREEING_FUNCTION = re.compile(r"(free|delete|dallocx)")
+
+# Callers followed up from an allocator entry point when explaining who calls it.
+CALLER_CHAIN_DEPTH = 6
 
 
 def parse_args():
@@ -57,6 +82,8 @@ def parse_args():
     parser.add_argument("--annotate", action="store_true",
                         help="print fkvs's costliest functions (self cost) per test")
     parser.add_argument("--top", type=int, default=20, help="functions shown by --annotate")
+    parser.add_argument("--allocs", action="store_true",
+                        help="print allocator calls per request (malloc, free, new, delete, ...)")
     parser.add_argument("--out-dir", help="keep callgrind files and server logs here")
     parser.add_argument("--json", metavar="PATH", help="also write the results here")
     args = parser.parse_args()
@@ -165,6 +192,149 @@ def top_functions(dump_path, requests, count, server_binary):
     return rows[:count]
 
 
+def base_name(function):
+    """The name without its argument list: 'operator new[](unsigned long)' ->
+    'operator new[]', 'ns::(anonymous namespace)::set(Ctx&) const' -> 'ns::(anonymous
+    namespace)::set'."""
+    name = function.strip()
+    if name.endswith(" const"):
+        name = name[:-len(" const")]
+    if not name.endswith(")"):
+        return name
+    depth = 0
+    for index in range(len(name) - 1, -1, -1):
+        depth += {")": 1, "(": -1}.get(name[index], 0)
+        if depth == 0:
+            return name[:index]
+    return name
+
+
+class CallGraph:
+    """Calls per caller-callee pair in one callgrind dump, with the Ir those calls
+    cost (inclusive) and the object (executable or library) of each function."""
+
+    def __init__(self, dump_path):
+        self.calls = collections.Counter()  # (caller, callee) -> calls
+        self.inclusive_ir = collections.Counter()  # (caller, callee) -> Ir inside the calls
+        self.objects = {}  # function -> object file
+        function_names, object_names = {}, {}
+        current_object = called_object = None
+        caller = callee = None
+        pending_edge = None
+        with open(dump_path) as dump:
+            for line in dump:
+                line = line.rstrip("\n")
+                if pending_edge is not None:
+                    # The line after calls= is "position inclusive-cost".
+                    self.inclusive_ir[pending_edge] += int(line.split()[1])
+                    pending_edge = None
+                    continue
+                match = FUNCTION_LINE.match(line)
+                if match:
+                    kind, ident, name = match.groups()
+                    if name is not None:
+                        function_names[ident] = name
+                    name = function_names[ident]
+                    if kind == "fn":
+                        caller = name
+                        self.objects[name] = current_object
+                    else:
+                        callee = name
+                        self.objects.setdefault(name, called_object or current_object)
+                        called_object = None
+                elif line.startswith(("ob=", "cob=")):
+                    kind, rest = line.split("=", 1)
+                    ident, _, name = rest.partition(" ")
+                    if name:
+                        object_names[ident] = name
+                    if kind == "ob":
+                        current_object = object_names[ident]
+                    else:
+                        called_object = object_names[ident]
+                elif line.startswith("calls="):
+                    self.calls[(caller, callee)] += int(line.split()[0][len("calls="):])
+                    pending_edge = (caller, callee)
+        self.callees = collections.defaultdict(set)
+        for caller, callee in self.calls:
+            self.callees[caller].add(callee)
+        self._allocator = {}
+
+    def is_allocator(self, function):
+        """Part of the allocator: named like one, inside an allocator library, or
+        an unnamed stub (a PLT entry, a stripped helper) that only calls into it."""
+        if function not in self._allocator:
+            self._allocator[function] = False  # breaks cycles among unnamed functions
+            name = base_name(function)
+            library = os.path.basename(self.objects.get(function) or "")
+            self._allocator[function] = bool(
+                ALLOCATOR_FUNCTION.match(name) or ALLOCATOR_LIBRARY.match(library) or
+                (UNNAMED_FUNCTION.match(name) and self.callees[function] and
+                 all(self.is_allocator(callee) for callee in self.callees[function])))
+        return self._allocator[function]
+
+    def caller_chain(self, function):
+        """The most frequent caller of function, its most frequent caller, and so
+        on: a likely path, since a dump counts calls per caller-callee pair only."""
+        chain, seen = [], {function}
+        while len(chain) < CALLER_CHAIN_DEPTH:
+            callers = [(calls, caller) for (caller, callee), calls in self.calls.items()
+                       if callee == function and caller not in seen]
+            if not callers:
+                break
+            function = max(callers)[1]
+            chain.append(function)
+            seen.add(function)
+        return chain
+
+    def allocator_calls(self):
+        """[(calls, Ir per call, kind, allocator function, calling function, chain
+        above that)], most calls first, for each call into the allocator from
+        outside it."""
+        rows = []
+        for (caller, callee), calls in self.calls.items():
+            if calls and self.is_allocator(callee) and not self.is_allocator(caller):
+                rows.append((calls, self.inclusive_ir[(caller, callee)] / calls,
+                             allocator_kind(callee), callee, caller))
+        return [row + (self.caller_chain(row[4]),) for row in sorted(rows, reverse=True)]
+
+
+def allocator_kind(function):
+    name = base_name(function)
+    if NEITHER_FUNCTION.search(name):
+        return "other"
+    return "free" if FREEING_FUNCTION.search(name) else "alloc"
+
+
+def print_allocs(args, results):
+    print("\nAllocator calls per request (median round). Each round also opens and closes "
+          "%d connections: one call per connection reads %.4f per request." % (
+              args.clients, args.clients / args.requests))
+    print("%-9s %13s %12s %13s %12s" % ("test", "fkvs allocs", "fkvs frees", "redis allocs",
+                                        "redis frees"))
+    rows = {}
+    for test in args.tests:
+        totals = []
+        for name in SERVER_NAMES:
+            rows[name, test] = CallGraph(median_dump(results[name][test])).allocator_calls()
+            for kind in ("alloc", "free"):
+                totals.append(sum(row[0] for row in rows[name, test] if row[2] == kind) /
+                              args.requests)
+        print("%-9s %13.4f %12.4f %13.4f %12.4f" % ("%s -P %d" % (test.upper(), args.pipeline),
+                                                    *totals))
+    binary = os.path.abspath(args.fkvs_bin)
+    for test in args.tests:
+        print("\nfkvs %s -P %d: calls into the allocator by calling function; below each, the "
+              "caller's most frequent caller, and so on" % (test.upper(), args.pipeline))
+        print("%8s %9s %8s  %-5s %s" % ("calls", "per req", "Ir/call", "kind", "function"))
+        for calls, ir_per_call, kind, callee, caller, chain in rows["fkvs", test][:args.top]:
+            print("%8d %9.4f %8.1f  %-5s %s" % (calls, calls / args.requests, ir_per_call, kind,
+                                               readable_function(callee, binary)))
+            print("%39s<- %s" % ("", " <- ".join(base_name(readable_function(function, binary))
+                                                  for function in [caller] + chain)))
+        if not rows["fkvs", test]:
+            print("  (none)")
+
+
 def print_results(args, medians):
     print("Ir/request under callgrind (user-space instructions, syscalls excluded); "
           "-P %d, %d clients, %d requests per round, median of %d round(s)" % (
@@ -203,12 +373,14 @@ def main():
         print_results(args, medians)
         if args.annotate:
             print_annotation(args, results)
+        if args.allocs:
+            print_allocs(args, results)
     except BenchError as error:
         sys.exit("callgrind.py: %s (files kept in %s)" % (error, workdir))
     if args.json:
         with open(args.json, "w") as out:
             json.dump({"config": {key: value for key, value in vars(args).items()
-                                  if key not in ("json", "annotate", "top", "out_dir")},
+                                  if key not in ("json", "annotate", "allocs", "top", "out_dir")},
                        "ir_per_request_median": medians,
                        "ir_per_request_rounds": {
                            name: {test: results[name][test]["ir_per_request"]

@@ -60,7 +60,7 @@ class Connection:
         line, self.buffer = self.buffer.split(b"\r\n", 1)
         return line
 
-    def _exactly(self, size):
+    def read_exactly(self, size):
         while len(self.buffer) < size:
             chunk = self.sock.recv(65536)
             if not chunk:
@@ -82,7 +82,7 @@ class Connection:
             return int(rest)
         if kind == b"$":
             size = int(rest)
-            return None if size < 0 else self._exactly(size + 2)[:-2]
+            return None if size < 0 else self.read_exactly(size + 2)[:-2]
         if kind == b"*":
             count = int(rest)
             return None if count < 0 else [self.read_reply() for _ in range(count)]
