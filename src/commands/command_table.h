@@ -1,11 +1,9 @@
 #pragma once
 
 #include <cstdint>
-#include <functional>
 #include <span>
 #include <string>
 #include <string_view>
-#include <unordered_map>
 #include <vector>
 
 namespace fkvs {
@@ -76,13 +74,18 @@ class CommandTable {
   void reset_stats();
 
  private:
-  struct NameHash {
-    using is_transparent = void;
-    size_t operator()(std::string_view name) const { return std::hash<std::string_view>()(name); }
+  // Every request looks its command up, so the index is a small open-addressing
+  // table hashed while the name is case-folded, not a general-purpose map.
+  struct Slot {
+    uint32_t hash = 0;
+    uint32_t command = 0;  // commands_ index + 1; 0 marks an empty slot
   };
+  static constexpr size_t kMaxNameLength = 32;
+  void rebuild_index();
+
   std::vector<Command> commands_;
-  // lower-case name -> commands_ slot; looked up by string_view without copying
-  std::unordered_map<std::string, size_t, NameHash, std::equal_to<>> index_;
+  std::vector<Slot> index_;
+  size_t index_mask_ = 0;
 };
 
 }  // namespace fkvs

@@ -66,6 +66,7 @@ class Server final : public net::ConnectionHandler {
   void on_close(net::Connection& conn) override;
   void on_output_drained(net::Connection& conn) override;
   void on_tick() override;
+  void before_wait() override;
 
  private:
   void open_listeners();
@@ -79,6 +80,8 @@ class Server final : public net::ConnectionHandler {
   bool over_output_limits(Client& client);
   void close_idle_clients();
   void sample_ops();
+  // One active expiry pass over the databases within budget_us.
+  void run_expire_cycle(int64_t budget_us);
 
   Config config_;
   CommandTable commands_;
@@ -95,6 +98,10 @@ class Server final : public net::ConnectionHandler {
   uint64_t dirty_ = 0;
   std::string executable_;
   int cron_loops_ = 0;
+  int expire_db_cursor_ = 0;
+  // The last expiry cycle ran out of time with expired keys left.
+  bool expire_backlog_ = false;
+  int64_t last_fast_expire_us_ = 0;
 };
 
 }  // namespace fkvs

@@ -168,7 +168,7 @@ void Value::set_text(std::string_view bytes) {
   char* old_block = storage() == Storage::kHeap ? heap_block() : nullptr;
   if (bytes.size() <= kEmbeddedMax) {
     set_inline(bytes);
-    std::free(old_block);
+    if (old_block != nullptr) std::free(old_block);  // a call saved on the SET hot path
     return;
   }
   if (old_block != nullptr) {
