@@ -218,3 +218,32 @@ def test_client_that_does_not_read_holds_bounded_reply_memory(server):
     expected = b"$1048576\r\n" + value + b"\r\n"
     for _ in range(gets):
         assert reader.read_replies(1, timeout=30) == expected
+
+
+def server_cpu_ticks(server):
+    with open("/proc/%d/stat" % server.process.pid) as stat:
+        fields = stat.read().rsplit(")", 1)[1].split()
+    return int(fields[11]) + int(fields[12])  # utime + stime
+
+
+@pytest.mark.parametrize("ending", ["half-close", "quit-then-more", "bad-then-more"])
+def test_closing_connection_with_unsent_replies_does_not_spin(server, ending):
+    # The client takes none of a 5 MB reply and leaves its socket readable;
+    # the server must wait for it quietly, not poll it in a loop.
+    server.client().set("big", b"v" * (5 * 1024 * 1024))
+    conn = server.connect_raw()
+    conn.sock.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)
+    conn.send(encode_command("GET", "big"))
+    time.sleep(0.2)
+    if ending == "half-close":
+        conn.sock.shutdown(socket.SHUT_WR)
+    elif ending == "quit-then-more":
+        conn.send(b"QUIT\r\nPING\r\n")
+    else:
+        conn.send(b"*1\r\n$x\r\nPING\r\n")
+    time.sleep(0.2)
+    before = server_cpu_ticks(server)
+    time.sleep(1.0)
+    assert server_cpu_ticks(server) - before < 30  # under 30% of a core
+    assert server.client().ping()
+    conn.close()

@@ -94,6 +94,15 @@ void EpollLoop::run() {
       if (conn == nullptr) continue;
       // A connection closing after its replies still gets EPOLLOUT to send them.
       if (ev.events & EPOLLOUT) flush(*conn);
+      if (conn->closing()) {
+        // Nothing more is read from it; a peer that hung up will never take
+        // the rest of its replies.
+        if (ev.events & (EPOLLHUP | EPOLLERR)) {
+          conn->close_now();
+          want_close(*conn);
+        }
+        continue;
+      }
       if (ev.events & (EPOLLIN | EPOLLHUP | EPOLLERR)) read_from(*conn);
     }
     if (clock::monotonic_us() >= next_tick_us_) {
@@ -101,6 +110,8 @@ void EpollLoop::run() {
       handler_.on_tick();
       next_tick_us_ = clock::monotonic_us() + tick_interval_us_;
     }
+    // After a shutdown request nothing more is sent, as with Redis.
+    if (!running_) break;
     handler_.before_wait();
     flush_all();
     close_all_pending();
@@ -182,7 +193,10 @@ void EpollLoop::flush(Connection& conn) {
   if (output.empty()) {
     output.release_if_idle(kIdleBufferKeep);
     if (conn.closing_after_flush()) want_close(conn);
-    if (conn.reading_paused && !conn.closing()) handler_.on_output_drained(conn);
+    if (conn.reading_paused && !conn.closing()) {
+      handler_.on_output_drained(conn);
+      if (conn.closing()) want_close(conn);
+    }
   }
 }
 
@@ -200,6 +214,12 @@ void EpollLoop::want_close(Connection& conn) {
   if (conn.close_pending) return;
   conn.close_pending = true;
   close_list_.push_back(&conn);
+  // Level-triggered EPOLLIN would fire on every wait while the last replies
+  // go out, so a closing connection is no longer watched for input.
+  if (!conn.reading_paused) {
+    conn.reading_paused = true;
+    update_interest(conn);
+  }
 }
 
 void EpollLoop::close_all_pending() {
