@@ -247,3 +247,13 @@ def test_closing_connection_with_unsent_replies_does_not_spin(server, ending):
     assert server_cpu_ticks(server) - before < 30  # under 30% of a core
     assert server.client().ping()
     conn.close()
+
+
+@pytest.mark.parametrize("empty", [b"\r\n", b"*0\r\n", b"*-1\r\n"])
+def test_a_flood_of_empty_requests_does_not_fill_the_query_buffer(start_server, empty):
+    limited = start_server("--client-query-buffer-limit", "1mb")
+    conn = limited.connect_raw()
+    chunk = empty * (100 * 1024 // len(empty))
+    for _ in range(30):  # 3 MB of empty requests, three times the limit
+        conn.send(chunk)
+    assert conn.command("PING") == b"+PONG\r\n"

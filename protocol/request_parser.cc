@@ -127,6 +127,7 @@ ParseStatus RequestParser::parse(std::string_view input) {
     ParseStatus status;
     if (state_ == State::kStart) {
       if (pos_ == input.size()) return need_more(input, pos_ + 1);
+      request_start_ = pos_;
       status = input[pos_] == '*' ? parse_multibulk(input) : parse_inline(input);
     } else {
       status = state_ == State::kInline ? parse_inline(input) : parse_multibulk(input);
@@ -338,8 +339,22 @@ ParseStatus RequestParser::need_more(std::string_view input, size_t wanted) {
   return ParseStatus::kNeedMore;
 }
 
+size_t RequestParser::take_skipped() {
+  size_t skipped = state_ == State::kStart ? pos_ : request_start_;
+  if (skipped == 0) return 0;
+  // Every offset kept is from the start of the input; the caller drops the
+  // first `skipped` bytes of it.
+  pos_ -= skipped;
+  scanned_ = scanned_ > skipped ? scanned_ - skipped : 0;
+  bytes_wanted_ -= std::min(bytes_wanted_, skipped);
+  for (auto& [offset, length] : arg_offsets_) offset -= skipped;
+  request_start_ = 0;
+  return skipped;
+}
+
 void RequestParser::finish_request(size_t request_end) {
   consumed_ = request_end;
+  request_start_ = 0;
   pos_ = 0;
   scanned_ = 0;
   state_ = State::kStart;
@@ -361,6 +376,7 @@ ParseStatus RequestParser::fail(std::string_view message) {
 
 void RequestParser::reset() {
   state_ = State::kStart;
+  request_start_ = 0;
   pos_ = 0;
   scanned_ = 0;
   args_expected_ = 0;

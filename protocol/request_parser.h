@@ -49,6 +49,10 @@ class RequestParser {
   // current request needs at least before parse() can make progress. Lets the
   // caller reserve a large bulk's room once.
   size_t bytes_wanted() const { return bytes_wanted_; }
+  // After kNeedMore: how many leading bytes were empty requests (blank
+  // lines, *0) before any partial request; the caller drops them now and the
+  // parser shifts its offsets to match. bytes_wanted() is shifted too.
+  size_t take_skipped();
   // True while the partial request is inline (telnet-style).
   bool in_inline() const { return state_ == State::kInline; }
 
@@ -79,6 +83,7 @@ class RequestParser {
   bool unauthenticated_ = false;
   State state_ = State::kStart;
   size_t pos_ = 0;             // offset of the next unparsed byte in the current request
+  size_t request_start_ = 0;   // offset where the partial request begins
   size_t scanned_ = 0;         // how far the current line was searched for its end
   int64_t args_expected_ = 0;  // arguments the multibulk header announced
   int64_t bulk_len_ = -1;      // length of the bulk being read

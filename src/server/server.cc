@@ -260,6 +260,9 @@ void Server::on_input(net::Connection& conn) {
       conn.close_after_flush();
       break;
     }
+    // Empty requests (blank lines, *0) go now, not with the next real one,
+    // so a stream of them cannot fill the query buffer.
+    input.consume(parser.take_skipped());
     size_t wanted = parser.bytes_wanted();
     if (wanted > input.size()) input.reserve_more(wanted - input.size());
     if (input.size() > client->query_peak) client->query_peak = input.size();

@@ -528,3 +528,54 @@ TEST_CASE("parser: reset after an error starts clean") {
 
 }  // namespace
 }  // namespace fkvs::resp
+
+namespace fkvs::resp {
+namespace {
+
+TEST_CASE("parser: empty requests can be dropped before a real one arrives") {
+  RequestParser parser;
+  std::string input = "\r\n\r\n*0\r\n*-1\r\n";
+  CHECK(parser.parse(input) == ParseStatus::kNeedMore);
+  CHECK(parser.take_skipped() == input.size());
+  CHECK(parser.take_skipped() == 0);
+  input = "*1\r\n$4\r\nPING\r\n";
+  REQUIRE(parser.parse(input) == ParseStatus::kRequest);
+  CHECK(parser.consumed() == input.size());
+  CHECK(parser.args().size() == 1);
+  // Before a partial request, the empty ones go and the partial one stays.
+  CHECK(parser.parse("\r\n*-1\r\n*2\r\n$4\r\nECHO\r\n$5\r\nhel") == ParseStatus::kNeedMore);
+  CHECK(parser.take_skipped() == 7);
+  CHECK(parser.bytes_wanted() == 25);
+  REQUIRE(parser.parse("*2\r\n$4\r\nECHO\r\n$5\r\nhello\r\n") == ParseStatus::kRequest);
+  CHECK(parser.args() == std::vector<std::string_view>{"ECHO", "hello"});
+  CHECK(parser.take_skipped() == 0);
+}
+
+TEST_CASE("parser: dropping empty requests at every split point keeps the stream intact") {
+  const std::string stream = "\r\n*0\r\n*-1\r\n\n*2\r\n$4\r\nECHO\r\n$3\r\nabc\r\n*-1\r\nPING\r\n";
+  for (size_t split = 0; split <= stream.size(); ++split) {
+    RequestParser parser;
+    std::string buffer;
+    std::vector<std::vector<std::string>> seen;
+    for (std::string_view piece :
+         {std::string_view(stream).substr(0, split), std::string_view(stream).substr(split)}) {
+      buffer += piece;
+      for (;;) {
+        ParseStatus status = parser.parse(buffer);
+        REQUIRE(status != ParseStatus::kError);
+        if (status == ParseStatus::kNeedMore) {
+          buffer.erase(0, parser.take_skipped());
+          break;
+        }
+        seen.emplace_back(parser.args().begin(), parser.args().end());
+        buffer.erase(0, parser.consumed());
+      }
+    }
+    INFO("split at " << split);
+    CHECK(seen == std::vector<std::vector<std::string>>{{"ECHO", "abc"}, {"PING"}});
+    CHECK(buffer.empty());
+  }
+}
+
+}  // namespace
+}  // namespace fkvs::resp
