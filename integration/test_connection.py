@@ -106,6 +106,17 @@ def protected(start_server):
     return start_server("--requirepass", PASSWORD)
 
 
+def test_clearing_requirepass_lets_waiting_clients_in(protected):
+    waiting = protected.connect_raw()
+    assert waiting.command("PING") == NOAUTH
+    admin = protected.connect_raw()
+    assert admin.command("AUTH", PASSWORD) == b"+OK\r\n"
+    assert admin.command("CONFIG", "SET", "requirepass", "") == b"+OK\r\n"
+    assert waiting.command("PING") == b"+PONG\r\n"
+    # The unauthenticated size limits are lifted too.
+    assert waiting.command(*(["MSET"] + ["k", "v"] * 8)) == b"+OK\r\n"
+
+
 def test_commands_need_auth_when_requirepass_is_set(protected):
     conn = protected.connect_raw()
     assert conn.command("GET", "k") == NOAUTH
@@ -240,6 +251,11 @@ def test_client_list_by_id(server):
     client_id = parse_reply(conn.command("CLIENT", "ID"))[0]
     listing = parse_reply(conn.command("CLIENT", "LIST", "ID", str(client_id), "999999"))[0]
     assert [client_fields(line)[b"id"] for line in listing.splitlines()] == [b"%d" % client_id]
+
+
+def test_client_list_by_id_that_matches_nothing(assert_same):
+    assert assert_same(b"CLIENT LIST ID 0\r\nCLIENT LIST ID -5\r\nCLIENT LIST ID x\r\n") == (
+        b"$0\r\n\r\n$0\r\n\r\n-ERR Invalid client ID\r\n+OK\r\n")
 
 
 def test_client_kill_by_id(server):

@@ -257,3 +257,14 @@ def test_a_flood_of_empty_requests_does_not_fill_the_query_buffer(start_server, 
     for _ in range(30):  # 3 MB of empty requests, three times the limit
         conn.send(chunk)
     assert conn.command("PING") == b"+PONG\r\n"
+
+
+@pytest.mark.fkvs_only
+def test_query_buffer_of_a_big_request_is_freed_once_idle(server):
+    conn = server.connect_raw()
+    conn.send_command("SET", "big", b"v" * (8 * 1024 * 1024))
+    assert conn.read_reply() == b"+OK\r\n"
+    time.sleep(0.4)  # a few cron ticks
+    line = parse_reply(conn.command("CLIENT", "INFO"))[0]
+    fields = dict(field.split(b"=", 1) for field in line.split())
+    assert int(fields[b"rbs"]) <= 64 * 1024

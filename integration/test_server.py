@@ -230,6 +230,9 @@ def test_unknown_command_error_text(assert_same):
         ("f" + "o" * 200 + " b",
          b"-ERR unknown command 'f" + b"o" * 127 + b"', with args beginning with: 'b' \r\n"),
         ("CONFIG FOO bar", b"-ERR unknown subcommand 'FOO'. Try CONFIG HELP.\r\n"),
+        # Redis formats with %s: a NUL byte ends the argument.
+        (("FOO\0x", "a\0b"), b"-ERR unknown command 'FOO', with args beginning with: 'a' \r\n"),
+        (("CONFIG", "F\0OO"), b"-ERR unknown subcommand 'F'. Try CONFIG HELP.\r\n"),
     ])
 
 
@@ -255,6 +258,14 @@ def test_shutdown_nosave_stops_the_server(start_server):
     assert bystander.is_closed(timeout=5)
     with pytest.raises(OSError):
         socket.create_connection((started.host, started.port), timeout=2).close()
+
+
+def test_nothing_runs_or_is_sent_after_shutdown_in_a_pipeline(start_server):
+    started = start_server()
+    conn = started.connect_raw()
+    conn.send(b"SET x 1\r\nSHUTDOWN NOSAVE\r\nSET after shutdown\r\nGET after\r\n")
+    assert conn.read_until_close() == b""
+    assert started.wait_exit() == 0
 
 
 def test_maxclients_rejects_extra_connections(start_server):

@@ -232,7 +232,7 @@ void client_list(CommandContext& ctx) {
     if (equals_nocase(ctx.arg(i), "id") && i + 1 < ctx.argc()) {
       for (++i; i < ctx.argc(); ++i) {
         auto id = parse_int64(ctx.arg(i));
-        if (!id || *id <= 0) return ctx.reply().error("ERR Invalid client ID");
+        if (!id) return ctx.reply().error("ERR Invalid client ID");
         wanted_ids.push_back(static_cast<uint64_t>(*id));
       }
       break;

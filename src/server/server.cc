@@ -1,8 +1,10 @@
 #include "server/server.h"
 
 #include <spdlog/spdlog.h>
+#include <sys/resource.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <csignal>
 #include <cstdio>
@@ -28,6 +30,9 @@ void on_shutdown_signal(int signal_number) { pending_signal = signal_number; }
 
 constexpr size_t kInlineErrorArgBudget = 128;
 constexpr int64_t kFastExpireCycleUs = 1000;
+constexpr size_t kIdleInputKeep = 32 * 1024;
+// Descriptors kept for listeners, the log file and the like.
+constexpr rlim_t kReservedFds = 32;
 // A client with this much unsent output gets no more of its requests run
 // until it reads: a client that pipelines without reading (or has died)
 // holds at most this much reply memory, whatever the output buffer limits.
@@ -36,15 +41,18 @@ constexpr size_t kOutputBackpressureBytes = 8 * 1024 * 1024;
 // "ERR unknown command 'x', with args beginning with: 'a' 'b' " as Redis 7.0
 // builds it: each name and argument cut at 128 bytes, arguments until 128
 // bytes of them have been quoted.
+// Redis formats these with %s, so an argument ends at its first NUL byte.
+std::string_view up_to_nul(std::string_view text) { return text.substr(0, text.find('\0')); }
+
 std::string unknown_command_error(std::span<const std::string_view> args) {
   std::string message = "ERR unknown command '";
-  message.append(args[0].substr(0, kInlineErrorArgBudget));
+  message.append(up_to_nul(args[0]).substr(0, kInlineErrorArgBudget));
   message.append("', with args beginning with: ");
   std::string quoted;
   for (size_t i = 1; i < args.size() && quoted.size() < kInlineErrorArgBudget; ++i) {
     size_t room = kInlineErrorArgBudget - quoted.size();
     quoted += '\'';
-    quoted.append(args[i].substr(0, room));
+    quoted.append(up_to_nul(args[i]).substr(0, room));
     quoted += "' ";
   }
   return message + quoted;
@@ -62,6 +70,12 @@ Server::Server(Config config) : config_(std::move(config)) {
 void Server::watch_config() {
   config_.on_change("proto-max-bulk-len", [this]() -> std::optional<std::string> {
     for (auto& [id, client] : clients_) client->parser().set_limits(parser_limits());
+    return std::nullopt;
+  });
+  config_.on_change("requirepass", [this]() -> std::optional<std::string> {
+    for (auto& [id, client] : clients_) {
+      client->parser().set_unauthenticated(!client->authenticated && !config_.requirepass.empty());
+    }
     return std::nullopt;
   });
   config_.on_change("loglevel", [this]() -> std::optional<std::string> {
@@ -97,6 +111,31 @@ void Server::register_commands() {
 const char* Server::backend_name() const { return loop_ ? loop_->name() : "none"; }
 
 void Server::swap_dbs(int a, int b) { std::swap(dbs_[a], dbs_[b]); }
+
+// Each client needs a descriptor, plus a few for listeners and logs. Like
+// Redis, raise the soft limit if we can and otherwise lower maxclients, so
+// accept() never fails with EMFILE (which would wake the loop forever).
+void Server::fit_maxclients_to_open_files_limit() {
+  rlimit limit{};
+  if (getrlimit(RLIMIT_NOFILE, &limit) != 0) return;
+  rlim_t wanted = static_cast<rlim_t>(config_.maxclients) + kReservedFds;
+  if (limit.rlim_cur >= wanted) return;
+  rlimit raised = limit;
+  raised.rlim_cur = limit.rlim_max == RLIM_INFINITY ? wanted : std::min(wanted, limit.rlim_max);
+  if (setrlimit(RLIMIT_NOFILE, &raised) == 0) limit = raised;
+  if (limit.rlim_cur >= wanted) return;
+  if (limit.rlim_cur <= kReservedFds) {
+    throw std::runtime_error("Your current 'ulimit -n' of " + std::to_string(limit.rlim_cur) +
+                             " is not enough for the server to start.");
+  }
+  int64_t reduced = static_cast<int64_t>(limit.rlim_cur) - kReservedFds;
+  spdlog::warn(
+      "You requested maxclients of {} requiring at least {} max file descriptors. Current maximum "
+      "open files is {}. maxclients has been reduced to {} to compensate for low ulimit. If you "
+      "need higher maxclients increase 'ulimit -n'.",
+      config_.maxclients, wanted, limit.rlim_cur, reduced);
+  config_.maxclients = reduced;
+}
 
 std::optional<std::vector<int>> Server::listen_tcp_addresses() {
   std::vector<int> opened;
@@ -165,6 +204,7 @@ int Server::run() {
   if (chdir(config_.dir.c_str()) != 0) {
     throw std::runtime_error("Can't chdir to '" + config_.dir + "': " + std::strerror(errno));
   }
+  fit_maxclients_to_open_files_limit();
   open_listeners();
 
   std::signal(SIGPIPE, SIG_IGN);
@@ -199,7 +239,10 @@ void Server::warn_about_unimplemented_options() const {
   }
 }
 
-void Server::request_shutdown() { loop_->stop(); }
+void Server::request_shutdown() {
+  shutting_down_ = true;
+  loop_->stop();
+}
 
 void Server::kill_client(Client& client) {
   client.conn().close_now();
@@ -241,7 +284,8 @@ void Server::on_input(net::Connection& conn) {
   client->last_interaction_ms = clock::now_ms();
   resp::ByteBuffer& input = conn.input();
   resp::RequestParser& parser = client->parser();
-  while (!conn.closing() && !input.empty()) {
+  // After SHUTDOWN nothing more runs, not even the rest of a pipeline.
+  while (!shutting_down_ && !conn.closing() && !input.empty()) {
     if (conn.output().size() > kOutputBackpressureBytes) {
       loop_->pause_reading(conn, true);
       break;
@@ -297,8 +341,8 @@ void Server::execute(Client& client, std::span<const std::string_view> args) {
   if (command->is_container() && args.size() >= 2) {
     const Command* sub = command->find_subcommand(args[1]);
     if (sub == nullptr) {
-      reply.error("ERR unknown subcommand '" + std::string(args[1].substr(0, 128)) + "'. Try " +
-                  to_upper(args[0]) + " HELP.");
+      reply.error("ERR unknown subcommand '" + std::string(up_to_nul(args[1]).substr(0, 128)) +
+                  "'. Try " + to_upper(up_to_nul(args[0])) + " HELP.");
       stats_.total_error_replies++;
       return;
     }
@@ -312,7 +356,8 @@ void Server::execute(Client& client, std::span<const std::string_view> args) {
     stats_.total_error_replies++;
     return;
   }
-  if (!client.authenticated && !(spec.flags & kNoAuth)) {
+  // An empty requirepass (also one cleared at runtime) lets everyone in.
+  if (!client.authenticated && !config_.requirepass.empty() && !(spec.flags & kNoAuth)) {
     reply.error(errors::kNoAuth);
     command->rejected_calls++;
     stats_.total_error_replies++;
@@ -353,14 +398,19 @@ bool Server::over_output_limits(Client& client) {
   return false;
 }
 
-void Server::close_idle_clients() {
-  if (config_.timeout <= 0) return;
+void Server::client_cron() {
   int64_t now = clock::now_ms();
+  int64_t timeout_ms = config_.timeout * 1000;
   for (auto& [id, client] : clients_) {
-    if (now - client->last_interaction_ms > static_cast<int64_t>(config_.timeout) * 1000) {
+    if (timeout_ms > 0 && now - client->last_interaction_ms > timeout_ms) {
       spdlog::debug("Closing idle client id={}", id);
       kill_client(*client);
+      continue;
     }
+    // A big request's buffer goes once it is empty again, as Redis trims
+    // idle query buffers in its cron.
+    client->conn().input().release_if_idle(kIdleInputKeep);
+    client->query_peak = client->conn().input().size();
   }
 }
 
@@ -424,7 +474,7 @@ void Server::on_tick() {
   int64_t budget_percent = 25 + 2 * (config_.active_expire_effort - 1);
   run_expire_cycle(budget_percent * 10000 / config_.hz);
   for (auto& db : dbs_) db->rehash_step(1000);
-  close_idle_clients();
+  client_cron();
   sample_ops();
   // Walking the allocator's pages costs more than a tick should, so the
   // memory peak is sampled once a second.

@@ -69,6 +69,7 @@ class Server final : public net::ConnectionHandler {
   void before_wait() override;
 
  private:
+  void fit_maxclients_to_open_files_limit();
   void open_listeners();
   // Binds every address of `bind` on `port`; on failure closes what it opened.
   std::optional<std::vector<int>> listen_tcp_addresses();
@@ -78,7 +79,8 @@ class Server final : public net::ConnectionHandler {
   resp::ParserLimits parser_limits() const;
   void register_commands();
   bool over_output_limits(Client& client);
-  void close_idle_clients();
+  // Per tick: idle timeouts and trimming idle query buffers.
+  void client_cron();
   void sample_ops();
   // One active expiry pass over the databases within budget_us.
   void run_expire_cycle(int64_t budget_us);
@@ -98,6 +100,7 @@ class Server final : public net::ConnectionHandler {
   uint64_t dirty_ = 0;
   std::string executable_;
   int cron_loops_ = 0;
+  bool shutting_down_ = false;
   int expire_db_cursor_ = 0;
   // The last expiry cycle ran out of time with expired keys left.
   bool expire_backlog_ = false;
