@@ -28,7 +28,7 @@ import sys
 import tempfile
 
 from load import BENCHMARK_BIN, rounded_requests, run_benchmark
-from servers import DEFAULT_FKVS_BIN, DEFAULT_REDIS_BIN, BenchError, ServerProcess, prefill
+from servers import add_server_arguments, BenchError, ServerProcess, prefill
 
 SERVER_NAMES = ("fkvs", "redis")
 
@@ -64,9 +64,7 @@ CALLER_CHAIN_DEPTH = 6
 
 def parse_args():
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--fkvs-bin", default=DEFAULT_FKVS_BIN)
-    parser.add_argument("--redis-bin", default=DEFAULT_REDIS_BIN)
-    parser.add_argument("--fkvs-args", default="", help="extra fkvs-server arguments (one string)")
+    add_server_arguments(parser)
     parser.add_argument("--benchmark-bin", default=BENCHMARK_BIN)
     parser.add_argument("--tests", default="set,get", help="comma list of redis-benchmark -t tests")
     parser.add_argument("--pipeline", type=int, default=16, help="-P (default 16)")

@@ -25,7 +25,7 @@ import tempfile
 import time
 
 from load import BENCHMARK_BIN, rounded_requests, run_benchmark
-from servers import DEFAULT_FKVS_BIN, DEFAULT_REDIS_BIN, BenchError, ServerProcess, prefill
+from servers import add_server_arguments, BenchError, ServerProcess, prefill
 
 SERVER_NAMES = ("fkvs", "redis")
 
@@ -47,9 +47,7 @@ METRICS = (
 
 def parse_args():
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--fkvs-bin", default=DEFAULT_FKVS_BIN)
-    parser.add_argument("--redis-bin", default=DEFAULT_REDIS_BIN)
-    parser.add_argument("--fkvs-args", default="", help="extra fkvs-server arguments (one string)")
+    add_server_arguments(parser)
     parser.add_argument("--benchmark-bin", default=BENCHMARK_BIN)
     parser.add_argument("--tests", default="set,get", help="comma list of redis-benchmark -t tests")
     parser.add_argument("--pipelines", default="1,16", help="comma list of -P depths")

@@ -29,7 +29,7 @@ import tempfile
 import threading
 import time
 
-from servers import (DEFAULT_FKVS_BIN, DEFAULT_REDIS_BIN, KEY_FORMAT, BenchError, Connection,
+from servers import (add_server_arguments, KEY_FORMAT, BenchError, Connection,
                      ServerProcess, encode_command)
 
 SERVER_NAMES = ("fkvs", "redis")
@@ -49,9 +49,7 @@ MIN_IDLE_S = 0.5
 
 def parse_args():
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--fkvs-bin", default=DEFAULT_FKVS_BIN)
-    parser.add_argument("--redis-bin", default=DEFAULT_REDIS_BIN)
-    parser.add_argument("--fkvs-args", default="", help="extra fkvs-server arguments (one string)")
+    add_server_arguments(parser)
     parser.add_argument("--keys", type=int, default=1_000_000, help="keys loaded (default 1000000)")
     parser.add_argument("--data-size", type=int, default=3, help="value size in bytes (default 3)")
     parser.add_argument("--ttl-ms", type=int, default=5000,

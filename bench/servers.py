@@ -11,6 +11,13 @@ REPO_ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 DEFAULT_FKVS_BIN = os.path.join(REPO_ROOT, "build", "src", "fkvs-server")
 DEFAULT_REDIS_BIN = "/usr/bin/redis-server"
 
+
+def add_server_arguments(parser):
+    """The options every script takes to choose the two servers."""
+    parser.add_argument("--fkvs-bin", default=DEFAULT_FKVS_BIN)
+    parser.add_argument("--redis-bin", default=DEFAULT_REDIS_BIN)
+    parser.add_argument("--fkvs-args", default="", help="extra fkvs-server arguments (one string)")
+
 # fkvs-server accepts redis-server's command line, so both get the same flags:
 # no persistence, so neither server spends time on snapshots mid-benchmark.
 SERVER_FLAGS = ["--bind", "127.0.0.1", "--save", "", "--appendonly", "no"]
