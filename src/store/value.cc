@@ -19,7 +19,6 @@ static_assert(std::endian::native == std::endian::little,
 constexpr unsigned char kTypeMask = 0x0f;
 constexpr unsigned kStorageShift = 4;
 constexpr unsigned char kStorageMask = 0x30;
-constexpr unsigned char kChangedInPlaceBit = 0x40;
 
 constexpr size_t kPayloadOffset = 8;
 constexpr size_t kInlineLengthOffset = 1;
@@ -69,12 +68,9 @@ Value::Storage Value::storage() const {
   return static_cast<Storage>((bytes_[0] & kStorageMask) >> kStorageShift);
 }
 
-bool Value::changed_in_place() const { return (bytes_[0] & kChangedInPlaceBit) != 0; }
-
-void Value::set_tag(ValueType type, Storage storage, bool changed_in_place) {
+void Value::set_tag(ValueType type, Storage storage) {
   bytes_[0] = static_cast<unsigned char>(static_cast<unsigned>(type) |
-                                         (static_cast<unsigned>(storage) << kStorageShift) |
-                                         (changed_in_place ? kChangedInPlaceBit : 0));
+                                         (static_cast<unsigned>(storage) << kStorageShift));
 }
 
 Encoding Value::encoding() const {
@@ -86,8 +82,7 @@ Encoding Value::encoding() const {
     case Storage::kHeap:
       break;
   }
-  if (changed_in_place() || heap_length() > kEmbStrReportMax) return Encoding::kRaw;
-  return Encoding::kEmbStr;
+  return Encoding::kRaw;
 }
 
 const char* Value::encoding_name(Encoding encoding) {
@@ -132,8 +127,8 @@ char* Value::heap_block() const {
   return block;
 }
 
-void Value::set_heap(char* block, size_t length, bool changed_in_place) {
-  set_tag(ValueType::kString, Storage::kHeap, changed_in_place);
+void Value::set_heap(char* block, size_t length) {
+  set_tag(ValueType::kString, Storage::kHeap);
   const uint64_t word = (static_cast<uint64_t>(length) << 8) | bytes_[0];
   std::memcpy(bytes_, &word, sizeof(word));
   std::memcpy(bytes_ + kPayloadOffset, &block, sizeof(block));
@@ -142,13 +137,13 @@ void Value::set_heap(char* block, size_t length, bool changed_in_place) {
 void Value::set_inline(std::string_view bytes) {
   // memmove: bytes may be this value's own inline bytes.
   std::memmove(bytes_ + kInlineBytesOffset, bytes.data(), bytes.size());
-  set_tag(ValueType::kString, Storage::kInline, false);
+  set_tag(ValueType::kString, Storage::kInline);
   bytes_[kInlineLengthOffset] = static_cast<unsigned char>(bytes.size());
 }
 
 void Value::set_empty_string() {
   std::memset(bytes_, 0, sizeof(bytes_));
-  set_tag(ValueType::kString, Storage::kInline, false);
+  set_tag(ValueType::kString, Storage::kInline);
 }
 
 void Value::release() {
@@ -175,20 +170,20 @@ void Value::set_text(std::string_view bytes) {
     const size_t capacity = usable_size(old_block);
     if (bytes.size() <= capacity && bytes.size() * kMaxReuseSlack >= capacity) {
       std::memmove(old_block, bytes.data(), bytes.size());
-      set_heap(old_block, bytes.size(), false);
+      set_heap(old_block, bytes.size());
       return;
     }
   }
   char* block = allocate(bytes.size());
   std::memcpy(block, bytes.data(), bytes.size());
-  set_heap(block, bytes.size(), false);
+  set_heap(block, bytes.size());
   std::free(old_block);
 }
 
 void Value::set_integer(int64_t value) {
   release();
   std::memset(bytes_, 0, kPayloadOffset);
-  set_tag(ValueType::kString, Storage::kInt, false);
+  set_tag(ValueType::kString, Storage::kInt);
   std::memcpy(bytes_ + kPayloadOffset, &value, sizeof(value));
 }
 
@@ -240,7 +235,7 @@ char* Value::resize_raw(size_t new_length) {
       if (block == nullptr) throw std::bad_alloc();
     }
     if (new_length > old_length) std::memset(block + old_length, 0, new_length - old_length);
-    set_heap(block, new_length, true);
+    set_heap(block, new_length);
     return block;
   }
   IntScratch scratch;
@@ -249,7 +244,7 @@ char* Value::resize_raw(size_t new_length) {
   char* block = allocate(grown_capacity(new_length));
   std::memcpy(block, current.data(), kept);
   std::memset(block + kept, 0, new_length - kept);
-  set_heap(block, new_length, true);
+  set_heap(block, new_length);
   return block;
 }
 
@@ -262,7 +257,7 @@ Value Value::clone() const {
   const size_t length = heap_length();
   char* block = allocate(length);
   std::memcpy(block, heap_block(), length);
-  copy.set_heap(block, length, changed_in_place());
+  copy.set_heap(block, length);
   return copy;
 }
 

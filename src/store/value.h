@@ -13,8 +13,8 @@ enum class ValueType : uint8_t { kString = 0, kList, kHash, kSet, kZSet };
 // How a value is held; the names are what OBJECT ENCODING reports.
 enum class Encoding : uint8_t {
   kInt,     // "int": a string that is a canonical int64, stored as the number
-  kEmbStr,  // "embstr": a short string as SET stores it
-  kRaw,     // "raw": a longer string, or one changed in place (APPEND, SETRANGE)
+  kEmbStr,  // "embstr": a string of up to Value::kEmbeddedMax bytes inside the Value
+  kRaw,     // "raw": a string in its own heap block
 };
 
 // Room to format an int-encoded string into.
@@ -27,13 +27,11 @@ struct IntScratch {
 // block whose usable size is reused when a new value fits (so SET over an
 // existing key of similar size does not allocate).
 //
-// OBJECT ENCODING follows Redis rather than this storage: Redis reports
-// "embstr" for strings SET stores of up to kEmbStrReportMax bytes, and "raw"
-// for longer ones and for any string APPEND or SETRANGE changed.
+// OBJECT ENCODING reports this storage: "embstr" only for bytes held inside
+// the Value (Redis's embstr reaches 44 bytes; ours stops at 14).
 class Value {
  public:
   static constexpr size_t kEmbeddedMax = 14;
-  static constexpr size_t kEmbStrReportMax = 44;
 
   Value() { set_empty_string(); }
   ~Value() { release(); }
@@ -77,12 +75,11 @@ class Value {
   void set_empty_string();
   void release();
   Storage storage() const;
-  void set_tag(ValueType type, Storage storage, bool changed_in_place);
-  bool changed_in_place() const;
+  void set_tag(ValueType type, Storage storage);
   size_t inline_length() const;
   size_t heap_length() const;
   char* heap_block() const;
-  void set_heap(char* block, size_t length, bool changed_in_place);
+  void set_heap(char* block, size_t length);
   void set_inline(std::string_view bytes);
 
   // Byte 0 is the tag. Int: bytes 8..15 hold the int64. Inline: byte 1 is the
