@@ -11,8 +11,6 @@ namespace {
 
 // Room for a prefix character, an int64 with its sign and CRLF.
 constexpr size_t kMaxHeaderLen = 1 + 20 + 2;
-// "%.17Lf" of the largest long double: 4933 integer digits, the point, 17 decimals.
-constexpr size_t kMaxLongDoubleChars = 5 * 1024;
 
 constexpr char kDigitPairs[] =
     "00010203040506070809101112131415161718192021222324252627282930313233343536373839"
@@ -133,21 +131,6 @@ void ReplyWriter::bulk_double(double value) {
   char text[32];
   auto result = std::to_chars(text, text + sizeof(text), value, std::chars_format::general, 17);
   bulk({text, static_cast<size_t>(result.ptr - text)});
-}
-
-void ReplyWriter::bulk_long_double(long double value) {
-  if (std::isinf(value)) return bulk(value > 0 ? "inf" : "-inf");
-  // As Redis: "%.17Lf", then trailing zeros and a trailing point removed.
-  char text[kMaxLongDoubleChars];
-  auto result = std::to_chars(text, text + sizeof(text), value, std::chars_format::fixed, 17);
-  std::string_view formatted(text, static_cast<size_t>(result.ptr - text));
-  if (formatted.find('.') != std::string_view::npos) {
-    formatted.remove_suffix(formatted.size() - 1 - formatted.find_last_not_of('0'));
-    if (formatted.back() == '.') formatted.remove_suffix(1);
-  }
-  // A tiny negative value rounds to "-0"; Redis replies "0".
-  if (formatted == "-0") formatted = "0";
-  bulk(formatted);
 }
 
 void ReplyWriter::end_array(size_t token, size_t count) {

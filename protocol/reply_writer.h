@@ -26,9 +26,6 @@ class ReplyWriter {
   // Formats as Redis 7.0 sends doubles in RESP2 (ZSCORE): "%.17g", with
   // "inf" / "-inf", as a bulk string.
   void bulk_double(double value);
-  // Formats like INCRBYFLOAT / HINCRBYFLOAT: long double with 17 digits of
-  // precision, trailing zeros removed, as a bulk string.
-  void bulk_long_double(long double value);
   void null_bulk() { out_->append("$-1\r\n", 5); }
   void array(size_t count);  // *count, followed by count replies
   void null_array() { out_->append("*-1\r\n", 5); }

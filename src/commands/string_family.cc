@@ -441,21 +441,6 @@ void decrby(CommandContext& ctx) {
   increment_by(ctx, -*decrement);
 }
 
-// Redis formats INCRBYFLOAT's result with "%.17Lf", drops trailing zeros and
-// a trailing point, and writes "-0" as "0". A long double needs at most 4951
-// characters this way (its largest value has 4933 integer digits).
-constexpr size_t kLongDoubleTextMax = 5 * 1024;
-
-std::string_view format_incrbyfloat(long double number, char (&text)[kLongDoubleTextMax]) {
-  const auto result =
-      std::to_chars(text, text + kLongDoubleTextMax, number, std::chars_format::fixed, 17);
-  std::string_view formatted(text, static_cast<size_t>(result.ptr - text));
-  formatted.remove_suffix(formatted.size() - 1 - formatted.find_last_not_of('0'));
-  if (formatted.back() == '.') formatted.remove_suffix(1);
-  if (formatted == "-0") formatted = "0";
-  return formatted;
-}
-
 void incrbyfloat(CommandContext& ctx) {
   Db& db = ctx.db();
   Entry* entry = db.find(ctx.arg(1));
@@ -475,7 +460,7 @@ void incrbyfloat(CommandContext& ctx) {
     return ctx.reply().error(errors::kIncrFloatNanOrInf);
   }
   char text[kLongDoubleTextMax];
-  const std::string_view formatted = format_incrbyfloat(result, text);
+  const std::string_view formatted = format_long_double(result, text);
   if (entry == nullptr) entry = db.find_or_insert(ctx.arg(1)).first;
   entry->value().set_text(formatted);  // the TTL stays
   ctx.dirty();

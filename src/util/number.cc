@@ -99,4 +99,18 @@ size_t format_int64(int64_t value, char* out) {
   return static_cast<size_t>(std::to_chars(out, out + kInt64TextMax, value).ptr - out);
 }
 
+std::string_view format_long_double(long double value, char* out) {
+  if (std::isinf(value)) return value > 0 ? "inf" : "-inf";
+  const auto result =
+      std::to_chars(out, out + kLongDoubleTextMax, value, std::chars_format::fixed, 17);
+  std::string_view formatted(out, static_cast<size_t>(result.ptr - out));
+  if (formatted.find('.') != std::string_view::npos) {
+    formatted.remove_suffix(formatted.size() - 1 - formatted.find_last_not_of('0'));
+    if (formatted.back() == '.') formatted.remove_suffix(1);
+  }
+  // A tiny negative value rounds to "-0"; Redis replies "0".
+  if (formatted == "-0") formatted = "0";
+  return formatted;
+}
+
 }  // namespace fkvs

@@ -35,4 +35,13 @@ inline constexpr size_t kInt64TextMax = 20;
 // returns the length. No terminating NUL.
 size_t format_int64(int64_t value, char* out);
 
+// Room format_long_double needs: the largest long double has 4933 integer
+// digits, plus sign, point and 17 decimals.
+inline constexpr size_t kLongDoubleTextMax = 5 * 1024;
+
+// Formats value as Redis formats INCRBYFLOAT's result: "%.17Lf" with trailing
+// zeros and a trailing point removed, "-0" written "0", infinities "inf" and
+// "-inf". Writes into out (kLongDoubleTextMax bytes) and returns a view of it.
+std::string_view format_long_double(long double value, char* out);
+
 }  // namespace fkvs

@@ -3,13 +3,20 @@
 #include <doctest/doctest.h>
 
 #include <cmath>
+#include <cstdio>
 #include <limits>
+#include <random>
 #include <string>
 
 namespace fkvs {
 namespace {
 
 using namespace std::string_view_literals;
+
+std::string long_double_text(long double value) {
+  char out[kLongDoubleTextMax];
+  return std::string(format_long_double(value, out));
+}
 
 TEST_CASE("parse_int64: accepts canonical integers at the int64 limits") {
   CHECK(parse_int64("0") == 0);
@@ -134,6 +141,63 @@ TEST_CASE("parse_long_double: Redis rejects 5120 bytes or more") {
   REQUIRE(longest.size() == 5119);
   CHECK(parse_long_double(longest) == 1.0L);
   CHECK_FALSE(parse_long_double("0" + longest).has_value());
+}
+
+TEST_CASE("format_long_double: as INCRBYFLOAT replies") {
+  struct Case {
+    long double value;
+    std::string text;
+  };
+  // Replies of a real redis-server 7.0.15 to INCRBYFLOAT.
+  const Case cases[] = {
+      {10.5L + 0.1L, "10.6"},
+      {5.0e3L, "5000"},
+      {0.1L + 0.2L, "0.3"},
+      {0.0L, "0"},
+      {-0.0L, "0"},
+      {-1.5e-20L, "0"},
+      {1.5e-20L, "0"},
+      {-4.5L, "-4.5"},
+      {100.0L, "100"},
+      {1.1e-17L, "0.00000000000000001"},
+      {1.0L + 0.3333333333333333333L, "1.33333333333333333"},
+      {1e300L,
+       "1000000000000000000008997324079559193870523944273290747938260082321265646596180935755849"
+       "1520837504971903503725086142748359035925561846729839130962605207486462873271356418436532"
+       "9408425510760601678972665293237003055138294762099454029477278188962060617926761162709741"
+       "0650567187386105690089424915104006144"},
+      {std::numeric_limits<long double>::infinity(), "inf"},
+      {-std::numeric_limits<long double>::infinity(), "-inf"},
+  };
+  for (const Case& c : cases) {
+    INFO("expected " << c.text);
+    CHECK(long_double_text(c.value) == c.text);
+  }
+}
+
+TEST_CASE("format_long_double: matches printf %.17Lf with zeros trimmed") {
+  constexpr uint32_t kSeed = 7002;
+  MESSAGE("seed " << kSeed);
+  std::mt19937 random(kSeed);
+  std::uniform_real_distribution<double> mantissa(-10.0, 10.0);
+  std::uniform_int_distribution<int> exponent(-25, 40);
+  for (int i = 0; i < 5000; ++i) {
+    long double value = mantissa(random) * std::pow(10.0L, exponent(random));
+    char printed[512];
+    std::snprintf(printed, sizeof(printed), "%.17Lf", value);
+    std::string expected = printed;
+    expected.erase(expected.find_last_not_of('0') + 1);
+    if (expected.back() == '.') expected.pop_back();
+    if (expected == "-0") expected = "0";
+    INFO("printed " << printed);
+    CHECK(long_double_text(value) == expected);
+  }
+}
+
+TEST_CASE("format_long_double: the largest long double fits") {
+  std::string text = long_double_text(std::numeric_limits<long double>::max());
+  CHECK(text.size() == 4933);
+  CHECK(text.substr(0, 5) == "11897");
 }
 
 }  // namespace
