@@ -4,6 +4,7 @@
 #include <string_view>
 
 #include "commands/command_table.h"
+#include "commands/errors.h"
 #include "reply_writer.h"
 #include "server/client.h"
 #include "server/server.h"
@@ -31,6 +32,11 @@ class CommandContext {
   Client& client() { return client_; }
   const Command& command() const { return command_; }
   Db& db() { return server_.db(client_.db_index); }
+
+  // An error whose one "%s" is this command's name ("... in 'set' command").
+  void reply_error_naming_command(std::string_view format) {
+    reply_.error(errors::format(format, {command_.spec.name}));
+  }
 
   // A write changed this many keys (INFO's rdb_changes_since_last_save).
   void dirty(uint64_t changes = 1) { server_.add_dirty(changes); }

@@ -95,8 +95,7 @@ void hello(CommandContext& ctx) {
       new_name = ctx.arg(i + 1);
       set_name = true;
       if (!valid_client_name(new_name)) {
-        return ctx.reply().error(
-            "ERR Client names cannot contain spaces, newlines or special characters.");
+        return ctx.reply().error(errors::kBadClientName);
       }
       i += 1;
     } else {
@@ -200,8 +199,7 @@ void client_id(CommandContext& ctx) {
 
 void client_setname(CommandContext& ctx) {
   if (!valid_client_name(ctx.arg(2))) {
-    return ctx.reply().error(
-        "ERR Client names cannot contain spaces, newlines or special characters.");
+    return ctx.reply().error(errors::kBadClientName);
   }
   ctx.client().name = std::string(ctx.arg(2));
   ctx.reply().ok();

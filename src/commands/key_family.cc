@@ -325,11 +325,6 @@ bool conditions_allow(const ExpireConditions& conditions, int64_t current, int64
   return true;
 }
 
-void reply_invalid_expire(CommandContext& ctx) {
-  std::string message = errors::format(errors::kInvalidExpire, {ctx.command().spec.name});
-  ctx.reply().error(message);
-}
-
 // base_ms is "now" for the relative forms and 0 for the absolute ones.
 void expire_generic(CommandContext& ctx, int64_t base_ms, bool in_seconds) {
   auto conditions = parse_expire_conditions(ctx);
@@ -338,10 +333,11 @@ void expire_generic(CommandContext& ctx, int64_t base_ms, bool in_seconds) {
   if (!amount) return ctx.reply().error(errors::kNotInteger);
   int64_t when = *amount;
   if (in_seconds) {
-    if (when > INT64_MAX / 1000 || when < INT64_MIN / 1000) return reply_invalid_expire(ctx);
+    if (when > INT64_MAX / 1000 || when < INT64_MIN / 1000)
+      return ctx.reply_error_naming_command(errors::kInvalidExpire);
     when *= 1000;
   }
-  if (when > INT64_MAX - base_ms) return reply_invalid_expire(ctx);
+  if (when > INT64_MAX - base_ms) return ctx.reply_error_naming_command(errors::kInvalidExpire);
   when += base_ms;
 
   Db& db = ctx.db();

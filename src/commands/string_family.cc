@@ -14,16 +14,12 @@
 #include "commands/families.h"
 #include "util/clock.h"
 #include "util/number.h"
+#include "util/strings.h"
 
 namespace fkvs {
 namespace {
 
 // ---- Shared helpers ----
-
-// Sends an error whose text names the command ("... in 'set' command").
-void reply_error_naming_command(CommandContext& ctx, std::string_view format) {
-  ctx.reply().error(errors::format(format, {ctx.command().spec.name}));
-}
 
 void reply_string(CommandContext& ctx, const Value& value) {
   IntScratch scratch;
@@ -52,12 +48,7 @@ bool fits_string_limit(CommandContext& ctx, uint64_t length, uint64_t added) {
 // Redis compares option names as C strings, so an argument is read only up
 // to its first NUL byte ("nx\0junk" is NX).
 bool option_is(std::string_view arg, std::string_view name) {
-  arg = arg.substr(0, arg.find('\0'));
-  if (arg.size() != name.size()) return false;
-  for (size_t i = 0; i < arg.size(); ++i) {
-    if ((arg[i] | 0x20) != name[i]) return false;  // name is lower-case letters
-  }
-  return true;
+  return equals_nocase(up_to_nul(arg), name);
 }
 
 // ---- SET / GETEX options ----
@@ -134,12 +125,12 @@ std::optional<int64_t> expire_at_ms(CommandContext& ctx, ExpireKind kind, std::s
   const bool relative = kind == ExpireKind::kEx || kind == ExpireKind::kPx;
   constexpr int64_t kMaxSeconds = std::numeric_limits<int64_t>::max() / 1000;
   if (ms <= 0 || (in_seconds && ms > kMaxSeconds)) {
-    reply_error_naming_command(ctx, errors::kInvalidExpire);
+    ctx.reply_error_naming_command(errors::kInvalidExpire);
     return std::nullopt;
   }
   if (in_seconds) ms *= 1000;
   if (relative && __builtin_add_overflow(ms, clock::now_ms(), &ms)) {
-    reply_error_naming_command(ctx, errors::kInvalidExpire);
+    ctx.reply_error_naming_command(errors::kInvalidExpire);
     return std::nullopt;
   }
   return ms;
@@ -297,7 +288,7 @@ void mget(CommandContext& ctx) {
 // MSET and MSETNX take key/value pairs; an unpaired key is an arity error.
 bool has_key_value_pairs(CommandContext& ctx) {
   if (ctx.argc() % 2 == 1) return true;
-  reply_error_naming_command(ctx, errors::kWrongArity);
+  ctx.reply_error_naming_command(errors::kWrongArity);
   return false;
 }
 

@@ -41,9 +41,7 @@ constexpr size_t kOutputBackpressureBytes = 8 * 1024 * 1024;
 // "ERR unknown command 'x', with args beginning with: 'a' 'b' " as Redis 7.0
 // builds it: each name and argument cut at 128 bytes, arguments until 128
 // bytes of them have been quoted.
-// Redis formats these with %s, so an argument ends at its first NUL byte.
-std::string_view up_to_nul(std::string_view text) { return text.substr(0, text.find('\0')); }
-
+// Redis formats it with %s, so each argument ends at its first NUL byte.
 std::string unknown_command_error(std::span<const std::string_view> args) {
   std::string message = "ERR unknown command '";
   message.append(up_to_nul(args[0]).substr(0, kInlineErrorArgBudget));

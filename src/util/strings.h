@@ -23,6 +23,12 @@ constexpr bool equals_nocase(std::string_view a, std::string_view b) {
   return true;
 }
 
+// What a C function sees of text: everything before its first NUL byte.
+// Redis compares options and formats error arguments that way.
+constexpr std::string_view up_to_nul(std::string_view text) {
+  return text.substr(0, text.find('\0'));
+}
+
 inline std::string to_upper(std::string_view text) {
   std::string out(text);
   for (char& c : out) c = ascii_upper(c);
