@@ -15,8 +15,7 @@ import pytest
 import redis
 
 from server_process import COMMON_ARGS, free_port
-
-OK = b"+OK\r\n"
+from replies import OK
 
 
 def run_until_exit(argv, cwd, timeout=10):

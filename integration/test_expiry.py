@@ -7,15 +7,10 @@ import pytest
 from resp import encode_command, parse_reply
 from server_process import wait_until
 from transcript import check_transcript
+from replies import OK, NOT_INTEGER, invalid_expire
 
-OK = b"+OK\r\n"
-NOT_INTEGER = b"-ERR value is not an integer or out of range\r\n"
 NX_CONFLICT = b"-ERR NX and XX, GT or LT options at the same time are not compatible\r\n"
 GT_LT_CONFLICT = b"-ERR GT and LT options at the same time are not compatible\r\n"
-
-
-def invalid_expire(command):
-    return b"-ERR invalid expire time in '%s' command\r\n" % command.encode()
 
 
 def test_expire_family_sets_ttl(assert_same):

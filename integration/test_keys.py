@@ -6,16 +6,10 @@ import pytest
 
 from resp import parse_reply
 from transcript import check_transcript
+from replies import OK, SYNTAX, NOT_INTEGER, arity
 
-OK = b"+OK\r\n"
-SYNTAX = b"-ERR syntax error\r\n"
-NOT_INTEGER = b"-ERR value is not an integer or out of range\r\n"
 DB_RANGE = b"-ERR DB index is out of range\r\n"
 SAME_OBJECT = b"-ERR source and destination objects are the same\r\n"
-
-
-def arity(command):
-    return b"-ERR wrong number of arguments for '%s' command\r\n" % command.encode()
 
 
 def test_del_unlink_exists_type(assert_same):

@@ -9,8 +9,8 @@ import pytest
 from resp import encode_command, parse_reply
 from server_process import wait_until
 from transcript import check_transcript
+from replies import OK
 
-OK = b"+OK\r\n"
 
 INFO_SECTIONS = ["Server", "Clients", "Memory", "Persistence", "Stats", "Replication", "CPU",
                  "Keyspace"]

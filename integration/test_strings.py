@@ -3,11 +3,9 @@
 import time
 
 from transcript import check_transcript
+from replies import OK, SYNTAX, NOT_INTEGER, arity, invalid_expire
 
-OK = b"+OK\r\n"
 NIL = b"$-1\r\n"
-SYNTAX = b"-ERR syntax error\r\n"
-NOT_INTEGER = b"-ERR value is not an integer or out of range\r\n"
 NOT_FLOAT = b"-ERR value is not a valid float\r\n"
 OVERFLOW = b"-ERR increment or decrement would overflow\r\n"
 
@@ -15,14 +13,6 @@ OVERFLOW = b"-ERR increment or decrement would overflow\r\n"
 def bulk(value):
     value = value.encode() if isinstance(value, str) else value
     return b"$%d\r\n%s\r\n" % (len(value), value)
-
-
-def invalid_expire(command):
-    return b"-ERR invalid expire time in '%s' command\r\n" % command.encode()
-
-
-def arity(command):
-    return b"-ERR wrong number of arguments for '%s' command\r\n" % command.encode()
 
 
 def test_set_and_get(assert_same):

@@ -7,11 +7,9 @@ These need LPUSH/HSET, which fkvs does not have yet; they run against redis-serv
 import pytest
 
 from transcript import check_transcript
+from replies import OK, WRONGTYPE
 
 pytestmark = pytest.mark.needs_collections
-
-WRONGTYPE = b"-WRONGTYPE Operation against a key holding the wrong kind of value\r\n"
-OK = b"+OK\r\n"
 
 
 def test_string_reads_and_writes_on_a_list(assert_same):
