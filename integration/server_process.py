@@ -19,6 +19,11 @@ TARGET = os.environ.get("FKVS_TEST_TARGET", "fkvs")
 REDIS_SERVER_BIN = os.environ.get("REDIS_SERVER_BIN", "/usr/bin/redis-server")
 FKVS_SERVER_BIN = os.environ.get("FKVS_SERVER_BIN",
                                  str(REPO_ROOT / "build" / "src" / "fkvs-server"))
+# fkvs's own client tools, built next to the server.
+FKVS_CLI_BIN = os.environ.get("FKVS_CLI_BIN",
+                              str(REPO_ROOT / "build" / "src" / "tools" / "cli" / "fkvs-cli"))
+FKVS_BENCHMARK_BIN = os.environ.get(
+    "FKVS_BENCHMARK_BIN", str(REPO_ROOT / "build" / "src" / "tools" / "benchmark" / "fkvs-benchmark"))
 
 # Both servers take these; they keep the tests free of disk writes.
 COMMON_ARGS = ["--bind", "127.0.0.1", "--save", "", "--appendonly", "no"]

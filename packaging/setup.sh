@@ -9,7 +9,7 @@ cd "$(dirname "$0")/.."
 
 packages=(
   build-essential meson ninja-build pkg-config
-  libhiredis-dev liburing-dev libmimalloc-dev doctest-dev libspdlog-dev
+  libhiredis-dev libedit-dev liburing-dev libmimalloc-dev doctest-dev libspdlog-dev
 )
 test_packages=(redis-server redis-tools python3-redis python3-pytest)
 
