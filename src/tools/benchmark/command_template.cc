@@ -14,9 +14,14 @@ void note_placeholders(std::string_view arg, size_t arg_offset, std::vector<size
 
 CommandTemplate CommandTemplate::from_args(std::span<const std::string> args) {
   CommandTemplate command;
-  command.bytes = "*" + std::to_string(args.size()) + "\r\n";
+  // Appended piece by piece: GCC 12 warns (-Wrestrict) on "literal" + string.
+  command.bytes += '*';
+  command.bytes += std::to_string(args.size());
+  command.bytes += "\r\n";
   for (const std::string& arg : args) {
-    command.bytes += "$" + std::to_string(arg.size()) + "\r\n";
+    command.bytes += '$';
+    command.bytes += std::to_string(arg.size());
+    command.bytes += "\r\n";
     note_placeholders(arg, command.bytes.size(), command.placeholders);
     command.bytes += arg;
     command.bytes += "\r\n";
