@@ -48,7 +48,10 @@ METRICS = (
 def parse_args():
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     add_server_arguments(parser)
-    parser.add_argument("--benchmark-bin", default=BENCHMARK_BIN)
+    parser.add_argument("--benchmark-bin", default=BENCHMARK_BIN,
+                        help="load generator: redis-benchmark (default) or fkvs-benchmark")
+    parser.add_argument("--benchmark-args", default="",
+                        help="extra load generator arguments, one string (\"--threads 2\")")
     parser.add_argument("--tests", default="set,get", help="comma list of redis-benchmark -t tests")
     parser.add_argument("--pipelines", default="1,16", help="comma list of -P depths")
     parser.add_argument("--clients", type=int, default=50, help="-c (default 50)")
@@ -83,7 +86,8 @@ def measure_once(server, args, test, pipeline, requests):
     cpu_before = server.cpu_seconds()
     figures = run_benchmark(server.port, test, pipeline, args.clients, requests, args.keyspace,
                             args.data_size, cpu=None if args.no_pin else args.client_cpu,
-                            benchmark_bin=args.benchmark_bin)
+                            benchmark_bin=args.benchmark_bin,
+                            extra_args=shlex.split(args.benchmark_args))
     cpu = server.cpu_seconds() - cpu_before
     server.check_alive()
     figures["requests"] = requests

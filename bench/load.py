@@ -1,4 +1,7 @@
-"""One redis-benchmark run against a server, its --csv output parsed."""
+"""One load generator run against a server, its --csv output parsed.
+
+The generator is redis-benchmark or fkvs-benchmark: both print redis-benchmark
+7.0's --csv header and columns."""
 
 import csv
 import io
@@ -33,29 +36,31 @@ def parse_csv(text, test):
     for row in rows:
         if row.get("test", "").upper() == test.upper():
             return {ours: float(row[theirs]) for theirs, ours in CSV_FIELDS.items()}
-    raise BenchError("no %s row in redis-benchmark output:\n%s" % (test.upper(), text))
+    raise BenchError("no %s row in the load generator's output:\n%s" % (test.upper(), text))
 
 
 def run_benchmark(port, test, pipeline, clients, requests, keyspace, data_size,
-                  cpu=None, benchmark_bin=BENCHMARK_BIN, timeout=600):
-    """Runs `redis-benchmark -t test` to completion; returns the CSV figures plus
-    the run's wall time and the CPU time redis-benchmark used, in seconds."""
+                  cpu=None, benchmark_bin=BENCHMARK_BIN, timeout=600, extra_args=()):
+    """Runs `BENCHMARK_BIN -t test` to completion; returns the CSV figures plus
+    the run's wall time and the CPU time the generator used, in seconds.
+    extra_args go after the others (fkvs-benchmark's --threads, say); cpu is a
+    taskset CPU list ("1" or "0,1")."""
     argv = [] if cpu is None else ["taskset", "-c", str(cpu)]
     argv += [benchmark_bin, "-h", "127.0.0.1", "-p", str(port), "-q", "--csv",
              "-t", test, "-P", str(pipeline), "-c", str(clients), "-n", str(requests),
-             "-r", str(keyspace), "-d", str(data_size)]
+             "-r", str(keyspace), "-d", str(data_size), *extra_args]
     # Waited-for children only: the servers, still running, are not counted.
     children_before = resource.getrusage(resource.RUSAGE_CHILDREN)
     began = time.monotonic()
     try:
         done = subprocess.run(argv, capture_output=True, text=True, timeout=timeout)
     except subprocess.TimeoutExpired:
-        raise BenchError("redis-benchmark timed out after %d s: %s" % (timeout, " ".join(argv)))
+        raise BenchError("%s timed out after %d s: %s" % (benchmark_bin, timeout, " ".join(argv)))
     wall = time.monotonic() - began
     children_after = resource.getrusage(resource.RUSAGE_CHILDREN)
     if done.returncode != 0:
-        raise BenchError("redis-benchmark failed (status %d): %s\n%s%s" %
-                         (done.returncode, " ".join(argv), done.stdout, done.stderr))
+        raise BenchError("%s failed (status %d): %s\n%s%s" %
+                         (benchmark_bin, done.returncode, " ".join(argv), done.stdout, done.stderr))
     figures = parse_csv(done.stdout, test)
     figures["wall_s"] = wall
     figures["client_cpu_s"] = (children_after.ru_utime + children_after.ru_stime -
