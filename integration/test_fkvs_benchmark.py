@@ -149,7 +149,10 @@ def test_auth_select_and_uri(start_server):
     assert "NOAUTH" in result.stderr
     result = bench(handle, "-a", "wrong", "-t", "incr", "-n", "200", "-q")
     assert result.returncode == 1
-    assert "AUTH" in result.stderr and "pass" in result.stderr.lower()
+    assert "AUTH or SELECT failed on 127.0.0.1:%d: WRONGPASS" % handle.port in result.stderr
+    result = bench(handle, "-a", "pw", "--dbnum", "99999", "-t", "incr", "-n", "200", "-q")
+    assert result.returncode == 1
+    assert "ERR DB index is out of range" in result.stderr
     for extra in (["-a", "pw"], ["--user", "default", "-a", "pw"], ["-a", "pw", "-k", "0"],
                   ["-a", "pw", "--dbnum", "3"]):
         result = bench(handle, *extra, "-t", "incr", "-n", "200", "-c", "4", "-q")
@@ -212,6 +215,7 @@ def test_bad_command_lines(server):
         assert result.stdout == ""
     result = run("-p", str(free_port()), "-q")
     assert result.returncode == 1
+    assert result.stdout == ""
     assert "Could not connect to 127.0.0.1:" in result.stderr
     assert "Connection refused" in result.stderr
     assert run("--help").stdout.startswith("Usage: fkvs-benchmark [OPTIONS] [COMMAND ARGS...]")

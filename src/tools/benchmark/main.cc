@@ -46,10 +46,8 @@ bool check_server(const BenchmarkOptions& options, ServerSettings& settings) {
     return false;
   }
   if (auto failure = tools::authenticate_and_select(context.get(), options.connection)) {
-    std::fprintf(
-        stderr, "%s: %s: %s\n", kProgram,
-        options.connection.db != 0 && failure->find("DB") != std::string::npos ? "SELECT" : "AUTH",
-        failure->c_str());
+    std::fprintf(stderr, "%s: AUTH or SELECT failed on %s: %s\n", kProgram,
+                 options.connection.endpoint().c_str(), failure->c_str());
     return false;
   }
   if (!options.quiet && !options.csv) {
@@ -90,16 +88,19 @@ class ProgressLine {
   int width_ = 0;
 };
 
-// Runs one test and prints its report; false when it could not complete or
-// any reply was an error.
-bool run_test(const BenchmarkTest& test, const BenchmarkOptions& options,
-              const ServerSettings& settings, ProgressLine& progress) {
+enum class Outcome { kPassed, kErrorReplies, kStopped };
+
+// Runs one test and prints its report. Error replies fail the test but not
+// the run; a test that could not complete (connection refused or lost, a
+// reply that is not RESP) stops the run, since the next would fare no better.
+Outcome run_test(const BenchmarkTest& test, const BenchmarkOptions& options,
+                 const ServerSettings& settings, ProgressLine& progress) {
   std::unique_ptr<RunResult> result =
       run_benchmark(options, test.command, progress.callback(test.title));
   progress.clear();
   if (!result->fatal.empty()) {
     std::fprintf(stderr, "%s: %s: %s\n", kProgram, test.title.c_str(), result->fatal.c_str());
-    return false;
+    return Outcome::kStopped;
   }
   if (options.csv) {
     print(csv_row(test.title, *result, options));
@@ -112,9 +113,9 @@ bool run_test(const BenchmarkTest& test, const BenchmarkOptions& options,
     std::fprintf(stderr, "%s: %s: %llu of %llu replies were errors, the first: %s\n", kProgram,
                  test.title.c_str(), static_cast<unsigned long long>(result->errors),
                  static_cast<unsigned long long>(result->requests), result->first_error.c_str());
-    return false;
+    return Outcome::kErrorReplies;
   }
-  return true;
+  return Outcome::kPassed;
 }
 
 int run(int argc, char** argv) {
@@ -149,7 +150,9 @@ int run(int argc, char** argv) {
   bool all_passed = true;
   do {
     for (const BenchmarkTest& test : tests) {
-      all_passed &= run_test(test, options, settings, progress);
+      Outcome outcome = run_test(test, options, settings, progress);
+      if (outcome == Outcome::kStopped) return 1;
+      all_passed &= outcome == Outcome::kPassed;
     }
   } while (options.loop);
   if (options.quiet && !options.csv) print("\n");

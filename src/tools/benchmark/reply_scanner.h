@@ -27,8 +27,7 @@ class ReplyScanner {
   // and stops after max_replies top-level replies.
   Result scan(std::string_view data, size_t max_replies = SIZE_MAX);
 
-  // True between replies: nothing of a partial one has been consumed.
-  bool at_reply_boundary() const { return open_arrays_.empty() && bulk_left_ == 0; }
+  // Forgets a partial reply: for a new connection.
   void reset();
 
  private:
