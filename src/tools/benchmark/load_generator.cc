@@ -63,7 +63,6 @@ class Client {
 
   void start();
   void on_event(uint32_t events);
-  bool active() const { return active_; }
 
  private:
   void connect();
@@ -75,6 +74,7 @@ class Client {
   void batch_done(uint64_t now);
   void watch_output(bool on);
   void fail(std::string reason);
+  void finish();
 
   Worker& worker_;
   SharedState& shared_;
@@ -115,7 +115,7 @@ class Worker {
     if (epoll_fd_ < 0) return fail(std::string("epoll_create1: ") + std::strerror(errno));
     for (auto& client : clients_) client->start();
     epoll_event events[kEventsPerWait];
-    while (!shared_.stop.load(std::memory_order_relaxed) && any_active()) {
+    while (!shared_.stop.load(std::memory_order_relaxed) && active_clients_ > 0) {
       int ready = epoll_wait(epoll_fd_, events, kEventsPerWait, kWaitMs);
       if (ready < 0 && errno != EINTR)
         return fail(std::string("epoll_wait: ") + std::strerror(errno));
@@ -148,10 +148,6 @@ class Worker {
   const std::string& fatal() const { return fatal_; }
 
  private:
-  bool any_active() const {
-    return std::any_of(clients_.begin(), clients_.end(), [](auto& c) { return c->active(); });
-  }
-
   SharedState& shared_;
   int epoll_fd_ = -1;
   std::vector<std::unique_ptr<Client>> clients_;
@@ -159,6 +155,9 @@ class Worker {
   std::string fatal_;
   std::atomic<uint64_t> finished_{0};
   uint64_t last_reply_ns_ = 0;
+  int active_clients_ = 0;  // clients with a batch in progress
+
+  friend class Client;
 };
 
 Client::Client(Worker& worker, SharedState& shared, uint64_t seed)
@@ -170,14 +169,22 @@ Client::Client(Worker& worker, SharedState& shared, uint64_t seed)
 }
 
 void Client::fail(std::string reason) {
-  active_ = false;
+  finish();
   worker_.fail(std::move(reason));
+}
+
+void Client::finish() {
+  if (!active_) return;
+  active_ = false;
+  --worker_.active_clients_;
 }
 
 void Client::start() {
   batch_requests_ = shared_.claim();
-  active_ = batch_requests_ > 0;
-  if (active_) connect();
+  if (batch_requests_ == 0) return;
+  active_ = true;
+  ++worker_.active_clients_;
+  connect();
 }
 
 void Client::connect() {
@@ -315,7 +322,7 @@ void Client::batch_done(uint64_t now) {
   worker_.batch_finished(batch_requests_, now);
   batch_requests_ = shared_.claim();
   if (batch_requests_ == 0) {
-    active_ = false;
+    finish();
     return disconnect();
   }
   if (!shared_.options.keepalive) {

@@ -1,5 +1,6 @@
 #include "tools/benchmark/report.h"
 
+#include <algorithm>
 #include <cmath>
 #include <cstdarg>
 
@@ -84,8 +85,9 @@ std::string full_report(std::string_view title, const RunResult& result,
   append(out, "  keep alive: %d\n", options.keepalive ? 1 : 0);
   out += "  host configuration \"save\": " + settings.save + "\n";
   out += "  host configuration \"appendonly\": " + settings.appendonly + "\n";
-  if (options.threads > 1) {
-    append(out, "  multi-thread: yes\n  threads: %d\n", options.threads);
+  // No thread runs without a client of its own.
+  if (int threads = std::min(options.threads, options.clients); threads > 1) {
+    append(out, "  multi-thread: yes\n  threads: %d\n", threads);
   } else {
     out += "  multi-thread: no\n";
   }
