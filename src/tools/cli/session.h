@@ -40,10 +40,21 @@ class Session {
   const tools::ConnectionOptions& options() const { return options_; }
   OutputMode mode() const { return mode_; }
 
+  // redis-cli -e in one-shot mode: an error reply goes to stderr as bare text
+  // ("ERR ...") instead of stdout in the output format.
+  void set_errors_to_stderr(bool enabled) { errors_to_stderr_ = enabled; }
+
  private:
+  void print_reply(const redisReply& reply, bool verbatim);
+  void follow_state(std::span<const std::string> args, const redisReply& reply);
+  bool select(int db);
+
   tools::ConnectionOptions options_;
   OutputMode mode_;
   tools::RedisContext context_;
+  int current_db_ = 0;     // shown in the prompt once SELECT succeeded
+  bool in_multi_ = false;  // "(TX)" in the prompt between MULTI and EXEC
+  bool errors_to_stderr_ = false;
 };
 
 }  // namespace fkvs::cli
