@@ -2,6 +2,7 @@
 
 #include <doctest/doctest.h>
 
+#include <algorithm>
 #include <set>
 #include <string>
 #include <vector>
@@ -88,4 +89,26 @@ TEST_CASE("benchmark template: below() stays in range and covers it") {
   }
   CHECK(seen.size() == 10);
   CHECK(random.below(1) == 0);
+}
+
+TEST_CASE("benchmark template: numbers of every width come out exact") {
+  std::vector<std::string> args = {"GET", "__rand_int__"};
+  CommandTemplate batch = CommandTemplate::from_args(args).repeated(200);
+  for (uint64_t keyspace : {uint64_t{1}, uint64_t{7}, uint64_t{100}, uint64_t{1'234'567},
+                            uint64_t{999'999'999'999}, uint64_t{1'000'000'000'000}}) {
+    CAPTURE(keyspace);
+    std::string bytes = batch.bytes;
+    KeyRandom random(keyspace);
+    substitute_random(bytes, batch.placeholders, bytes.size(), keyspace, random);
+    uint64_t largest = 0;
+    for (size_t offset : batch.placeholders) {
+      std::string digits = bytes.substr(offset, 12);
+      REQUIRE(digits.find_first_not_of("0123456789") == std::string::npos);
+      uint64_t value = std::stoull(digits);
+      CHECK(value < keyspace);
+      largest = std::max(largest, value);
+    }
+    // 200 draws reach the top tenth of any keyspace of 10 or more.
+    if (keyspace >= 10) CHECK(largest >= keyspace / 10 * 9);
+  }
 }
