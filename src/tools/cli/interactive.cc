@@ -78,7 +78,6 @@ class Shell {
   }
 
   int run() {
-    if (!session_.connected()) session_.connect();
     while (true) {
       catalog_.refresh(session_);
       std::optional<std::string> line = editor_.read_line();
