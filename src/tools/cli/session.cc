@@ -57,7 +57,8 @@ bool Session::connect() {
     return false;
   }
   // Like redis-cli, a failed AUTH or SELECT is reported but the connection
-  // stays up: the commands that follow get the server's own errors.
+  // stays up: the commands that follow get the server's own errors. After a
+  // failed AUTH there is no SELECT to try.
   if (options_.password) {
     tools::RedisReply reply =
         options_.user.empty()
@@ -65,10 +66,8 @@ bool Session::connect() {
             : tools::run_command(context_.get(), {"AUTH", options_.user, *options_.password});
     if (!reply || reply->type == REDIS_REPLY_ERROR) {
       std::fprintf(stderr, "AUTH failed: %s\n", error_text(context_.get(), reply).c_str());
-    }
-    if (!reply) {
-      context_.reset();
-      return false;
+      if (!reply) context_.reset();
+      return connected();
     }
   }
   if (options_.db != 0 && !select(options_.db)) return connected();
