@@ -158,7 +158,8 @@ def test_binary_values_round_trip_through_x(server):
 
 
 STDIN_SCRIPT = (b"SET a 1\n\nGET \"a b\nBADCMD\n  3 INCR c\nGET a\n\"x\\x41y\" 'q\\'r'\n"
-                b"0 PING\n3\nSET sp \"two words\"\nGET sp\r\nMGET a nothing\nquit\nGET a\n")
+                b"0 PING\n3\nSET sp \"two words\"\nGET sp\r\nMGET a nothing\n"
+                b"SET nul ab\x00cd\nGET nul\nSET quoted \"a\\x00b\"\nGET quoted\nquit\nGET a\n")
 
 
 @pytest.mark.parametrize("mode", [[], ["--no-raw"], ["-e"], ["--csv"]],

@@ -8,6 +8,8 @@
 #include <optional>
 #include <thread>
 
+#include "fkvs_build_config.h"
+#include "tools/cli/command_help.h"
 #include "tools/cli/command_line.h"
 
 namespace fkvs::cli {
@@ -25,14 +27,19 @@ std::optional<long> repeat_prefix(const std::vector<std::string>& args) {
   return count;
 }
 
+// One line without its newline. redis-cli hands lines on as C strings, so a
+// NUL byte ends the line's text there ("\x00" in quotes still sends one).
 bool read_line(std::FILE* in, std::string& line) {
   line.clear();
+  bool any = false;
   int c;
   while ((c = std::fgetc(in)) != EOF) {
-    if (c == '\n') return true;
+    any = true;
+    if (c == '\n') break;
     line += static_cast<char>(c);
   }
-  return !line.empty();
+  line.resize(std::char_traits<char>::length(line.c_str()));
+  return any;
 }
 
 }  // namespace
@@ -49,6 +56,14 @@ int run_lines(Session& session, std::FILE* in, double interval_s) {
     if (args->empty()) continue;
     const char* name = (*args)[0].c_str();
     if (strcasecmp(name, "quit") == 0 || strcasecmp(name, "exit") == 0) return 0;
+    if (strcasecmp(name, "help") == 0 || (*args)[0] == "?") {
+      std::span<const std::string> topic = std::span<const std::string>(*args).subspan(1);
+      std::string text =
+          topic.empty() ? general_help(FKVS_VERSION) : topic_help(builtin_help(), topic);
+      std::fwrite(text.data(), 1, text.size(), stdout);
+      std::fflush(stdout);
+      continue;
+    }
 
     std::optional<long> repeat = repeat_prefix(*args);
     if (repeat == 0) {
