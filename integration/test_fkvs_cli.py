@@ -171,6 +171,21 @@ def test_commands_from_stdin_match(server, mode):
     assert b"Invalid argument(s)\n" in out
 
 
+def test_connect_from_stdin_keeps_the_database(server, reference):
+    def setup():
+        server.flushall()
+        reference.flushall()
+        reference.client().execute_command("SELECT", 2)
+
+    script = ("SET a 1\nconnect %s %d\nSET a 2\nconnect %s %d\nPING\nconnect x\n"
+              "connect %s %d\nGET a\n" % (reference.host, reference.port, server.host,
+                                           unused_port(), server.host, server.port)).encode()
+    status, out, err = assert_same(address(server) + ["-n", "2"], input=script, setup=setup)
+    assert out == b"OK\nOK\n1\n"
+    assert err.count(b"Could not connect") == 3
+    assert reference.client(db=2).get("a") == b"2"
+
+
 def test_last_argument_from_stdin_and_repeat(server):
     assert_same(address(server) + ["-x", "-r", "2", "APPEND", "k"], input=b"v\n",
                 setup=server.flushall)

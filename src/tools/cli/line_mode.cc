@@ -27,6 +27,17 @@ std::optional<long> repeat_prefix(const std::vector<std::string>& args) {
   return count;
 }
 
+// "connect host port": the rest of the settings (AUTH, db) carry over. As in
+// redis-cli, a port that is not a number is 0.
+void reconnect(Session& session, const std::string& host, const std::string& port) {
+  tools::ConnectionOptions options = session.options();
+  options.host = host;
+  options.port = std::atoi(port.c_str());
+  options.socket_path.clear();
+  session = Session(std::move(options), session.mode());
+  session.connect();
+}
+
 // One line without its newline. redis-cli hands lines on as C strings, so a
 // NUL byte ends the line's text there ("\x00" in quotes still sends one).
 bool read_line(std::FILE* in, std::string& line) {
@@ -56,6 +67,10 @@ int run_lines(Session& session, std::FILE* in, double interval_s) {
     if (args->empty()) continue;
     const char* name = (*args)[0].c_str();
     if (strcasecmp(name, "quit") == 0 || strcasecmp(name, "exit") == 0) return 0;
+    if (strcasecmp(name, "connect") == 0 && args->size() == 3) {
+      reconnect(session, (*args)[1], (*args)[2]);
+      continue;
+    }
     if (strcasecmp(name, "help") == 0 || (*args)[0] == "?") {
       std::span<const std::string> topic = std::span<const std::string>(*args).subspan(1);
       std::string text =
