@@ -55,6 +55,16 @@ bool read_line(std::FILE* in, std::string& line) {
 
 }  // namespace
 
+bool is_help(std::span<const std::string> args) {
+  return !args.empty() && (strcasecmp(args[0].c_str(), "help") == 0 || args[0] == "?");
+}
+
+void print_help(std::span<const std::string> topic) {
+  std::string text = topic.empty() ? general_help(FKVS_VERSION) : topic_help(builtin_help(), topic);
+  std::fwrite(text.data(), 1, text.size(), stdout);
+  std::fflush(stdout);
+}
+
 int run_lines(Session& session, std::FILE* in, double interval_s) {
   std::string line;
   while (read_line(in, line)) {
@@ -71,12 +81,8 @@ int run_lines(Session& session, std::FILE* in, double interval_s) {
       reconnect(session, (*args)[1], (*args)[2]);
       continue;
     }
-    if (strcasecmp(name, "help") == 0 || (*args)[0] == "?") {
-      std::span<const std::string> topic = std::span<const std::string>(*args).subspan(1);
-      std::string text =
-          topic.empty() ? general_help(FKVS_VERSION) : topic_help(builtin_help(), topic);
-      std::fwrite(text.data(), 1, text.size(), stdout);
-      std::fflush(stdout);
+    if (is_help(*args)) {
+      print_help(std::span<const std::string>(*args).subspan(1));
       continue;
     }
 

@@ -1,6 +1,8 @@
 #pragma once
 
 #include <cstdio>
+#include <span>
+#include <string>
 
 #include "tools/cli/session.h"
 
@@ -14,5 +16,10 @@ namespace fkvs::cli {
 // exits 0 here whatever the replies were. interval_s is -i, slept after each
 // command. Returns the exit status.
 int run_lines(Session& session, std::FILE* in, double interval_s);
+
+// "help [topic]" or "? [topic]", which redis-cli answers itself outside the
+// shell too, from the built-in table and without a connection.
+bool is_help(std::span<const std::string> args);
+void print_help(std::span<const std::string> topic);
 
 }  // namespace fkvs::cli

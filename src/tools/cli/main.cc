@@ -83,6 +83,10 @@ void pause_for(double seconds) {
 // One command from the command line, -r times. As redis-cli: exit 1 when the
 // connection fails, and on an error reply only with -e.
 int run_one_shot(Session& session, const CliOptions& options) {
+  if (is_help(options.command)) {
+    print_help(std::span<const std::string>(options.command).subspan(1));
+    return 0;
+  }
   std::vector<std::string> command = options.command;
   if (options.last_arg_from_stdin) command.push_back(read_all(stdin));
   if (!session.connect()) return 1;

@@ -144,17 +144,18 @@ void Session::follow_state(std::span<const std::string> args, const redisReply& 
 
 std::string Session::prompt() const {
   if (!context_) return "not connected> ";
+  // Built by appending: GCC 12 warns (-Wrestrict) on "[" + std::string.
   std::string prompt;
   if (options_.uses_socket()) {
-    prompt = "redis " + options_.socket_path;
+    prompt.append("redis ").append(options_.socket_path);
   } else if (options_.host.find(':') != std::string::npos) {
-    prompt = "[" + options_.host + "]:" + std::to_string(options_.port);
+    prompt.append(1, '[').append(options_.host).append("]:").append(std::to_string(options_.port));
   } else {
     prompt = options_.endpoint();
   }
-  if (current_db_ != 0) prompt += "[" + std::to_string(current_db_) + "]";
-  if (in_multi_) prompt += "(TX)";
-  return prompt + "> ";
+  if (current_db_ != 0) prompt.append(1, '[').append(std::to_string(current_db_)).append(1, ']');
+  if (in_multi_) prompt.append("(TX)");
+  return prompt.append("> ");
 }
 
 }  // namespace fkvs::cli
