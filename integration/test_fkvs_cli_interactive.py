@@ -132,6 +132,13 @@ def redis_cli(shells, handle):
     return shell
 
 
+def leave(shell, word="exit"):
+    """Exits with word; a sanitizer report at exit would make the status non-zero."""
+    shell.type(word)
+    shell.keys("Enter")
+    assert shell.exit_status() == 0
+
+
 def transcript(shell, handle, lines):
     """Runs lines and returns the screen from the first one on."""
     prompt = prompt_of(handle)
@@ -147,9 +154,7 @@ def test_prompt_follows_select(server, shells, tmp_path):
     shell.run("SELECT 2", prompt_of(server, 2))
     assert shell.screen()[-2:] == ["OK", prompt_of(server, 2).rstrip()]
     shell.run("SELECT 0", prompt_of(server))
-    shell.type("exit")
-    shell.keys("Enter")
-    assert shell.exit_status() == 0
+    leave(shell)
 
 
 def test_session_output_matches_redis_cli(server, shells, tmp_path):
@@ -158,7 +163,9 @@ def test_session_output_matches_redis_cli(server, shells, tmp_path):
     server.flushall()
     expected = transcript(redis_cli(shells, server), server, lines)
     server.flushall()
-    actual = transcript(fkvs_cli(shells, server, tmp_path), server, lines)
+    shell = fkvs_cli(shells, server, tmp_path)
+    actual = transcript(shell, server, lines)
+    leave(shell)
     assert actual == expected
     assert '1) "hello"' in actual and "(nil)" in actual and "(integer) 42" in actual
 
@@ -167,9 +174,7 @@ def test_history_is_kept_across_runs_without_passwords(server, shells, tmp_path)
     shell = fkvs_cli(shells, server, tmp_path)
     shell.run("SET histkey 1", prompt_of(server))
     shell.run("AUTH secret-password", prompt_of(server))
-    shell.type("quit")
-    shell.keys("Enter")
-    assert shell.exit_status() == 0
+    leave(shell, "quit")
 
     # libedit's history file: a header, then each line with spaces written as \040.
     saved = (tmp_path / "history").read_text().splitlines()
@@ -190,7 +195,9 @@ def test_history_is_kept_across_runs_without_passwords(server, shells, tmp_path)
 def test_help_matches_redis_cli_against_redis_server(reference, shells, tmp_path):
     lines = ["help set", "help config get", "help @string", "help nosuch"]
     expected = transcript(redis_cli(shells, reference), reference, lines)
-    actual = transcript(fkvs_cli(shells, reference, tmp_path), reference, lines)
+    shell = fkvs_cli(shells, reference, tmp_path)
+    actual = transcript(shell, reference, lines)
+    leave(shell)
     assert actual == expected
     assert "  SET key value [NX|XX] [GET] [EX seconds|PX milliseconds|EXAT unix-time-seconds|" \
            "PXAT unix-time-milliseconds|KEEPTTL]" in actual
@@ -219,6 +226,7 @@ def test_help_against_fkvs_server(server, shells, tmp_path):
     ]
     start = screen.index(prompt + "help config get")
     assert screen[start + 2] == "  CONFIG GET parameter [parameter ...]"
+    leave(shell)
 
 
 def test_hints_show_the_rest_of_the_syntax(server, shells, tmp_path):
@@ -259,6 +267,7 @@ def test_quotes_repeat_count_and_empty_lines(server, shells, tmp_path):
     shell.run('SET "a key" "a\\nvalue"', prompt)
     shell.run('GET "a key"', prompt)
     assert shell.screen()[-2] == '"a\\nvalue"'
+    leave(shell)
 
 
 def test_reconnects_after_the_server_restarts(start_server, shells, tmp_path):
@@ -276,9 +285,7 @@ def test_reconnects_after_the_server_restarts(start_server, shells, tmp_path):
     handle._start_once(port)
     shell.run("PING", prompt_of(handle, 3))
     assert shell.screen()[-2] == "PONG"
-    shell.type("exit")
-    shell.keys("Enter")
-    assert shell.exit_status() == 0
+    leave(shell)
 
 
 def test_connect_to_another_server(server, reference, shells, tmp_path):
@@ -286,6 +293,26 @@ def test_connect_to_another_server(server, reference, shells, tmp_path):
     shell.run("connect %s %d" % (reference.host, reference.port), prompt_of(reference))
     shell.run("INFO server", prompt_of(reference))
     assert any(line.startswith("redis_mode:") for line in shell.screen())
+
+
+def test_tab_completes_command_names_and_help_topics(server, shells, tmp_path):
+    shell = fkvs_cli(shells, server, tmp_path)
+    prompt = prompt_of(server)
+    shell.type("getd")
+    shell.keys("Tab")
+    shell.wait_for(re.escape(prompt + "getdel") + r"( .*)?\Z")
+    shell.keys("C-u")
+    shell.type("help @str")
+    shell.keys("Tab")
+    shell.wait_for(re.escape(prompt + "help @string") + r"\Z")
+    shell.keys("Enter")
+    shell.wait_for(r"^  APPEND key value$")
+    # Several matches with nothing more in common are listed below the line.
+    shell.type("INCR")
+    shell.keys("Tab")
+    shell.wait_for(r"^INCR  INCRBY  INCRBYFLOAT$")
+    shell.keys("C-u")
+    leave(shell)
 
 
 def test_ctrl_d_exits_cleanly(server, shells, tmp_path):
