@@ -319,3 +319,11 @@ def test_ctrl_d_exits_cleanly(server, shells, tmp_path):
     shell = fkvs_cli(shells, server, tmp_path)
     shell.keys("C-d")
     assert shell.exit_status() == 0
+
+
+def test_ctrl_c_at_the_prompt_exits_cleanly(server, shells, tmp_path):
+    # As redis-cli: the half-typed line is dropped and the shell ends with status 0.
+    shell = fkvs_cli(shells, server, tmp_path)
+    shell.type("GET x")
+    shell.keys("C-c")
+    assert shell.exit_status() == 0

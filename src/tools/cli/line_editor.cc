@@ -81,6 +81,11 @@ LineEditor::LineEditor(const char* program, Callbacks callbacks)
   el_set(editor_, EL_BIND, "^M", "fkvs-accept", nullptr);
   el_set(editor_, EL_BIND, "^J", "fkvs-accept", nullptr);
   el_set(editor_, EL_BIND, kNewlineKeys, "ed-newline", nullptr);
+  // Ctrl-C at the prompt leaves the shell quietly, as in redis-cli, whose line
+  // editor reads it as a key: the terminal sends it as one while editing.
+  el_set(editor_, EL_SETTY, "-d", "-isig", nullptr);
+  add_function(editor_, "fkvs-interrupt", "Leave the shell", &LineEditor::interrupt);
+  el_set(editor_, EL_BIND, "^C", "fkvs-interrupt", nullptr);
   // Typing at the end of the line takes a shortcut that does not redraw the right
   // prompt, so printable keys insert through a function that asks for a full
   // refresh: the hint then follows every key.
@@ -190,6 +195,8 @@ int LineEditor::read_key(EditLine* el, wchar_t* key) {
     return 1;
   }
 }
+
+unsigned char LineEditor::interrupt(EditLine*, int) { return CC_EOF; }
 
 unsigned char LineEditor::accept_line(EditLine* el, int) {
   LineEditor& self = of(el);

@@ -28,7 +28,8 @@ class LineEditor {
   LineEditor(const LineEditor&) = delete;
   LineEditor& operator=(const LineEditor&) = delete;
 
-  // The next line, without its newline; nullopt at the end of input (Ctrl-D).
+  // The next line, without its newline; nullopt at the end of input (Ctrl-D) or
+  // on Ctrl-C.
   std::optional<std::string> read_line();
 
   void set_hints(bool enabled) { hints_ = enabled; }
@@ -46,6 +47,7 @@ class LineEditor {
   static unsigned char insert_and_refresh(EditLine* el, int ch);
   static unsigned char complete(EditLine* el, int ch);
   static unsigned char accept_line(EditLine* el, int ch);
+  static unsigned char interrupt(EditLine* el, int ch);
   static int read_key(EditLine* el, wchar_t* key);
   static LineEditor& of(EditLine* el);
 
