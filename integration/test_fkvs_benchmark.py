@@ -5,7 +5,6 @@ import io
 import os
 import re
 import subprocess
-import time
 
 import pytest
 
