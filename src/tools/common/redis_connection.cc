@@ -14,8 +14,7 @@ RedisContext open_connection(const ConnectionOptions& options, std::string& erro
   if (options.timeout_s > 0) {
     timeval timeout{};
     timeout.tv_sec = static_cast<time_t>(options.timeout_s);
-    timeout.tv_usec = static_cast<suseconds_t>(
-        std::fmod(options.timeout_s, 1.0) * 1e6);
+    timeout.tv_usec = static_cast<suseconds_t>(std::fmod(options.timeout_s, 1.0) * 1e6);
     raw = options.uses_socket()
               ? redisConnectUnixWithTimeout(options.socket_path.c_str(), timeout)
               : redisConnectWithTimeout(options.host.c_str(), options.port, timeout);
@@ -48,8 +47,8 @@ RedisReply run_command(redisContext* context, std::span<const std::string_view> 
     pointers.push_back(arg.data());
     lengths.push_back(arg.size());
   }
-  void* reply = redisCommandArgv(context, static_cast<int>(args.size()), pointers.data(),
-                                 lengths.data());
+  void* reply =
+      redisCommandArgv(context, static_cast<int>(args.size()), pointers.data(), lengths.data());
   return RedisReply(static_cast<redisReply*>(reply));
 }
 
