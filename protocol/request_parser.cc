@@ -4,6 +4,8 @@
 #include <cstring>
 #include <limits>
 
+#include "split_arguments.h"
+
 namespace fkvs::resp {
 namespace {
 
@@ -27,33 +29,6 @@ constexpr size_t kMaxArgsReserved = 1024;
 constexpr size_t kFastPathMaxDigits = 18;
 
 bool is_digit(char c) { return static_cast<unsigned char>(c - '0') < 10; }
-
-// Whitespace as C's isspace() sees it: what separates inline arguments.
-bool is_space(char c) { return c == ' ' || (c >= '\t' && c <= '\r'); }
-
-int hex_value(char c) {
-  if (is_digit(c)) return c - '0';
-  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-  return -1;
-}
-
-char unescape(char c) {
-  switch (c) {
-    case 'n':
-      return '\n';
-    case 'r':
-      return '\r';
-    case 't':
-      return '\t';
-    case 'b':
-      return '\b';
-    case 'a':
-      return '\a';
-    default:
-      return c;
-  }
-}
 
 // Accepts exactly what Redis's string2ll accepts: an optional '-', then digits
 // without leading zeros ("0" itself is fine, "-0" is not), fitting an int64.
@@ -167,61 +142,10 @@ ParseStatus RequestParser::parse_inline(std::string_view input) {
 // only \'; a closing quote must be followed by whitespace or the line end.
 // A quote may also open in the middle of an argument (a"b c" is `ab c`).
 bool RequestParser::split_inline(std::string_view line) {
-  args_.clear();
   // Unescaped text is never longer than the line, so the storage never moves
   // while views into it are handed out.
   if (inline_storage_.size() < line.size()) inline_storage_.resize(line.size());
-  char* out = inline_storage_.data();
-  const char* s = line.data();
-  size_t n = line.size();
-  size_t i = 0;
-  for (;;) {
-    while (i < n && is_space(s[i])) ++i;
-    if (i == n) return true;
-    const char* arg_begin = out;
-    char quote = 0;
-    for (;;) {
-      if (quote == 0) {
-        if (i == n) break;
-        char c = s[i++];
-        // Only these end an unquoted argument; \v and \f do not.
-        if (c == ' ' || c == '\t' || c == '\n' || c == '\r') break;
-        if (c == '"' || c == '\'') {
-          quote = c;
-        } else {
-          *out++ = c;
-        }
-        continue;
-      }
-      if (i == n) return false;
-      char c = s[i];
-      if (c == quote) {
-        if (i + 1 < n && !is_space(s[i + 1])) return false;
-        ++i;
-        break;
-      }
-      if (c == '\\' && quote == '"') {
-        if (i + 3 < n && s[i + 1] == 'x' && hex_value(s[i + 2]) >= 0 && hex_value(s[i + 3]) >= 0) {
-          *out++ = static_cast<char>(hex_value(s[i + 2]) * 16 + hex_value(s[i + 3]));
-          i += 4;
-          continue;
-        }
-        if (i + 1 < n) {
-          *out++ = unescape(s[i + 1]);
-          i += 2;
-          continue;
-        }
-      }
-      if (c == '\\' && quote == '\'' && i + 1 < n && s[i + 1] == '\'') {
-        *out++ = '\'';
-        i += 2;
-        continue;
-      }
-      *out++ = c;
-      ++i;
-    }
-    args_.emplace_back(arg_begin, static_cast<size_t>(out - arg_begin));
-  }
+  return split_arguments(line, inline_storage_.data(), args_);
 }
 
 ParseStatus RequestParser::parse_multibulk(std::string_view input) {
