@@ -106,7 +106,9 @@ ONE_SHOT = [
     ["MGET", "greeting", "missing", "bin"],
     ["EXISTS", "greeting", "missing"],
     ["KEYS", "nothing*"],
-    ["SCAN", "0", "MATCH", "user:*", "COUNT", "1000"],
+    # One match: the order SCAN returns keys in is the hash table's, which a refill
+    # may change; COMMAND INFO below covers nested arrays of many elements.
+    ["SCAN", "0", "MATCH", "user:1", "COUNT", "1000"],
     ["CONFIG", "GET", "maxmemory*"],
     ["COMMAND", "INFO", "get", "nosuchcommand"],
     ["BADCMD", "x"],
