@@ -124,6 +124,24 @@ def test_pipeline_and_threads_send_exactly_n_requests(server):
     assert server.client().get("counter:__rand_int__") == b"10001"
 
 
+
+@pytest.mark.parametrize("target", ["server", "reference"])
+def test_rate_agrees_with_redis_benchmark(request, target):
+    # Not a speed test: the bound is loose enough for a busy machine and
+    # still catches a rate counted per batch instead of per request (16x off)
+    # or a clock read in the wrong unit. bench/loadgen.py measures closely.
+    handle = request.getfixturevalue(target)
+    args = ["-h", handle.host, "-p", str(handle.port), "-t", "set", "-n", "40000", "-P", "16",
+            "-c", "10", "-r", "1000", "--csv"]
+    best = {"fkvs": 0.0, "redis": 0.0}
+    for _ in range(2):  # interleaved, best of two each
+        for name, binary in (("fkvs", FKVS_BENCHMARK_BIN), ("redis", REDIS_BENCHMARK)):
+            result = subprocess.run([binary, *args], capture_output=True, text=True, timeout=60)
+            assert result.returncode == 0, result.stderr
+            rows = csv_rows(result.stdout)
+            best[name] = max(best[name], float(rows[0]["rps"]))
+    assert 1 / 3 < best["fkvs"] / best["redis"] < 3, best
+
 def test_reconnecting_for_each_request(server):
     result = bench(server, "-k", "0", "-t", "incr", "-n", "300", "-c", "5", "-q")
     assert result.returncode == 0, result.stderr

@@ -11,7 +11,7 @@ packages=(
   build-essential meson ninja-build pkg-config
   libhiredis-dev libedit-dev liburing-dev libmimalloc-dev doctest-dev libspdlog-dev
 )
-test_packages=(redis-server redis-tools python3-redis python3-pytest)
+test_packages=(redis-server redis-tools python3-redis python3-pytest tmux)
 
 install_missing() {
   local missing=()
