@@ -145,7 +145,7 @@ std::string describe_client(const Client& client, std::span<const std::string_vi
   size_t argv_mem = 0;
   for (std::string_view arg : current_args) argv_mem += arg.size();
   size_t total_mem = sizeof(Client) + sizeof(net::Connection) + conn.input().capacity() +
-                     conn.output().capacity() + argv_mem;
+                     conn.output_capacity() + argv_mem;
   std::string line;
   line.reserve(320);
   auto field = [&line](std::string_view name, const auto& value) {
@@ -179,7 +179,7 @@ std::string describe_client(const Client& client, std::span<const std::string_vi
   field("rbp", client.query_peak);
   field("obl", 0);
   field("oll", 0);
-  field("omem", conn.output().size());
+  field("omem", conn.pending_output());
   field("tot-mem", total_mem);
   field("events", conn.waiting_writable ? "rw" : "r");
   field("cmd", client.last_command ? client.last_command->spec.name : "NULL");

@@ -23,6 +23,13 @@ class Connection {
   resp::ByteBuffer& output() { return output_; }
   const resp::ByteBuffer& input() const { return input_; }
   const resp::ByteBuffer& output() const { return output_; }
+  // Output already handed to the kernel by a completion-based backend, which
+  // must not move while a send reads from it; replies queued meanwhile go to
+  // output(). Always empty under readiness backends, which send in place.
+  resp::ByteBuffer& in_flight_output() { return in_flight_output_; }
+  // Reply bytes not yet sent, wherever they wait (output limits, omem).
+  size_t pending_output() const { return output_.size() + in_flight_output_.size(); }
+  size_t output_capacity() const { return output_.capacity() + in_flight_output_.capacity(); }
 
   // "ip:port" (or "path:0" for unix sockets), as CLIENT LIST prints them.
   const std::string& peer_address() const { return peer_address_; }
@@ -63,6 +70,7 @@ class Connection {
   void* owner_ = nullptr;
   resp::ByteBuffer input_;
   resp::ByteBuffer output_;
+  resp::ByteBuffer in_flight_output_;
 };
 
 }  // namespace fkvs::net

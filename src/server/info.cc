@@ -183,7 +183,7 @@ void add_clients(InfoText& info, Server& server) {
   size_t max_output = 0;
   for (const auto& [id, client] : server.clients()) {
     max_input = std::max(max_input, client->conn().input().capacity());
-    max_output = std::max(max_output, client->conn().output().capacity());
+    max_output = std::max(max_output, client->conn().output_capacity());
   }
   info.section("Clients");
   info.field("connected_clients", server.clients().size());
@@ -201,7 +201,7 @@ uint64_t client_memory(Server& server) {
   uint64_t total = 0;
   for (const auto& [id, client] : server.clients()) {
     total += sizeof(Client) + sizeof(net::Connection) + client->conn().input().capacity() +
-             client->conn().output().capacity();
+             client->conn().output_capacity();
   }
   return total;
 }

@@ -284,7 +284,7 @@ void Server::on_input(net::Connection& conn) {
   resp::RequestParser& parser = client->parser();
   // After SHUTDOWN nothing more runs, not even the rest of a pipeline.
   while (!shutting_down_ && !conn.closing() && !input.empty()) {
-    if (conn.output().size() > kOutputBackpressureBytes) {
+    if (conn.pending_output() > kOutputBackpressureBytes) {
       loop_->pause_reading(conn, true);
       break;
     }
@@ -374,7 +374,7 @@ void Server::execute(Client& client, std::span<const std::string_view> args) {
 
 bool Server::over_output_limits(Client& client) {
   const auto& limit = config_.client_output_buffer_limit[kNormalClients];
-  size_t used = client.conn().output().size();
+  size_t used = client.conn().pending_output();
   if (limit.hard_bytes > 0 && used > limit.hard_bytes) {
     spdlog::warn(
         "Client id={} addr={} scheduled to be closed ASAP for overcoming of output buffer "
