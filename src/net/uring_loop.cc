@@ -1,0 +1,519 @@
+#include "net/uring_loop.h"
+
+#include <spdlog/spdlog.h>
+#include <sys/mman.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <cstring>
+#include <stdexcept>
+#include <utility>
+
+#include "net/connection.h"
+#include "net/socket_util.h"
+#include "util/clock.h"
+
+namespace fkvs::net {
+namespace {
+
+constexpr unsigned kSubmissionEntries = 4096;
+constexpr unsigned kCompletionEntries = 16384;
+// Receives draw from this pool; each buffer goes back as soon as its bytes are
+// copied into a connection's input, within the same pass over completions.
+constexpr unsigned kBufferCount = 512;  // a power of two, as the ring needs
+constexpr unsigned kBufferSize = 16 * 1024;
+constexpr uint16_t kBufferGroup = 0;
+// Output buffers above this are freed when they drain (as under epoll).
+constexpr size_t kIdleBufferKeep = 64 * 1024;
+// How long destruction waits for the kernel to finish requests that still
+// point into our buffers.
+constexpr int64_t kDrainTimeoutUs = 1'000'000;
+
+// A request's user_data is the object it belongs to with the operation in the
+// low bits (listeners and slots are at least 8-byte aligned).
+enum class Op : uint64_t { kAccept = 1, kRecv = 2, kSend = 3, kCancel = 4 };
+constexpr uint64_t kOpBits = 7;
+
+uint64_t tagged(const void* object, Op op) {
+  return reinterpret_cast<uint64_t>(object) | static_cast<uint64_t>(op);
+}
+Op op_of(uint64_t user_data) { return static_cast<Op>(user_data & kOpBits); }
+template <typename T>
+T& object_of(uint64_t user_data) {
+  return *reinterpret_cast<T*>(user_data & ~kOpBits);
+}
+
+std::string describe(int negative_errno) { return std::strerror(-negative_errno); }
+
+}  // namespace
+
+struct UringLoop::Listener {
+  explicit Listener(ListenerSpec s) : spec(std::move(s)) {}
+  ListenerSpec spec;
+  bool accept_armed = false;
+  bool removed = false;
+};
+
+// A connection and the requests the kernel holds for it. It outlives the
+// handler's view of it (on_close) until the last of them completes, so no
+// completion ever points at freed memory.
+struct UringLoop::Slot {
+  Slot(int fd, std::string peer, std::string local, bool is_unix)
+      : conn(fd, std::move(peer), std::move(local), is_unix) {}
+  Connection conn;
+  bool recv_armed = false;
+  bool recv_cancelling = false;
+  bool send_in_flight = false;
+  bool closed = false;
+  int requests = 0;
+};
+
+// The provided-buffer ring receives draw from (Linux 5.19).
+class UringLoop::BufferRing {
+ public:
+  explicit BufferRing(io_uring& ring) {
+    constexpr size_t ring_bytes = kBufferCount * sizeof(io_uring_buf);
+    constexpr size_t total = ring_bytes + size_t{kBufferCount} * kBufferSize;
+    void* memory = mmap(nullptr, total, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    if (memory == MAP_FAILED) throw std::runtime_error(std::string("mmap: ") + strerror(errno));
+    memory_ = memory;
+    bytes_ = total;
+    ring_ = static_cast<io_uring_buf_ring*>(memory);
+    data_ = static_cast<char*>(memory) + ring_bytes;
+    io_uring_buf_reg registration{};
+    registration.ring_addr = reinterpret_cast<uint64_t>(ring_);
+    registration.ring_entries = kBufferCount;
+    registration.bgid = kBufferGroup;
+    if (int rc = io_uring_register_buf_ring(&ring, &registration, 0); rc != 0) {
+      munmap(memory_, bytes_);
+      throw std::runtime_error("provided-buffer rings are unavailable (io_uring_register: " +
+                               describe(rc) + ", needs Linux 5.19)");
+    }
+    io_uring_buf_ring_init(ring_);
+    for (unsigned id = 0; id < kBufferCount; ++id) give_back(static_cast<uint16_t>(id));
+    publish();
+  }
+  ~BufferRing() { munmap(memory_, bytes_); }
+  BufferRing(const BufferRing&) = delete;
+  BufferRing& operator=(const BufferRing&) = delete;
+
+  const char* data(uint16_t id) const { return data_ + size_t{id} * kBufferSize; }
+  void give_back(uint16_t id) {
+    io_uring_buf_ring_add(ring_, data_ + size_t{id} * kBufferSize, kBufferSize, id,
+                          io_uring_buf_ring_mask(kBufferCount), unpublished_++);
+  }
+  // Makes the buffers given back since the last call visible to the kernel.
+  void publish() {
+    if (unpublished_ == 0) return;
+    io_uring_buf_ring_advance(ring_, unpublished_);
+    unpublished_ = 0;
+  }
+
+ private:
+  void* memory_ = nullptr;
+  size_t bytes_ = 0;
+  io_uring_buf_ring* ring_ = nullptr;
+  char* data_ = nullptr;
+  int unpublished_ = 0;
+};
+
+UringLoop::UringLoop(ConnectionHandler& handler, UringFeatures wanted)
+    : handler_(handler), features_(wanted) {
+  io_uring_params params{};
+  // Completions are delivered only when we wait for them, on this thread:
+  // no interrupts of the loop by task work (Linux 6.1).
+  params.flags = IORING_SETUP_CQSIZE | IORING_SETUP_SUBMIT_ALL | IORING_SETUP_SINGLE_ISSUER |
+                 IORING_SETUP_DEFER_TASKRUN;
+  params.cq_entries = kCompletionEntries;
+  int rc = io_uring_queue_init_params(kSubmissionEntries, &ring_, &params);
+  if (rc == -EINVAL) {
+    params = {};
+    params.flags = IORING_SETUP_CQSIZE;
+    params.cq_entries = kCompletionEntries;
+    rc = io_uring_queue_init_params(kSubmissionEntries, &ring_, &params);
+  }
+  if (rc < 0) throw std::runtime_error("io_uring_setup: " + describe(rc));
+  if (!(params.features & IORING_FEAT_EXT_ARG)) {
+    io_uring_queue_exit(&ring_);
+    throw std::runtime_error("io_uring cannot wait with a timeout in one call (needs Linux 5.11)");
+  }
+  try {
+    buffers_ = std::make_unique<BufferRing>(ring_);
+  } catch (...) {
+    io_uring_queue_exit(&ring_);
+    throw;
+  }
+}
+
+UringLoop::~UringLoop() {
+  for (auto& slot : slots_) {
+    if (!slot || slot->closed) continue;
+    handler_.on_close(slot->conn);
+    slot->closed = true;
+    if (slot->requests > 0) ::shutdown(slot->conn.fd(), SHUT_RDWR);
+  }
+  for (auto& listener : listeners_) {
+    listener->removed = true;
+    ::shutdown(listener->spec.fd, SHUT_RDWR);
+  }
+  drain_in_flight();
+  slots_.clear();
+  for (auto& listener : listeners_) ::close(listener->spec.fd);
+  // The kernel lets go of the buffer ring with the ring itself.
+  io_uring_queue_exit(&ring_);
+  buffers_.reset();
+}
+
+io_uring_sqe* UringLoop::next_sqe() {
+  io_uring_sqe* sqe = io_uring_get_sqe(&ring_);
+  while (sqe == nullptr) {
+    // The submission queue is full: hand it to the kernel early.
+    io_uring_submit(&ring_);
+    sqe = io_uring_get_sqe(&ring_);
+  }
+  return sqe;
+}
+
+void UringLoop::add_listener(ListenerSpec spec) {
+  listeners_.push_back(std::make_unique<Listener>(std::move(spec)));
+  if (running_) arm_accept(*listeners_.back());
+}
+
+void UringLoop::remove_listener(int fd) {
+  for (size_t i = 0; i < listeners_.size(); ++i) {
+    Listener& listener = *listeners_[i];
+    if (listener.spec.fd != fd || listener.removed) continue;
+    listener.removed = true;
+    // shutdown() stops a TCP listener at once, before the reply to CONFIG SET
+    // goes out; the cancel ends the accept request on any kind of socket.
+    ::shutdown(fd, SHUT_RDWR);
+    if (!listener.accept_armed) {
+      ::close(fd);
+      listeners_.erase(listeners_.begin() + static_cast<std::ptrdiff_t>(i));
+      return;
+    }
+    io_uring_sqe* sqe = next_sqe();
+    io_uring_prep_cancel64(sqe, tagged(&listener, Op::kAccept), 0);
+    io_uring_sqe_set_data64(sqe, tagged(nullptr, Op::kCancel));
+    ++requests_in_flight_;
+    return;
+  }
+}
+
+void UringLoop::arm_accept(Listener& listener) {
+  io_uring_sqe* sqe = next_sqe();
+  constexpr int kFlags = SOCK_NONBLOCK | SOCK_CLOEXEC;
+  if (features_.multishot_accept) {
+    io_uring_prep_multishot_accept(sqe, listener.spec.fd, nullptr, nullptr, kFlags);
+  } else {
+    io_uring_prep_accept(sqe, listener.spec.fd, nullptr, nullptr, kFlags);
+  }
+  io_uring_sqe_set_data64(sqe, tagged(&listener, Op::kAccept));
+  listener.accept_armed = true;
+  ++requests_in_flight_;
+}
+
+void UringLoop::arm_recv(Slot& slot) {
+  io_uring_sqe* sqe = next_sqe();
+  if (features_.multishot_recv) {
+    io_uring_prep_recv_multishot(sqe, slot.conn.fd(), nullptr, 0, 0);
+  } else {
+    io_uring_prep_recv(sqe, slot.conn.fd(), nullptr, kBufferSize, 0);
+  }
+  sqe->flags |= IOSQE_BUFFER_SELECT;
+  sqe->buf_group = kBufferGroup;
+  io_uring_sqe_set_data64(sqe, tagged(&slot, Op::kRecv));
+  slot.recv_armed = true;
+  ++slot.requests;
+  ++requests_in_flight_;
+}
+
+void UringLoop::cancel_recv(Slot& slot) {
+  if (!slot.recv_armed || slot.recv_cancelling) return;
+  io_uring_sqe* sqe = next_sqe();
+  io_uring_prep_cancel64(sqe, tagged(&slot, Op::kRecv), 0);
+  io_uring_sqe_set_data64(sqe, tagged(nullptr, Op::kCancel));
+  slot.recv_cancelling = true;
+  ++requests_in_flight_;
+}
+
+void UringLoop::start_send(Slot& slot) {
+  Connection& conn = slot.conn;
+  if (slot.send_in_flight || conn.closing_now()) return;
+  resp::ByteBuffer& sending = conn.in_flight_output();
+  if (sending.empty()) {
+    if (conn.output().empty()) return;
+    // Replies queued from now on go to the other buffer; this one stays put
+    // while the kernel reads it.
+    std::swap(sending, conn.output());
+  }
+  io_uring_sqe* sqe = next_sqe();
+  io_uring_prep_send(sqe, conn.fd(), sending.data(), sending.size(), MSG_NOSIGNAL);
+  io_uring_sqe_set_data64(sqe, tagged(&slot, Op::kSend));
+  slot.send_in_flight = true;
+  conn.waiting_writable = true;
+  ++slot.requests;
+  ++requests_in_flight_;
+}
+
+void UringLoop::run() {
+  running_ = true;
+  for (auto& listener : listeners_) {
+    if (!listener->accept_armed && !listener->removed) arm_accept(*listener);
+  }
+  next_tick_us_ = clock::monotonic_us() + tick_interval_us_;
+  while (running_) {
+    wait_for_completions();
+    unsigned head = 0;
+    unsigned seen = 0;
+    io_uring_cqe* cqe = nullptr;
+    io_uring_for_each_cqe(&ring_, head, cqe) {
+      if (seen == 0) clock::update();
+      ++seen;
+      handle_completion(*cqe);
+    }
+    io_uring_cq_advance(&ring_, seen);
+    buffers_->publish();
+    if (clock::monotonic_us() >= next_tick_us_) {
+      clock::update();
+      handler_.on_tick();
+      next_tick_us_ = clock::monotonic_us() + tick_interval_us_;
+    }
+    // After a shutdown request nothing more is sent, as with Redis.
+    if (!running_) break;
+    handler_.before_wait();
+    flush_all();
+    close_all_pending();
+  }
+}
+
+// Submits everything queued this iteration and waits, in one io_uring_enter,
+// for a completion or the next tick.
+void UringLoop::wait_for_completions() {
+  int64_t until_tick_us = std::max<int64_t>(0, next_tick_us_ - clock::monotonic_us());
+  __kernel_timespec timeout{};
+  timeout.tv_sec = until_tick_us / 1'000'000;
+  timeout.tv_nsec = (until_tick_us % 1'000'000) * 1000;
+  io_uring_cqe* cqe = nullptr;
+  int rc = io_uring_submit_and_wait_timeout(&ring_, &cqe, 1, &timeout, nullptr);
+  if (rc < 0 && rc != -ETIME && rc != -EINTR && rc != -EAGAIN && rc != -EBUSY) {
+    throw std::runtime_error("io_uring_enter: " + describe(rc));
+  }
+}
+
+void UringLoop::handle_completion(const io_uring_cqe& cqe) {
+  switch (op_of(cqe.user_data)) {
+    case Op::kAccept:
+      on_accepted(object_of<Listener>(cqe.user_data), cqe);
+      break;
+    case Op::kRecv:
+      on_received(object_of<Slot>(cqe.user_data), cqe);
+      break;
+    case Op::kSend:
+      on_sent(object_of<Slot>(cqe.user_data), cqe);
+      break;
+    case Op::kCancel:
+      --requests_in_flight_;
+      break;
+  }
+}
+
+void UringLoop::on_accepted(Listener& listener, const io_uring_cqe& cqe) {
+  bool more = cqe.flags & IORING_CQE_F_MORE;
+  if (!more) {
+    listener.accept_armed = false;
+    --requests_in_flight_;
+  }
+  if (cqe.res >= 0 && listener.removed) {
+    ::close(cqe.res);
+  } else if (cqe.res >= 0) {
+    int fd = cqe.res;
+    const ListenerSpec& spec = listener.spec;
+    if (static_cast<size_t>(fd) >= slots_.size()) slots_.resize(fd + 1);
+    slots_[fd] =
+        std::make_unique<Slot>(fd, peer_address_of(fd, spec.is_unix, spec.unix_path),
+                               local_address_of(fd, spec.is_unix, spec.unix_path), spec.is_unix);
+    Slot& slot = *slots_[fd];
+    handler_.on_open(slot.conn);
+    if (slot.conn.closing()) {
+      want_close(slot.conn);
+    } else {
+      arm_recv(slot);
+    }
+  } else if (cqe.res == -EINVAL && features_.multishot_accept && !listener.removed) {
+    spdlog::warn("io_uring: multishot accept is unavailable ({}); one accept request per client",
+                 describe(cqe.res));
+    features_.multishot_accept = false;
+  }
+  if (listener.accept_armed) return;
+  if (!listener.removed) {
+    if (running_) arm_accept(listener);
+    return;
+  }
+  ::close(listener.spec.fd);
+  for (size_t i = 0; i < listeners_.size(); ++i) {
+    if (listeners_[i].get() == &listener) {
+      listeners_.erase(listeners_.begin() + static_cast<std::ptrdiff_t>(i));
+      break;
+    }
+  }
+}
+
+void UringLoop::on_received(Slot& slot, const io_uring_cqe& cqe) {
+  bool more = cqe.flags & IORING_CQE_F_MORE;
+  if (!more) {
+    slot.recv_armed = false;
+    slot.recv_cancelling = false;
+    --slot.requests;
+    --requests_in_flight_;
+  }
+  Connection& conn = slot.conn;
+  bool accepted = cqe.res > 0 && !slot.closed && !conn.closing();
+  if (cqe.flags & IORING_CQE_F_BUFFER) {
+    auto id = static_cast<uint16_t>(cqe.flags >> IORING_CQE_BUFFER_SHIFT);
+    if (accepted) conn.input().append(buffers_->data(id), static_cast<size_t>(cqe.res));
+    buffers_->give_back(id);
+  }
+  if (slot.closed) return release_if_done(slot);
+  if (accepted) {
+    conn.bytes_received += static_cast<uint64_t>(cqe.res);
+    // Bytes that were already on their way when reading paused wait in the
+    // input until on_output_drained runs them.
+    if (!conn.reading_paused) {
+      handler_.on_input(conn);
+      if (conn.closing()) want_close(conn);
+    }
+  } else if (cqe.res == -EINVAL && features_.multishot_recv) {
+    spdlog::warn("io_uring: multishot receive is unavailable ({}); one receive request at a time",
+                 describe(cqe.res));
+    features_.multishot_recv = false;
+  } else if (cqe.res == 0 || (cqe.res < 0 && cqe.res != -ENOBUFS && cqe.res != -ECANCELED)) {
+    // Peer closed (or the socket failed): send what is already queued, then close.
+    if (!conn.closing()) {
+      conn.close_after_flush();
+      want_close(conn);
+    }
+    return;
+  }
+  // -ENOBUFS: every provided buffer was taken; they are back now.
+  if (!slot.recv_armed && !conn.closing() && !conn.reading_paused) arm_recv(slot);
+}
+
+void UringLoop::on_sent(Slot& slot, const io_uring_cqe& cqe) {
+  slot.send_in_flight = false;
+  --slot.requests;
+  --requests_in_flight_;
+  if (slot.closed) return release_if_done(slot);
+  Connection& conn = slot.conn;
+  if (cqe.res <= 0) {
+    conn.close_now();
+    want_close(conn);
+    return;
+  }
+  conn.in_flight_output().consume(static_cast<size_t>(cqe.res));
+  conn.bytes_sent += static_cast<uint64_t>(cqe.res);
+  if (conn.closing_now()) return;
+  if (conn.pending_output() > 0) return start_send(slot);
+  output_drained(slot);
+}
+
+void UringLoop::output_drained(Slot& slot) {
+  Connection& conn = slot.conn;
+  conn.waiting_writable = false;
+  conn.output().release_if_idle(kIdleBufferKeep);
+  conn.in_flight_output().release_if_idle(kIdleBufferKeep);
+  if (conn.closing_after_flush()) want_close(conn);
+  if (conn.reading_paused && !conn.closing()) {
+    handler_.on_output_drained(conn);
+    if (conn.closing()) want_close(conn);
+  }
+}
+
+void UringLoop::want_flush(Connection& conn) {
+  Slot& slot = slot_of(conn);
+  // A send in flight carries on with whatever was queued when it completes.
+  if (conn.flush_pending || slot.send_in_flight) return;
+  conn.flush_pending = true;
+  flush_list_.push_back(&slot);
+}
+
+void UringLoop::flush_all() {
+  for (Slot* slot : flush_list_) {
+    slot->conn.flush_pending = false;
+    start_send(*slot);
+  }
+  flush_list_.clear();
+}
+
+void UringLoop::want_close(Connection& conn) {
+  if (conn.close_pending) return;
+  Slot& slot = slot_of(conn);
+  conn.close_pending = true;
+  close_list_.push_back(&slot);
+  conn.reading_paused = true;
+  cancel_recv(slot);
+}
+
+void UringLoop::close_all_pending() {
+  size_t kept = 0;
+  for (Slot* slot : close_list_) {
+    Connection& conn = slot->conn;
+    // A connection closing after its replies waits while they are still going out.
+    if (!conn.closing_now() && conn.closing_after_flush() && conn.pending_output() > 0) {
+      start_send(*slot);
+      close_list_[kept++] = slot;
+      continue;
+    }
+    finish_close(*slot);
+  }
+  close_list_.resize(kept);
+}
+
+void UringLoop::finish_close(Slot& slot) {
+  handler_.on_close(slot.conn);
+  slot.closed = true;
+  // Ends the receive and any send still waiting for room, so their
+  // completions come back and the slot can go.
+  if (slot.requests > 0) ::shutdown(slot.conn.fd(), SHUT_RDWR);
+  release_if_done(slot);
+}
+
+void UringLoop::release_if_done(Slot& slot) {
+  if (!slot.closed || slot.requests > 0) return;
+  slots_[slot.conn.fd()].reset();  // closes the socket
+}
+
+void UringLoop::drain_in_flight() {
+  int64_t deadline_us = clock::monotonic_us() + kDrainTimeoutUs;
+  while (requests_in_flight_ > 0 && clock::monotonic_us() < deadline_us) {
+    __kernel_timespec timeout{};
+    timeout.tv_nsec = 100'000'000;
+    io_uring_cqe* cqe = nullptr;
+    io_uring_submit_and_wait_timeout(&ring_, &cqe, 1, &timeout, nullptr);
+    unsigned head = 0;
+    unsigned seen = 0;
+    io_uring_for_each_cqe(&ring_, head, cqe) {
+      ++seen;
+      handle_completion(*cqe);
+    }
+    io_uring_cq_advance(&ring_, seen);
+    buffers_->publish();
+  }
+}
+
+void UringLoop::pause_reading(Connection& conn, bool paused) {
+  if (conn.reading_paused == paused) return;
+  conn.reading_paused = paused;
+  Slot& slot = slot_of(conn);
+  if (paused) {
+    cancel_recv(slot);
+  } else if (!slot.recv_armed && !conn.closing()) {
+    arm_recv(slot);
+  }
+}
+
+UringLoop::Slot& UringLoop::slot_of(Connection& conn) { return *slots_[conn.fd()]; }
+
+}  // namespace fkvs::net
