@@ -1,25 +1,23 @@
 #include "commands/command_table.h"
 
+#include <algorithm>
 #include <bit>
-#include <cstring>
 
+#include "util/bytes.h"
 #include "util/strings.h"
 
 namespace fkvs {
 namespace {
 
-// FNV-1a: a few instructions per byte, plenty for a couple of hundred names.
-constexpr uint32_t kFnvOffset = 2166136261u;
-constexpr uint32_t kFnvPrime = 16777619u;
+constexpr uint64_t kHighBits = 0x8080808080808080;
 
-uint32_t hash_step(uint32_t hash, char c) {
-  return (hash ^ static_cast<unsigned char>(c)) * kFnvPrime;
-}
-
-uint32_t name_hash(std::string_view lower_name) {
-  uint32_t hash = kFnvOffset;
-  for (char c : lower_name) hash = hash_step(hash, c);
-  return hash;
+// Lower-cases the ASCII letters among eight bytes at once; every byte must be
+// below 0x80, so no sum below carries into the next byte.
+uint64_t fold_word(uint64_t word) {
+  uint64_t at_least_a = word + 0x3f3f3f3f3f3f3f3f;  // high bit set where byte >= 'A'
+  uint64_t above_z = word + 0x2525252525252525;     // high bit set where byte > 'Z'
+  uint64_t upper = at_least_a & ~above_z & kHighBits;
+  return word | (upper >> 2);  // 0x80 >> 2 is 0x20, 'a' - 'A'
 }
 
 }  // namespace
@@ -46,36 +44,51 @@ void CommandTable::add_container(const CommandSpec& container,
   rebuild_index();
 }
 
+std::optional<CommandTable::NameKey> CommandTable::key_of(std::string_view name) {
+  size_t length = name.size();
+  if (length > kMaxNameLength) return std::nullopt;
+  const char* bytes = name.data();
+  uint64_t head = 0;
+  uint64_t tail = 0;
+  if (length <= 8) {
+    head = load_up_to_8(bytes, length);
+  } else {
+    head = load_u64(bytes);
+    tail = load_up_to_8(bytes + 8, std::min<size_t>(length - 8, 8));
+  }
+  if ((head | tail) & kHighBits) return std::nullopt;  // no command name has such bytes
+  return NameKey{fold_word(head), fold_word(tail), length};
+}
+
+size_t CommandTable::home_slot(const NameKey& key) const {
+  uint64_t mixed = (key.head ^ (key.tail * 0xc2b2ae3d27d4eb4f) ^ key.length) * 0x9e3779b97f4a7c15;
+  return (mixed >> 40) & index_mask_;
+}
+
 // Registration only: sized to stay at most a quarter full, so probes are short.
 void CommandTable::rebuild_index() {
   size_t size = std::bit_ceil(commands_.size() * 4);
   index_.assign(size, Slot{});
   index_mask_ = size - 1;
-  for (size_t i = 0; i < commands_.size(); ++i) {
-    uint32_t hash = name_hash(commands_[i].spec.name);
-    size_t at = hash & index_mask_;
-    while (index_[at].command != 0) at = (at + 1) & index_mask_;
-    index_[at] = Slot{hash, static_cast<uint32_t>(i + 1)};
+  for (Command& command : commands_) {
+    NameKey key = *key_of(command.spec.name);
+    size_t at = home_slot(key);
+    while (index_[at].command != nullptr) at = (at + 1) & index_mask_;
+    index_[at] = Slot{key, &command};
   }
 }
 
 const Command* CommandTable::find(std::string_view name) const {
-  if (name.size() > kMaxNameLength || index_.empty()) return nullptr;
-  // Fold and hash in one pass; the folded copy stays on the stack.
-  char folded[kMaxNameLength];
-  uint32_t hash = kFnvOffset;
-  for (size_t i = 0; i < name.size(); ++i) {
-    folded[i] = ascii_lower(name[i]);
-    hash = hash_step(hash, folded[i]);
-  }
-  for (size_t at = hash & index_mask_;; at = (at + 1) & index_mask_) {
+  std::optional<NameKey> key = key_of(name);
+  if (!key || index_.empty()) return nullptr;
+  for (size_t at = home_slot(*key);; at = (at + 1) & index_mask_) {
     const Slot& slot = index_[at];
-    if (slot.command == 0) return nullptr;
-    if (slot.hash != hash) continue;
-    const Command& command = commands_[slot.command - 1];
-    if (command.spec.name.size() == name.size() &&
-        std::memcmp(command.spec.name.data(), folded, name.size()) == 0) {
-      return &command;
+    if (slot.command == nullptr) return nullptr;
+    if (slot.key != *key) continue;
+    // The key holds 16 bytes; a longer name must match in the rest too.
+    if (name.size() <= 16 ||
+        equals_nocase(name.substr(16), std::string_view(slot.command->spec.name).substr(16))) {
+      return slot.command;
     }
   }
 }

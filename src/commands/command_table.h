@@ -1,6 +1,7 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <span>
 #include <string>
 #include <string_view>
@@ -63,6 +64,11 @@ struct Command {
 
 class CommandTable {
  public:
+  CommandTable() = default;
+  // The index points into commands_: a copy would point into the original.
+  CommandTable(const CommandTable&) = delete;
+  CommandTable& operator=(const CommandTable&) = delete;
+
   // Adds plain commands.
   void add(std::span<const CommandSpec> specs);
   // Adds a container whose subcommands are named "container|sub".
@@ -75,12 +81,21 @@ class CommandTable {
 
  private:
   // Every request looks its command up, so the index is a small open-addressing
-  // table hashed while the name is case-folded, not a general-purpose map.
+  // table keyed by the name's first 16 bytes folded to lower case in two
+  // words: a probe compares integers, not strings.
+  struct NameKey {
+    uint64_t head = 0;
+    uint64_t tail = 0;
+    size_t length = 0;
+    bool operator==(const NameKey&) const = default;
+  };
   struct Slot {
-    uint32_t hash = 0;
-    uint32_t command = 0;  // commands_ index + 1; 0 marks an empty slot
+    NameKey key;
+    const Command* command = nullptr;  // null marks an empty slot
   };
   static constexpr size_t kMaxNameLength = 32;
+  static std::optional<NameKey> key_of(std::string_view name);
+  size_t home_slot(const NameKey& key) const;
   void rebuild_index();
 
   std::vector<Command> commands_;

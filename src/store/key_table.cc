@@ -7,6 +7,8 @@
 #include <new>
 #include <random>
 
+#include "util/bytes.h"
+
 namespace fkvs {
 namespace {
 
@@ -19,18 +21,6 @@ constexpr size_t kEmptyVisitsPerStep = 10;
 
 // Any odd constant with well-mixed bits (here the 64-bit golden ratio).
 constexpr uint64_t kFinalMultiplier = 0x9e3779b97f4a7c15;
-
-uint64_t load64(const char* bytes) {
-  uint64_t word;
-  std::memcpy(&word, bytes, sizeof(word));
-  return word;
-}
-
-uint64_t load32(const char* bytes) {
-  uint32_t word;
-  std::memcpy(&word, bytes, sizeof(word));
-  return word;
-}
 
 // The 128-bit product folded to 64 bits: every input bit reaches every
 // output bit, including the low ones the bucket index is taken from.
@@ -84,10 +74,10 @@ uint64_t KeyTable::hash(std::string_view key) const {
   // in, they still determine the key.
   if (length <= 16) {
     if (length >= 8) {
-      first = load64(bytes);
-      second = load64(bytes + length - 8);
+      first = load_u64(bytes);
+      second = load_u64(bytes + length - 8);
     } else if (length >= 4) {
-      first = (load32(bytes) << 32) | load32(bytes + length - 4);
+      first = (load_u32(bytes) << 32) | load_u32(bytes + length - 4);
       second = 0;
     } else if (length > 0) {
       first = (uint64_t{static_cast<unsigned char>(bytes[0])} << 16) |
@@ -101,12 +91,12 @@ uint64_t KeyTable::hash(std::string_view key) const {
   } else {
     size_t remaining = length;
     while (remaining > 16) {
-      state = fold_multiply(load64(bytes) ^ seed_[1], load64(bytes + 8) ^ state);
+      state = fold_multiply(load_u64(bytes) ^ seed_[1], load_u64(bytes + 8) ^ state);
       bytes += 16;
       remaining -= 16;
     }
-    first = load64(bytes + remaining - 16);
-    second = load64(bytes + remaining - 8);
+    first = load_u64(bytes + remaining - 16);
+    second = load_u64(bytes + remaining - 8);
   }
   // The second fold spreads inputs that vary in only a few bytes (as
   // counters in keys do) over all the bits.
@@ -119,7 +109,7 @@ Entry* KeyTable::find_in(std::string_view key, uint64_t key_hash) const {
     for (Entry* entry = table.slots[key_hash & table.mask]; entry != nullptr;
          entry = entry->next_) {
       if (entry->key_length_ == key.size() &&
-          std::memcmp(entry->key_bytes(), key.data(), key.size()) == 0) {
+          bytes_equal(entry->key_bytes(), key.data(), key.size())) {
         return entry;
       }
     }
