@@ -24,14 +24,17 @@ FKVS_CLI_BIN = os.environ.get("FKVS_CLI_BIN",
                               str(REPO_ROOT / "build" / "src" / "tools" / "cli" / "fkvs-cli"))
 FKVS_BENCHMARK_BIN = os.environ.get(
     "FKVS_BENCHMARK_BIN", str(REPO_ROOT / "build" / "src" / "tools" / "benchmark" / "fkvs-benchmark"))
+# The event-loop backend every fkvs-server runs with (epoll, uring, ...);
+# unset leaves the server's default. meson runs the suite once per backend.
+FKVS_IO_BACKEND = os.environ.get("FKVS_IO_BACKEND")
 
 # Both servers take these; they keep the tests free of disk writes.
 COMMON_ARGS = ["--bind", "127.0.0.1", "--save", "", "--appendonly", "no"]
 # redis-server refuses DEBUG unless told otherwise and would daemonize if a
-# config file said so; fkvs-server needs neither.
+# config file said so; fkvs-server needs neither, only the backend under test.
 TARGET_ARGS = {
     "redis": ["--daemonize", "no", "--enable-debug-command", "local"],
-    "fkvs": [],
+    "fkvs": ["--io-backend", FKVS_IO_BACKEND] if FKVS_IO_BACKEND else [],
 }
 
 START_TIMEOUT_S = 10.0
@@ -65,7 +68,10 @@ class ServerHandle:
         """config_text, if given, is written to a file (with "{port}" replaced by
         the chosen port) and used as config_file; config_flag (e.g. "-c") goes
         before the config file's path; port_arg=False leaves --port out so the
-        port must come from the config file."""
+        port must come from the config file.
+
+        The target's arguments come before args, so a test's own --io-backend
+        wins over FKVS_IO_BACKEND; both win over a config file's io-backend."""
         self.binary = binary
         self.workdir = Path(workdir)
         self.extra_args = list(args)
