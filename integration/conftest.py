@@ -13,7 +13,8 @@ import pytest
 pytest.register_assert_rewrite("transcript", "raw_connection", "server_process")
 
 from raw_connection import RawConnection  # noqa: E402
-from server_process import REDIS_SERVER_BIN, TARGET, ServerHandle, target_binary  # noqa: E402
+from server_process import (FKVS_IO_BACKEND, REDIS_SERVER_BIN, TARGET, ServerHandle,  # noqa: E402
+                            target_binary)
 
 # Collections (lists, hashes, ...) are not in fkvs yet; FKVS_TEST_COLLECTIONS=1
 # runs their tests anyway.
@@ -28,7 +29,8 @@ def pytest_configure(config):
 
 
 def pytest_report_header(config):
-    return "fkvs integration target: %s (%s)" % (TARGET, target_binary())
+    backend = FKVS_IO_BACKEND if TARGET == "fkvs" and FKVS_IO_BACKEND else "default"
+    return "fkvs integration target: %s (%s), io-backend: %s" % (TARGET, target_binary(), backend)
 
 
 def pytest_collection_modifyitems(config, items):

@@ -24,14 +24,20 @@ FKVS_CLI_BIN = os.environ.get("FKVS_CLI_BIN",
                               str(REPO_ROOT / "build" / "src" / "tools" / "cli" / "fkvs-cli"))
 FKVS_BENCHMARK_BIN = os.environ.get(
     "FKVS_BENCHMARK_BIN", str(REPO_ROOT / "build" / "src" / "tools" / "benchmark" / "fkvs-benchmark"))
+# Runs a program with io_uring_setup failing (integration/support/deny_io_uring.c).
+FKVS_DENY_IO_URING_BIN = os.environ.get(
+    "FKVS_DENY_IO_URING_BIN", str(REPO_ROOT / "build" / "integration" / "support" / "deny-io-uring"))
+# The event-loop backend every fkvs-server runs with (epoll, uring, ...);
+# unset leaves the server's default. meson runs the suite once per backend.
+FKVS_IO_BACKEND = os.environ.get("FKVS_IO_BACKEND")
 
 # Both servers take these; they keep the tests free of disk writes.
 COMMON_ARGS = ["--bind", "127.0.0.1", "--save", "", "--appendonly", "no"]
 # redis-server refuses DEBUG unless told otherwise and would daemonize if a
-# config file said so; fkvs-server needs neither.
+# config file said so; fkvs-server needs neither, only the backend under test.
 TARGET_ARGS = {
     "redis": ["--daemonize", "no", "--enable-debug-command", "local"],
-    "fkvs": [],
+    "fkvs": ["--io-backend", FKVS_IO_BACKEND] if FKVS_IO_BACKEND else [],
 }
 
 START_TIMEOUT_S = 10.0
@@ -61,11 +67,16 @@ class ServerHandle:
     """
 
     def __init__(self, binary, workdir, args=(), config_file=None, target=TARGET,
-                 config_text=None, config_flag=None, port_arg=True):
+                 config_text=None, config_flag=None, port_arg=True, launcher=()):
         """config_text, if given, is written to a file (with "{port}" replaced by
         the chosen port) and used as config_file; config_flag (e.g. "-c") goes
         before the config file's path; port_arg=False leaves --port out so the
-        port must come from the config file."""
+        port must come from the config file; launcher is a command the server
+        runs under (its argv goes first).
+
+        The target's arguments come before args, so a test's own --io-backend
+        wins over FKVS_IO_BACKEND; both win over a config file's io-backend."""
+        self.launcher = list(launcher)
         self.binary = binary
         self.workdir = Path(workdir)
         self.extra_args = list(args)
@@ -84,7 +95,7 @@ class ServerHandle:
         self._control = None
 
     def command_line(self, port):
-        argv = [self.binary]
+        argv = self.launcher + [self.binary]
         if self.config_text is not None:
             self.config_file = self.workdir / "server.conf"
             self.config_file.write_text(self.config_text.replace("{port}", str(port)))

@@ -8,6 +8,7 @@ marked fkvs_only; the rest also hold for redis-server and are validated there.
 import os
 import re
 import signal
+import socket
 import stat
 import subprocess
 
@@ -53,11 +54,14 @@ def test_config_file_settings_apply(start_server):
 
 
 def test_command_line_overrides_config_file(start_server):
-    unused_port = free_port()
-    started = start_server("--maxclients", "77", config_text=(
-        "port %d\n"
-        "maxclients 5\n"
-        "timeout 30\n" % unused_port))
+    # Held while the server starts, so the port it picks cannot be this one.
+    with socket.socket() as placeholder:
+        placeholder.bind(("127.0.0.1", 0))
+        unused_port = placeholder.getsockname()[1]
+        started = start_server("--maxclients", "77", config_text=(
+            "port %d\n"
+            "maxclients 5\n"
+            "timeout 30\n" % unused_port))
     client = started.client()
     assert started.port != unused_port
     assert client.config_get("port") == {"port": "%d" % started.port}

@@ -1,5 +1,6 @@
-"""The RESP2 wire protocol: framing, pipelining, concurrency, big values, and
-how malformed input is answered (one error, then only that connection closes)."""
+"""The RESP2 wire protocol: framing, pipelining, concurrency, and how malformed
+input is answered (one error, then only that connection closes). The 100 MB
+value is in test_io_backend.py."""
 
 import socket
 import threading
@@ -90,22 +91,6 @@ def test_two_hundred_concurrent_clients(server):
     assert failures == []
     assert server.reply("GET", "shared") == b"$4\r\n%d\r\n" % (clients * rounds)
     assert server.reply("DBSIZE") == b":%d\r\n" % (clients * rounds + 1)
-
-
-@pytest.mark.slow
-def test_hundred_megabyte_value_round_trip(server):
-    value = bytes(range(256)) * (100 * 1024 * 1024 // 256)
-    conn = server.connect_raw(timeout=60)
-    conn.send(encode_command("SET", "big", value))
-    assert conn.read_reply() == b"+OK\r\n"
-    assert conn.command("STRLEN", "big") == b":104857600\r\n"
-    conn.send_command("GET", "big")
-    header = b"$104857600\r\n"
-    assert conn.read_bytes(len(header)) == header
-    assert conn.read_bytes(len(value)) == value
-    assert conn.read_bytes(2) == b"\r\n"
-    conn.send_command("DEL", "big")
-    assert conn.read_reply() == b":1\r\n"
 
 
 MALFORMED_REQUESTS = [
