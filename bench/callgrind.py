@@ -18,7 +18,6 @@ same redis-server run; the I/O backend INFO reports is printed with each.
     bench/callgrind.py --fkvs-bin /usr/bin/redis-server   # redis against itself
 """
 
-import argparse
 import collections
 import json
 import os
@@ -29,9 +28,8 @@ import subprocess
 import sys
 import tempfile
 
-from load import BENCHMARK_BIN, rounded_requests, run_benchmark
-from servers import (add_backends_argument, add_server_arguments, BenchError, prefill,
-                     REFERENCE_NAME, servers_under_test)
+from load import rounded_requests, run_benchmark, side_by_side_parser
+from servers import BenchError, prefill, REFERENCE_NAME, servers_under_test
 
 # A server under callgrind may take several seconds just to start.
 READY_TIMEOUT_S = 180
@@ -64,11 +62,7 @@ CALLER_CHAIN_DEPTH = 6
 
 
 def parse_args():
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    add_server_arguments(parser)
-    add_backends_argument(parser)
-    parser.add_argument("--benchmark-bin", default=BENCHMARK_BIN)
-    parser.add_argument("--tests", default="set,get", help="comma list of redis-benchmark -t tests")
+    parser = side_by_side_parser(__doc__.split("\n\n")[0], pinning=False)
     parser.add_argument("--pipeline", type=int, default=16, help="-P (default 16)")
     parser.add_argument("--clients", type=int, default=50, help="-c (default 50)")
     parser.add_argument("--requests", type=int, default=50_000,
@@ -77,8 +71,6 @@ def parse_args():
                         help="measured runs per server and test; the median is reported")
     parser.add_argument("--warmup", type=int, default=10_000,
                         help="requests run before measuring each test, not counted")
-    parser.add_argument("--keyspace", type=int, default=100_000, help="-r and keys prefilled")
-    parser.add_argument("--data-size", type=int, default=3, help="-d value size in bytes")
     parser.add_argument("--annotate", action="store_true",
                         help="print fkvs's costliest functions (self cost) per test")
     parser.add_argument("--top", type=int, default=20, help="functions shown by --annotate")
@@ -87,7 +79,6 @@ def parse_args():
     parser.add_argument("--out-dir", help="keep callgrind files and server logs here")
     parser.add_argument("--json", metavar="PATH", help="also write the results here")
     args = parser.parse_args()
-    args.tests = [t.strip().lower() for t in args.tests.split(",") if t.strip()]
     if args.rounds < 1 or args.requests < 1 or not args.tests:
         parser.error("need at least one test, one round and one request")
     args.requests = rounded_requests(args.requests, args.pipeline)

@@ -17,20 +17,18 @@ fkvs server stands the I/O backend its INFO reports, so a fallback shows.
     bench/compare.py --fkvs-bin /usr/bin/redis-server   # redis against itself
 """
 
-import argparse
 import json
 import os
 import platform
 import shlex
-import shutil
 import statistics
 import sys
 import tempfile
 import time
 
-from load import BENCHMARK_BIN, rounded_requests, run_benchmark
-from servers import (add_backends_argument, add_server_arguments, BenchError, prefill,
-                     REFERENCE_NAME, servers_under_test)
+from load import rounded_requests, run_benchmark, side_by_side_parser
+from servers import (pinning_description, REFERENCE_NAME, server_launcher, servers_running,
+                     servers_under_test)
 
 # Per-run requests when --requests is not given: sized so that each run lasts
 # a second or more on a 2-core machine, long against the 10 ms CPU-time tick.
@@ -63,14 +61,9 @@ def parse_cells(text, default_clients):
 
 
 def parse_args():
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    add_server_arguments(parser)
-    add_backends_argument(parser)
-    parser.add_argument("--benchmark-bin", default=BENCHMARK_BIN,
-                        help="load generator: redis-benchmark (default) or fkvs-benchmark")
+    parser = side_by_side_parser(__doc__.split("\n\n")[0])
     parser.add_argument("--benchmark-args", default="",
                         help="extra load generator arguments, one string (\"--threads 2\")")
-    parser.add_argument("--tests", default="set,get", help="comma list of redis-benchmark -t tests")
     parser.add_argument("--pipelines", default="1,16",
                         help="comma list of -P depths; DEPTH:CLIENTS gives that cell its own -c "
                         "(\"1,16,128,16:200\")")
@@ -81,17 +74,10 @@ def parse_args():
                         (DEFAULT_REQUESTS_UNPIPELINED, DEFAULT_REQUESTS_PIPELINED, DEEP_PIPELINE,
                          DEFAULT_REQUESTS_DEEP))
     parser.add_argument("--rounds", type=int, default=3, help="runs per server per cell")
-    parser.add_argument("--keyspace", type=int, default=100_000,
-                        help="-r, and the number of keys prefilled (default 100000)")
-    parser.add_argument("--data-size", type=int, default=3, help="-d value size in bytes")
-    parser.add_argument("--server-cpu", type=int, default=0, help="core all servers run on")
-    parser.add_argument("--client-cpu", type=int, default=1, help="core the load generator runs on")
-    parser.add_argument("--no-pin", action="store_true", help="do not use taskset at all")
     parser.add_argument("--markdown", action="store_true",
                         help="print the results as a Markdown table (for a README)")
     parser.add_argument("--json", metavar="PATH", help="also write all results here")
     args = parser.parse_args()
-    args.tests = [t.strip().lower() for t in args.tests.split(",") if t.strip()]
     args.cells = parse_cells(args.pipelines, args.clients)
     if (args.rounds < 1 or not args.tests or not args.cells or
             min(p for p, _ in args.cells) < 1 or min(c for _, c in args.cells) < 1):
@@ -253,9 +239,6 @@ def cpu_model():
 
 
 def run(args, servers):
-    for server in servers:
-        server.start()
-        prefill(server.port, args.keyspace, b"x" * args.data_size)
     cells = []
     total_runs = len(args.tests) * len(args.cells) * args.rounds * len(servers)
     done = 0
@@ -280,9 +263,7 @@ def run(args, servers):
 
 def print_header(args, servers, load_before, load_after):
     """What ran where, the I/O backend and threads of each server, the load."""
-    generator = os.path.basename(args.benchmark_bin)
-    pins = ("servers on core %d, %s on core %d" % (args.server_cpu, generator, args.client_cpu)
-            if not args.no_pin else "nothing pinned")
+    pins = pinning_description(args, os.path.basename(args.benchmark_bin))
     lines = ["%s: %s (%s), io backend %s, threads seen: %s" % (
         server.name, " ".join([server.binary] + server.extra_args), server.version(),
         server.backend_label(), ", ".join(sorted(server.thread_names))) for server in servers]
@@ -304,17 +285,9 @@ def main():
     began = time.monotonic()
     load_before = load_average()
     workdir = tempfile.mkdtemp(prefix="fkvs-compare-")
-    launcher = [] if args.no_pin else ["taskset", "-c", str(args.server_cpu)]
-    servers = servers_under_test(args, workdir, launcher)
-    try:
+    servers = servers_under_test(args, workdir, server_launcher(args))
+    with servers_running(servers, args, workdir, "compare.py"):
         cells = run(args, servers)
-    except BenchError as error:
-        sys.exit("compare.py: %s (logs in %s)" % (error, workdir))
-    finally:
-        for server in servers:
-            server.stop()
-    # Logs are only worth keeping when something went wrong.
-    shutil.rmtree(workdir)
     load_after = load_average()
     names = [server.name for server in servers]
     print_header(args, servers, load_before, load_after)

@@ -4,6 +4,7 @@ report parsed.
 The generator is redis-benchmark or fkvs-benchmark: both print redis-benchmark
 7.0's --csv header and columns, and its full report."""
 
+import argparse
 import csv
 import io
 import math
@@ -12,7 +13,8 @@ import resource
 import subprocess
 import time
 
-from servers import BenchError
+from servers import (add_backends_argument, add_pinning_arguments, add_server_arguments,
+                     BenchError)
 
 BENCHMARK_BIN = "redis-benchmark"
 
@@ -46,6 +48,35 @@ SUMMARY_FIELDS = {
 DISTRIBUTION_LINE = re.compile(
     r"^[\d.]+% <= ([\d.]+) milliseconds \(cumulative count (\d+)\)$", re.MULTILINE)
 THROUGHPUT_LINE = re.compile(r"throughput summary: ([\d.]+) requests per second")
+
+
+def comma_list(text):
+    """"set, GET" -> ["set", "get"]: how --tests is read."""
+    return [item.strip().lower() for item in text.split(",") if item.strip()]
+
+
+def add_load_arguments(parser):
+    """The options that choose the load generator and the load it sends."""
+    parser.add_argument("--benchmark-bin", default=BENCHMARK_BIN,
+                        help="load generator: redis-benchmark (default) or fkvs-benchmark")
+    parser.add_argument("--tests", type=comma_list, default="set,get",
+                        help="comma list of redis-benchmark -t tests (default set,get)")
+    parser.add_argument("--keyspace", type=int, default=100_000,
+                        help="-r, and the number of keys prefilled (default 100000)")
+    parser.add_argument("--data-size", type=int, default=3, help="-d value size in bytes")
+
+
+def side_by_side_parser(description, pinning=True):
+    """An argument parser with the options the side-by-side scripts share: the
+    servers, fkvs's I/O backends, the load and, unless the script runs its
+    servers unpinned, the cores."""
+    parser = argparse.ArgumentParser(description=description)
+    add_server_arguments(parser)
+    add_backends_argument(parser)
+    add_load_arguments(parser)
+    if pinning:
+        add_pinning_arguments(parser)
+    return parser
 
 
 def rounded_requests(requests, pipeline):

@@ -2,10 +2,12 @@
 prefill it, read its CPU time and the I/O backend it runs, stop it. Shared by
 all the scripts here."""
 
+import contextlib
 import os
 import re
-import signal
 import shlex
+import shutil
+import signal
 import socket
 import subprocess
 import sys
@@ -29,6 +31,23 @@ def add_backends_argument(parser):
                         help="comma list of fkvs-server --io-backend values (epoll,uring): one "
                         "fkvs server each, named fkvs-epoll, fkvs-uring, ..., all measured "
                         "against the same redis-server; default one fkvs with --fkvs-args alone")
+
+
+def add_pinning_arguments(parser):
+    """The options that put the servers on one core and the load generator on another."""
+    parser.add_argument("--server-cpu", type=int, default=0, help="core all servers run on")
+    parser.add_argument("--client-cpu", type=int, default=1, help="core the load generator runs on")
+    parser.add_argument("--no-pin", action="store_true", help="do not use taskset at all")
+
+
+def server_launcher(args):
+    return [] if args.no_pin else ["taskset", "-c", str(args.server_cpu)]
+
+
+def pinning_description(args, generator):
+    if args.no_pin:
+        return "nothing pinned"
+    return "servers on core %d, %s on core %d" % (args.server_cpu, generator, args.client_cpu)
 
 
 # fkvs-server accepts redis-server's command line, so both get the same flags:
@@ -302,3 +321,21 @@ def servers_under_test(args, log_dir, launcher=()):
     servers.append(ServerProcess(REFERENCE_NAME, args.redis_bin,
                                  os.path.join(log_dir, REFERENCE_NAME + ".log"), launcher))
     return servers
+
+
+@contextlib.contextmanager
+def servers_running(servers, args, workdir, script):
+    """Starts and prefills every server, and stops them all on the way out. A
+    BenchError ends the script with its message, keeping workdir for the server
+    logs in it; otherwise workdir is removed."""
+    try:
+        for server in servers:
+            server.start()
+            prefill(server.port, args.keyspace, b"x" * args.data_size)
+        yield
+    except BenchError as error:
+        sys.exit("%s: %s (logs in %s)" % (script, error, workdir))
+    finally:
+        for server in servers:
+            server.stop()
+    shutil.rmtree(workdir)

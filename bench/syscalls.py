@@ -12,19 +12,17 @@ system calls are not counted, only the server's.
     bench/syscalls.py --method strace --requests 50000
 """
 
-import argparse
 import json
 import os
-import shutil
 import signal
 import subprocess
 import sys
 import tempfile
 import time
 
-from load import BENCHMARK_BIN, rounded_requests, run_benchmark
-from servers import (add_backends_argument, add_server_arguments, BenchError, prefill,
-                     REFERENCE_NAME, servers_under_test)
+from load import rounded_requests, run_benchmark, side_by_side_parser
+from servers import (BenchError, pinning_description, REFERENCE_NAME, server_launcher,
+                     servers_running, servers_under_test)
 
 # perf stat opens its events before it starts counting but says nothing when it
 # has; the server is idle meanwhile, so waiting a little costs only its timer
@@ -49,28 +47,17 @@ URING_TARGET = 0.5
 
 
 def parse_args():
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    add_server_arguments(parser)
-    add_backends_argument(parser)
-    parser.add_argument("--benchmark-bin", default=BENCHMARK_BIN,
-                        help="load generator: redis-benchmark (default) or fkvs-benchmark")
-    parser.add_argument("--tests", default="set,get", help="comma list of redis-benchmark -t tests")
+    parser = side_by_side_parser(__doc__.split("\n\n")[0])
     parser.add_argument("--pipeline", type=int, default=1, help="-P (default 1)")
     parser.add_argument("--clients", type=int, default=50, help="-c (default 50)")
     parser.add_argument("--requests", type=int, default=100_000,
                         help="requests counted per server and test (default 100000)")
-    parser.add_argument("--keyspace", type=int, default=100_000, help="-r and keys prefilled")
-    parser.add_argument("--data-size", type=int, default=3, help="-d value size in bytes")
     parser.add_argument("--method", choices=("auto", "perf", "strace"), default="auto",
                         help="counter: perf stat on syscall tracepoints (cheap), or strace -c "
                         "(slows the server); auto takes perf where it can count them")
     parser.add_argument("--top", type=int, default=5, help="system calls listed by name")
-    parser.add_argument("--server-cpu", type=int, default=0, help="core all servers run on")
-    parser.add_argument("--client-cpu", type=int, default=1, help="core the load generator runs on")
-    parser.add_argument("--no-pin", action="store_true", help="do not use taskset at all")
     parser.add_argument("--json", metavar="PATH", help="also write the results here")
     args = parser.parse_args()
-    args.tests = [t.strip().lower() for t in args.tests.split(",") if t.strip()]
     if not args.tests or args.requests < 1 or args.clients < 1 or args.pipeline < 1:
         parser.error("need at least one test, one request, one client and -P 1 or more")
     args.requests = rounded_requests(args.requests, args.pipeline)
@@ -96,69 +83,83 @@ def traceable(name):
                for folder in TRACEFS_SYSCALLS)
 
 
-class PerfCounter:
-    """perf stat on every thread of a process: raw_syscalls:sys_enter for the
-    total, syscalls:sys_enter_NAME for the breakdown by name."""
-
-    method = "perf stat -e raw_syscalls:sys_enter"
+class SyscallCounter:
+    """A tracing tool attached to every thread of a process; interrupted, it
+    writes what it counted to out_path. Subclasses say how to run it, when it is
+    attached, and how to read its counts."""
 
     def __init__(self, pid, out_path):
-        self.argv = ["perf", "stat", "-x", ",", "-o", out_path, "-e", "raw_syscalls:sys_enter"]
-        for name in filter(traceable, NAMED_SYSCALLS):
-            self.argv += ["-e", "syscalls:sys_enter_" + name]
-        self.argv += ["-p", str(pid)]
+        self.pid = pid
         self.out_path = out_path
         self.process = None
 
     def start(self):
-        self.process = subprocess.Popen(self.argv, stdin=subprocess.DEVNULL,
+        self.process = subprocess.Popen(self.argv(), stdin=subprocess.DEVNULL,
                                         stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
                                         text=True)
-        time.sleep(PERF_ATTACH_S)
+        self.wait_attached()
+
+    def check_running(self):
         if self.process.poll() is not None:
-            raise BenchError("perf stat exited at once: %s" % self.process.stderr.read())
+            raise BenchError("%s exited at once: %s" % (self.method, self.process.stderr.read()))
 
     def stop(self):
         """(total system calls, {name: calls})."""
         self.process.send_signal(signal.SIGINT)
         self.process.communicate(timeout=60)
-        total, by_name = None, {}
         with open(self.out_path) as out:
-            for line in out:
-                fields = line.strip().split(",")
-                if len(fields) < 3 or not fields[0].isdigit():
-                    continue
-                if fields[2] == "raw_syscalls:sys_enter":
-                    total = int(fields[0])
-                elif fields[2].startswith("syscalls:sys_enter_") and int(fields[0]):
-                    by_name[fields[2][len("syscalls:sys_enter_"):]] = int(fields[0])
+            total, by_name = self.parse(out)
         if total is None:
-            raise BenchError("no raw_syscalls:sys_enter count in %s" % self.out_path)
-        by_name["other"] = total - sum(by_name.values())
+            raise BenchError("no total in %s's output %s" % (self.method, self.out_path))
         return total, by_name
 
 
-class StraceCounter:
-    """strace -c -f attached to every thread of a process: counts exactly, but
-    stops the server at every system call, so it runs many times slower and
-    finds more work ready per wake-up than it would natively."""
+class PerfCounter(SyscallCounter):
+    """perf stat: raw_syscalls:sys_enter for the total, syscalls:sys_enter_NAME
+    for the breakdown by name. Counting in the kernel, it barely slows the server."""
+
+    method = "perf stat -e raw_syscalls:sys_enter"
+
+    def argv(self):
+        argv = ["perf", "stat", "-x", ",", "-o", self.out_path, "-e", "raw_syscalls:sys_enter"]
+        for name in filter(traceable, NAMED_SYSCALLS):
+            argv += ["-e", "syscalls:sys_enter_" + name]
+        return argv + ["-p", str(self.pid)]
+
+    def wait_attached(self):
+        time.sleep(PERF_ATTACH_S)
+        self.check_running()
+
+    def parse(self, lines):
+        """perf's -x, lines: count,unit,event,..."""
+        total, by_name = None, {}
+        for line in lines:
+            fields = line.strip().split(",")
+            if len(fields) < 3 or not fields[0].isdigit():
+                continue
+            if fields[2] == "raw_syscalls:sys_enter":
+                total = int(fields[0])
+            elif fields[2].startswith("syscalls:sys_enter_") and int(fields[0]):
+                by_name[fields[2][len("syscalls:sys_enter_"):]] = int(fields[0])
+        if total is not None:
+            by_name["other"] = total - sum(by_name.values())
+        return total, by_name
+
+
+class StraceCounter(SyscallCounter):
+    """strace -c -f: counts exactly, but stops the server at every system call,
+    so it runs many times slower and finds more work ready per wake-up than it
+    would natively."""
 
     method = "strace -c -f"
 
-    def __init__(self, pid, out_path):
-        self.pid = pid
-        self.argv = ["strace", "-c", "-f", "-U", "calls,name", "-o", out_path, "-p", str(pid)]
-        self.out_path = out_path
-        self.process = None
+    def argv(self):
+        return ["strace", "-c", "-f", "-U", "calls,name", "-o", self.out_path, "-p", str(self.pid)]
 
-    def start(self):
-        self.process = subprocess.Popen(self.argv, stdin=subprocess.DEVNULL,
-                                        stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
-                                        text=True)
+    def wait_attached(self):
         deadline = time.monotonic() + STRACE_ATTACH_TIMEOUT_S
         while not self._all_threads_traced():
-            if self.process.poll() is not None:
-                raise BenchError("strace exited at once: %s" % self.process.stderr.read())
+            self.check_running()
             if time.monotonic() > deadline:
                 raise BenchError("strace did not attach to every thread of %d" % self.pid)
             time.sleep(0.05)
@@ -172,21 +173,16 @@ class StraceCounter:
                 return False
         return True
 
-    def stop(self):
-        """(total system calls, {name: calls}) from the "calls syscall" table."""
-        self.process.send_signal(signal.SIGINT)
-        self.process.communicate(timeout=60)
+    def parse(self, lines):
+        """The "calls syscall" table -U calls,name asks for, ending in a total row."""
         total, by_name = None, {}
-        with open(self.out_path) as out:
-            for line in out:
-                fields = line.split()
-                if len(fields) == 2 and fields[0].isdigit():
-                    if fields[1] == "total":
-                        total = int(fields[0])
-                    else:
-                        by_name[fields[1]] = int(fields[0])
-        if total is None:
-            raise BenchError("no total line in strace's summary %s" % self.out_path)
+        for line in lines:
+            fields = line.split()
+            if len(fields) == 2 and fields[0].isdigit():
+                if fields[1] == "total":
+                    total = int(fields[0])
+                else:
+                    by_name[fields[1]] = int(fields[0])
         return total, by_name
 
 
@@ -226,9 +222,7 @@ def print_results(args, servers, results, method):
     print("System calls per request, counted with %s on all threads of each server, over "
           "%d requests of `%s -t TEST -P %d -c %d`; %s" % (
               method, args.requests, os.path.basename(args.benchmark_bin), args.pipeline,
-              args.clients, "nothing pinned" if args.no_pin else
-              "servers on core %d, load generator on core %d" % (args.server_cpu,
-                                                                args.client_cpu)))
+              args.clients, pinning_description(args, "load generator")))
     for server in servers:
         print("%s: %s (%s)" % (server.name, " ".join([server.binary] + server.extra_args),
                                server.version()))
@@ -261,25 +255,15 @@ def main():
     args = parse_args()
     counter_type = counter_class(args.method)
     workdir = tempfile.mkdtemp(prefix="fkvs-syscalls-")
-    launcher = [] if args.no_pin else ["taskset", "-c", str(args.server_cpu)]
-    servers = servers_under_test(args, workdir, launcher)
+    servers = servers_under_test(args, workdir, server_launcher(args))
     results = {server.name: {} for server in servers}
-    try:
-        for server in servers:
-            server.start()
-            prefill(server.port, args.keyspace, b"x" * args.data_size)
+    with servers_running(servers, args, workdir, "syscalls.py"):
         for test in args.tests:
             for server in servers:
                 results[server.name][test] = count_one(server, counter_type, args, test, workdir)
                 print("%s %s: %.3f system calls per request" % (
                     server.name, test.upper(), results[server.name][test]["per_request"]),
                     file=sys.stderr, flush=True)
-    except BenchError as error:
-        sys.exit("syscalls.py: %s (files in %s)" % (error, workdir))
-    finally:
-        for server in servers:
-            server.stop()
-    shutil.rmtree(workdir)
     print_results(args, servers, results, counter_type.method)
     if args.json:
         with open(args.json, "w") as out:
