@@ -29,7 +29,6 @@ CSV_FIELDS = {
     "max_latency_ms": "max_ms",
 }
 
-
 # The full report's "latency summary (msec):" columns. redis-benchmark 7.0 has no
 # p99.9 there (fkvs-benchmark has); parse_report then reads it off the
 # distributions above the summary.
@@ -51,7 +50,7 @@ THROUGHPUT_LINE = re.compile(r"throughput summary: ([\d.]+) requests per second"
 
 
 def comma_list(text):
-    """"set, GET" -> ["set", "get"]: how --tests is read."""
+    """How --tests is read: "set, GET" -> ["set", "get"]."""
     return [item.strip().lower() for item in text.split(",") if item.strip()]
 
 
