@@ -8,29 +8,28 @@ redis-benchmark, `callgrind_control --dump`. The dump's `summary:` line is the
 instruction count (Ir) of exactly that window; divided by the requests it is
 Ir/request. Unlike req/s, the figure does not depend on what else the machine
 is doing, but it counts user-space instructions only: syscalls are not in it.
+With --backends, one fkvs-server per I/O backend is measured, each against the
+same redis-server run; the I/O backend INFO reports is printed with each.
 
     bench/callgrind.py                          # SET and GET at -P 16
+    bench/callgrind.py --backends epoll,uring   # fkvs-epoll, fkvs-uring, redis
     bench/callgrind.py --annotate --top 25      # plus fkvs's costliest functions
     bench/callgrind.py --allocs                 # plus allocator calls per request
     bench/callgrind.py --fkvs-bin /usr/bin/redis-server   # redis against itself
 """
 
-import argparse
 import collections
 import json
 import os
 import re
-import shlex
 import shutil
 import statistics
 import subprocess
 import sys
 import tempfile
 
-from load import BENCHMARK_BIN, rounded_requests, run_benchmark
-from servers import add_server_arguments, BenchError, ServerProcess, prefill
-
-SERVER_NAMES = ("fkvs", "redis")
+from load import rounded_requests, run_benchmark, side_by_side_parser
+from servers import BenchError, prefill, REFERENCE_NAME, servers_under_test
 
 # A server under callgrind may take several seconds just to start.
 READY_TIMEOUT_S = 180
@@ -63,10 +62,7 @@ CALLER_CHAIN_DEPTH = 6
 
 
 def parse_args():
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    add_server_arguments(parser)
-    parser.add_argument("--benchmark-bin", default=BENCHMARK_BIN)
-    parser.add_argument("--tests", default="set,get", help="comma list of redis-benchmark -t tests")
+    parser = side_by_side_parser(__doc__.split("\n\n")[0], pinning=False)
     parser.add_argument("--pipeline", type=int, default=16, help="-P (default 16)")
     parser.add_argument("--clients", type=int, default=50, help="-c (default 50)")
     parser.add_argument("--requests", type=int, default=50_000,
@@ -75,8 +71,6 @@ def parse_args():
                         help="measured runs per server and test; the median is reported")
     parser.add_argument("--warmup", type=int, default=10_000,
                         help="requests run before measuring each test, not counted")
-    parser.add_argument("--keyspace", type=int, default=100_000, help="-r and keys prefilled")
-    parser.add_argument("--data-size", type=int, default=3, help="-d value size in bytes")
     parser.add_argument("--annotate", action="store_true",
                         help="print fkvs's costliest functions (self cost) per test")
     parser.add_argument("--top", type=int, default=20, help="functions shown by --annotate")
@@ -85,7 +79,6 @@ def parse_args():
     parser.add_argument("--out-dir", help="keep callgrind files and server logs here")
     parser.add_argument("--json", metavar="PATH", help="also write the results here")
     args = parser.parse_args()
-    args.tests = [t.strip().lower() for t in args.tests.split(",") if t.strip()]
     if args.rounds < 1 or args.requests < 1 or not args.tests:
         parser.error("need at least one test, one round and one request")
     args.requests = rounded_requests(args.requests, args.pipeline)
@@ -127,13 +120,11 @@ def dump_window(server, out_file):
     return created.pop()
 
 
-def measure_server(name, binary, extra_args, args, workdir):
+def measure_server(server, args, workdir):
     """Returns {test: {"ir_per_request": [...per round], "dumps": [...]}}."""
-    out_file = os.path.join(workdir, name + ".callgrind")
-    launcher = ["valgrind", "--tool=callgrind", "--instr-atstart=no",
-                "--callgrind-out-file=" + out_file]
-    server = ServerProcess(name, binary, os.path.join(workdir, name + ".log"), launcher,
-                           extra_args)
+    out_file = os.path.join(workdir, server.name + ".callgrind")
+    server.launcher = ["valgrind", "--tool=callgrind", "--instr-atstart=no",
+                       "--callgrind-out-file=" + out_file]
     results = {}
     try:
         server.start(ready_timeout=READY_TIMEOUT_S)
@@ -151,8 +142,8 @@ def measure_server(name, binary, extra_args, args, workdir):
                 server.check_alive()
                 per_round.append(total_instructions(dump) / args.requests)
                 dumps.append(dump)
-                print("%-5s %s -P %d round %d: %.0f Ir/request" % (
-                    name, test.upper(), args.pipeline, round_index + 1, per_round[-1]),
+                print("%-10s %s -P %d round %d: %.0f Ir/request" % (
+                    server.name, test.upper(), args.pipeline, round_index + 1, per_round[-1]),
                     file=sys.stderr, flush=True)
             results[test] = {"ir_per_request": per_round, "dumps": dumps}
     finally:
@@ -303,86 +294,100 @@ def allocator_kind(function):
     return "free" if FREEING_FUNCTION.search(name) else "alloc"
 
 
-def print_allocs(args, results):
+def print_allocs(args, names, results):
     print("\nAllocator calls per request (median round). Each round also opens and closes "
           "%d connections: one call per connection reads %.4f per request." % (
               args.clients, args.clients / args.requests))
-    print("%-9s %13s %12s %13s %12s" % ("test", "fkvs allocs", "fkvs frees", "redis allocs",
-                                        "redis frees"))
+    headers = ["%s %s" % (name, kind) for name in names for kind in ("allocs", "frees")]
+    widths = [max(12, len(header)) for header in headers]
+    print("%-9s %s" % ("test", " ".join("%*s" % pair for pair in zip(widths, headers))))
     rows = {}
     for test in args.tests:
         totals = []
-        for name in SERVER_NAMES:
+        for name in names:
             rows[name, test] = CallGraph(median_dump(results[name][test])).allocator_calls()
             for kind in ("alloc", "free"):
                 totals.append(sum(row[0] for row in rows[name, test] if row[2] == kind) /
                               args.requests)
-        print("%-9s %13.4f %12.4f %13.4f %12.4f" % ("%s -P %d" % (test.upper(), args.pipeline),
-                                                    *totals))
+        print("%-9s %s" % ("%s -P %d" % (test.upper(), args.pipeline),
+                           " ".join("%*.4f" % pair for pair in zip(widths, totals))))
     binary = os.path.abspath(args.fkvs_bin)
-    for test in args.tests:
-        print("\nfkvs %s -P %d: calls into the allocator by calling function; below each, the "
-              "caller's most frequent caller, and so on" % (test.upper(), args.pipeline))
-        print("%8s %9s %8s  %-5s %s" % ("calls", "per req", "Ir/call", "kind", "function"))
-        for calls, ir_per_call, kind, callee, caller, chain in rows["fkvs", test][:args.top]:
-            print("%8d %9.4f %8.1f  %-5s %s" % (calls, calls / args.requests, ir_per_call, kind,
-                                               readable_function(callee, binary)))
-            print("%39s<- %s" % ("", " <- ".join(base_name(readable_function(function, binary))
-                                                  for function in [caller] + chain)))
-        if not rows["fkvs", test]:
-            print("  (none)")
+    for name in names[:-1]:
+        for test in args.tests:
+            print("\n%s %s -P %d: calls into the allocator by calling function; below each, the "
+                  "caller's most frequent caller, and so on" % (name, test.upper(), args.pipeline))
+            print("%8s %9s %8s  %-5s %s" % ("calls", "per req", "Ir/call", "kind", "function"))
+            for calls, ir_per_call, kind, callee, caller, chain in rows[name, test][:args.top]:
+                print("%8d %9.4f %8.1f  %-5s %s" % (calls, calls / args.requests, ir_per_call,
+                                                   kind, readable_function(callee, binary)))
+                print("%39s<- %s" % ("", " <- ".join(
+                    base_name(readable_function(function, binary))
+                    for function in [caller] + chain)))
+            if not rows[name, test]:
+                print("  (none)")
 
 
-def print_results(args, medians):
+def print_results(args, servers, medians):
     print("Ir/request under callgrind (user-space instructions, syscalls excluded); "
           "-P %d, %d clients, %d requests per round, median of %d round(s)" % (
               args.pipeline, args.clients, args.requests, args.rounds))
-    print("fkvs:  %s\nredis: %s\n" % (args.fkvs_bin, args.redis_bin))
-    print("%-9s %12s %12s %11s" % ("test", "fkvs Ir/req", "redis Ir/req", "fkvs/redis"))
+    for server in servers:
+        print("%s: %s (%s), io backend %s" % (
+            server.name, " ".join([server.binary] + server.extra_args), server.version(),
+            server.backend_label()))
+    names = [server.name for server in servers]
+    headers = (["%s Ir/req" % name for name in names] +
+               ["%s/%s" % (name, REFERENCE_NAME) for name in names[:-1]])
+    widths = [max(12, len(header)) for header in headers]
+    print("\n%-9s %s" % ("test", " ".join("%*s" % pair for pair in zip(widths, headers))))
     for test in args.tests:
-        fkvs, redis = medians["fkvs"][test], medians["redis"][test]
-        print("%-9s %12.0f %12.0f %10.2fx" % ("%s -P %d" % (test.upper(), args.pipeline),
-                                              fkvs, redis, fkvs / redis))
+        reference = medians[REFERENCE_NAME][test]
+        values = (["%.0f" % medians[name][test] for name in names] +
+                  ["%.2fx" % (medians[name][test] / reference) for name in names[:-1]])
+        print("%-9s %s" % ("%s -P %d" % (test.upper(), args.pipeline),
+                           " ".join("%*s" % pair for pair in zip(widths, values))))
     print("\n(fkvs/redis below 1 means fkvs executes fewer instructions per request.)")
 
 
-def print_annotation(args, results):
-    for test in args.tests:
-        print("\nfkvs %s -P %d: top %d functions by self cost (median round)" % (
-            test.upper(), args.pipeline, args.top))
-        print("%9s %7s  %s" % ("Ir/req", "share", "function"))
-        for per_request, percent, function in top_functions(
-                median_dump(results["fkvs"][test]), args.requests, args.top,
-                os.path.abspath(args.fkvs_bin)):
-            print("%9.1f %6.2f%%  %s" % (per_request, percent, function))
+def print_annotation(args, names, results):
+    for name in names[:-1]:
+        for test in args.tests:
+            print("\n%s %s -P %d: top %d functions by self cost (median round)" % (
+                name, test.upper(), args.pipeline, args.top))
+            print("%9s %7s  %s" % ("Ir/req", "share", "function"))
+            for per_request, percent, function in top_functions(
+                    median_dump(results[name][test]), args.requests, args.top,
+                    os.path.abspath(args.fkvs_bin)):
+                print("%9.1f %6.2f%%  %s" % (per_request, percent, function))
 
 
 def main():
     args = parse_args()
     workdir = args.out_dir or tempfile.mkdtemp(prefix="fkvs-callgrind-")
     os.makedirs(workdir, exist_ok=True)
-    binaries = {"fkvs": args.fkvs_bin, "redis": args.redis_bin}
-    extra = {"fkvs": shlex.split(args.fkvs_args), "redis": []}
+    servers = servers_under_test(args, workdir)
+    names = [server.name for server in servers]
     try:
-        results = {name: measure_server(name, binaries[name], extra[name], args, workdir)
-                   for name in SERVER_NAMES}
+        results = {server.name: measure_server(server, args, workdir) for server in servers}
         medians = {name: {test: statistics.median(results[name][test]["ir_per_request"])
-                          for test in args.tests} for name in SERVER_NAMES}
-        print_results(args, medians)
+                          for test in args.tests} for name in names}
+        print_results(args, servers, medians)
         if args.annotate:
-            print_annotation(args, results)
+            print_annotation(args, names, results)
         if args.allocs:
-            print_allocs(args, results)
+            print_allocs(args, names, results)
     except BenchError as error:
         sys.exit("callgrind.py: %s (files kept in %s)" % (error, workdir))
     if args.json:
         with open(args.json, "w") as out:
             json.dump({"config": {key: value for key, value in vars(args).items()
                                   if key not in ("json", "annotate", "allocs", "top", "out_dir")},
+                       "io_backends": {server.name: server.backend_label()
+                                       for server in servers},
                        "ir_per_request_median": medians,
                        "ir_per_request_rounds": {
                            name: {test: results[name][test]["ir_per_request"]
-                                  for test in args.tests} for name in SERVER_NAMES}},
+                                  for test in args.tests} for name in names}},
                       out, indent=2)
             out.write("\n")
     if args.out_dir:

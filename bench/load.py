@@ -1,15 +1,20 @@
-"""One load generator run against a server, its --csv output parsed.
+"""One load generator run against a server, its --csv output or its full
+report parsed.
 
 The generator is redis-benchmark or fkvs-benchmark: both print redis-benchmark
-7.0's --csv header and columns."""
+7.0's --csv header and columns, and its full report."""
 
+import argparse
 import csv
 import io
+import math
+import re
 import resource
 import subprocess
 import time
 
-from servers import BenchError
+from servers import (add_backends_argument, add_pinning_arguments, add_server_arguments,
+                     BenchError)
 
 BENCHMARK_BIN = "redis-benchmark"
 
@@ -23,6 +28,54 @@ CSV_FIELDS = {
     "p99_latency_ms": "p99_ms",
     "max_latency_ms": "max_ms",
 }
+
+# The full report's "latency summary (msec):" columns. redis-benchmark 7.0 has no
+# p99.9 there (fkvs-benchmark has); parse_report then reads it off the
+# distributions above the summary.
+SUMMARY_FIELDS = {
+    "avg": "avg_ms",
+    "min": "min_ms",
+    "p50": "p50_ms",
+    "p95": "p95_ms",
+    "p99": "p99_ms",
+    "p99.9": "p999_ms",
+    "max": "max_ms",
+}
+
+# "99.902% <= 5.719 milliseconds (cumulative count 19981)": a line of either
+# distribution in the full report (by percentile, and at fixed thresholds).
+DISTRIBUTION_LINE = re.compile(
+    r"^[\d.]+% <= ([\d.]+) milliseconds \(cumulative count (\d+)\)$", re.MULTILINE)
+THROUGHPUT_LINE = re.compile(r"throughput summary: ([\d.]+) requests per second")
+
+
+def comma_list(text):
+    """How --tests is read: "set, GET" -> ["set", "get"]."""
+    return [item.strip().lower() for item in text.split(",") if item.strip()]
+
+
+def add_load_arguments(parser):
+    """The options that choose the load generator and the load it sends."""
+    parser.add_argument("--benchmark-bin", default=BENCHMARK_BIN,
+                        help="load generator: redis-benchmark (default) or fkvs-benchmark")
+    parser.add_argument("--tests", type=comma_list, default="set,get",
+                        help="comma list of redis-benchmark -t tests (default set,get)")
+    parser.add_argument("--keyspace", type=int, default=100_000,
+                        help="-r, and the number of keys prefilled (default 100000)")
+    parser.add_argument("--data-size", type=int, default=3, help="-d value size in bytes")
+
+
+def side_by_side_parser(description, pinning=True):
+    """An argument parser with the options the side-by-side scripts share: the
+    servers, fkvs's I/O backends, the load and, unless the script runs its
+    servers unpinned, the cores."""
+    parser = argparse.ArgumentParser(description=description)
+    add_server_arguments(parser)
+    add_backends_argument(parser)
+    add_load_arguments(parser)
+    if pinning:
+        add_pinning_arguments(parser)
+    return parser
 
 
 def rounded_requests(requests, pipeline):
@@ -39,14 +92,52 @@ def parse_csv(text, test):
     raise BenchError("no %s row in the load generator's output:\n%s" % (test.upper(), text))
 
 
+def latency_at_percentile(section, percentile):
+    """The smallest latency listed in the report's distributions with at least
+    percentile % of the requests at or below it. That bounds the true percentile
+    from above; the ladder's step below (99.805 % for 99.9) bounds it from below,
+    and the two lie one histogram bucket apart or close to it."""
+    points = [(float(ms), int(count)) for ms, count in DISTRIBUTION_LINE.findall(section)]
+    if not points:
+        return None
+    # Less a hair, so that 99.9 % of 20000 needs 19980, not 19981 by binary rounding.
+    needed = math.ceil(max(count for _, count in points) * percentile / 100 - 1e-9)
+    return min(ms for ms, count in points if count >= needed)
+
+
+def parse_report(text, test):
+    """The full (not --csv, not -q) report of one test: rps and the latency summary,
+    p99.9 included."""
+    title = "====== %s ======" % test.upper()
+    if title not in text:
+        raise BenchError("no %s report in the load generator's output:\n%s" % (test.upper(), text))
+    section = text.split(title, 1)[1].split("======", 1)[0]
+    lines = section.splitlines()
+    try:
+        throughput = float(THROUGHPUT_LINE.search(section).group(1))
+        header_index = lines.index("  latency summary (msec):") + 1
+        names, values = lines[header_index].split(), lines[header_index + 1].split()
+    except (AttributeError, ValueError, IndexError):
+        raise BenchError("unexpected %s report:\n%s" % (test.upper(), section))
+    figures = {"rps": throughput}
+    figures.update({SUMMARY_FIELDS[name]: float(value) for name, value in zip(names, values)
+                    if name in SUMMARY_FIELDS})
+    if "p999_ms" not in figures:
+        figures["p999_ms"] = latency_at_percentile(section, 99.9)
+    return figures
+
+
 def run_benchmark(port, test, pipeline, clients, requests, keyspace, data_size,
-                  cpu=None, benchmark_bin=BENCHMARK_BIN, timeout=600, extra_args=()):
-    """Runs `BENCHMARK_BIN -t test` to completion; returns the CSV figures plus
-    the run's wall time and the CPU time the generator used, in seconds.
-    extra_args go after the others (fkvs-benchmark's --threads, say); cpu is a
-    taskset CPU list ("1" or "0,1")."""
+                  cpu=None, benchmark_bin=BENCHMARK_BIN, timeout=600, extra_args=(),
+                  full_report=False):
+    """Runs `BENCHMARK_BIN -t test` to completion; returns the CSV figures (with
+    full_report, the full report's, which add p999_ms) plus the run's wall time
+    and the CPU time the generator used, in seconds. extra_args go after the
+    others (fkvs-benchmark's --threads, say); cpu is a taskset CPU list ("1" or
+    "0,1")."""
     argv = [] if cpu is None else ["taskset", "-c", str(cpu)]
-    argv += [benchmark_bin, "-h", "127.0.0.1", "-p", str(port), "-q", "--csv",
+    argv += [benchmark_bin, "-h", "127.0.0.1", "-p", str(port),
+             *([] if full_report else ["-q", "--csv"]),
              "-t", test, "-P", str(pipeline), "-c", str(clients), "-n", str(requests),
              "-r", str(keyspace), "-d", str(data_size), *extra_args]
     # Waited-for children only: the servers, still running, are not counted.
@@ -61,7 +152,7 @@ def run_benchmark(port, test, pipeline, clients, requests, keyspace, data_size,
     if done.returncode != 0:
         raise BenchError("%s failed (status %d): %s\n%s%s" %
                          (benchmark_bin, done.returncode, " ".join(argv), done.stdout, done.stderr))
-    figures = parse_csv(done.stdout, test)
+    figures = (parse_report if full_report else parse_csv)(done.stdout, test)
     figures["wall_s"] = wall
     figures["client_cpu_s"] = (children_after.ru_utime + children_after.ru_stime -
                                children_before.ru_utime - children_before.ru_stime)

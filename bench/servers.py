@@ -1,10 +1,16 @@
 """The servers under test: start one on a free loopback port, wait for PING,
-prefill it, read its CPU time, stop it. Shared by compare.py and callgrind.py."""
+prefill it, read its CPU time and the I/O backend it runs, stop it. Shared by
+all the scripts here."""
 
+import contextlib
 import os
+import re
+import shlex
+import shutil
 import signal
 import socket
 import subprocess
+import sys
 import time
 
 REPO_ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
@@ -18,6 +24,32 @@ def add_server_arguments(parser):
     parser.add_argument("--redis-bin", default=DEFAULT_REDIS_BIN)
     parser.add_argument("--fkvs-args", default="", help="extra fkvs-server arguments (one string)")
 
+
+def add_backends_argument(parser):
+    """--backends: several fkvs-servers, one per I/O backend, against one redis."""
+    parser.add_argument("--backends", default="",
+                        help="comma list of fkvs-server --io-backend values (epoll,uring): one "
+                        "fkvs server each, named fkvs-epoll, fkvs-uring, ..., all measured "
+                        "against the same redis-server; default one fkvs with --fkvs-args alone")
+
+
+def add_pinning_arguments(parser):
+    """The options that put the servers on one core and the load generator on another."""
+    parser.add_argument("--server-cpu", type=int, default=0, help="core all servers run on")
+    parser.add_argument("--client-cpu", type=int, default=1, help="core the load generator runs on")
+    parser.add_argument("--no-pin", action="store_true", help="do not use taskset at all")
+
+
+def server_launcher(args):
+    return [] if args.no_pin else ["taskset", "-c", str(args.server_cpu)]
+
+
+def pinning_description(args, generator):
+    if args.no_pin:
+        return "nothing pinned"
+    return "servers on core %d, %s on core %d" % (args.server_cpu, generator, args.client_cpu)
+
+
 # fkvs-server accepts redis-server's command line, so both get the same flags:
 # no persistence, so neither server spends time on snapshots mid-benchmark.
 SERVER_FLAGS = ["--bind", "127.0.0.1", "--save", "", "--appendonly", "no"]
@@ -27,6 +59,17 @@ SERVER_FLAGS = ["--bind", "127.0.0.1", "--save", "", "--appendonly", "no"]
 KEY_FORMAT = "key:%012d"
 
 CLOCK_TICKS_PER_SECOND = os.sysconf("SC_CLK_TCK")
+
+# The server every ratio is taken against.
+REFERENCE_NAME = "redis"
+
+# What INFO's multiplexing_api reads when fkvs-server runs the --io-backend asked
+# for; anything else means it fell back (to epoll, while io_uring is missing).
+MULTIPLEXING_API = {"epoll": "epoll", "uring": "io_uring", "kqueue": "kqueue"}
+
+# io_uring's kernel threads are named after the process they serve: iou-sqp-PID
+# (the SQPOLL poller), iou-wrk-PID (io-wq workers).
+THREAD_NAME_PID = re.compile(r"-\d+$")
 
 
 class BenchError(Exception):
@@ -144,6 +187,8 @@ class ServerProcess:
         self.extra_args = list(extra_args)
         self.port = None
         self.process = None
+        self.server_info = {}  # INFO server, read once started
+        self.thread_names = set()  # every thread seen by note_threads()
 
     @property
     def pid(self):
@@ -161,7 +206,61 @@ class ServerProcess:
             self.process = subprocess.Popen(argv, stdin=subprocess.DEVNULL, stdout=log,
                                             stderr=subprocess.STDOUT, cwd=workdir)
         self._wait_for_ping(ready_timeout)
+        self.server_info = self.info("server")
+        if self.fell_back():
+            print("%s: asked for --io-backend %s, but INFO multiplexing_api is %s" %
+                  (self.name, self.io_backend_asked(), self.multiplexing_api), file=sys.stderr)
         return self
+
+    def info(self, section):
+        """INFO section as {field: value}."""
+        conn = Connection(self.port)
+        try:
+            reply = conn.call("INFO", section)
+        finally:
+            conn.close()
+        if not isinstance(reply, bytes):
+            raise BenchError("%s: INFO %s replied %r" % (self.name, section, reply))
+        fields = (line.split(":", 1) for line in reply.decode().splitlines() if ":" in line)
+        return {key: value for key, value in fields}
+
+    def version(self):
+        """fkvs-server's own version where INFO has one (its redis_version is the
+        one it is compatible with), else redis_version."""
+        if "fkvs_version" in self.server_info:
+            return "fkvs " + self.server_info["fkvs_version"]
+        return "redis " + self.server_info.get("redis_version", "unknown")
+
+    @property
+    def multiplexing_api(self):
+        return self.server_info.get("multiplexing_api", "unknown")
+
+    def io_backend_asked(self):
+        """The last --io-backend value on the command line, if any."""
+        asked = [value for flag, value in zip(self.extra_args, self.extra_args[1:])
+                 if flag == "--io-backend"]
+        return asked[-1] if asked else None
+
+    def fell_back(self):
+        expected = MULTIPLEXING_API.get(self.io_backend_asked())
+        return expected is not None and self.multiplexing_api != expected
+
+    def backend_label(self):
+        """The multiplexing API the server runs, flagged when it is not the one asked for."""
+        if not self.fell_back():
+            return self.multiplexing_api
+        return "%s (not %s!)" % (self.multiplexing_api, MULTIPLEXING_API[self.io_backend_asked()])
+
+    def note_threads(self):
+        """Records the names of the server's threads now; io_uring's workers come
+        and go, so callers sample after each run."""
+        task_dir = "/proc/%d/task" % self.pid
+        for task in os.listdir(task_dir):
+            try:
+                with open(os.path.join(task_dir, task, "comm")) as comm:
+                    self.thread_names.add(THREAD_NAME_PID.sub("", comm.read().strip()))
+            except FileNotFoundError:  # the thread ended meanwhile
+                pass
 
     def _wait_for_ping(self, timeout):
         deadline = time.monotonic() + timeout
@@ -190,7 +289,9 @@ class ServerProcess:
                              (self.name, self.process.returncode, self.log_path))
 
     def cpu_seconds(self):
-        """User plus system CPU time of the whole process, all threads included."""
+        """User plus system CPU time of the whole process: all its threads, those
+        that have ended included, and io_uring's iou-sqp/iou-wrk threads, which the
+        kernel (5.12 on) creates inside the process."""
         with open("/proc/%d/stat" % self.pid) as stat:
             # The command name (field 2) may hold spaces; count fields after its ')'.
             fields = stat.read().rsplit(")", 1)[1].split()
@@ -207,3 +308,34 @@ class ServerProcess:
         except subprocess.TimeoutExpired:
             self.process.kill()
             return self.process.wait()
+
+
+def servers_under_test(args, log_dir, launcher=()):
+    """ServerProcesses, not started, in the order rounds interleave them: one fkvs
+    per --backends entry (or one "fkvs"), then redis."""
+    fkvs_args = shlex.split(args.fkvs_args)
+    backends = [b.strip() for b in args.backends.split(",") if b.strip()]
+    variants = [("fkvs-" + b, fkvs_args + ["--io-backend", b]) for b in backends]
+    servers = [ServerProcess(name, args.fkvs_bin, os.path.join(log_dir, name + ".log"), launcher,
+                             extra) for name, extra in variants or [("fkvs", fkvs_args)]]
+    servers.append(ServerProcess(REFERENCE_NAME, args.redis_bin,
+                                 os.path.join(log_dir, REFERENCE_NAME + ".log"), launcher))
+    return servers
+
+
+@contextlib.contextmanager
+def servers_running(servers, args, workdir, script):
+    """Starts and prefills every server, and stops them all on the way out. A
+    BenchError ends the script with its message, keeping workdir for the server
+    logs in it; otherwise workdir is removed."""
+    try:
+        for server in servers:
+            server.start()
+            prefill(server.port, args.keyspace, b"x" * args.data_size)
+        yield
+    except BenchError as error:
+        sys.exit("%s: %s (logs in %s)" % (script, error, workdir))
+    finally:
+        for server in servers:
+            server.stop()
+    shutil.rmtree(workdir)
