@@ -195,8 +195,10 @@ int Server::run() {
   std::string why;
   loop_ = net::make_event_loop(config_.io_backend, *this, why);
   if (!loop_) {
-    spdlog::warn("io-backend {} is unavailable ({}); using epoll", config_.io_backend, why);
-    loop_ = net::make_event_loop("epoll", *this, why);
+    std::string wanted_why = why;
+    loop_ = net::make_event_loop("auto", *this, why);
+    spdlog::warn("io-backend {} is unavailable ({}); using {}", config_.io_backend, wanted_why,
+                 loop_->name());
   }
   loop_->set_tick_interval_ms(static_cast<int>(1000 / config_.hz));
   if (chdir(config_.dir.c_str()) != 0) {
