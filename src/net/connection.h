@@ -13,6 +13,10 @@ namespace fkvs::net {
 // here assumes the socket is read with read() (io_uring hands over buffers).
 class Connection {
  public:
+  // Output buffers above this are freed when they drain, so an idle client
+  // does not keep the memory of its largest reply.
+  static constexpr size_t kIdleOutputKeep = 64 * 1024;
+
   Connection(int fd, std::string peer_address, std::string local_address, bool is_unix);
   ~Connection();
   Connection(const Connection&) = delete;

@@ -14,6 +14,7 @@
 #include "net/event_loop.h"
 #include "net/poller.h"
 #include "net/socket_util.h"
+#include "net/tick_schedule.h"
 #include "util/clock.h"
 
 namespace fkvs::net {
@@ -36,16 +37,12 @@ class ReadinessLoop final : public EventLoop {
   void stop() override { running_ = false; }
   void want_flush(Connection& conn) override;
   void want_close(Connection& conn) override;
-  void set_tick_interval_ms(int interval_ms) override { tick_interval_us_ = interval_ms * 1000; }
+  void set_tick_interval_ms(int interval_ms) override { ticks_.set_interval_ms(interval_ms); }
   void pause_reading(Connection& conn, bool paused) override;
 
  private:
   static constexpr size_t kReadChunk = 16 * 1024;
   static constexpr int kMaxAcceptsPerEvent = 1000;
-  // Output buffers above this are freed when they drain, so an idle client
-  // does not keep the memory of its largest reply.
-  static constexpr size_t kIdleBufferKeep = 64 * 1024;
-
   void accept_clients(const ListenerSpec& listener);
   void read_from(Connection& conn);
   void flush(Connection& conn);
@@ -57,8 +54,7 @@ class ReadinessLoop final : public EventLoop {
   ConnectionHandler& handler_;
   P poller_;
   bool running_ = false;
-  int64_t tick_interval_us_ = 100000;
-  int64_t next_tick_us_ = 0;
+  TickSchedule ticks_;
   std::vector<ListenerSpec> listeners_;                   // indexed by fd lookup below
   std::vector<int> listener_index_by_fd_;                 // -1 when the fd is not a listener
   std::vector<std::unique_ptr<Connection>> connections_;  // indexed by fd
@@ -105,7 +101,7 @@ void ReadinessLoop<P>::remove_listener(int fd) {
 template <Poller P>
 void ReadinessLoop<P>::run() {
   running_ = true;
-  next_tick_us_ = clock::monotonic_us() + tick_interval_us_;
+  ticks_.start();
   while (running_) {
     int ready = poller_.wait(wait_timeout_ms());
     if (ready < 0) continue;  // a signal
@@ -134,11 +130,7 @@ void ReadinessLoop<P>::run() {
       }
       if (ev.readable() || ev.hung_up()) read_from(*conn);
     }
-    if (clock::monotonic_us() >= next_tick_us_) {
-      clock::update();
-      handler_.on_tick();
-      next_tick_us_ = clock::monotonic_us() + tick_interval_us_;
-    }
+    ticks_.run_if_due(handler_);
     // After a shutdown request nothing more is sent, as with Redis.
     if (!running_) break;
     handler_.before_wait();
@@ -149,9 +141,7 @@ void ReadinessLoop<P>::run() {
 
 template <Poller P>
 int ReadinessLoop<P>::wait_timeout_ms() const {
-  int64_t until_tick = next_tick_us_ - clock::monotonic_us();
-  if (until_tick <= 0) return 0;
-  return static_cast<int>((until_tick + 999) / 1000);
+  return static_cast<int>((ticks_.wait_budget_us() + 999) / 1000);
 }
 
 template <Poller P>
@@ -222,7 +212,7 @@ void ReadinessLoop<P>::flush(Connection& conn) {
     update_interest(conn);
   }
   if (output.empty()) {
-    output.release_if_idle(kIdleBufferKeep);
+    output.release_if_idle(Connection::kIdleOutputKeep);
     if (conn.closing_after_flush()) want_close(conn);
     if (conn.reading_paused && !conn.closing()) {
       handler_.on_output_drained(conn);

@@ -25,8 +25,6 @@ constexpr unsigned kCompletionEntries = 16384;
 constexpr unsigned kBufferCount = 512;  // a power of two, as the ring needs
 constexpr unsigned kBufferSize = 16 * 1024;
 constexpr uint16_t kBufferGroup = 0;
-// Output buffers above this are freed when they drain (as under epoll).
-constexpr size_t kIdleBufferKeep = 64 * 1024;
 // How long destruction waits for the kernel to finish requests that still
 // point into our buffers.
 constexpr int64_t kDrainTimeoutUs = 1'000'000;
@@ -266,7 +264,7 @@ void UringLoop::run() {
   for (auto& listener : listeners_) {
     if (!listener->accept_armed && !listener->removed) arm_accept(*listener);
   }
-  next_tick_us_ = clock::monotonic_us() + tick_interval_us_;
+  ticks_.start();
   while (running_) {
     wait_for_completions();
     unsigned head = 0;
@@ -279,11 +277,7 @@ void UringLoop::run() {
     }
     io_uring_cq_advance(&ring_, seen);
     buffers_->publish();
-    if (clock::monotonic_us() >= next_tick_us_) {
-      clock::update();
-      handler_.on_tick();
-      next_tick_us_ = clock::monotonic_us() + tick_interval_us_;
-    }
+    ticks_.run_if_due(handler_);
     // After a shutdown request nothing more is sent, as with Redis.
     if (!running_) break;
     handler_.before_wait();
@@ -295,7 +289,7 @@ void UringLoop::run() {
 // Submits everything queued this iteration and waits, in one io_uring_enter,
 // for a completion or the next tick.
 void UringLoop::wait_for_completions() {
-  int64_t until_tick_us = std::max<int64_t>(0, next_tick_us_ - clock::monotonic_us());
+  int64_t until_tick_us = ticks_.wait_budget_us();
   __kernel_timespec timeout{};
   timeout.tv_sec = until_tick_us / 1'000'000;
   timeout.tv_nsec = (until_tick_us % 1'000'000) * 1000;
@@ -425,8 +419,8 @@ void UringLoop::on_sent(Slot& slot, const io_uring_cqe& cqe) {
 void UringLoop::output_drained(Slot& slot) {
   Connection& conn = slot.conn;
   conn.waiting_writable = false;
-  conn.output().release_if_idle(kIdleBufferKeep);
-  conn.in_flight_output().release_if_idle(kIdleBufferKeep);
+  conn.output().release_if_idle(Connection::kIdleOutputKeep);
+  conn.in_flight_output().release_if_idle(Connection::kIdleOutputKeep);
   if (conn.closing_after_flush()) want_close(conn);
   if (conn.reading_paused && !conn.closing()) {
     handler_.on_output_drained(conn);

@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "net/event_loop.h"
+#include "net/tick_schedule.h"
 
 namespace fkvs::net {
 
@@ -38,7 +39,7 @@ class UringLoop final : public EventLoop {
   void stop() override { running_ = false; }
   void want_flush(Connection& conn) override;
   void want_close(Connection& conn) override;
-  void set_tick_interval_ms(int interval_ms) override { tick_interval_us_ = interval_ms * 1000; }
+  void set_tick_interval_ms(int interval_ms) override { ticks_.set_interval_ms(interval_ms); }
   void pause_reading(Connection& conn, bool paused) override;
 
   const UringFeatures& features() const { return features_; }
@@ -71,8 +72,7 @@ class UringLoop final : public EventLoop {
   UringFeatures features_;
   std::unique_ptr<BufferRing> buffers_;
   bool running_ = false;
-  int64_t tick_interval_us_ = 100000;
-  int64_t next_tick_us_ = 0;
+  TickSchedule ticks_;
   std::vector<std::unique_ptr<Listener>> listeners_;
   std::vector<std::unique_ptr<Slot>> slots_;  // indexed by fd; kept until no request uses it
   std::vector<Slot*> flush_list_;
