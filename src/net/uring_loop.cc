@@ -217,12 +217,13 @@ void UringLoop::arm_accept(Listener& listener) {
 }
 
 void UringLoop::arm_recv(Slot& slot) {
+  // One receive at a time, not a multishot one: on Linux 6.18 a multishot
+  // receive sometimes misses the reset of a connection it has drained and
+  // never completes, leaving a dead client open for good (our churn test hit
+  // it in about 1 run in 9). A fresh receive checks the socket's state when
+  // it is issued, and rides the same io_uring_enter as everything else.
   io_uring_sqe* sqe = next_sqe();
-  if (features_.multishot_recv) {
-    io_uring_prep_recv_multishot(sqe, slot.conn.fd(), nullptr, 0, 0);
-  } else {
-    io_uring_prep_recv(sqe, slot.conn.fd(), nullptr, kBufferSize, 0);
-  }
+  io_uring_prep_recv(sqe, slot.conn.fd(), nullptr, kBufferSize, 0);
   sqe->flags |= IOSQE_BUFFER_SELECT;
   sqe->buf_group = kBufferGroup;
   io_uring_sqe_set_data64(sqe, tagged(&slot, Op::kRecv));
@@ -359,13 +360,10 @@ void UringLoop::on_accepted(Listener& listener, const io_uring_cqe& cqe) {
 }
 
 void UringLoop::on_received(Slot& slot, const io_uring_cqe& cqe) {
-  bool more = cqe.flags & IORING_CQE_F_MORE;
-  if (!more) {
-    slot.recv_armed = false;
-    slot.recv_cancelling = false;
-    --slot.requests;
-    --requests_in_flight_;
-  }
+  slot.recv_armed = false;
+  slot.recv_cancelling = false;
+  --slot.requests;
+  --requests_in_flight_;
   Connection& conn = slot.conn;
   bool accepted = cqe.res > 0 && !slot.closed && !conn.closing();
   if (cqe.flags & IORING_CQE_F_BUFFER) {
@@ -382,10 +380,6 @@ void UringLoop::on_received(Slot& slot, const io_uring_cqe& cqe) {
       handler_.on_input(conn);
       if (conn.closing()) want_close(conn);
     }
-  } else if (cqe.res == -EINVAL && features_.multishot_recv) {
-    spdlog::warn("io_uring: multishot receive is unavailable ({}); one receive request at a time",
-                 describe(cqe.res));
-    features_.multishot_recv = false;
   } else if (cqe.res == 0 || (cqe.res < 0 && cqe.res != -ENOBUFS && cqe.res != -ECANCELED)) {
     // Peer closed (or the socket failed): send what is already queued, then close.
     if (!conn.closing()) {
@@ -395,7 +389,7 @@ void UringLoop::on_received(Slot& slot, const io_uring_cqe& cqe) {
     return;
   }
   // -ENOBUFS: every provided buffer was taken; they are back now.
-  if (!slot.recv_armed && !conn.closing() && !conn.reading_paused) arm_recv(slot);
+  if (!conn.closing() && !conn.reading_paused) arm_recv(slot);
 }
 
 void UringLoop::on_sent(Slot& slot, const io_uring_cqe& cqe) {

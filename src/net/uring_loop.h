@@ -11,15 +11,15 @@
 
 namespace fkvs::net {
 
-// What the running kernel's io_uring can do; probed at start so the loop uses
-// the best form of each operation and says once what it had to do without.
+// What the running kernel's io_uring can do; found out as the loop runs, so
+// it uses the best form of each operation and says once what it had to do
+// without.
 struct UringFeatures {
   bool multishot_accept = true;  // Linux 5.19
-  bool multishot_recv = true;    // Linux 6.0
 };
 
 // Completion-based backend. Every socket operation is a request in the ring:
-// one multishot accept per listener, one multishot receive per connection
+// one multishot accept per listener, one receive per connection at a time
 // into a ring of provided buffers (copied once into the connection's input),
 // and at most one send per connection in flight. Replies queued during an
 // iteration are sent by requests submitted together with the wait for the
