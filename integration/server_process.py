@@ -44,6 +44,9 @@ START_TIMEOUT_S = 10.0
 STOP_TIMEOUT_S = 10.0
 
 
+SANITIZER_MARKERS = ("ERROR: AddressSanitizer", "ERROR: LeakSanitizer", "runtime error:")
+
+
 def target_binary(target=TARGET):
     return REDIS_SERVER_BIN if target == "redis" else FKVS_SERVER_BIN
 
@@ -207,7 +210,16 @@ class ServerHandle:
                 self.process.wait(timeout)
             except subprocess.TimeoutExpired:
                 self.kill()
+        self.check_sanitizer_reports()
         return self.process.returncode
+
+    def check_sanitizer_reports(self):
+        # A sanitizer build aborts on a memory error, which fails the test at
+        # hand, but a leak or UB report printed at exit would pass unseen.
+        log = self.log()
+        for marker in SANITIZER_MARKERS:
+            if marker in log:
+                raise AssertionError("%s reported by %s:\n%s" % (marker, self.binary, log[-4000:]))
 
     def kill(self):
         if self.process is not None and self.process.poll() is None:
