@@ -44,7 +44,7 @@ void CommandTable::add_container(const CommandSpec& container,
   rebuild_index();
 }
 
-std::optional<CommandTable::NameKey> CommandTable::key_of(std::string_view name) {
+inline std::optional<CommandTable::NameKey> CommandTable::key_of(std::string_view name) {
   size_t length = name.size();
   if (length > kMaxNameLength) return std::nullopt;
   const char* bytes = name.data();
@@ -60,7 +60,7 @@ std::optional<CommandTable::NameKey> CommandTable::key_of(std::string_view name)
   return NameKey{fold_word(head), fold_word(tail), length};
 }
 
-size_t CommandTable::home_slot(const NameKey& key) const {
+inline size_t CommandTable::home_slot(const NameKey& key) const {
   uint64_t mixed = (key.head ^ (key.tail * 0xc2b2ae3d27d4eb4f) ^ key.length) * 0x9e3779b97f4a7c15;
   return (mixed >> 40) & index_mask_;
 }
