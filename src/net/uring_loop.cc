@@ -267,17 +267,11 @@ void UringLoop::run() {
   }
   ticks_.start();
   while (running_) {
-    wait_for_completions();
-    unsigned head = 0;
-    unsigned seen = 0;
-    io_uring_cqe* cqe = nullptr;
-    io_uring_for_each_cqe(&ring_, head, cqe) {
-      if (seen == 0) clock::update();
-      ++seen;
-      handle_completion(*cqe);
+    int rc = submit_and_wait(ticks_.wait_budget_us());
+    if (rc < 0 && rc != -ETIME && rc != -EINTR && rc != -EAGAIN && rc != -EBUSY) {
+      throw std::runtime_error("io_uring_enter: " + describe(rc));
     }
-    io_uring_cq_advance(&ring_, seen);
-    buffers_->publish();
+    handle_completions();
     ticks_.run_if_due(handler_);
     // After a shutdown request nothing more is sent, as with Redis.
     if (!running_) break;
@@ -287,18 +281,27 @@ void UringLoop::run() {
   }
 }
 
-// Submits everything queued this iteration and waits, in one io_uring_enter,
-// for a completion or the next tick.
-void UringLoop::wait_for_completions() {
-  int64_t until_tick_us = ticks_.wait_budget_us();
+// Submits everything queued and waits, in one io_uring_enter, for a
+// completion or until timeout_us has passed.
+int UringLoop::submit_and_wait(int64_t timeout_us) {
   __kernel_timespec timeout{};
-  timeout.tv_sec = until_tick_us / 1'000'000;
-  timeout.tv_nsec = (until_tick_us % 1'000'000) * 1000;
+  timeout.tv_sec = timeout_us / 1'000'000;
+  timeout.tv_nsec = (timeout_us % 1'000'000) * 1000;
   io_uring_cqe* cqe = nullptr;
-  int rc = io_uring_submit_and_wait_timeout(&ring_, &cqe, 1, &timeout, nullptr);
-  if (rc < 0 && rc != -ETIME && rc != -EINTR && rc != -EAGAIN && rc != -EBUSY) {
-    throw std::runtime_error("io_uring_enter: " + describe(rc));
+  return io_uring_submit_and_wait_timeout(&ring_, &cqe, 1, &timeout, nullptr);
+}
+
+void UringLoop::handle_completions() {
+  unsigned head = 0;
+  unsigned seen = 0;
+  io_uring_cqe* cqe = nullptr;
+  io_uring_for_each_cqe(&ring_, head, cqe) {
+    if (seen == 0) clock::update();
+    ++seen;
+    handle_completion(*cqe);
   }
+  io_uring_cq_advance(&ring_, seen);
+  buffers_->publish();
 }
 
 void UringLoop::handle_completion(const io_uring_cqe& cqe) {
@@ -479,18 +482,8 @@ void UringLoop::release_if_done(Slot& slot) {
 void UringLoop::drain_in_flight() {
   int64_t deadline_us = clock::monotonic_us() + kDrainTimeoutUs;
   while (requests_in_flight_ > 0 && clock::monotonic_us() < deadline_us) {
-    __kernel_timespec timeout{};
-    timeout.tv_nsec = 100'000'000;
-    io_uring_cqe* cqe = nullptr;
-    io_uring_submit_and_wait_timeout(&ring_, &cqe, 1, &timeout, nullptr);
-    unsigned head = 0;
-    unsigned seen = 0;
-    io_uring_for_each_cqe(&ring_, head, cqe) {
-      ++seen;
-      handle_completion(*cqe);
-    }
-    io_uring_cq_advance(&ring_, seen);
-    buffers_->publish();
+    submit_and_wait(100'000);
+    handle_completions();
   }
 }
 

@@ -64,7 +64,8 @@ class UringLoop final : public EventLoop {
   void finish_close(Slot& slot);
   void release_if_done(Slot& slot);
   void drain_in_flight();
-  void wait_for_completions();
+  int submit_and_wait(int64_t timeout_us);
+  void handle_completions();
   Slot& slot_of(Connection& conn);
 
   ConnectionHandler& handler_;
