@@ -197,6 +197,7 @@ int Server::run() {
   if (!loop_) {
     std::string wanted_why = why;
     loop_ = net::make_event_loop("auto", *this, why);
+    if (!loop_) throw std::runtime_error("no event loop works on this platform (" + why + ")");
     spdlog::warn("io-backend {} is unavailable ({}); using {}", config_.io_backend, wanted_why,
                  loop_->name());
   }
