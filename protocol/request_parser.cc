@@ -4,6 +4,7 @@
 #include <cstring>
 #include <limits>
 
+#include "header_line.h"
 #include "split_arguments.h"
 
 namespace fkvs::resp {
@@ -25,8 +26,6 @@ constexpr int64_t kUnauthenticatedMaxBulkLen = 16384;
 // A client-announced count reserves at most this many argument slots up front;
 // beyond it the vector grows only as arguments actually arrive.
 constexpr size_t kMaxArgsReserved = 1024;
-// Up to 18 digits cannot overflow an int64, so the fast path needs no checks.
-constexpr size_t kFastPathMaxDigits = 18;
 
 bool is_digit(char c) { return static_cast<unsigned char>(c - '0') < 10; }
 
@@ -58,32 +57,6 @@ bool parse_length(const char* p, size_t n, int64_t* value) {
     if (magnitude > kMaxPositive) return false;
     *value = static_cast<int64_t>(magnitude);
   }
-  return true;
-}
-
-// The common header line, read without the slow path's exact rules: the
-// prefix, 1 to 18 digits with the first one non-zero, CR and one more byte.
-// False sends anything else ("0", negative, malformed, incomplete) to the slow
-// path.
-inline bool read_plain_header(const char* line, const char* end, char prefix, int64_t* value,
-                              const char** next) {
-  // The shortest such line: the prefix, one digit, CR and the byte after it.
-  if (end - line < 4 || line[0] != prefix) return false;
-  uint64_t number = static_cast<unsigned char>(line[1]) - uint64_t{'0'};
-  if (number - 1 > 8) return false;
-  // The last place the CR may be: it needs a byte after it, and 18 digits
-  // cannot overflow.
-  const char* last_cr = std::min(end - 2, line + 1 + kFastPathMaxDigits);
-  const char* p = line + 2;
-  while (p <= last_cr) {
-    uint64_t digit = static_cast<unsigned char>(*p) - uint64_t{'0'};
-    if (digit > 9) break;
-    number = number * 10 + digit;
-    ++p;
-  }
-  if (p > last_cr || *p != '\r') return false;
-  *value = static_cast<int64_t>(number);
-  *next = p + 2;
   return true;
 }
 

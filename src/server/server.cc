@@ -17,6 +17,7 @@
 #include "fkvs_build_config.h"
 #include "net/socket_util.h"
 #include "server/info.h"
+#include "server/key_lookahead.h"
 #include "server/logging.h"
 #include "util/clock.h"
 #include "util/strings.h"
@@ -285,6 +286,7 @@ void Server::on_input(net::Connection& conn) {
   client->last_interaction_ms = clock::now_ms();
   resp::ByteBuffer& input = conn.input();
   resp::RequestParser& parser = client->parser();
+  KeyLookahead lookahead;
   // After SHUTDOWN nothing more runs, not even the rest of a pipeline.
   while (!shutting_down_ && !conn.closing() && !input.empty()) {
     if (conn.pending_output() > kOutputBackpressureBytes) {
@@ -293,6 +295,7 @@ void Server::on_input(net::Connection& conn) {
     }
     resp::ParseStatus status = parser.parse(input.view());
     if (status == resp::ParseStatus::kRequest) {
+      lookahead.before_running(input.view(), parser.consumed(), db(client->db_index).keys());
       execute(*client, parser.args());
       input.consume(parser.consumed());
       continue;

@@ -54,6 +54,8 @@ class Db {
   void erase(Entry* entry);
   void clear();
 
+  // The table itself, for lookahead hints (KeyTable::prefetch_bucket).
+  const KeyTable& keys() const { return table_; }
   // Keys held, including expired ones not yet reclaimed (as DBSIZE counts).
   size_t size() const { return table_.size(); }
   size_t expires_count() const { return ttl_slots_.size(); }

@@ -103,6 +103,21 @@ uint64_t KeyTable::hash(std::string_view key) const {
   return fold_multiply(fold_multiply(first ^ seed_[1], second ^ state), kFinalMultiplier);
 }
 
+void KeyTable::prefetch_bucket(uint64_t key_hash) const {
+  for (const Table& table : tables_) {
+    if (table.slots == nullptr) break;
+    __builtin_prefetch(&table.slots[key_hash & table.mask]);
+  }
+}
+
+void KeyTable::prefetch_chain(uint64_t key_hash) const {
+  for (const Table& table : tables_) {
+    if (table.slots == nullptr) break;
+    // The entry's header and its first key bytes share this line.
+    if (const Entry* head = table.slots[key_hash & table.mask]) __builtin_prefetch(head);
+  }
+}
+
 Entry* KeyTable::find_in(std::string_view key, uint64_t key_hash) const {
   for (const Table& table : tables_) {
     if (table.slots == nullptr) break;

@@ -102,6 +102,13 @@ class KeyTable {
   // The seeded hash the table places keys by.
   uint64_t hash(std::string_view key) const;
 
+  // Hints for a lookup of the key with this hash that comes soon, so its
+  // cache misses overlap with other work: first the bucket, then, once the
+  // bucket has had time to arrive, the first entry of its chain (this one
+  // reads the bucket). Neither changes anything.
+  void prefetch_bucket(uint64_t key_hash) const;
+  void prefetch_chain(uint64_t key_hash) const;
+
  private:
   struct Table {
     Entry** slots = nullptr;
