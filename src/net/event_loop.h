@@ -20,6 +20,11 @@ class ConnectionHandler {
   virtual void on_open(Connection& conn) = 0;
   // New bytes were appended to conn.input().
   virtual void on_input(Connection& conn) = 0;
+  // When several connections received bytes in one pass of the loop, this
+  // runs for each of them with step 0, then again with step 1, before their
+  // on_input calls: the handler may prefetch what their first requests will
+  // need, in two dependent steps, so those memory waits overlap.
+  virtual void prefetch_input(Connection& /*conn*/, int /*step*/) {}
   // The connection is going away (peer closed, error, or asked to close);
   // this is the last call that sees it.
   virtual void on_close(Connection& conn) = 0;

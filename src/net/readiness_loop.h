@@ -12,6 +12,7 @@
 
 #include "net/connection.h"
 #include "net/event_loop.h"
+#include "net/input_batch.h"
 #include "net/poller.h"
 #include "net/socket_util.h"
 #include "net/tick_schedule.h"
@@ -60,6 +61,7 @@ class ReadinessLoop final : public EventLoop {
   std::vector<std::unique_ptr<Connection>> connections_;  // indexed by fd
   std::vector<Connection*> flush_list_;
   std::vector<Connection*> close_list_;
+  InputBatch received_;
 };
 
 template <Poller P>
@@ -130,6 +132,11 @@ void ReadinessLoop<P>::run() {
       }
       if (ev.readable() || ev.hung_up()) read_from(*conn);
     }
+    received_.run(handler_, [this](Connection& conn) {
+      if (conn.closing()) return;
+      handler_.on_input(conn);
+      if (conn.closing()) want_close(conn);
+    });
     ticks_.run_if_due(handler_);
     // After a shutdown request nothing more is sent, as with Redis.
     if (!running_) break;
@@ -172,8 +179,7 @@ void ReadinessLoop<P>::read_from(Connection& conn) {
   if (n > 0) {
     input.commit(static_cast<size_t>(n));
     conn.bytes_received += static_cast<uint64_t>(n);
-    handler_.on_input(conn);
-    if (conn.closing()) want_close(conn);
+    received_.add(conn);
     return;
   }
   if (n < 0 && (errno == EAGAIN || errno == EINTR)) return;

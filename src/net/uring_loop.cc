@@ -302,6 +302,7 @@ void UringLoop::handle_completions() {
   }
   io_uring_cq_advance(&ring_, seen);
   buffers_->publish();
+  received_.run(handler_, [this](Connection& conn) { run_input(slot_of(conn)); });
 }
 
 void UringLoop::handle_completion(const io_uring_cqe& cqe) {
@@ -377,13 +378,11 @@ void UringLoop::on_received(Slot& slot, const io_uring_cqe& cqe) {
   if (slot.closed) return release_if_done(slot);
   if (accepted) {
     conn.bytes_received += static_cast<uint64_t>(cqe.res);
-    // Bytes that were already on their way when reading paused wait in the
-    // input until on_output_drained runs them.
-    if (!conn.reading_paused) {
-      handler_.on_input(conn);
-      if (conn.closing()) want_close(conn);
-    }
-  } else if (cqe.res == 0 || (cqe.res < 0 && cqe.res != -ENOBUFS && cqe.res != -ECANCELED)) {
+    // The next receive is armed once the input has run: running it may
+    // pause reading.
+    return received_.add(conn);
+  }
+  if (cqe.res == 0 || (cqe.res < 0 && cqe.res != -ENOBUFS && cqe.res != -ECANCELED)) {
     // Peer closed (or the socket failed): send what is already queued, then close.
     if (!conn.closing()) {
       conn.close_after_flush();
@@ -393,6 +392,17 @@ void UringLoop::on_received(Slot& slot, const io_uring_cqe& cqe) {
   }
   // -ENOBUFS: every provided buffer was taken; they are back now.
   if (!conn.closing() && !conn.reading_paused) arm_recv(slot);
+}
+
+void UringLoop::run_input(Slot& slot) {
+  Connection& conn = slot.conn;
+  if (conn.closing()) return;
+  // Bytes that were already on their way when reading paused wait in the
+  // input until on_output_drained runs them.
+  if (conn.reading_paused) return;
+  handler_.on_input(conn);
+  if (conn.closing()) return want_close(conn);
+  if (!conn.reading_paused) arm_recv(slot);
 }
 
 void UringLoop::on_sent(Slot& slot, const io_uring_cqe& cqe) {

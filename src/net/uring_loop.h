@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "net/event_loop.h"
+#include "net/input_batch.h"
 #include "net/tick_schedule.h"
 
 namespace fkvs::net {
@@ -57,6 +58,7 @@ class UringLoop final : public EventLoop {
   void handle_completion(const io_uring_cqe& cqe);
   void on_accepted(Listener& listener, const io_uring_cqe& cqe);
   void on_received(Slot& slot, const io_uring_cqe& cqe);
+  void run_input(Slot& slot);
   void on_sent(Slot& slot, const io_uring_cqe& cqe);
   void output_drained(Slot& slot);
   void flush_all();
@@ -78,6 +80,7 @@ class UringLoop final : public EventLoop {
   std::vector<std::unique_ptr<Slot>> slots_;  // indexed by fd; kept until no request uses it
   std::vector<Slot*> flush_list_;
   std::vector<Slot*> close_list_;
+  InputBatch received_;
   size_t requests_in_flight_ = 0;
 };
 

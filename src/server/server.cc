@@ -16,6 +16,7 @@
 #include "commands/families.h"
 #include "fkvs_build_config.h"
 #include "net/socket_util.h"
+#include "request_peek.h"
 #include "server/info.h"
 #include "server/key_lookahead.h"
 #include "server/logging.h"
@@ -326,6 +327,20 @@ void Server::on_input(net::Connection& conn) {
   if (!conn.output().empty()) {
     loop_->want_flush(conn);
     if (over_output_limits(*client)) kill_client(*client);
+  }
+}
+
+void Server::prefetch_input(net::Connection& conn, int step) {
+  auto* client = static_cast<Client*>(conn.owner());
+  if (client == nullptr) return;
+  auto request = resp::peek_request(conn.input().view(), 0);
+  if (!request || request->key.empty()) return;
+  const KeyTable& keys = db(client->db_index).keys();
+  const uint64_t key_hash = keys.hash(request->key);
+  if (step == 0) {
+    keys.prefetch_bucket(key_hash);
+  } else {
+    keys.prefetch_chain(key_hash);
   }
 }
 

@@ -63,6 +63,7 @@ class Server final : public net::ConnectionHandler {
   // ConnectionHandler
   void on_open(net::Connection& conn) override;
   void on_input(net::Connection& conn) override;
+  void prefetch_input(net::Connection& conn, int step) override;
   void on_close(net::Connection& conn) override;
   void on_output_drained(net::Connection& conn) override;
   void on_tick() override;
