@@ -32,6 +32,7 @@ void KeyLookahead::before_running(std::string_view input, size_t request_length,
       peek_stuck_ = true;
       break;
     }
+    ++requests_peeked_;
     Peeked& peeked = at(count_++);
     peeked = Peeked{peek_from_, base_ + request->end, 0, !request->key.empty(), false};
     if (peeked.has_key) {

@@ -23,6 +23,8 @@ class KeyLookahead {
   // Call before running each request. input starts at that request, which
   // is request_length bytes long; keys is the table it will look in.
   void before_running(std::string_view input, size_t request_length, const KeyTable& keys);
+  // How many requests ahead were peeked at so far (for tests).
+  size_t requests_peeked() const { return requests_peeked_; }
 
  private:
   // How far ahead, in requests, the bucket and then the entry are hinted.
@@ -44,10 +46,11 @@ class KeyLookahead {
   std::array<Peeked, kBucketDistance> ring_{};  // requests after the running one, in order
   size_t head_ = 0;
   size_t count_ = 0;
-  size_t base_ = 0;         // where the running request starts
-  size_t next_length_ = 0;  // the running request's length, added to base_ on the next call
-  size_t peek_from_ = 0;    // where the first request not yet peeked starts
-  bool peek_stuck_ = false; // the request at peek_from_ could not be peeked
+  size_t base_ = 0;          // where the running request starts
+  size_t next_length_ = 0;   // the running request's length, added to base_ on the next call
+  size_t peek_from_ = 0;     // where the first request not yet peeked starts
+  bool peek_stuck_ = false;  // the request at peek_from_ could not be peeked
+  size_t requests_peeked_ = 0;
 };
 
 }  // namespace fkvs
