@@ -1,0 +1,436 @@
+#pragma once
+
+#include <bit>
+#include <cassert>
+#include <concepts>
+#include <cstddef>
+#include <cstdint>
+#include <cstdlib>
+#include <new>
+#include <string_view>
+#include <utility>
+
+#include "util/bytes.h"
+
+namespace fkvs {
+
+// What ChainedTable needs of its nodes: key(), and, reachable by the table
+// (a friend of the node), a chain pointer `N* next_` and `static N*
+// create(std::string_view key)` / `static void destroy(N*)`.
+template <typename N>
+concept ChainedNode = requires(const N& node) {
+  { node.key() } -> std::convertible_to<std::string_view>;
+};
+
+// The keyed hash every ChainedTable places its keys by, seeded at random
+// per table so that keys chosen by a client cannot be made to collide.
+class SeededHash {
+ public:
+  SeededHash();
+  uint64_t operator()(std::string_view key) const;
+
+ private:
+  uint64_t seed_[2];
+};
+
+namespace chained_table_detail {
+
+inline constexpr size_t kMinBuckets = 4;
+// A shrink starts when fewer than one bucket in this many holds a key.
+inline constexpr size_t kShrinkRatio = 8;
+// Rehash steps skip empty buckets for free, up to this many per bucket moved,
+// so a step over a sparse table stays short.
+inline constexpr size_t kEmptyVisitsPerStep = 10;
+
+uint64_t random_seed();
+
+template <typename Node>
+Node** allocate_buckets(size_t count) {
+  void* slots = std::calloc(count, sizeof(Node*));
+  if (slots == nullptr) throw std::bad_alloc();
+  return static_cast<Node**>(slots);
+}
+
+constexpr uint64_t reverse_bits(uint64_t word) {
+  word = ((word >> 1) & 0x5555555555555555) | ((word & 0x5555555555555555) << 1);
+  word = ((word >> 2) & 0x3333333333333333) | ((word & 0x3333333333333333) << 2);
+  word = ((word >> 4) & 0x0f0f0f0f0f0f0f0f) | ((word & 0x0f0f0f0f0f0f0f0f) << 4);
+  return __builtin_bswap64(word);
+}
+
+// The next cursor in reversed bit order: adds one to the bits under mask as
+// if the most significant of them were the least.
+constexpr uint64_t next_cursor(uint64_t cursor, uint64_t mask) {
+  return reverse_bits(reverse_bits(cursor | ~mask) + 1);
+}
+
+}  // namespace chained_table_detail
+
+// A hash table of intrusive nodes: chained buckets in a power-of-two array.
+// The keyspace is one (KeyTable, of Entry); the large encodings of hashes,
+// sets and sorted sets are others, each with its own node.
+//
+// Resizing is incremental, as in Redis: a resize allocates the new array and
+// then each operation moves a bucket or so from the old one, so no single
+// call pays for the whole table. The table grows when it holds as many keys
+// as buckets and shrinks when under one key per eight buckets.
+//
+// Nodes never move in memory, so a Node* stays valid until it is erased.
+template <ChainedNode Node>
+class ChainedTable {
+ public:
+  ChainedTable();
+  ~ChainedTable();
+  ChainedTable(const ChainedTable&) = delete;
+  ChainedTable& operator=(const ChainedTable&) = delete;
+
+  Node* find(std::string_view key);
+  // Adds key, which must be absent, as Node::create(key) makes it.
+  Node* insert(std::string_view key);
+  // The node for key, adding it if absent; second is true when added.
+  std::pair<Node*, bool> find_or_insert(std::string_view key);
+  bool erase(std::string_view key);
+  // Erases a node this table holds.
+  void erase(Node* node);
+  void clear();
+
+  size_t size() const { return tables_[0].used + tables_[1].used; }
+  bool empty() const { return size() == 0; }
+  size_t bucket_count() const { return tables_[0].buckets() + tables_[1].buckets(); }
+  bool is_rehashing() const { return rehash_index_ >= 0; }
+
+  // Visits the nodes of one or more buckets and returns the cursor for the
+  // next call (0 when the whole table has been covered). Cursors count in
+  // reversed bit order, so every key present for a whole scan is visited at
+  // least once however the table resizes between calls (some may be visited
+  // twice). The visitor must not change the table.
+  template <typename Visitor>
+  uint64_t scan(uint64_t cursor, Visitor&& visit);
+
+  // Visits every node; the visitor must not change the table.
+  template <typename Visitor>
+  void for_each(Visitor&& visit);
+
+  // A random node (a random non-empty bucket, then a random node of its
+  // chain: close enough to uniform with short chains), or nullptr if empty.
+  Node* random_entry();
+
+  // Moves up to `buckets` buckets of a resize in progress, and starts a
+  // pending shrink. Returns true while a resize remains in progress.
+  bool rehash_step(size_t buckets);
+
+  // The seeded hash the table places keys by.
+  uint64_t hash(std::string_view key) const { return hash_(key); }
+
+  // Hints for a lookup of the key with this hash that comes soon, so its
+  // cache misses overlap with other work: first the bucket, then, once the
+  // bucket has had time to arrive, the first node of its chain (this one
+  // reads the bucket). Neither changes anything.
+  void prefetch_bucket(uint64_t key_hash) const;
+  void prefetch_chain(uint64_t key_hash) const;
+
+ private:
+  struct Table {
+    Node** slots = nullptr;
+    uint64_t mask = 0;  // bucket count - 1; meaningless when slots is null
+    size_t used = 0;
+    size_t buckets() const { return slots == nullptr ? 0 : mask + 1; }
+  };
+
+  Node* find_in(std::string_view key, uint64_t key_hash) const;
+  Node* add(std::string_view key, uint64_t key_hash);
+  void unlink(Node* node, uint64_t key_hash);
+  void rehash_buckets(size_t buckets);
+  void start_resize(size_t buckets);
+  void grow_if_full();
+  void shrink_if_sparse();
+  void finish_rehash();
+  uint64_t next_random();
+
+  template <typename Visitor>
+  static void visit_chain(Node* head, Visitor& visit);
+
+  Table tables_[2];
+  // The next bucket of tables_[0] to move while resizing; -1 otherwise.
+  int64_t rehash_index_ = -1;
+  SeededHash hash_;
+  uint64_t random_state_;
+};
+
+template <ChainedNode Node>
+template <typename Visitor>
+void ChainedTable<Node>::visit_chain(Node* head, Visitor& visit) {
+  for (Node* node = head; node != nullptr; node = node->next_) visit(*node);
+}
+
+template <ChainedNode Node>
+template <typename Visitor>
+uint64_t ChainedTable<Node>::scan(uint64_t cursor, Visitor&& visit) {
+  using chained_table_detail::next_cursor;
+  if (empty()) return 0;
+  if (!is_rehashing()) {
+    Table& table = tables_[0];
+    visit_chain(table.slots[cursor & table.mask], visit);
+    return next_cursor(cursor, table.mask);
+  }
+  // Mid-resize: visit the cursor's bucket in the smaller table, then every
+  // bucket of the larger table that its keys can have moved to (those whose
+  // low bits match the cursor's).
+  Table* small = &tables_[0];
+  Table* large = &tables_[1];
+  if (small->mask > large->mask) std::swap(small, large);
+  visit_chain(small->slots[cursor & small->mask], visit);
+  const uint64_t expansion_bits = small->mask ^ large->mask;
+  do {
+    visit_chain(large->slots[cursor & large->mask], visit);
+    cursor = next_cursor(cursor, large->mask);
+  } while ((cursor & expansion_bits) != 0);
+  return cursor;
+}
+
+template <ChainedNode Node>
+template <typename Visitor>
+void ChainedTable<Node>::for_each(Visitor&& visit) {
+  for (Table& table : tables_) {
+    for (size_t bucket = 0; bucket < table.buckets(); ++bucket) {
+      visit_chain(table.slots[bucket], visit);
+    }
+  }
+}
+
+template <ChainedNode Node>
+ChainedTable<Node>::ChainedTable() : random_state_(chained_table_detail::random_seed()) {}
+
+template <ChainedNode Node>
+ChainedTable<Node>::~ChainedTable() {
+  clear();
+}
+
+template <ChainedNode Node>
+void ChainedTable<Node>::prefetch_bucket(uint64_t key_hash) const {
+  for (const Table& table : tables_) {
+    if (table.slots == nullptr) break;
+    __builtin_prefetch(&table.slots[key_hash & table.mask]);
+  }
+}
+
+template <ChainedNode Node>
+void ChainedTable<Node>::prefetch_chain(uint64_t key_hash) const {
+  for (const Table& table : tables_) {
+    if (table.slots == nullptr) break;
+    // A node's header and its first key bytes share this line.
+    if (const Node* head = table.slots[key_hash & table.mask]) __builtin_prefetch(head);
+  }
+}
+
+template <ChainedNode Node>
+Node* ChainedTable<Node>::find_in(std::string_view key, uint64_t key_hash) const {
+  for (const Table& table : tables_) {
+    if (table.slots == nullptr) break;
+    for (Node* node = table.slots[key_hash & table.mask]; node != nullptr; node = node->next_) {
+      const std::string_view candidate = node->key();
+      if (candidate.size() == key.size() && bytes_equal(candidate.data(), key.data(), key.size())) {
+        return node;
+      }
+    }
+  }
+  return nullptr;
+}
+
+template <ChainedNode Node>
+Node* ChainedTable<Node>::find(std::string_view key) {
+  if (is_rehashing()) rehash_buckets(1);
+  if (empty()) return nullptr;
+  return find_in(key, hash(key));
+}
+
+template <ChainedNode Node>
+Node* ChainedTable<Node>::insert(std::string_view key) {
+  if (is_rehashing()) rehash_buckets(1);
+  grow_if_full();
+  return add(key, hash(key));
+}
+
+template <ChainedNode Node>
+std::pair<Node*, bool> ChainedTable<Node>::find_or_insert(std::string_view key) {
+  if (is_rehashing()) rehash_buckets(1);
+  const uint64_t key_hash = hash(key);
+  if (Node* node = find_in(key, key_hash)) return {node, false};
+  grow_if_full();
+  return {add(key, key_hash), true};
+}
+
+template <ChainedNode Node>
+Node* ChainedTable<Node>::add(std::string_view key, uint64_t key_hash) {
+  // While resizing, new keys go to the new table so the old one only empties.
+  Table& table = tables_[is_rehashing() ? 1 : 0];
+  Node* node = Node::create(key);
+  Node*& head = table.slots[key_hash & table.mask];
+  node->next_ = head;
+  head = node;
+  ++table.used;
+  return node;
+}
+
+template <ChainedNode Node>
+bool ChainedTable<Node>::erase(std::string_view key) {
+  if (is_rehashing()) rehash_buckets(1);
+  if (empty()) return false;
+  const uint64_t key_hash = hash(key);
+  Node* node = find_in(key, key_hash);
+  if (node == nullptr) return false;
+  unlink(node, key_hash);
+  Node::destroy(node);
+  shrink_if_sparse();
+  return true;
+}
+
+template <ChainedNode Node>
+void ChainedTable<Node>::erase(Node* node) {
+  if (is_rehashing()) rehash_buckets(1);
+  unlink(node, hash(node->key()));
+  Node::destroy(node);
+  shrink_if_sparse();
+}
+
+template <ChainedNode Node>
+void ChainedTable<Node>::unlink(Node* node, uint64_t key_hash) {
+  for (Table& table : tables_) {
+    if (table.slots == nullptr) break;
+    for (Node** link = &table.slots[key_hash & table.mask]; *link != nullptr;
+         link = &(*link)->next_) {
+      if (*link == node) {
+        *link = node->next_;
+        --table.used;
+        return;
+      }
+    }
+  }
+  assert(false && "erasing a node the table does not hold");
+}
+
+template <ChainedNode Node>
+void ChainedTable<Node>::clear() {
+  for (Table& table : tables_) {
+    for (size_t bucket = 0; bucket < table.buckets(); ++bucket) {
+      Node* node = table.slots[bucket];
+      while (node != nullptr) {
+        Node* next = node->next_;
+        Node::destroy(node);
+        node = next;
+      }
+    }
+    std::free(table.slots);
+    table = Table{};
+  }
+  rehash_index_ = -1;
+}
+
+template <ChainedNode Node>
+void ChainedTable<Node>::grow_if_full() {
+  if (is_rehashing()) return;
+  Table& table = tables_[0];
+  if (table.slots == nullptr) {
+    table.slots = chained_table_detail::allocate_buckets<Node>(chained_table_detail::kMinBuckets);
+    table.mask = chained_table_detail::kMinBuckets - 1;
+  } else if (table.used >= table.buckets()) {
+    start_resize(table.buckets() * 2);
+  }
+}
+
+template <ChainedNode Node>
+void ChainedTable<Node>::shrink_if_sparse() {
+  if (is_rehashing()) return;
+  const Table& table = tables_[0];
+  if (table.buckets() <= chained_table_detail::kMinBuckets ||
+      table.used * chained_table_detail::kShrinkRatio >= table.buckets())
+    return;
+  start_resize(std::max(chained_table_detail::kMinBuckets, std::bit_ceil(table.used)));
+}
+
+template <ChainedNode Node>
+void ChainedTable<Node>::start_resize(size_t buckets) {
+  tables_[1].slots = chained_table_detail::allocate_buckets<Node>(buckets);
+  tables_[1].mask = buckets - 1;
+  tables_[1].used = 0;
+  rehash_index_ = 0;
+  if (tables_[0].used == 0) finish_rehash();
+}
+
+template <ChainedNode Node>
+void ChainedTable<Node>::rehash_buckets(size_t buckets) {
+  Table& from = tables_[0];
+  Table& to = tables_[1];
+  size_t empty_visits_left = buckets * chained_table_detail::kEmptyVisitsPerStep;
+  for (; buckets > 0 && from.used > 0; --buckets) {
+    while (from.slots[rehash_index_] == nullptr) {
+      ++rehash_index_;
+      if (--empty_visits_left == 0) return;
+    }
+    Node* node = from.slots[rehash_index_];
+    while (node != nullptr) {
+      Node* next = node->next_;
+      Node*& head = to.slots[hash(node->key()) & to.mask];
+      node->next_ = head;
+      head = node;
+      --from.used;
+      ++to.used;
+      node = next;
+    }
+    from.slots[rehash_index_++] = nullptr;
+  }
+  if (from.used == 0) finish_rehash();
+}
+
+template <ChainedNode Node>
+void ChainedTable<Node>::finish_rehash() {
+  std::free(tables_[0].slots);
+  tables_[0] = tables_[1];
+  tables_[1] = Table{};
+  rehash_index_ = -1;
+  // Keys erased while resizing could not start a shrink; start it now.
+  shrink_if_sparse();
+}
+
+template <ChainedNode Node>
+bool ChainedTable<Node>::rehash_step(size_t buckets) {
+  if (!is_rehashing()) shrink_if_sparse();
+  if (is_rehashing()) rehash_buckets(buckets);
+  return is_rehashing();
+}
+
+template <ChainedNode Node>
+uint64_t ChainedTable<Node>::next_random() {
+  // splitmix64: cheap, and random enough to pick buckets.
+  uint64_t z = (random_state_ += 0x9e3779b97f4a7c15);
+  z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9;
+  z = (z ^ (z >> 27)) * 0x94d049bb133111eb;
+  return z ^ (z >> 31);
+}
+
+template <ChainedNode Node>
+Node* ChainedTable<Node>::random_entry() {
+  if (is_rehashing()) rehash_buckets(1);
+  if (empty()) return nullptr;
+  Node* head = nullptr;
+  if (is_rehashing()) {
+    // Buckets of the old table before rehash_index_ are empty; draw from the
+    // rest of it and the whole new table.
+    const size_t old_buckets = tables_[0].buckets();
+    const size_t first = static_cast<size_t>(rehash_index_);
+    const size_t candidates = old_buckets + tables_[1].buckets() - first;
+    while (head == nullptr) {
+      const size_t bucket = first + next_random() % candidates;
+      head =
+          bucket < old_buckets ? tables_[0].slots[bucket] : tables_[1].slots[bucket - old_buckets];
+    }
+  } else {
+    while (head == nullptr) head = tables_[0].slots[next_random() & tables_[0].mask];
+  }
+  size_t chain_length = 0;
+  for (Node* node = head; node != nullptr; node = node->next_) ++chain_length;
+  for (size_t skip = next_random() % chain_length; skip > 0; --skip) head = head->next_;
+  return head;
+}
+
+}  // namespace fkvs

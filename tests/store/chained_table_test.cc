@@ -1,0 +1,74 @@
+#include "store/chained_table.h"
+
+#include <doctest/doctest.h>
+
+#include <cstring>
+#include <new>
+#include <random>
+#include <set>
+#include <string>
+
+namespace fkvs {
+namespace {
+
+// A node holding only its key, as a set member would (all public: a test
+// need not befriend the table).
+struct Member {
+  std::string_view key() const { return {reinterpret_cast<const char*>(this + 1), length_}; }
+
+  static Member* create(std::string_view key) {
+    void* block = ::operator new(sizeof(Member) + key.size());
+    auto* member = new (block) Member();
+    member->length_ = key.size();
+    std::memcpy(member + 1, key.data(), key.size());
+    return member;
+  }
+  static void destroy(Member* member) {
+    member->~Member();
+    ::operator delete(member);
+  }
+  Member* next_ = nullptr;
+  size_t length_ = 0;
+};
+
+std::set<std::string> scan_all(ChainedTable<Member>& table) {
+  std::set<std::string> seen;
+  uint64_t cursor = 0;
+  do {
+    cursor = table.scan(cursor, [&](Member& member) { seen.insert(std::string(member.key())); });
+  } while (cursor != 0);
+  return seen;
+}
+
+TEST_CASE("chained_table: a node type of its own matches std::set through growth and shrink") {
+  ChainedTable<Member> table;
+  std::set<std::string> model;
+  std::mt19937 random(11);
+  for (int phase = 0; phase < 2; ++phase) {
+    for (int step = 0; step < 20000; ++step) {
+      const std::string key = "m" + std::to_string(random() % 5000);
+      const bool growing = phase == 0;
+      if (random() % 4 != 0 ? growing : !growing) {
+        auto [member, added] = table.find_or_insert(key);
+        CHECK(added == model.insert(key).second);
+        CHECK(member->key() == key);
+      } else {
+        CHECK(table.erase(key) == (model.erase(key) == 1));
+      }
+      if (step % 997 == 0) {
+        CHECK(table.size() == model.size());
+        CHECK(scan_all(table) == model);
+      }
+    }
+    CHECK(table.size() == model.size());
+    CHECK(scan_all(table) == model);
+    for (const std::string& key : model) CHECK(table.find(key) != nullptr);
+    if (!model.empty()) CHECK(model.count(std::string(table.random_entry()->key())) == 1);
+  }
+  table.clear();
+  CHECK(table.empty());
+  CHECK(table.random_entry() == nullptr);
+}
+
+}  // namespace
+}  // namespace fkvs
