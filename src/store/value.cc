@@ -4,10 +4,12 @@
 
 #include <algorithm>
 #include <bit>
+#include <cassert>
 #include <cstdlib>
 #include <cstring>
 #include <new>
 
+#include "store/collection.h"
 #include "util/number.h"
 
 namespace fkvs {
@@ -80,9 +82,11 @@ Encoding Value::encoding() const {
     case Storage::kInline:
       return Encoding::kEmbStr;
     case Storage::kHeap:
+      return Encoding::kRaw;
+    case Storage::kCollection:
       break;
   }
-  return Encoding::kRaw;
+  return collection()->encoding();
 }
 
 const char* Value::encoding_name(Encoding encoding) {
@@ -93,6 +97,16 @@ const char* Value::encoding_name(Encoding encoding) {
       return "embstr";
     case Encoding::kRaw:
       return "raw";
+    case Encoding::kListpack:
+      return "listpack";
+    case Encoding::kQuicklist:
+      return "quicklist";
+    case Encoding::kHashtable:
+      return "hashtable";
+    case Encoding::kIntset:
+      return "intset";
+    case Encoding::kSkiplist:
+      return "skiplist";
   }
   return "unknown";
 }
@@ -148,6 +162,22 @@ void Value::set_empty_string() {
 
 void Value::release() {
   if (storage() == Storage::kHeap) std::free(heap_block());
+  if (storage() == Storage::kCollection) delete collection();
+}
+
+void Value::set_collection(std::unique_ptr<Collection> collection) {
+  release();
+  std::memset(bytes_, 0, sizeof(bytes_));
+  set_tag(collection->type(), Storage::kCollection);
+  Collection* owned = collection.release();
+  std::memcpy(bytes_ + kPayloadOffset, &owned, sizeof(owned));
+}
+
+Collection* Value::collection() const {
+  if (storage() != Storage::kCollection) return nullptr;
+  Collection* held;
+  std::memcpy(&held, bytes_ + kPayloadOffset, sizeof(held));
+  return held;
 }
 
 void Value::set_string(std::string_view bytes) {
@@ -159,6 +189,7 @@ void Value::set_string(std::string_view bytes) {
 }
 
 void Value::set_text(std::string_view bytes) {
+  if (storage() == Storage::kCollection) release();
   // The old block is freed last: bytes may point into it.
   char* old_block = storage() == Storage::kHeap ? heap_block() : nullptr;
   if (bytes.size() <= kEmbeddedMax) {
@@ -197,9 +228,12 @@ std::string_view Value::string_bytes(IntScratch& scratch) const {
     case Storage::kInline:
       return {reinterpret_cast<const char*>(bytes_ + kInlineBytesOffset), inline_length()};
     case Storage::kHeap:
+      return {heap_block(), heap_length()};
+    case Storage::kCollection:
       break;
   }
-  return {heap_block(), heap_length()};
+  assert(false && "string_bytes of a collection");
+  return {};
 }
 
 size_t Value::string_length() const {
@@ -211,9 +245,12 @@ size_t Value::string_length() const {
     case Storage::kInline:
       return inline_length();
     case Storage::kHeap:
+      return heap_length();
+    case Storage::kCollection:
       break;
   }
-  return heap_length();
+  assert(false && "string_length of a collection");
+  return 0;
 }
 
 std::optional<int64_t> Value::integer() const {
@@ -250,6 +287,10 @@ char* Value::resize_raw(size_t new_length) {
 
 Value Value::clone() const {
   Value copy;
+  if (storage() == Storage::kCollection) {
+    copy.set_collection(collection()->clone());
+    return copy;
+  }
   if (storage() != Storage::kHeap) {
     std::memcpy(copy.bytes_, bytes_, sizeof(bytes_));
     return copy;
@@ -263,6 +304,7 @@ Value Value::clone() const {
 
 size_t Value::heap_bytes() const {
   if (storage() == Storage::kHeap) return usable_size(heap_block());
+  if (storage() == Storage::kCollection) return collection()->heap_bytes();
   return 0;
 }
 

@@ -2,12 +2,15 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <string_view>
 
 namespace fkvs {
 
-// Room for the types Redis has; only strings have an implementation so far.
+class Collection;
+
+// The types Redis has; all but strings are held as a Collection.
 enum class ValueType : uint8_t { kString = 0, kList, kHash, kSet, kZSet };
 
 // How a value is held; the names are what OBJECT ENCODING reports.
@@ -15,6 +18,12 @@ enum class Encoding : uint8_t {
   kInt,     // "int": a string that is a canonical int64, stored as the number
   kEmbStr,  // "embstr": a string of up to Value::kEmbeddedMax bytes inside the Value
   kRaw,     // "raw": a string in its own heap block
+  // Collections, each reported as Redis 7.0 names its encoding:
+  kListpack,   // small hashes, sorted sets and lists: entries in one block
+  kQuicklist,  // lists past the listpack limits: a chain of listpacks
+  kHashtable,  // large hashes and sets
+  kIntset,     // small sets of integers: a sorted array
+  kSkiplist,   // large sorted sets
 };
 
 // Room to format an int-encoded string into.
@@ -47,6 +56,13 @@ class Value {
 
   bool is_string() const { return type() == ValueType::kString; }
 
+  // Makes this value the collection, which it then owns.
+  void set_collection(std::unique_ptr<Collection> collection);
+  // The collection this value holds; nullptr for a string.
+  Collection* collection() const;
+
+  // The string functions below are for string values only, except the
+  // setters, which replace whatever the value held.
   // Stores bytes as a string, choosing int, embedded or raw encoding.
   void set_string(std::string_view bytes);
   // Stores bytes without trying the int encoding, as Redis keeps the results
@@ -70,7 +86,7 @@ class Value {
 
  private:
   // Where a string's bytes are; kept in the tag beside the type.
-  enum class Storage : uint8_t { kInt = 0, kInline = 1, kHeap = 2 };
+  enum class Storage : uint8_t { kInt = 0, kInline = 1, kHeap = 2, kCollection = 3 };
 
   void set_empty_string();
   void release();
@@ -84,7 +100,7 @@ class Value {
 
   // Byte 0 is the tag. Int: bytes 8..15 hold the int64. Inline: byte 1 is the
   // length, bytes 2..15 the bytes. Heap: bytes 1..7 hold the length, bytes
-  // 8..15 the block pointer.
+  // 8..15 the block pointer. Collection: bytes 8..15 hold the pointer.
   alignas(8) unsigned char bytes_[16];
 };
 

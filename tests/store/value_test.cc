@@ -3,7 +3,10 @@
 #include <doctest/doctest.h>
 
 #include <cstring>
+#include <memory>
 #include <string>
+
+#include "store/collection.h"
 
 namespace fkvs {
 namespace {
@@ -229,6 +232,74 @@ TEST_CASE("value: moving transfers the heap block and leaves an empty string") {
   assigned = std::move(target);
   CHECK(assigned.string_bytes(scratch).data() == block);
   CHECK(target.string_length() == 0);
+}
+
+// A collection that counts how many of its kind are alive, so the tests see
+// exactly when a Value frees one.
+class CountedSet final : public Collection {
+ public:
+  explicit CountedSet(size_t members) : members_(members) { ++alive; }
+  ~CountedSet() override { --alive; }
+  ValueType type() const override { return ValueType::kSet; }
+  Encoding encoding() const override { return Encoding::kIntset; }
+  size_t size() const override { return members_; }
+  std::unique_ptr<Collection> clone() const override {
+    return std::make_unique<CountedSet>(members_);
+  }
+  size_t heap_bytes() const override { return 100 + members_; }
+  static inline int alive = 0;
+
+ private:
+  size_t members_;
+};
+
+TEST_CASE("value: a collection is owned, reported and freed by its value") {
+  REQUIRE(CountedSet::alive == 0);
+  {
+    Value value = string_value(std::string(40, 'x'));
+    value.set_collection(std::make_unique<CountedSet>(3));
+    CHECK(CountedSet::alive == 1);
+    CHECK(value.type() == ValueType::kSet);
+    CHECK_FALSE(value.is_string());
+    CHECK(std::string(Value::type_name(value.type())) == "set");
+    CHECK(std::string(Value::encoding_name(value.encoding())) == "intset");
+    CHECK(value.collection()->size() == 3);
+    CHECK(value.heap_bytes() == 103);
+
+    Value copy = value.clone();
+    CHECK(CountedSet::alive == 2);
+    CHECK(copy.collection() != value.collection());
+    CHECK(copy.collection()->size() == 3);
+
+    Value moved(std::move(copy));
+    CHECK(CountedSet::alive == 2);
+    CHECK(copy.is_string());
+    CHECK(copy.collection() == nullptr);
+
+    // Overwriting with a string (SET over a set) frees the collection.
+    moved.set_string("hello");
+    CHECK(CountedSet::alive == 1);
+    CHECK(bytes_of(moved) == "hello");
+    moved.set_collection(std::make_unique<CountedSet>(1));
+    moved.set_string(std::string(30, 'y'));
+    CHECK(CountedSet::alive == 1);
+    CHECK(moved.encoding() == Encoding::kRaw);
+    moved.set_collection(std::make_unique<CountedSet>(1));
+    moved.set_integer(7);
+    CHECK(CountedSet::alive == 1);
+    // Replacing one collection with another frees the first.
+    value.set_collection(std::make_unique<CountedSet>(9));
+    CHECK(CountedSet::alive == 1);
+  }
+  CHECK(CountedSet::alive == 0);
+}
+
+TEST_CASE("value: every encoding has Redis's name") {
+  CHECK(std::string(Value::encoding_name(Encoding::kListpack)) == "listpack");
+  CHECK(std::string(Value::encoding_name(Encoding::kQuicklist)) == "quicklist");
+  CHECK(std::string(Value::encoding_name(Encoding::kHashtable)) == "hashtable");
+  CHECK(std::string(Value::encoding_name(Encoding::kIntset)) == "intset");
+  CHECK(std::string(Value::encoding_name(Encoding::kSkiplist)) == "skiplist");
 }
 
 }  // namespace
