@@ -163,3 +163,50 @@ def test_binary_reports_version(server_binary, tmp_path):
                             timeout=10, cwd=tmp_path)
     assert result.returncode == 0
     assert re.search(r"\d+\.\d+\.\d+", result.stdout + result.stderr)
+
+
+ENCODING_COMMANDS = [
+    ["config", "get", "*ziplist*"],
+    ["config", "get", "*listpack*"],
+    ["config", "get", "set-max-intset-entries"],
+    ["config", "get", "hash-max-listpack-entries", "HASH-MAX-ZIPLIST-ENTRIES"],
+    ["config", "set", "hash-max-ziplist-entries", "100"],
+    ["config", "get", "hash-max-listpack-entries"],
+    ["config", "set", "hash-max-listpack-entries", "300", "hash-max-ziplist-entries", "200"],
+    ["config", "get", "hash-max-*"],
+    ["config", "set", "hash-max-listpack-entries", "1", "HASH-MAX-LISTPACK-ENTRIES", "2"],
+    ["config", "set", "hash-max-listpack-value", "10kb"],
+    ["config", "set", "zset-max-listpack-value", "1e3"],
+    ["config", "set", "zset-max-ziplist-value", "-1"],
+    ["config", "set", "set-max-intset-entries", "-1"],
+    ["config", "set", "list-max-listpack-size", "abc"],
+    ["config", "set", "list-max-listpack-size", "-2147483649"],
+    ["config", "set", "list-max-ziplist-size", "-5"],
+    ["config", "get", "list-max-*"],
+    ["config", "get", "zset-max-*", "hash-max-listpack-value"],
+]
+ENCODING_DEFAULTS = {"list-max-listpack-size": "-2", "hash-max-listpack-entries": "512",
+                     "hash-max-listpack-value": "64", "set-max-intset-entries": "512",
+                     "zset-max-listpack-entries": "128", "zset-max-listpack-value": "64"}
+
+
+def test_encoding_thresholds_and_their_ziplist_aliases_match_redis(start_server, reference):
+    """The compact-encoding limits, their pre-7.0 names, ranges and errors, as redis-server 7.0
+    answers them (CONFIG GET compared as a map: Redis's order is its hash table's)."""
+    server = start_server()
+    expected_client = redis.Redis(host=reference.host, port=reference.port, decode_responses=True)
+    actual_client = redis.Redis(host=server.host, port=server.port, decode_responses=True)
+
+    def answer(client, command):
+        try:
+            reply = client.execute_command(*command)
+        except redis.ResponseError as error:
+            return "error: %s" % error
+        return dict(zip(reply[::2], reply[1::2])) if isinstance(reply, list) else reply
+
+    try:
+        for command in ENCODING_COMMANDS:
+            assert answer(actual_client, command) == answer(expected_client, command), command
+    finally:
+        for name, value in ENCODING_DEFAULTS.items():
+            expected_client.config_set(name, value)

@@ -145,6 +145,9 @@ struct OptionSpec {
   std::string_view name;
   Mutability mutability;
   OptionType type;
+  // The name Redis had before 7.0 (the `ziplist` ones), accepted everywhere
+  // the name is and shown under itself by CONFIG GET.
+  std::string_view alias = {};
 };
 
 namespace {
@@ -325,6 +328,18 @@ const OptionSpec kOptions[] = {
     {"active-expire-effort", kMutable, IntegerOption{&Config::active_expire_effort, 1, 10}},
     {"protected-mode", kMutable, BoolOption{&Config::protected_mode}},
     {"always-show-logo", kImmutable, BoolOption{&Config::always_show_logo}},
+    {"list-max-listpack-size", kMutable,
+     IntegerOption{&Config::list_max_listpack_size, INT_MIN, INT_MAX}, "list-max-ziplist-size"},
+    {"hash-max-listpack-entries", kMutable,
+     IntegerOption{&Config::hash_max_listpack_entries, 0, LONG_MAX}, "hash-max-ziplist-entries"},
+    {"hash-max-listpack-value", kMutable,
+     MemoryOption{&Config::hash_max_listpack_value, 0, LONG_MAX}, "hash-max-ziplist-value"},
+    {"set-max-intset-entries", kMutable,
+     IntegerOption{&Config::set_max_intset_entries, 0, LONG_MAX}},
+    {"zset-max-listpack-entries", kMutable,
+     IntegerOption{&Config::zset_max_listpack_entries, 0, LONG_MAX}, "zset-max-ziplist-entries"},
+    {"zset-max-listpack-value", kMutable,
+     MemoryOption{&Config::zset_max_listpack_value, 0, LONG_MAX}, "zset-max-ziplist-value"},
 };
 
 std::string format(const OptionSpec& spec, const Config& config) {
@@ -350,7 +365,10 @@ std::string set_failure(std::string_view name, std::string_view reason) {
 
 const OptionSpec* find_option(std::string_view name) {
   for (const OptionSpec& spec : kOptions) {
-    if (equals_nocase(spec.name, name)) return &spec;
+    if (equals_nocase(spec.name, name) ||
+        (!spec.alias.empty() && equals_nocase(spec.alias, name))) {
+      return &spec;
+    }
   }
   return nullptr;
 }
@@ -438,19 +456,23 @@ using enum config_detail::Mutability;
 std::vector<std::pair<std::string, std::string>> Config::get(
     std::span<const std::string_view> patterns) const {
   std::vector<std::pair<std::string, std::string>> found;
-  std::vector<const OptionSpec*> seen;
-  const auto add = [&](const OptionSpec& spec, std::string_view shown_name) {
-    if (std::ranges::find(seen, &spec) != seen.end()) return;
-    seen.push_back(&spec);
+  // An option and its alias are two names, each shown once.
+  std::vector<std::pair<const OptionSpec*, bool>> seen;
+  const auto add = [&](const OptionSpec& spec, bool as_alias, std::string_view shown_name) {
+    if (std::ranges::find(seen, std::pair{&spec, as_alias}) != seen.end()) return;
+    seen.emplace_back(&spec, as_alias);
     found.emplace_back(shown_name, format(spec, *this));
   };
   for (std::string_view pattern : patterns) {
     if (pattern.find_first_of("*?[") == std::string_view::npos) {
-      if (const OptionSpec* spec = find_option(pattern)) add(*spec, pattern);
+      if (const OptionSpec* spec = find_option(pattern)) {
+        add(*spec, !equals_nocase(spec->name, pattern), pattern);
+      }
       continue;
     }
     for (const OptionSpec& spec : kOptions) {
-      if (glob_match(pattern, spec.name, true)) add(spec, spec.name);
+      if (glob_match(pattern, spec.name, true)) add(spec, false, spec.name);
+      if (!spec.alias.empty() && glob_match(pattern, spec.alias, true)) add(spec, true, spec.alias);
     }
   }
   return found;
@@ -459,6 +481,9 @@ std::vector<std::pair<std::string, std::string>> Config::get(
 std::optional<std::string> Config::set(
     std::span<const std::pair<std::string_view, std::string_view>> changes) {
   std::vector<const OptionSpec*> specs;
+  // Duplicates are by name: an option and its alias may both be set (the
+  // last one given wins), as in Redis.
+  std::vector<std::string_view> names;
   for (const auto& [name, value] : changes) {
     const OptionSpec* spec = find_option(name);
     if (spec == nullptr) {
@@ -467,9 +492,11 @@ std::optional<std::string> Config::set(
     }
     if (spec->mutability == kImmutable) return set_failure(name, "can't set immutable config");
     if (spec->mutability == kProtected) return set_failure(name, "can't set protected config");
-    if (std::ranges::find(specs, spec) != specs.end()) {
+    if (std::ranges::any_of(names,
+                            [&](std::string_view seen) { return equals_nocase(seen, name); })) {
       return set_failure(name, "duplicate parameter");
     }
+    names.push_back(name);
     specs.push_back(spec);
   }
 

@@ -76,6 +76,14 @@ struct Config {
   int64_t active_expire_effort = 1;
   bool protected_mode = true;
   bool always_show_logo = false;
+  // When a collection leaves its compact encoding (Redis 7.0's defaults).
+  // Lists: positive is entries per listpack node, -1..-5 its size as 4..64 KB.
+  int64_t list_max_listpack_size = -2;
+  int64_t hash_max_listpack_entries = 512;
+  uint64_t hash_max_listpack_value = 64;  // bytes of a field or value
+  int64_t set_max_intset_entries = 512;
+  int64_t zset_max_listpack_entries = 128;
+  uint64_t zset_max_listpack_value = 64;  // bytes of a member
 
   // Not options: what load_config found on the command line.
   std::string config_file;  // absolute path of the file read at start-up, or empty
