@@ -31,7 +31,8 @@ class Entry {
   uint32_t access_time_s() const { return access_time_s_; }
 
  private:
-  template <ChainedNode> friend class ChainedTable;
+  template <ChainedNode>
+  friend class ChainedTable;
   friend class Db;
 
   explicit Entry(std::string_view key);
