@@ -31,19 +31,22 @@ class KeyLookahead {
   static constexpr size_t kBucketDistance = 8;
   static constexpr size_t kChainDistance = 4;
 
+  // No default values: the server makes a KeyLookahead for every pass over
+  // a client's input (every request at -P 1), and each slot is written whole
+  // before it is read.
   struct Peeked {
-    size_t start = 0;  // offsets from where this pass began
-    size_t end = 0;
-    uint64_t key_hash = 0;
-    bool has_key = false;
-    bool chain_hinted = false;
+    size_t start;  // offsets from where this pass began
+    size_t end;
+    uint64_t key_hash;
+    bool has_key;
+    bool chain_hinted;
   };
 
   Peeked& at(size_t index) { return ring_[(head_ + index) % ring_.size()]; }
   void pop_front();
   void forget_all(size_t resume_at);
 
-  std::array<Peeked, kBucketDistance> ring_{};  // requests after the running one, in order
+  std::array<Peeked, kBucketDistance> ring_;  // requests after the running one, in order
   size_t head_ = 0;
   size_t count_ = 0;
   size_t base_ = 0;          // where the running request starts
