@@ -1,0 +1,87 @@
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <string_view>
+
+#include "store/value.h"
+
+namespace fkvs {
+
+// A sequence of strings in one heap block, as Redis's listpack keeps small
+// lists, hashes and sorted sets. Each item costs its bytes plus 2 bytes for
+// items under 64 bytes; integers that are canonical int64 text ("12", "-7",
+// not "012") are stored as numbers in 1 to 9 bytes and read back as the same
+// text.
+//
+// Layout: u32 total bytes, u32 item count, the items, a 0xFF end marker.
+// An item is a header byte (with the length or the number), the payload,
+// then its own length written backwards in 7-bit groups, so the list can be
+// walked from either end.
+//
+// Positions are byte offsets into the block; any change invalidates them
+// except where a function returns a new one.
+class PackedList {
+ public:
+  // One item as read: its text, or its number when stored as an integer.
+  struct Item {
+    std::string_view text;  // valid when !is_integer, until the list changes
+    int64_t integer = 0;
+    bool is_integer = false;
+    // The item's bytes; an integer is formatted into scratch.
+    std::string_view bytes(IntScratch& scratch) const;
+    bool equals(std::string_view other) const;
+  };
+
+  PackedList();
+  ~PackedList();
+  PackedList(const PackedList& other);
+  PackedList& operator=(const PackedList& other);
+  PackedList(PackedList&& other) noexcept;
+  PackedList& operator=(PackedList&& other) noexcept;
+
+  size_t size() const;
+  bool empty() const { return size() == 0; }
+  // Bytes of the block, header and end marker included.
+  size_t bytes() const;
+
+  // Position of the first item; end() when empty.
+  size_t begin() const;
+  // Position of the end marker: one past the last item.
+  size_t end() const;
+  // Position of the last item; end() when empty.
+  size_t last() const;
+  size_t next(size_t position) const;
+  // The item before position (position may be end()); end() when position is
+  // the first item.
+  size_t prev(size_t position) const;
+  // The index-th item, counting from the tail when index is negative (-1 is
+  // the last); end() when out of range. Walks from the nearer end.
+  size_t seek(int64_t index) const;
+
+  Item get(size_t position) const;
+  // The first position at or after from whose item equals bytes, stepping
+  // stride items at a time (2 to look at hash fields only); end() if none.
+  size_t find(std::string_view bytes, size_t from, size_t stride = 1) const;
+
+  // Inserts bytes before position (end() appends) and returns the new
+  // item's position.
+  size_t insert(size_t position, std::string_view bytes);
+  void push_back(std::string_view bytes) { insert(end(), bytes); }
+  void push_front(std::string_view bytes) { insert(begin(), bytes); }
+  // Replaces the item at position; returns its (unchanged) position.
+  size_t replace(size_t position, std::string_view bytes);
+  // Removes count items from position on (fewer if the list ends first) and
+  // returns the position of the item that followed them.
+  size_t erase(size_t position, size_t count = 1);
+  void clear();
+
+  // Bytes an item of these bytes would take, header and back-length
+  // included: lets a caller check a size limit before inserting.
+  static size_t encoded_size(std::string_view bytes);
+
+ private:
+  unsigned char* block_;
+};
+
+}  // namespace fkvs
