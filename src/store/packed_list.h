@@ -19,6 +19,9 @@ namespace fkvs {
 // then its own length written backwards in 7-bit groups, so the list can be
 // walked from either end.
 //
+// A list is one pointer; empty, it allocates nothing. It holds at most 4 GB:
+// callers keep items far smaller (list nodes, hash and zset limits).
+//
 // Positions are byte offsets into the block; any change invalidates them
 // except where a function returns a new one.
 class PackedList {
@@ -81,6 +84,9 @@ class PackedList {
   static size_t encoded_size(std::string_view bytes);
 
  private:
+  void release();
+
+  // Never null: an empty list points at a shared, read-only empty block.
   unsigned char* block_;
 };
 
