@@ -38,6 +38,14 @@ class CommandContext {
     reply_.error(errors::format(format, {command_.spec.name}));
   }
 
+  // A blocking command found nothing to serve: the client waits (see
+  // Server::block_client) and gets no reply now.
+  void block(std::span<const std::string_view> keys, int64_t deadline_ms) {
+    server_.block_client(client_, keys, deadline_ms, args_);
+  }
+  // This command put elements into key: clients blocked on it may be served.
+  void signal_key_ready(std::string_view key) { server_.signal_key_ready(client_.db_index, key); }
+
   // A write changed this many keys (INFO's rdb_changes_since_last_save).
   void dirty(uint64_t changes = 1) { server_.add_dirty(changes); }
 

@@ -165,7 +165,7 @@ std::string describe_client(const Client& client, std::span<const std::string_vi
   field("name", client.name);
   field("age", (now - client.created_ms()) / 1000);
   field("idle", (now - client.last_interaction_ms) / 1000);
-  field("flags", "N");
+  field("flags", client.blocked ? "b" : "N");
   field("db", client.db_index);
   field("sub", 0);
   field("psub", 0);
@@ -345,6 +345,30 @@ void client_kill(CommandContext& ctx) {
   ctx.reply().integer(killed);
 }
 
+// CLIENT UNBLOCK id [TIMEOUT|ERROR]: ends a blocking command's wait as if it
+// timed out, or with an error.
+void client_unblock(CommandContext& ctx) {
+  if (ctx.argc() > 4) {
+    return ctx.reply().error(
+        "ERR unknown subcommand or wrong number of arguments for 'unblock'. Try CLIENT HELP.");
+  }
+  auto id = parse_int64(ctx.arg(2));
+  if (!id) return ctx.reply().error(errors::kNotInteger);
+  bool with_error = false;
+  if (ctx.argc() == 4) {
+    if (equals_nocase(ctx.arg(3), "error")) {
+      with_error = true;
+    } else if (!equals_nocase(ctx.arg(3), "timeout")) {
+      return ctx.reply().error("ERR CLIENT UNBLOCK reason should be TIMEOUT or ERROR");
+    }
+  }
+  Server& server = ctx.server();
+  auto found = server.clients().find(static_cast<uint64_t>(*id));
+  if (found == server.clients().end() || !found->second->blocked) return ctx.reply().integer(0);
+  server.unblock_client(*found->second, with_error);
+  ctx.reply().integer(1);
+}
+
 void client_help(CommandContext& ctx) {
   static constexpr std::string_view kLines[] = {
       "CLIENT <subcommand> [<arg> [value] [opt] ...]. Subcommands are:",
@@ -376,6 +400,8 @@ void client_help(CommandContext& ctx) {
       "      Return clients of specified type.",
       "SETNAME <name>",
       "    Assign the name <name> to the current connection.",
+      "UNBLOCK <clientid> [TIMEOUT|ERROR]",
+      "    Unblock the specified blocked client.",
       "SETINFO <option> <value>",
       "    Set client meta attr. Options are:",
       "    * LIB-NAME: the client lib name.",
@@ -432,6 +458,8 @@ constexpr CommandSpec kClientCommands[] = {
      "Set client or connection specific info", "7.2.0"},
     {"client|kill", -3, kAdmin | kClientFlags, 0, 0, 0, client_kill, "connection",
      "Kill the connection of a client", "2.4.0"},
+    {"client|unblock", -3, kAdmin | kClientFlags, 0, 0, 0, client_unblock, "connection",
+     "Unblock a client blocked in a blocking command from a different connection", "5.0.0"},
     {"client|help", 2, kLoading | kStale | kSentinel, 0, 0, 0, client_help, "connection",
      "Show helpful text about the different subcommands", "5.0.0"},
 };

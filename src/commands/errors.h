@@ -35,6 +35,8 @@ inline constexpr std::string_view kBadClientName =
 inline constexpr std::string_view kNoProto = "NOPROTO unsupported protocol version";
 inline constexpr std::string_view kMaxClients = "ERR max number of clients reached";
 inline constexpr std::string_view kTimeoutNegative = "ERR timeout is negative";
+inline constexpr std::string_view kTimeoutNotFloat = "ERR timeout is not a float or out of range";
+inline constexpr std::string_view kUnblocked = "UNBLOCKED client unblocked via CLIENT UNBLOCK";
 
 // --- Generic key commands (key_family.cc) ---
 // getIntFromObjectOrReply's reply for an integer that does not fit an int (COPY DB, MOVE).

@@ -29,6 +29,12 @@ class Client {
   std::string lib_name;
   std::string lib_ver;
   const Command* last_command = nullptr;
+  // Waiting in BLPOP or another blocking command (BlockedClients keeps the
+  // wait); its further input waits too.
+  bool blocked = false;
+  // Set when a blocked client's command, run again for a ready key, found
+  // nothing to serve and asked to keep waiting.
+  bool keeps_waiting = false;
   int64_t created_ms() const { return created_ms_; }
   // When the output first went over the soft limit (0 = not over it).
   int64_t soft_limit_reached_ms = 0;

@@ -276,6 +276,7 @@ void Server::on_close(net::Connection& conn) {
   stats_.total_net_input_bytes += conn.bytes_received;
   stats_.total_net_output_bytes += conn.bytes_sent;
   if (client == nullptr) return;
+  if (client->blocked) blocked_.unblock(*client);
   clients_.erase(client->id());
   conn.set_owner(nullptr);
   delete client;
@@ -289,7 +290,7 @@ void Server::on_input(net::Connection& conn) {
   resp::RequestParser& parser = client->parser();
   KeyLookahead lookahead;
   // After SHUTDOWN nothing more runs, not even the rest of a pipeline.
-  while (!shutting_down_ && !conn.closing() && !input.empty()) {
+  while (!shutting_down_ && !conn.closing() && !input.empty() && !client->blocked) {
     if (conn.pending_output() > kOutputBackpressureBytes) {
       loop_->pause_reading(conn, true);
       break;
@@ -391,6 +392,87 @@ void Server::execute(Client& client, std::span<const std::string_view> args) {
     stats_.total_error_replies += errors;
   }
   stats_.total_commands_processed++;
+  if (blocked_.has_ready() && !serving_blocked_) serve_ready_keys();
+}
+
+void Server::block_client(Client& client, std::span<const std::string_view> keys,
+                          int64_t deadline_ms, std::span<const std::string_view> args) {
+  if (client.blocked) {
+    client.keeps_waiting = true;
+    return;
+  }
+  blocked_.block(client, client.db_index, keys, deadline_ms, args);
+}
+
+void Server::signal_waited_keys(int db_index) {
+  for (const std::string& key : blocked_.waited_keys(db_index)) {
+    if (db(db_index).find(key) != nullptr) blocked_.signal_ready(db_index, key);
+  }
+}
+
+// Each ready key serves its clients in the order they blocked, for as long
+// as it holds something. Serving may push elsewhere (BLMOVE) and make more
+// keys ready; those are served in the same pass.
+void Server::serve_ready_keys() {
+  serving_blocked_ = true;
+  while (blocked_.has_ready()) {
+    for (const ReadyKey& ready : blocked_.take_ready()) {
+      for (Client* client : blocked_.waiters(ready.db, ready.key)) {
+        if (db(ready.db).find(ready.key) == nullptr) break;
+        if (client->blocked) rerun_blocked(*client);
+      }
+    }
+  }
+  serving_blocked_ = false;
+}
+
+// The command runs as a continuation of the call that blocked, so it is not
+// counted again in the command statistics.
+void Server::rerun_blocked(Client& client) {
+  std::span<const std::string_view> args = blocked_.blocked_args(client);
+  const Command* command = commands_.find(args[0]);
+  client.keeps_waiting = false;
+  CommandContext ctx(*this, client, *command, args);
+  command->spec.handler(ctx);
+  stats_.total_error_replies += ctx.reply().errors_written();
+  if (client.keeps_waiting) return;
+  blocked_.unblock(client);
+  resume(client);
+}
+
+void Server::unblock_client(Client& client, bool with_error) {
+  if (!client.blocked) return;
+  resp::ReplyWriter reply(client.conn().output());
+  if (with_error) {
+    reply.error(errors::kUnblocked);
+    stats_.total_error_replies++;
+  } else {
+    reply.null_array();
+  }
+  blocked_.unblock(client);
+  resume(client);
+}
+
+void Server::resume(Client& client) {
+  loop_->want_flush(client.conn());
+  resumed_.push_back(client.id());
+}
+
+void Server::run_resumed_clients() {
+  // Running one client's input may unblock others, which join the list.
+  while (!resumed_.empty()) {
+    for (uint64_t id : std::exchange(resumed_, {})) {
+      auto found = clients_.find(id);
+      if (found == clients_.end()) continue;
+      net::Connection& conn = found->second->conn();
+      if (!conn.closing()) on_input(conn);
+    }
+  }
+}
+
+void Server::time_out_blocked_clients() {
+  if (blocked_.count() == 0) return;
+  for (Client* client : blocked_.timed_out(clock::now_ms())) unblock_client(*client, false);
 }
 
 bool Server::over_output_limits(Client& client) {
@@ -421,7 +503,8 @@ void Server::client_cron() {
   int64_t now = clock::now_ms();
   int64_t timeout_ms = config_.timeout * 1000;
   for (auto& [id, client] : clients_) {
-    if (timeout_ms > 0 && now - client->last_interaction_ms > timeout_ms) {
+    // As in Redis, a blocked client is not idle: its own timeout governs it.
+    if (timeout_ms > 0 && !client->blocked && now - client->last_interaction_ms > timeout_ms) {
       spdlog::debug("Closing idle client id={}", id);
       kill_client(*client);
       continue;
@@ -474,6 +557,8 @@ void Server::run_expire_cycle(int64_t budget_us) {
 // short extra cycle runs between loop iterations, as Redis's fast cycle
 // does: 1 ms at most, and not more often than every 2 ms.
 void Server::before_wait() {
+  time_out_blocked_clients();
+  run_resumed_clients();
   if (!expire_backlog_) return;
   int64_t now_us = clock::monotonic_us();
   if (now_us - last_fast_expire_us_ < 2 * kFastExpireCycleUs) return;

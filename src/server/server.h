@@ -11,6 +11,7 @@
 
 #include "commands/command_table.h"
 #include "net/event_loop.h"
+#include "server/blocking.h"
 #include "server/client.h"
 #include "server/config.h"
 #include "server/stats.h"
@@ -60,6 +61,21 @@ class Server final : public net::ConnectionHandler {
   // Runs one parsed request for client (also used by tests).
   void execute(Client& client, std::span<const std::string_view> args);
 
+  // A blocking command found nothing to serve: the client waits on keys of
+  // its db until deadline_ms (unix ms, 0 = forever), and its command runs
+  // again when a push signals one of them. When that run finds nothing
+  // either, the client keeps its place and deadline.
+  void block_client(Client& client, std::span<const std::string_view> keys, int64_t deadline_ms,
+                    std::span<const std::string_view> args);
+  // A push (or a rename, copy, move or swap) put something in key of db:
+  // clients blocked on it are served after the current command.
+  void signal_key_ready(int db, std::string_view key) { blocked_.signal_ready(db, key); }
+  // SWAPDB: every key waited on in db may now hold data.
+  void signal_waited_keys(int db);
+  // Ends a client's wait with reply_timeout's reply (CLIENT UNBLOCK, timeouts).
+  void unblock_client(Client& client, bool with_error);
+  size_t blocked_count() const { return blocked_.count(); }
+
   // ConnectionHandler
   void on_open(net::Connection& conn) override;
   void on_input(net::Connection& conn) override;
@@ -80,6 +96,15 @@ class Server final : public net::ConnectionHandler {
   resp::ParserLimits parser_limits() const;
   void register_commands();
   bool over_output_limits(Client& client);
+  // Runs again the commands of clients blocked on keys signalled ready.
+  void serve_ready_keys();
+  // Runs a blocked client's command again; unblocks it if it was served.
+  void rerun_blocked(Client& client);
+  // An unblocked client's reply is queued; its waiting input runs before
+  // the loop next waits.
+  void resume(Client& client);
+  void run_resumed_clients();
+  void time_out_blocked_clients();
   // Per tick: idle timeouts and trimming idle query buffers.
   void client_cron();
   void sample_ops();
@@ -93,6 +118,10 @@ class Server final : public net::ConnectionHandler {
   std::vector<std::unique_ptr<Db>> dbs_;
   std::unique_ptr<net::EventLoop> loop_;
   std::unordered_map<uint64_t, Client*> clients_;
+  BlockedClients blocked_;
+  bool serving_blocked_ = false;
+  // Clients unblocked since the loop last waited, by id (one may close first).
+  std::vector<uint64_t> resumed_;
   uint64_t next_client_id_ = 1;
   int tcp_port_ = 0;
   std::vector<int> tcp_listeners_;
