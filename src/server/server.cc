@@ -406,7 +406,10 @@ void Server::block_client(Client& client, std::span<const std::string_view> keys
 
 void Server::signal_waited_keys(int db_index) {
   for (const std::string& key : blocked_.waited_keys(db_index)) {
-    if (db(db_index).find(key) != nullptr) blocked_.signal_ready(db_index, key);
+    Entry* entry = db(db_index).find(key);
+    if (entry == nullptr) continue;
+    const ValueType type = entry->value().type();
+    if (type == ValueType::kList || type == ValueType::kZSet) blocked_.signal_ready(db_index, key);
   }
 }
 

@@ -70,7 +70,7 @@ class Server final : public net::ConnectionHandler {
   // A push (or a rename, copy, move or swap) put something in key of db:
   // clients blocked on it are served after the current command.
   void signal_key_ready(int db, std::string_view key) { blocked_.signal_ready(db, key); }
-  // SWAPDB: every key waited on in db may now hold data.
+  // SWAPDB: every list or sorted set waited on in db may now serve.
   void signal_waited_keys(int db);
   // Ends a client's wait with reply_timeout's reply (CLIENT UNBLOCK, timeouts).
   void unblock_client(Client& client, bool with_error);
