@@ -96,6 +96,8 @@ class Server final : public net::ConnectionHandler {
   resp::ParserLimits parser_limits() const;
   void register_commands();
   bool over_output_limits(Client& client);
+  // Closes a client whose query buffer passed client-query-buffer-limit.
+  void enforce_query_buffer_limit(Client& client);
   // Runs again the commands of clients blocked on keys signalled ready.
   void serve_ready_keys();
   // Runs a blocked client's command again; unblocks it if it was served.
