@@ -2,6 +2,7 @@
 
 import random
 
+from raw_connection import RawConnection
 from resp import encode_command
 from transcript import check_transcript
 from replies import OK, SYNTAX, NOT_INTEGER, WRONGTYPE, arity
@@ -381,6 +382,12 @@ def test_copy_rename_and_memory(assert_same):
     ])
 
 
+def _run(handle, data, replies):
+    with RawConnection(handle.host, handle.port) as conn:
+        conn.send(data)
+        return conn.read_replies(replies)
+
+
 def test_small_node_limits(server, reference):
     """With one item per node or 4 KB nodes every edit crosses node bounds."""
     for handle in (server, reference):
@@ -399,13 +406,6 @@ def test_small_node_limits(server, reference):
     script.append(("CONFIG", "SET", "list-max-listpack-size", "-2"))
     data = b"".join(encode_command(*command) for command in script)
     assert _run(server, data, len(script)) == _run(reference, data, len(script))
-
-
-def _run(handle, data, replies):
-    from raw_connection import RawConnection
-    with RawConnection(handle.host, handle.port) as conn:
-        conn.send(data)
-        return conn.read_replies(replies)
 
 
 def test_random_edits_agree_with_redis(server, reference):
