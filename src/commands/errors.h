@@ -60,6 +60,18 @@ inline constexpr std::string_view kWrongArity = "ERR wrong number of arguments f
 inline constexpr std::string_view kDecrementOverflow = "ERR decrement would overflow";
 inline constexpr std::string_view kOffsetOutOfRange = "ERR offset is out of range";
 
+// --- List commands (list_family.cc) ---
+inline constexpr std::string_view kMustBePositive = "ERR value is out of range, must be positive";
+inline constexpr std::string_view kIndexOutOfRange = "ERR index out of range";
+inline constexpr std::string_view kRankZero =
+    "ERR RANK can't be zero: use 1 to start from the first match, 2 from the second ... or use "
+    "negative to start from the end of the list";
+inline constexpr std::string_view kCountNegative = "ERR COUNT can't be negative";
+inline constexpr std::string_view kMaxLenNegative = "ERR MAXLEN can't be negative";
+// LMPOP (and BLMPOP): Redis sends these for a bad number as well as a small one.
+inline constexpr std::string_view kNumKeysNotPositive = "ERR numkeys should be greater than 0";
+inline constexpr std::string_view kCountNotPositive = "ERR count should be greater than 0";
+
 // --- Server commands (server_family.cc) ---
 inline constexpr std::string_view kNoShutdownInProgress = "ERR No shutdown in progress.";
 // DEBUG's reply to a subcommand it lacks or one with the wrong arguments: "%s" is the
