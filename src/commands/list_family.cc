@@ -38,18 +38,6 @@ std::optional<int64_t> integer_arg(CommandContext& ctx, size_t index) {
   return value;
 }
 
-// A count in 1 .. LONG_MAX (LMPOP's COUNT and numkeys), or nullopt after
-// replying error, which Redis sends for a bad number too.
-std::optional<int64_t> positive_arg(CommandContext& ctx, std::string_view arg,
-                                    std::string_view error) {
-  const std::optional<int64_t> value = parse_int64(arg);
-  if (!value || *value < 1) {
-    ctx.reply().error(error);
-    return std::nullopt;
-  }
-  return value;
-}
-
 // A count in 0 .. LONG_MAX (LPOP's count, LPOS's COUNT and MAXLEN), or
 // nullopt after replying error, which Redis sends for a bad number too.
 std::optional<int64_t> non_negative_arg(CommandContext& ctx, std::string_view arg,
@@ -101,6 +89,7 @@ void push(CommandContext& ctx, ListEnd end, PushMode mode) {
     }
   }
   ctx.dirty(ctx.argc() - 2);
+  ctx.signal_key_ready(key);
   ctx.reply().integer(static_cast<int64_t>(list.size()));
 }
 
@@ -132,29 +121,10 @@ void rpop(CommandContext& ctx) { pop(ctx, ListEnd::kRight); }
 
 // LMPOP numkeys key [key ...] LEFT|RIGHT [COUNT count]
 void lmpop(CommandContext& ctx) {
-  const std::optional<int64_t> numkeys = positive_arg(ctx, ctx.arg(1), errors::kNumKeysNotPositive);
-  if (!numkeys) return;
-  // The keys, then the end: numkeys may not reach past the last argument.
-  if (static_cast<uint64_t>(*numkeys) > ctx.argc() - 3) return ctx.reply().error(errors::kSyntax);
-  const size_t where_index = 2 + static_cast<size_t>(*numkeys);
-  const std::optional<ListEnd> end = parse_list_end(ctx.arg(where_index));
-  if (!end) return ctx.reply().error(errors::kSyntax);
-  std::optional<int64_t> count;
-  for (size_t i = where_index + 1; i < ctx.argc(); ++i) {
-    if (count || !option_is(ctx.arg(i), "count") || i + 1 == ctx.argc()) {
-      return ctx.reply().error(errors::kSyntax);
-    }
-    count = positive_arg(ctx, ctx.arg(++i), errors::kCountNotPositive);
-    if (!count) return;
-  }
-  // The first key holding a non-empty list wins; a key of another type met
-  // before it is an error.
-  for (size_t i = 2; i < where_index; ++i) {
-    ListRef ref = find_for_write<ListValue>(ctx, ctx.arg(i));
-    if (ref.wrong_type) return ctx.reply().error(errors::kWrongType);
-    if (ref) return mpop_and_reply(ctx, ctx.arg(i), ref, *end, count.value_or(1));
-  }
-  ctx.reply().null_array();
+  const std::optional<MpopArgs> args = parse_mpop_args(ctx, 1);
+  if (!args) return;
+  const std::optional<bool> popped = try_mpop_and_reply(ctx, *args);
+  if (popped && !*popped) ctx.reply().null_array();
 }
 
 // ---- Moves ----

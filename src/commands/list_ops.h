@@ -21,6 +21,24 @@ enum class ListEnd : uint8_t { kLeft, kRight };
 // LEFT or RIGHT, in any case; nullopt for anything else.
 std::optional<ListEnd> parse_list_end(std::string_view arg);
 
+// LMPOP's and BLMPOP's arguments from numkeys on: numkeys key [key ...]
+// LEFT|RIGHT [COUNT count].
+struct MpopArgs {
+  size_t first_key;  // argument index of the first key
+  size_t key_count;
+  ListEnd end;
+  uint64_t count;
+};
+
+// Parses them with numkeys at argument numkeys_index, or replies Redis's
+// error and returns nullopt.
+std::optional<MpopArgs> parse_mpop_args(CommandContext& ctx, size_t numkeys_index);
+
+// Pops from the first of the keys holding a list and replies [key, items]:
+// true when it did, false when every key was missing (nothing replied),
+// nullopt after a WRONGTYPE reply for a key of another type met first.
+std::optional<bool> try_mpop_and_reply(CommandContext& ctx, const MpopArgs& args);
+
 // Pops one item from end and replies it as a bulk string; deletes the key
 // once the list is empty.
 void pop_one_and_reply(CommandContext& ctx, ListRef& list, ListEnd end);

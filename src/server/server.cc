@@ -106,6 +106,7 @@ void Server::register_commands() {
   register_string_family(commands_);
   register_key_family(commands_);
   register_list_family(commands_);
+  register_list_blocking_family(commands_);
   register_server_family(commands_);
 }
 
