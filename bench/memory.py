@@ -39,9 +39,9 @@ class Shape:
     keys_default = 0
     key_format = ""
 
-    def __init__(self, scale):
+    def __init__(self, scale, per_key=None):
         self.keys = max(1, int(round(self.keys_default * scale)))
-        self.per_key = self.per_key_default
+        self.per_key = per_key or self.per_key_default
 
     @property
     def items(self):
@@ -193,6 +193,12 @@ def parse_args():
     parser.add_argument("--scale", type=float, default=1.0,
                         help="multiply the number of keys by this (0.1 for a quick run); "
                         "items per hash, zset and list stay as they are")
+    parser.add_argument("--members", type=int, default=None,
+                        help="fields per hash and members per sorted set (default %d; redis 7.0 "
+                        "keeps hashes of up to 512 fields and sorted sets of up to 128 members "
+                        "in a listpack)" % Hashes.per_key_default)
+    parser.add_argument("--list-items", type=int, default=None,
+                        help="items per list (default %d)" % Lists.per_key_default)
     parser.add_argument("--settle", type=float, default=1.0,
                         help="seconds to wait before each RSS reading (default 1)")
     parser.add_argument("--markdown", action="store_true", help="print a Markdown table")
@@ -247,9 +253,10 @@ def load_and_check(server, shape, commands):
     try:
         expect(conn, ("DBSIZE",), shape.keys)
         shape.verify(conn)
+        encoding = conn.call("OBJECT", "ENCODING", shape.key(0))
     finally:
         conn.close()
-    return seconds
+    return seconds, encoding.decode() if isinstance(encoding, bytes) else "?"
 
 
 def measure_shape(shape, args, workdir):
@@ -272,14 +279,14 @@ def measure_shape(shape, args, workdir):
                 continue
             time.sleep(args.settle)
             rss_before, used_before = server.rss_bytes(), used_memory(server)
-            seconds = load_and_check(server, shape, commands)
+            seconds, encoding = load_and_check(server, shape, commands)
             time.sleep(args.settle)
             server.check_alive()
             rss_after, used_after = server.rss_bytes(), used_memory(server)
             figures = {
                 "items": shape.items, "keys": shape.keys, "load_s": seconds,
                 "rss_before": rss_before, "rss_after": rss_after,
-                "rss_per_item": (rss_after - rss_before) / shape.items,
+                "rss_per_item": (rss_after - rss_before) / shape.items, "encoding": encoding,
                 "used_memory_before": used_before, "used_memory_after": used_after,
                 "used_memory_per_item": (None if used_before is None or used_after is None
                                          else (used_after - used_before) / shape.items),
@@ -327,12 +334,14 @@ def rows_of(rows):
             fmt(get(fkvs, "used_memory_per_item")) if fkvs else "skipped",
             fmt(get(redis, "used_memory_per_item")),
             fmt_ratio(ratio(get(fkvs, "used_memory_per_item"), get(redis, "used_memory_per_item"))),
+            "%s / %s" % (get(fkvs, "encoding") or "-", get(redis, "encoding") or "-"),
         ])
     return table
 
 
 COLUMNS = ["shape", "items", "fkvs RSS B/item", "redis RSS B/item", "RSS fkvs/redis",
-           "fkvs used_memory B/item", "redis used_memory B/item", "used_memory fkvs/redis"]
+           "fkvs used_memory B/item", "redis used_memory B/item", "used_memory fkvs/redis",
+           "encoding fkvs / redis"]
 
 
 def print_results(args, rows, versions):
@@ -342,13 +351,15 @@ def print_results(args, rows, versions):
     lines.append("Growth of RSS (VmRSS) and of INFO used_memory from the empty server to the "
                  "loaded one, %.1f s after the load, divided by the items (strings: keys; "
                  "hashes: fields; zsets: members; lists: elements); each shape in its own "
-                 "fresh pair of servers; ratios fkvs/redis, below 1 is better." % args.settle)
+                 "fresh pair of servers; ratios fkvs/redis, below 1 is better; encoding is OBJECT "
+                 "ENCODING of the first key." % args.settle)
     for row in rows:
         lines.append("%s: %s" % (row["shape"], row["description"]))
     if args.markdown:
         print("\n".join("- %s" % line for line in lines) + "\n")
         print("| %s |" % " | ".join(COLUMNS))
-        print("|%s|" % "|".join("---" if index == 0 else "---:" for index in range(len(COLUMNS))))
+        print("|%s|" % "|".join("---" if index in (0, len(COLUMNS) - 1) else "---:"
+                                for index in range(len(COLUMNS))))
         for values in table:
             values = values[:4] + ["**%s**" % values[4]] + values[5:]
             print("| %s |" % " | ".join(values))
@@ -356,11 +367,9 @@ def print_results(args, rows, versions):
     print("\n".join(lines) + "\n")
     widths = [max(len(column), *(len(values[i]) for values in table))
               for i, column in enumerate(COLUMNS)]
-    print("  ".join(("%-*s" if i == 0 else "%*s") % (w, c)
-                    for i, (w, c) in enumerate(zip(widths, COLUMNS))))
-    for values in table:
-        print("  ".join(("%-*s" if i == 0 else "%*s") % (w, v)
-                        for i, (w, v) in enumerate(zip(widths, values))))
+    for values in [COLUMNS] + table:
+        print("  ".join(("%-*s" if i in (0, len(COLUMNS) - 1) else "%*s") % (w, v)
+                        for i, (w, v) in enumerate(zip(widths, values))).rstrip())
 
 
 def main():
@@ -371,7 +380,9 @@ def main():
     versions = {}
     try:
         for name in args.shapes:
-            shape = SHAPES[name](args.scale)
+            per_key = {"hashes": args.members, "zsets": args.members,
+                       "lists": args.list_items}.get(name)
+            shape = SHAPES[name](args.scale, per_key)
             results = measure_shape(shape, args, workdir)
             for server_name, binary in (("fkvs", args.fkvs_bin), (REFERENCE_NAME, args.redis_bin)):
                 if results.get(server_name):
