@@ -19,6 +19,7 @@ keys), so a load that failed silently cannot produce a figure.
 import argparse
 import json
 import os
+import shlex
 import sys
 import tempfile
 import shutil
@@ -262,7 +263,7 @@ def load_and_check(server, shape, commands):
 def measure_shape(shape, args, workdir):
     """A fresh server pair for one shape; returns {server name: figures or None}."""
     servers = [ServerProcess("fkvs", args.fkvs_bin, os.path.join(workdir, shape.name + "-fkvs.log"),
-                             extra_args=args.fkvs_args.split()),
+                             extra_args=shlex.split(args.fkvs_args)),
                ServerProcess(REFERENCE_NAME, args.redis_bin,
                              os.path.join(workdir, shape.name + "-redis.log"))]
     results = {}
@@ -279,7 +280,13 @@ def measure_shape(shape, args, workdir):
                 continue
             time.sleep(args.settle)
             rss_before, used_before = server.rss_bytes(), used_memory(server)
-            seconds, encoding = load_and_check(server, shape, commands)
+            try:
+                seconds, encoding = load_and_check(server, shape, commands)
+            except BenchError as error:
+                server.check_alive()
+                print("%s %-5s: FAILED: %s" % (shape.name, server.name, error), file=sys.stderr)
+                results[server.name] = {"failed": str(error)}
+                continue
             time.sleep(args.settle)
             server.check_alive()
             rss_after, used_after = server.rss_bytes(), used_memory(server)
@@ -324,15 +331,18 @@ def rows_of(rows):
         fkvs, redis = row["fkvs"], row["redis"]
 
         def get(figures, key):
-            return None if figures is None else figures[key]
+            return None if figures is None or "failed" in figures else figures[key]
+
+        def missing(figures):
+            return "FAILED" if figures and "failed" in figures else "skipped"
 
         table.append([
             row["shape"], "{:,}".format(row["items"]),
-            fmt(get(fkvs, "rss_per_item")) if fkvs else "skipped",
-            fmt(get(redis, "rss_per_item")),
+            fmt(get(fkvs, "rss_per_item")) if get(fkvs, "items") else missing(fkvs),
+            fmt(get(redis, "rss_per_item")) if get(redis, "items") else missing(redis),
             fmt_ratio(ratio(get(fkvs, "rss_per_item"), get(redis, "rss_per_item"))),
-            fmt(get(fkvs, "used_memory_per_item")) if fkvs else "skipped",
-            fmt(get(redis, "used_memory_per_item")),
+            fmt(get(fkvs, "used_memory_per_item")) if get(fkvs, "items") else missing(fkvs),
+            fmt(get(redis, "used_memory_per_item")) if get(redis, "items") else missing(redis),
             fmt_ratio(ratio(get(fkvs, "used_memory_per_item"), get(redis, "used_memory_per_item"))),
             "%s / %s" % (get(fkvs, "encoding") or "-", get(redis, "encoding") or "-"),
         ])
@@ -385,7 +395,7 @@ def main():
             shape = SHAPES[name](args.scale, per_key)
             results = measure_shape(shape, args, workdir)
             for server_name, binary in (("fkvs", args.fkvs_bin), (REFERENCE_NAME, args.redis_bin)):
-                if results.get(server_name):
+                if results.get(server_name) and "version" in results[server_name]:
                     versions[server_name] = (server_name, os.path.abspath(binary),
                                              results[server_name]["version"],
                                              results[server_name]["allocator"])
@@ -403,6 +413,10 @@ def main():
             json.dump({"config": {k: v for k, v in vars(args).items() if k != "json"},
                        "elapsed_s": elapsed, "rows": rows}, out, indent=2)
             out.write("\n")
+    failed = ["%s on %s: %s" % (row["shape"], name, row[name]["failed"]) for row in rows
+              for name in ("fkvs", REFERENCE_NAME) if row[name] and "failed" in row[name]]
+    if failed:
+        sys.exit("memory.py: load or check FAILED for\n  " + "\n  ".join(failed))
 
 
 if __name__ == "__main__":
