@@ -20,9 +20,9 @@ import argparse
 import json
 import os
 import shlex
+import shutil
 import sys
 import tempfile
-import shutil
 import time
 
 from servers import (add_server_arguments, BenchError, Connection, encode_command, KEY_FORMAT,
