@@ -131,38 +131,52 @@ def run_one(server, args, tests, expected_rows):
         row["req_per_cpu_s"] = args.requests / cpu if cpu else None
         figures[row["title"]] = row
     titles = [title for title, _ in expected_rows]
-    missing = [title for title in titles if title not in figures]
+    failed = {}  # title -> why, in the order found
+
+    def fail(title, why):
+        failed.setdefault(title, why)
+
+    # Error lines that name a test (fkvs-benchmark: "TITLE: N of M replies were
+    # errors, ..."); the longest title first, as "LPUSH" is inside "LPUSH (needed ...".
+    unattributed = []
+    for line in done["errors"]:
+        named = [t for t in sorted(titles, key=len, reverse=True) if t + ": " in line]
+        if named:
+            fail(named[0], "error: %s" % line.strip())
+        else:
+            unattributed.append(line.strip())
     why = None
-    if done["errors"]:
-        why = "error: %s" % done["errors"][0].strip()
+    if unattributed:
+        why = "error: %s" % unattributed[0]
     elif done["returncode"] != 0:
         why = "%s exited with status %s" % (os.path.basename(args.benchmark_bin),
                                            done["returncode"])
-    if why or missing:
-        # The generator stops at the first error: the first missing row is the test
-        # that failed, the later ones did not run.
-        first = missing[0] if missing else titles[-1]
-        for title in titles[titles.index(first):]:
-            if title == first:
-                failures.append((title, why or "no CSV row in the generator's output"))
-            elif title in missing:
-                failures.append((title, "not run: the generator stopped at %s" % first))
-    if not failures:
-        # The server's own count: error replies, and calls of each command.
-        errors = None if before[1] is None or after[1] is None else after[1] - before[1]
-        if errors:
-            failures.append((titles[0] if len(titles) == 1 else ", ".join(titles),
-                             "INFO total_error_replies grew by %d" % errors))
-        if before[2] is not None and after[2] is not None:
-            wanted = {}
-            for _, command in expected_rows:
-                wanted[command] = wanted.get(command, 0) + args.requests
-            for command, count in wanted.items():
-                got = after[2].get(command, 0) - before[2].get(command, 0)
-                if got < count:
-                    failures.append((", ".join(t for t, c in expected_rows if c == command),
-                                     "INFO commandstats counts %d %s calls, expected %d" %
-                                     (got, command.upper(), count)))
+    # redis-benchmark stops at the first error: the first missing row is the test
+    # that failed, the later ones did not run.
+    missing = [title for title in titles if title not in figures]
+    if missing:
+        fail(missing[0], why or "no CSV row in the generator's output")
+        for title in missing[1:]:
+            fail(title, "not run: the generator stopped at %s" % missing[0])
+    # The server's own count: error replies, and calls of each command.
+    if before[2] is not None and after[2] is not None:
+        wanted = {}
+        for _, command in expected_rows:
+            wanted[command] = wanted.get(command, 0) + args.requests
+        for command, count in wanted.items():
+            got = after[2].get(command, 0) - before[2].get(command, 0)
+            if got < count:
+                for title in (t for t, c in expected_rows if c == command):
+                    fail(title, "INFO commandstats counts %d %s calls, expected at least %d" %
+                         (got, command.upper(), count))
+    errors = None if before[1] is None or after[1] is None else after[1] - before[1]
+    if errors and not failed:
+        why = "INFO total_error_replies grew by %d during the run" % errors
+    if why and not failed:
+        # The run failed, but nothing says which of its tests: all of them.
+        for title in titles:
+            fail(title, why if len(titles) == 1 else "%s (one of %s)" % (why, ", ".join(tests)))
+    failures = [(title, failed[title]) for title in titles if title in failed]
     return figures, failures
 
 
@@ -178,8 +192,9 @@ def run(args, servers):
         for tests, expected_rows in RUNS:
             for server in round_order(servers, round_index):
                 figures, failed = run_one(server, args, tests, expected_rows)
+                bad = {title for title, _ in failed}
                 for title, row in figures.items():
-                    if title in runs:
+                    if title in runs and title not in bad:  # a failed test's figures are void
                         runs[title][server.name].append(row)
                 for title, why in failed:
                     failures.setdefault((title, server.name), []).append(why)
