@@ -10,7 +10,10 @@ import io
 import math
 import re
 import resource
+import shutil
 import subprocess
+import tempfile
+import threading
 import time
 
 from servers import (add_backends_argument, add_pinning_arguments, add_server_arguments,
@@ -157,3 +160,67 @@ def run_benchmark(port, test, pipeline, clients, requests, keyspace, data_size,
     figures["client_cpu_s"] = (children_after.ru_utime + children_after.ru_stime -
                                children_before.ru_utime - children_before.ru_stime)
     return figures
+
+
+# "Error from server: ERR unknown command ..." (redis-benchmark 7.0 prints it and
+# exits 1 at the first error reply), "Error: Connection reset by peer",
+# "fkvs-benchmark: SET: 5 of 100000 replies were errors, the first: ..." (it
+# finishes the test, then exits 1), ...
+ERROR_LINE = re.compile(r"^.*\berrors?\b.*$", re.IGNORECASE | re.MULTILINE)
+
+
+def run_benchmark_rows(port, tests, pipeline, clients, requests, keyspace, data_size,
+                       sample=None, cpu=None, benchmark_bin=BENCHMARK_BIN, timeout=600,
+                       extra_args=()):
+    """Runs `BENCHMARK_BIN -q --csv -t tests` and reads its CSV rows as they come
+    (through `stdbuf -oL`, so each row arrives when its test ends). sample() is
+    called before the start and at each row; each row gets the difference of
+    consecutive samples (the server's CPU time, say) as "sample_delta", and the
+    wall time since the previous row as "wall_s". Returns a dict: "rows" (a list
+    of {"title", figures...} in order, titles as printed: "LPUSH (needed to
+    benchmark LRANGE)"), "returncode", "errors" (every output line naming an
+    error), "argv", "stdout", "stderr". Failing is left to the caller."""
+    argv = [] if cpu is None else ["taskset", "-c", str(cpu)]
+    if shutil.which("stdbuf"):
+        argv += ["stdbuf", "-oL", "-eL"]
+    argv += [benchmark_bin, "-h", "127.0.0.1", "-p", str(port), "-q", "--csv",
+             "-t", ",".join(tests), "-P", str(pipeline), "-c", str(clients), "-n", str(requests),
+             "-r", str(keyspace), "-d", str(data_size), *extra_args]
+    stderr_file = tempfile.TemporaryFile(mode="w+")
+    rows, lines = [], []
+    last = sample() if sample else None
+    last_wall = time.monotonic()
+    process = subprocess.Popen(argv, stdout=subprocess.PIPE, stderr=stderr_file, text=True)
+    timer = threading.Timer(timeout, process.kill)
+    timer.start()
+    try:
+        header = None
+        for line in process.stdout:
+            lines.append(line)
+            if not line.startswith('"'):
+                continue
+            fields = next(csv.reader([line]))
+            if header is None and fields and fields[0] == "test":
+                header = fields
+                continue
+            now_wall, now = time.monotonic(), sample() if sample else None
+            row = {"title": fields[0], "wall_s": now_wall - last_wall,
+                   "sample_delta": None if sample is None else now - last}
+            last, last_wall = now, now_wall
+            for theirs, value in zip((header or ["test"] + list(CSV_FIELDS))[1:], fields[1:]):
+                if theirs in CSV_FIELDS:
+                    row[CSV_FIELDS[theirs]] = float(value)
+            rows.append(row)
+        process.wait()
+    finally:
+        timer.cancel()
+        if process.poll() is None:
+            process.kill()
+            process.wait()
+    stderr_file.seek(0)
+    stderr = stderr_file.read()
+    stderr_file.close()
+    stdout = "".join(lines)
+    return {"rows": rows, "returncode": process.returncode, "argv": argv, "stdout": stdout,
+            "stderr": stderr, "timed_out": process.returncode == -9,
+            "errors": ERROR_LINE.findall(stdout) + ERROR_LINE.findall(stderr)}

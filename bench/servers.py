@@ -147,6 +147,44 @@ class Connection:
         return [self.read_reply() for _ in commands]
 
 
+def send_checked(port, commands, check, batch_bytes=1 << 20, timeout=120.0):
+    """Sends pre-encoded RESP commands (an iterable of bytes, one command each)
+    over one connection in batches of about batch_bytes, one batch in flight
+    while the previous batch's replies are read; check(reply, index) is called
+    on every reply in order and raises to stop. Returns the number of commands."""
+    conn = Connection(port, timeout=timeout)
+    sent = answered = 0
+    try:
+        in_flight = []
+        batch, size = [], 0
+
+        def flush():
+            nonlocal sent, answered, batch, size
+            conn.sock.sendall(b"".join(batch))
+            in_flight.append(len(batch))
+            sent += len(batch)
+            batch, size = [], 0
+            if len(in_flight) > 1:
+                for _ in range(in_flight.pop(0)):
+                    check(conn.read_reply(), answered)
+                    answered += 1
+
+        for command in commands:
+            batch.append(command)
+            size += len(command)
+            if size >= batch_bytes:
+                flush()
+        if batch:
+            flush()
+        for count in in_flight:
+            for _ in range(count):
+                check(conn.read_reply(), answered)
+                answered += 1
+    finally:
+        conn.close()
+    return sent
+
+
 def prefill(port, keyspace, value):
     """SET every key redis-benchmark -r keyspace can pick, so that GETs hit and
     SETs overwrite a full keyspace on both servers alike."""
@@ -297,6 +335,14 @@ class ServerProcess:
             fields = stat.read().rsplit(")", 1)[1].split()
         utime, stime = int(fields[11]), int(fields[12])  # fields 14 and 15 of stat
         return (utime + stime) / CLOCK_TICKS_PER_SECOND
+
+    def rss_bytes(self):
+        """Resident set size now: VmRSS of /proc/PID/status."""
+        with open("/proc/%d/status" % self.pid) as status:
+            for line in status:
+                if line.startswith("VmRSS:"):
+                    return int(line.split()[1]) * 1024  # kB
+        raise BenchError("%s: no VmRSS in /proc/%d/status" % (self.name, self.pid))
 
     def stop(self, timeout=60.0):
         """SIGTERM, then SIGKILL if it lingers. Returns the exit status."""
