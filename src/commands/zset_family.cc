@@ -402,8 +402,9 @@ void zrandmember(CommandContext& ctx) {
   }
   const auto wanted = static_cast<uint64_t>(*count);
   if (wanted >= size) {
+    // Redis walks a sorted set from its highest member here.
     ctx.reply().array(size * per_member);
-    for (auto cursor = set.at_rank(0); cursor.valid(); cursor.next()) {
+    for (auto cursor = set.at_rank(size - 1); cursor.valid(); cursor.prev()) {
       reply_member(ctx, cursor, with_scores);
     }
     return;
@@ -459,11 +460,14 @@ void zscan(CommandContext& ctx) {
   reply.bulk({text, static_cast<size_t>(end - text)});
   const size_t token = reply.begin_array();
   size_t returned = 0;
+  // A listpack replies its stored score text, a skiplist "%.17g".
+  const bool listpack = ref.collection->encoding() == Encoding::kListpack;
   char score_text[kDoubleTextMax];
   for (const auto& [member, score] : gathered) {
     if (pattern && !glob_match(*pattern, member)) continue;
     reply.bulk(member);
-    reply.bulk(format_double(score, score_text));
+    reply.bulk(listpack ? ZSetValue::listpack_score_text(score, score_text)
+                        : format_double(score, score_text));
     returned += 2;
   }
   reply.end_array(token, returned);

@@ -26,13 +26,20 @@ void ZSetIndexNode::destroy(ZSetIndexNode* node) {
 
 namespace {
 
-// A listpack keeps a score as Redis's d2string writes it: integral values
-// as integers (so the PackedList stores a number), which turns -0 into 0,
-// and the rest as "%.17g", which reads back exactly.
-std::string_view score_text(double score, char* out) {
-  if (score == 0) return "0";
+// The largest magnitude Redis's double2ll writes as an integer: LLONG_MAX / 2.
+constexpr double kIntegralScoreMax = 4611686018427387903.0;
+
+}  // namespace
+
+std::string_view ZSetValue::listpack_score_text(double score, char* out) {
+  if (score >= -kIntegralScoreMax && score <= kIntegralScoreMax) {
+    const auto integral = static_cast<int64_t>(score);
+    if (static_cast<double>(integral) == score) return {out, format_int64(integral, out)};
+  }
   return format_double(score, out);
 }
+
+namespace {
 
 bool pair_precedes(double score, std::string_view member, double other_score,
                    std::string_view other_member) {
@@ -103,7 +110,7 @@ void ZSetValue::listpack_insert(std::string_view member, double score) {
     position = listpack_.next(score_position);
   }
   char text[kDoubleTextMax];
-  position = listpack_.insert(position, score_text(score, text));
+  position = listpack_.insert(position, listpack_score_text(score, text));
   listpack_.insert(position, member);
 }
 
@@ -241,7 +248,7 @@ void ZSetValue::shrink_if_fits(const ZSetLimits& limits) {
   char text[kDoubleTextMax];
   for (const Skiplist::Node* node = skiplist_->first(); node != nullptr; node = node->next()) {
     listpack.push_back(node->member());
-    listpack.push_back(score_text(node->score(), text));
+    listpack.push_back(listpack_score_text(node->score(), text));
   }
   index_.reset();
   skiplist_.reset();

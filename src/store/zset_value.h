@@ -114,6 +114,11 @@ class ZSetValue final : public Collection {
   template <typename Visitor>
   uint64_t scan(uint64_t cursor, Visitor&& visit);
 
+  // A score as a listpack stores it (Redis's d2string): integral values up
+  // to 2^62 as integers (so -0 becomes 0 and 1e17 "100000000000000000"),
+  // the rest as "%.17g". ZSCAN of a listpack replies this text. out has
+  // kDoubleTextMax bytes.
+  static std::string_view listpack_score_text(double score, char* out);
   // Reads a listpack score item back as a double.
   static double read_score(const PackedList::Item& item);
 
