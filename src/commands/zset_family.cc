@@ -37,8 +37,7 @@ std::optional<int64_t> zset_parse_long(CommandContext& ctx, std::string_view tex
   return value;
 }
 
-void zset_store_result(CommandContext& ctx, std::string_view key,
-                       std::unique_ptr<ZSetValue> set) {
+void zset_store_result(CommandContext& ctx, std::string_view key, std::unique_ptr<ZSetValue> set) {
   Db& db = ctx.db();
   if (set->size() == 0) {
     if (db.erase(key)) ctx.dirty();
@@ -189,8 +188,8 @@ void add_generic(CommandContext& ctx, AddFlags flags, size_t first) {
     ctx.signal_key_ready(key);
   }
   for (size_t i = 0; i < elements; ++i) {
-    switch (add_member(*ref.collection, ctx.arg(index + 2 * i + 1), scores[i], flags, limits,
-                       score)) {
+    switch (
+        add_member(*ref.collection, ctx.arg(index + 2 * i + 1), scores[i], flags, limits, score)) {
       case AddOutcome::kAdded:
         ++added;
         processed = true;
@@ -397,7 +396,8 @@ void zrandmember(CommandContext& ctx) {
     // Repeats allowed: each pick independent.
     const auto picks = static_cast<uint64_t>(-*count);
     ctx.reply().array(picks * per_member);
-    for (uint64_t i = 0; i < picks; ++i) reply_member(ctx, set.at_rank(random() % size), with_scores);
+    for (uint64_t i = 0; i < picks; ++i)
+      reply_member(ctx, set.at_rank(random() % size), with_scores);
     return;
   }
   const auto wanted = static_cast<uint64_t>(*count);
@@ -448,9 +448,8 @@ void zscan(CommandContext& ctx) {
   // As Redis: buckets until count members or ten times count steps.
   int64_t steps = count * 10;
   do {
-    next = ref.collection->scan(next, [&](std::string_view member, double score) {
-      gathered.emplace_back(member, score);
-    });
+    next = ref.collection->scan(
+        next, [&](std::string_view member, double score) { gathered.emplace_back(member, score); });
   } while (next != 0 && steps-- > 0 && gathered.size() < static_cast<size_t>(count));
 
   resp::ReplyWriter& reply = ctx.reply();
@@ -476,8 +475,7 @@ void zscan(CommandContext& ctx) {
 constexpr CommandSpec kCommands[] = {
     // name        arity flags                       first last step handler
     {"zadd", -4, kWrite | kDenyOom | kFast, 1, 1, 1, zadd, "sorted_set",
-     "Add one or more members to a sorted set, or update its score if it already exists",
-     "1.2.0"},
+     "Add one or more members to a sorted set, or update its score if it already exists", "1.2.0"},
     {"zincrby", 4, kWrite | kDenyOom | kFast, 1, 1, 1, zincrby, "sorted_set",
      "Increment the score of a member in a sorted set", "1.2.0"},
     {"zrem", -3, kWrite | kFast, 1, 1, 1, zrem, "sorted_set",
@@ -496,8 +494,7 @@ constexpr CommandSpec kCommands[] = {
     {"zcount", 4, kReadOnly | kFast, 1, 1, 1, zcount, "sorted_set",
      "Count the members in a sorted set with scores within the given values", "2.0.0"},
     {"zlexcount", 4, kReadOnly | kFast, 1, 1, 1, zlexcount, "sorted_set",
-     "Count the number of members in a sorted set between a given lexicographical range",
-     "2.8.9"},
+     "Count the number of members in a sorted set between a given lexicographical range", "2.8.9"},
     {"zpopmin", -2, kWrite | kFast, 1, 1, 1, zpopmin, "sorted_set",
      "Remove and return members with the lowest scores in a sorted set", "5.0.0"},
     {"zpopmax", -2, kWrite | kFast, 1, 1, 1, zpopmax, "sorted_set",

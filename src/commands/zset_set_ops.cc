@@ -184,7 +184,8 @@ void op_generic(CommandContext& ctx, std::optional<std::string_view> store, size
       members = compute_union(sources, aggregate);
       break;
     case SetOp::kInter:
-      members = compute_inter(sources, aggregate, cardinality_only ? static_cast<size_t>(limit) : 0);
+      members =
+          compute_inter(sources, aggregate, cardinality_only ? static_cast<size_t>(limit) : 0);
       break;
     case SetOp::kDiff:
       members = compute_diff(sources);

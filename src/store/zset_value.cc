@@ -71,9 +71,7 @@ Encoding ZSetValue::encoding() const {
   return is_listpack() ? Encoding::kListpack : Encoding::kSkiplist;
 }
 
-size_t ZSetValue::size() const {
-  return is_listpack() ? listpack_.size() / 2 : skiplist_->size();
-}
+size_t ZSetValue::size() const { return is_listpack() ? listpack_.size() / 2 : skiplist_->size(); }
 
 std::unique_ptr<Collection> ZSetValue::clone() const {
   std::unique_ptr<ZSetValue> copy(new ZSetValue());
@@ -190,9 +188,9 @@ std::pair<size_t, size_t> ZSetValue::rank_span(const ScoreRange& range) const {
     }
     return {first, last};
   }
-  return {skiplist_->count_while([&](const Skiplist::Node& n) { return range.below(n.score()); }),
-          skiplist_->count_while(
-              [&](const Skiplist::Node& n) { return range.within_max(n.score()); })};
+  return {
+      skiplist_->count_while([&](const Skiplist::Node& n) { return range.below(n.score()); }),
+      skiplist_->count_while([&](const Skiplist::Node& n) { return range.within_max(n.score()); })};
 }
 
 std::pair<size_t, size_t> ZSetValue::rank_span(const LexRange& range) const {
@@ -205,10 +203,9 @@ std::pair<size_t, size_t> ZSetValue::rank_span(const LexRange& range) const {
     }
     return {first, last};
   }
-  return {
-      skiplist_->count_while([&](const Skiplist::Node& n) { return range.below(n.member()); }),
-      skiplist_->count_while(
-          [&](const Skiplist::Node& n) { return range.within_max(n.member()); })};
+  return {skiplist_->count_while([&](const Skiplist::Node& n) { return range.below(n.member()); }),
+          skiplist_->count_while(
+              [&](const Skiplist::Node& n) { return range.within_max(n.member()); })};
 }
 
 void ZSetValue::erase_ranks(size_t first, size_t count) {
@@ -259,7 +256,8 @@ ZSetValue::Cursor ZSetValue::at_rank(size_t rank) const {
   Cursor cursor;
   cursor.set_ = this;
   if (is_listpack()) {
-    cursor.position_ = rank < size() ? listpack_.seek(static_cast<int64_t>(rank * 2)) : listpack_.end();
+    cursor.position_ =
+        rank < size() ? listpack_.seek(static_cast<int64_t>(rank * 2)) : listpack_.end();
   } else {
     cursor.node_ = skiplist_->at(rank);
   }
