@@ -338,3 +338,29 @@ def test_large_sets_match(assert_same):
     same(assert_same, lex, "OBJECT ENCODING lex", "ZRANGEBYLEX lex [k100 (k110",
          "ZREVRANGEBYLEX lex (k150 - LIMIT 2 3", "ZLEXCOUNT lex (k010 +",
          "ZREMRANGEBYLEX lex - [k050", "ZCARD lex", "ZRANGE lex 0 2")
+
+
+ZSET_COMMANDS = [
+    "zadd", "zincrby", "zrem", "zcard", "zscore", "zmscore", "zrank", "zrevrank", "zcount",
+    "zlexcount", "zpopmin", "zpopmax", "zmpop", "zrandmember", "zscan", "zrange",
+    "zrangestore", "zrevrange", "zrangebyscore", "zrevrangebyscore", "zrangebylex",
+    "zrevrangebylex", "zremrangebyrank", "zremrangebyscore", "zremrangebylex", "zunion",
+    "zinter", "zdiff", "zunionstore", "zinterstore", "zdiffstore", "zintercard",
+]
+
+
+def test_command_table_matches(server, reference):
+    ours, theirs = server.client(), reference.client()
+    for client in (ours, theirs):
+        client.response_callbacks.clear()  # raw replies, not redis-py's COMMAND dicts
+    for name in ZSET_COMMANDS:
+        mine = ours.execute_command("COMMAND", "INFO", name)[0]
+        real = theirs.execute_command("COMMAND", "INFO", name)[0]
+        assert mine[:2] == real[:2], name  # name, arity
+        assert mine[3:6] == real[3:6], name  # first, last, step
+        # Flags, less movablekeys (which the table does not model).
+        assert set(mine[2]) == set(real[2]) - {b"movablekeys"}, name
+        docs_mine = dict(zip(*[iter(ours.execute_command("COMMAND", "DOCS", name)[1])] * 2))
+        docs_real = dict(zip(*[iter(theirs.execute_command("COMMAND", "DOCS", name)[1])] * 2))
+        for field in (b"summary", b"since", b"group"):
+            assert docs_mine[field] == docs_real[field], (name, field)

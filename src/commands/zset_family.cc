@@ -8,6 +8,7 @@
 #include <random>
 #include <string>
 #include <string_view>
+#include <unordered_set>
 #include <utility>
 #include <vector>
 
@@ -409,13 +410,23 @@ void zrandmember(CommandContext& ctx) {
     }
     return;
   }
-  // Distinct ranks: a partial Fisher-Yates shuffle of all ranks.
-  std::vector<size_t> ranks(size);
-  for (size_t i = 0; i < size; ++i) ranks[i] = i;
   ctx.reply().array(wanted * per_member);
-  for (size_t i = 0; i < wanted; ++i) {
-    std::swap(ranks[i], ranks[i + random() % (size - i)]);
-    reply_member(ctx, set.at_rank(ranks[i]), with_scores);
+  if (wanted * 3 > size) {
+    // Many of the members: a partial Fisher-Yates shuffle of all ranks
+    // (size is under three times the reply).
+    std::vector<size_t> ranks(size);
+    for (size_t i = 0; i < size; ++i) ranks[i] = i;
+    for (size_t i = 0; i < wanted; ++i) {
+      std::swap(ranks[i], ranks[i + random() % (size - i)]);
+      reply_member(ctx, set.at_rank(ranks[i]), with_scores);
+    }
+    return;
+  }
+  // Few of them: random ranks, skipping repeats.
+  std::unordered_set<size_t> picked;
+  while (picked.size() < wanted) {
+    const size_t rank = random() % size;
+    if (picked.insert(rank).second) reply_member(ctx, set.at_rank(rank), with_scores);
   }
 }
 
@@ -474,36 +485,36 @@ void zscan(CommandContext& ctx) {
 
 constexpr CommandSpec kCommands[] = {
     // name        arity flags                       first last step handler
-    {"zadd", -4, kWrite | kDenyOom | kFast, 1, 1, 1, zadd, "sorted_set",
+    {"zadd", -4, kWrite | kDenyOom | kFast, 1, 1, 1, zadd, "sorted-set",
      "Add one or more members to a sorted set, or update its score if it already exists", "1.2.0"},
-    {"zincrby", 4, kWrite | kDenyOom | kFast, 1, 1, 1, zincrby, "sorted_set",
+    {"zincrby", 4, kWrite | kDenyOom | kFast, 1, 1, 1, zincrby, "sorted-set",
      "Increment the score of a member in a sorted set", "1.2.0"},
-    {"zrem", -3, kWrite | kFast, 1, 1, 1, zrem, "sorted_set",
+    {"zrem", -3, kWrite | kFast, 1, 1, 1, zrem, "sorted-set",
      "Remove one or more members from a sorted set", "1.2.0"},
-    {"zcard", 2, kReadOnly | kFast, 1, 1, 1, zcard, "sorted_set",
+    {"zcard", 2, kReadOnly | kFast, 1, 1, 1, zcard, "sorted-set",
      "Get the number of members in a sorted set", "1.2.0"},
-    {"zscore", 3, kReadOnly | kFast, 1, 1, 1, zscore, "sorted_set",
+    {"zscore", 3, kReadOnly | kFast, 1, 1, 1, zscore, "sorted-set",
      "Get the score associated with the given member in a sorted set", "1.2.0"},
-    {"zmscore", -3, kReadOnly | kFast, 1, 1, 1, zmscore, "sorted_set",
+    {"zmscore", -3, kReadOnly | kFast, 1, 1, 1, zmscore, "sorted-set",
      "Get the score associated with the given members in a sorted set", "6.2.0"},
-    {"zrank", 3, kReadOnly | kFast, 1, 1, 1, zrank, "sorted_set",
+    {"zrank", 3, kReadOnly | kFast, 1, 1, 1, zrank, "sorted-set",
      "Determine the index of a member in a sorted set", "2.0.0"},
-    {"zrevrank", 3, kReadOnly | kFast, 1, 1, 1, zrevrank, "sorted_set",
+    {"zrevrank", 3, kReadOnly | kFast, 1, 1, 1, zrevrank, "sorted-set",
      "Determine the index of a member in a sorted set, with scores ordered from high to low",
      "2.0.0"},
-    {"zcount", 4, kReadOnly | kFast, 1, 1, 1, zcount, "sorted_set",
+    {"zcount", 4, kReadOnly | kFast, 1, 1, 1, zcount, "sorted-set",
      "Count the members in a sorted set with scores within the given values", "2.0.0"},
-    {"zlexcount", 4, kReadOnly | kFast, 1, 1, 1, zlexcount, "sorted_set",
+    {"zlexcount", 4, kReadOnly | kFast, 1, 1, 1, zlexcount, "sorted-set",
      "Count the number of members in a sorted set between a given lexicographical range", "2.8.9"},
-    {"zpopmin", -2, kWrite | kFast, 1, 1, 1, zpopmin, "sorted_set",
+    {"zpopmin", -2, kWrite | kFast, 1, 1, 1, zpopmin, "sorted-set",
      "Remove and return members with the lowest scores in a sorted set", "5.0.0"},
-    {"zpopmax", -2, kWrite | kFast, 1, 1, 1, zpopmax, "sorted_set",
+    {"zpopmax", -2, kWrite | kFast, 1, 1, 1, zpopmax, "sorted-set",
      "Remove and return members with the highest scores in a sorted set", "5.0.0"},
-    {"zmpop", -4, kWrite, 0, 0, 0, zmpop, "sorted_set",
+    {"zmpop", -4, kWrite, 0, 0, 0, zmpop, "sorted-set",
      "Remove and return members with scores in a sorted set", "7.0.0"},
-    {"zrandmember", -2, kReadOnly, 1, 1, 1, zrandmember, "sorted_set",
+    {"zrandmember", -2, kReadOnly, 1, 1, 1, zrandmember, "sorted-set",
      "Get one or multiple random elements from a sorted set", "6.2.0"},
-    {"zscan", -3, kReadOnly, 1, 1, 1, zscan, "sorted_set",
+    {"zscan", -3, kReadOnly, 1, 1, 1, zscan, "sorted-set",
      "Incrementally iterate sorted sets elements and associated scores", "2.8.0"},
 };
 

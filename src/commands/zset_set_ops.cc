@@ -218,18 +218,18 @@ void zdiffstore(CommandContext& ctx) { op_generic(ctx, ctx.arg(1), 2, SetOp::kDi
 void zintercard(CommandContext& ctx) { op_generic(ctx, std::nullopt, 1, SetOp::kInter, true); }
 
 constexpr CommandSpec kCommands[] = {
-    {"zunion", -3, kReadOnly, 0, 0, 0, zunion, "sorted_set", "Add multiple sorted sets", "6.2.0"},
-    {"zinter", -3, kReadOnly, 0, 0, 0, zinter, "sorted_set", "Intersect multiple sorted sets",
+    {"zunion", -3, kReadOnly, 0, 0, 0, zunion, "sorted-set", "Add multiple sorted sets", "6.2.0"},
+    {"zinter", -3, kReadOnly, 0, 0, 0, zinter, "sorted-set", "Intersect multiple sorted sets",
      "6.2.0"},
-    {"zdiff", -3, kReadOnly, 0, 0, 0, zdiff, "sorted_set", "Subtract multiple sorted sets",
+    {"zdiff", -3, kReadOnly, 0, 0, 0, zdiff, "sorted-set", "Subtract multiple sorted sets",
      "6.2.0"},
-    {"zunionstore", -4, kWrite | kDenyOom, 1, 1, 1, zunionstore, "sorted_set",
+    {"zunionstore", -4, kWrite | kDenyOom, 1, 1, 1, zunionstore, "sorted-set",
      "Add multiple sorted sets and store the resulting sorted set in a new key", "2.0.0"},
-    {"zinterstore", -4, kWrite | kDenyOom, 1, 1, 1, zinterstore, "sorted_set",
+    {"zinterstore", -4, kWrite | kDenyOom, 1, 1, 1, zinterstore, "sorted-set",
      "Intersect multiple sorted sets and store the resulting sorted set in a new key", "2.0.0"},
-    {"zdiffstore", -4, kWrite | kDenyOom, 1, 1, 1, zdiffstore, "sorted_set",
+    {"zdiffstore", -4, kWrite | kDenyOom, 1, 1, 1, zdiffstore, "sorted-set",
      "Subtract multiple sorted sets and store the resulting sorted set in a new key", "6.2.0"},
-    {"zintercard", -3, kReadOnly, 0, 0, 0, zintercard, "sorted_set",
+    {"zintercard", -3, kReadOnly, 0, 0, 0, zintercard, "sorted-set",
      "Intersect multiple sorted sets and return the cardinality of the result", "7.0.0"},
 };
 
