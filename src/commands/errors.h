@@ -60,6 +60,18 @@ inline constexpr std::string_view kWrongArity = "ERR wrong number of arguments f
 inline constexpr std::string_view kDecrementOverflow = "ERR decrement would overflow";
 inline constexpr std::string_view kOffsetOutOfRange = "ERR offset is out of range";
 
+// --- List commands (list_family.cc) ---
+inline constexpr std::string_view kMustBePositive = "ERR value is out of range, must be positive";
+inline constexpr std::string_view kIndexOutOfRange = "ERR index out of range";
+inline constexpr std::string_view kRankZero =
+    "ERR RANK can't be zero: use 1 to start from the first match, 2 from the second ... or use "
+    "negative to start from the end of the list";
+inline constexpr std::string_view kCountNegative = "ERR COUNT can't be negative";
+inline constexpr std::string_view kMaxLenNegative = "ERR MAXLEN can't be negative";
+// LMPOP (and BLMPOP): Redis sends these for a bad number as well as a small one.
+inline constexpr std::string_view kNumKeysNotPositive = "ERR numkeys should be greater than 0";
+inline constexpr std::string_view kCountNotPositive = "ERR count should be greater than 0";
+
 // --- Sorted-set commands (zset_family.cc, zset_range_family.cc, zset_set_ops.cc) ---
 inline constexpr std::string_view kZAddNxXx =
     "ERR XX and NX options at the same time are not compatible";
@@ -70,9 +82,6 @@ inline constexpr std::string_view kZAddIncrPairs =
 inline constexpr std::string_view kZScoreNaN = "ERR resulting score is not a number (NaN)";
 inline constexpr std::string_view kZMinMaxNotFloat = "ERR min or max is not a float";
 inline constexpr std::string_view kZMinMaxNotLex = "ERR min or max not valid string range item";
-inline constexpr std::string_view kZMustBePositive = "ERR value is out of range, must be positive";
-inline constexpr std::string_view kZNumkeys = "ERR numkeys should be greater than 0";
-inline constexpr std::string_view kZCountPositive = "ERR count should be greater than 0";
 inline constexpr std::string_view kZRandCountRange =
     "ERR value is out of range, value must between -9223372036854775807 and "
     "9223372036854775807";

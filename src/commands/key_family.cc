@@ -84,6 +84,17 @@ void transfer(Db& from, Entry* entry, Db& to, std::string_view key) {
   if (expire_at != -1) to.set_expire(moved, expire_at);
 }
 
+// A list or sorted set arriving under key may serve clients blocked on it,
+// as when Redis adds any such key to a database.
+void signal_if_blockable(CommandContext& ctx, int db_index, std::string_view key) {
+  Entry* entry = ctx.server().db(db_index).find(key);
+  if (entry == nullptr) return;
+  const ValueType type = entry->value().type();
+  if (type == ValueType::kList || type == ValueType::kZSet) {
+    ctx.server().signal_key_ready(db_index, key);
+  }
+}
+
 void rename_generic(CommandContext& ctx, bool only_if_new) {
   Db& db = ctx.db();
   const std::string_view source = ctx.arg(1);
@@ -95,6 +106,7 @@ void rename_generic(CommandContext& ctx, bool only_if_new) {
   if (source == destination) return only_if_new ? ctx.reply().integer(0) : ctx.reply().ok();
   if (only_if_new && db.find(destination) != nullptr) return ctx.reply().integer(0);
   transfer(db, entry, db, destination);
+  signal_if_blockable(ctx, ctx.client().db_index, destination);
   ctx.dirty();
   only_if_new ? ctx.reply().integer(1) : ctx.reply().ok();
 }
@@ -131,6 +143,7 @@ void copy(CommandContext& ctx) {
   const int64_t expire_at = source_db.expire_at(entry);
   Entry* copied = destination_db.insert(destination, entry->value().clone());
   if (expire_at != -1) destination_db.set_expire(copied, expire_at);
+  signal_if_blockable(ctx, destination_index, destination);
   ctx.dirty();
   ctx.reply().integer(1);
 }
@@ -146,6 +159,7 @@ void move(CommandContext& ctx) {
   Entry* entry = source_db.find(key);
   if (entry == nullptr || destination_db.find(key) != nullptr) return ctx.reply().integer(0);
   transfer(source_db, entry, destination_db, key);
+  signal_if_blockable(ctx, static_cast<int>(*index), key);
   ctx.dirty();
   ctx.reply().integer(1);
 }
@@ -269,7 +283,12 @@ void swapdb(CommandContext& ctx) {
   if (!is_db_index(ctx, *first) || !is_db_index(ctx, *second)) {
     return ctx.reply().error(errors::kDbIndexOutOfRange);
   }
-  if (*first != *second) ctx.server().swap_dbs(*first, *second);
+  if (*first != *second) {
+    ctx.server().swap_dbs(*first, *second);
+    // Clients blocked in either database now see the other's keys.
+    ctx.server().signal_waited_keys(static_cast<int>(*first));
+    ctx.server().signal_waited_keys(static_cast<int>(*second));
+  }
   ctx.dirty();
   ctx.reply().ok();
 }

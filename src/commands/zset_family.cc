@@ -314,7 +314,7 @@ void pop_generic(CommandContext& ctx, bool max) {
   size_t count = 1;
   if (ctx.argc() == 3) {
     auto parsed = parse_int64(ctx.arg(2));
-    if (!parsed || *parsed < 0) return ctx.reply().error(errors::kZMustBePositive);
+    if (!parsed || *parsed < 0) return ctx.reply().error(errors::kMustBePositive);
     count = static_cast<size_t>(*parsed);
   }
   auto ref = find_for_write<ZSetValue>(ctx, ctx.arg(1));
@@ -328,7 +328,7 @@ void zpopmax(CommandContext& ctx) { pop_generic(ctx, true); }
 
 void zmpop(CommandContext& ctx) {
   auto numkeys = parse_int64(ctx.arg(1));
-  if (!numkeys || *numkeys < 1) return ctx.reply().error(errors::kZNumkeys);
+  if (!numkeys || *numkeys < 1) return ctx.reply().error(errors::kNumKeysNotPositive);
   if (static_cast<uint64_t>(*numkeys) >= ctx.argc() - 2) return ctx.reply().error(errors::kSyntax);
   const size_t where = 2 + static_cast<size_t>(*numkeys);
   bool max = false;
@@ -341,7 +341,7 @@ void zmpop(CommandContext& ctx) {
   for (size_t i = where + 1; i < ctx.argc(); ++i) {
     if (count == -1 && option_is(ctx.arg(i), "count") && i + 1 < ctx.argc()) {
       auto parsed = parse_int64(ctx.arg(++i));
-      if (!parsed || *parsed < 1) return ctx.reply().error(errors::kZCountPositive);
+      if (!parsed || *parsed < 1) return ctx.reply().error(errors::kCountNotPositive);
       count = *parsed;
     } else {
       return ctx.reply().error(errors::kSyntax);

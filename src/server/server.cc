@@ -105,6 +105,8 @@ void Server::register_commands() {
   register_connection_family(commands_);
   register_string_family(commands_);
   register_key_family(commands_);
+  register_list_family(commands_);
+  register_list_blocking_family(commands_);
   register_server_family(commands_);
   register_zset_family(commands_);
 }
@@ -249,6 +251,8 @@ void Server::request_shutdown() {
 }
 
 void Server::kill_client(Client& client) {
+  // A client on its way out must not be served a popped element.
+  if (client.blocked) blocked_.unblock(client);
   client.conn().close_now();
   loop_->want_close(client.conn());
 }
@@ -316,20 +320,30 @@ void Server::on_input(net::Connection& conn) {
     input.consume(parser.take_skipped());
     size_t wanted = parser.bytes_wanted();
     if (wanted > input.size()) input.reserve_more(wanted - input.size());
-    if (input.size() > client->query_peak) client->query_peak = input.size();
-    if (config_.client_query_buffer_limit > 0 &&
-        input.size() > static_cast<size_t>(config_.client_query_buffer_limit)) {
-      spdlog::warn("Closing client that reached max query buffer length: id={} addr={} qbuf={}",
-                   client->id(), conn.peer_address(), input.size());
-      stats_.client_query_buffer_limit_disconnections++;
-      conn.close_now();
-    }
+    enforce_query_buffer_limit(*client);
     break;
   }
+  // A blocked client's input waits unparsed, but within the same limit.
+  if (client->blocked) enforce_query_buffer_limit(*client);
   if (!conn.output().empty()) {
     loop_->want_flush(conn);
     if (over_output_limits(*client)) kill_client(*client);
   }
+}
+
+void Server::enforce_query_buffer_limit(Client& client) {
+  net::Connection& conn = client.conn();
+  const size_t used = conn.input().size();
+  if (used > client.query_peak) client.query_peak = used;
+  if (config_.client_query_buffer_limit <= 0 ||
+      used <= static_cast<size_t>(config_.client_query_buffer_limit)) {
+    return;
+  }
+  spdlog::warn("Closing client that reached max query buffer length: id={} addr={} qbuf={}",
+               client.id(), conn.peer_address(), used);
+  stats_.client_query_buffer_limit_disconnections++;
+  if (client.blocked) blocked_.unblock(client);
+  conn.close_now();
 }
 
 void Server::prefetch_input(net::Connection& conn, int step) {
@@ -407,7 +421,10 @@ void Server::block_client(Client& client, std::span<const std::string_view> keys
 
 void Server::signal_waited_keys(int db_index) {
   for (const std::string& key : blocked_.waited_keys(db_index)) {
-    if (db(db_index).find(key) != nullptr) blocked_.signal_ready(db_index, key);
+    Entry* entry = db(db_index).find(key);
+    if (entry == nullptr) continue;
+    const ValueType type = entry->value().type();
+    if (type == ValueType::kList || type == ValueType::kZSet) blocked_.signal_ready(db_index, key);
   }
 }
 
@@ -420,7 +437,7 @@ void Server::serve_ready_keys() {
     for (const ReadyKey& ready : blocked_.take_ready()) {
       for (Client* client : blocked_.waiters(ready.db, ready.key)) {
         if (db(ready.db).find(ready.key) == nullptr) break;
-        if (client->blocked) rerun_blocked(*client);
+        if (client->blocked && !client->conn().closing()) rerun_blocked(*client);
       }
     }
   }

@@ -70,11 +70,11 @@ class Server final : public net::ConnectionHandler {
   // A push (or a rename, copy, move or swap) put something in key of db:
   // clients blocked on it are served after the current command.
   void signal_key_ready(int db, std::string_view key) { blocked_.signal_ready(db, key); }
-  // SWAPDB: every key waited on in db may now hold data.
+  // SWAPDB: every list or sorted set waited on in db may now serve.
   void signal_waited_keys(int db);
   // Ends a client's wait with reply_timeout's reply (CLIENT UNBLOCK, timeouts).
   void unblock_client(Client& client, bool with_error);
-  size_t blocked_count() const { return blocked_.count(); }
+  const BlockedClients& blocked_clients() const { return blocked_; }
 
   // ConnectionHandler
   void on_open(net::Connection& conn) override;
@@ -96,6 +96,8 @@ class Server final : public net::ConnectionHandler {
   resp::ParserLimits parser_limits() const;
   void register_commands();
   bool over_output_limits(Client& client);
+  // Closes a client whose query buffer passed client-query-buffer-limit.
+  void enforce_query_buffer_limit(Client& client);
   // Runs again the commands of clients blocked on keys signalled ready.
   void serve_ready_keys();
   // Runs a blocked client's command again; unblocks it if it was served.
