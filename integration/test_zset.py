@@ -266,6 +266,11 @@ def test_set_operations_scores(assert_same):
          "ZINTER 2 a b WEIGHTS -1 1 AGGREGATE MIN WITHSCORES",
          "ZUNION 2 a b WEIGHTS inf 1 WITHSCORES", "ZADD c 1 1 2 2 3 3", "ZADD e 1 3 4 4",
          "ZUNION 2 c e WITHSCORES", "ZINTER 2 c e WITHSCORES", "ZDIFF 2 c e WITHSCORES")
+    # Inputs are summed smallest set first.
+    same(assert_same,
+         "ZADD a 0.3 x", "ZADD b 0.1 x 1 y 1 z", "ZADD c 0.2 x 1 w", "ZUNION 3 a b c WITHSCORES",
+         "ZUNION 3 b a c WITHSCORES", "ZINTER 3 b c a WITHSCORES", "ZUNIONSTORE d 3 c b a",
+         "ZSCORE d x")
 
 
 def test_set_operations_encoding(assert_same):

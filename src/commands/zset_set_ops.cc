@@ -82,11 +82,8 @@ Members compute_union(const std::vector<Source>& sources, Aggregate aggregate) {
   return result;
 }
 
-Members compute_inter(std::vector<Source> sources, Aggregate aggregate, size_t limit) {
+Members compute_inter(const std::vector<Source>& sources, Aggregate aggregate, size_t limit) {
   Members result;
-  // The smallest set drives the walk, as in Redis.
-  std::stable_sort(sources.begin(), sources.end(),
-                   [](const Source& a, const Source& b) { return a.size() < b.size(); });
   if (sources.front().size() == 0) return result;
   for (auto cursor = sources[0].set->at_rank(0); cursor.valid(); cursor.next()) {
     const std::string_view member = cursor.member();
@@ -178,6 +175,12 @@ void op_generic(CommandContext& ctx, std::optional<std::string_view> store, size
     }
   }
 
+  // Redis takes the inputs of a union or intersection smallest first, which
+  // also sets the order a SUM adds in (0.3 + 0.2 + 0.1 is not 0.3 + 0.1 + 0.2).
+  if (op != SetOp::kDiff) {
+    std::stable_sort(sources.begin(), sources.end(),
+                     [](const Source& a, const Source& b) { return a.size() < b.size(); });
+  }
   Members members;
   switch (op) {
     case SetOp::kUnion:
