@@ -369,3 +369,22 @@ def test_command_table_matches(server, reference):
         docs_real = dict(zip(*[iter(theirs.execute_command("COMMAND", "DOCS", name)[1])] * 2))
         for field in (b"summary", b"since", b"group"):
             assert docs_mine[field] == docs_real[field], (name, field)
+
+
+def test_keyspace_hits_and_misses(server, reference):
+    commands = ["ZRANGESTORE d z 0 -1", "ZRANGESTORE d nokey 0 -1", "ZUNIONSTORE d 2 z nokey",
+                "ZINTERSTORE d 2 z nokey", "ZDIFFSTORE d 2 z nokey", "ZCARD z", "ZCARD nokey",
+                "ZSCORE z a", "ZREM z x", "ZPOPMIN nokey", "ZMPOP 2 nokey z MIN", "ZSCAN z 0",
+                "ZRANDMEMBER z", "ZINTERCARD 2 z nokey", "ZCOUNT z 0 1", "ZADD z 2 b",
+                "ZREMRANGEBYRANK z 5 6", "ZRANK z a", "ZRANGE z 0 -1"]
+    for command in commands:
+        stats = []
+        for handle in (server, reference):
+            client = handle.client()
+            client.flushall()
+            client.zadd("z", {"a": 1, "b": 2})
+            client.config_resetstat()
+            client.execute_command(*command.split())
+            info = client.info("stats")
+            stats.append((info["keyspace_hits"], info["keyspace_misses"]))
+        assert stats[0] == stats[1], command

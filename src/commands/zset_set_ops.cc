@@ -130,7 +130,8 @@ void op_generic(CommandContext& ctx, std::optional<std::string_view> store, size
   std::vector<Source> sources(count);
   for (size_t i = 0; i < count; ++i) {
     const std::string_view key = ctx.arg(numkeys_index + 1 + i);
-    auto ref = store ? find_for_write<ZSetValue>(ctx, key) : find_for_read<ZSetValue>(ctx, key);
+    // Inputs count as reads (keyspace hits and misses) in the STORE forms too.
+    auto ref = find_for_read<ZSetValue>(ctx, key);
     if (ref.wrong_type) return ctx.reply().error(errors::kWrongType);
     sources[i].set = ref.collection;
   }
