@@ -388,3 +388,12 @@ def test_keyspace_hits_and_misses(server, reference):
             info = client.info("stats")
             stats.append((info["keyspace_hits"], info["keyspace_misses"]))
         assert stats[0] == stats[1], command
+
+
+def test_binary_members_and_nul_in_options(assert_same):
+    same(assert_same,
+         ("ZADD", "z", "nx\x00junk", "1", "a\x00b", "2", "a", "3", ""), "ZRANGE z 0 -1",
+         ("ZRANGEBYLEX", "z", "[a\x00", "+"), ("ZRANGEBYLEX", "z", "-\x00x", "+\x00"),
+         ("ZRANGE", "z", "0", "-1", "withscores\x00x"), ("ZSCORE", "z", "a\x00b"),
+         ("ZRANGEBYSCORE", "z", "1\x00junk", "(3\x00"), ("ZRANK", "z", ""),
+         ("ZADD", "z", "\xff", "\xff"), ("ZADD", "z", "1", "\xff\xfe"), "ZRANGE z - + BYLEX")

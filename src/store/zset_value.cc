@@ -195,12 +195,20 @@ std::pair<size_t, size_t> ZSetValue::rank_span(const ScoreRange& range) const {
 
 std::pair<size_t, size_t> ZSetValue::rank_span(const LexRange& range) const {
   if (is_listpack()) {
-    size_t first = 0;
-    size_t last = 0;
-    for (Cursor cursor = at_rank(0); cursor.valid(); cursor.next()) {
-      if (range.below(cursor.member())) ++first;
-      if (range.within_max(cursor.member())) ++last;
+    // With equal scores, as lex ranges require, this is the plain span. With
+    // mixed scores it walks as Redis walks a listpack: nothing unless the
+    // last member reaches min and the first is within max, then from the
+    // first member not below min for as long as members stay within max.
+    const size_t count = size();
+    if (count == 0 || range.below(at_rank(count - 1).member()) ||
+        !range.within_max(at_rank(0).member())) {
+      return {0, 0};
     }
+    Cursor cursor = at_rank(0);
+    size_t first = 0;
+    for (; cursor.valid() && range.below(cursor.member()); cursor.next()) ++first;
+    size_t last = first;
+    for (; cursor.valid() && range.within_max(cursor.member()); cursor.next()) ++last;
     return {first, last};
   }
   return {skiplist_->count_while([&](const Skiplist::Node& n) { return range.below(n.member()); }),
