@@ -72,6 +72,30 @@ inline constexpr std::string_view kMaxLenNegative = "ERR MAXLEN can't be negativ
 inline constexpr std::string_view kNumKeysNotPositive = "ERR numkeys should be greater than 0";
 inline constexpr std::string_view kCountNotPositive = "ERR count should be greater than 0";
 
+// --- Sorted-set commands (zset_family.cc, zset_range_family.cc, zset_set_ops.cc) ---
+inline constexpr std::string_view kZAddNxXx =
+    "ERR XX and NX options at the same time are not compatible";
+inline constexpr std::string_view kZAddGtLtNx =
+    "ERR GT, LT, and/or NX options at the same time are not compatible";
+inline constexpr std::string_view kZAddIncrPairs =
+    "ERR INCR option supports a single increment-element pair";
+inline constexpr std::string_view kZScoreNaN = "ERR resulting score is not a number (NaN)";
+inline constexpr std::string_view kZMinMaxNotFloat = "ERR min or max is not a float";
+inline constexpr std::string_view kZMinMaxNotLex = "ERR min or max not valid string range item";
+inline constexpr std::string_view kZRandCountRange =
+    "ERR value is out of range, value must between -9223372036854775807 and "
+    "9223372036854775807";
+inline constexpr std::string_view kZValueOutOfRange = "ERR value is out of range";
+inline constexpr std::string_view kZLimitNeedsBy =
+    "ERR syntax error, LIMIT is only supported in combination with either BYSCORE or BYLEX";
+inline constexpr std::string_view kZWithScoresByLex =
+    "ERR syntax error, WITHSCORES not supported in combination with BYLEX";
+// "%s" is the command name.
+inline constexpr std::string_view kZAtLeastOneKey =
+    "ERR at least 1 input key is needed for '%s' command";
+inline constexpr std::string_view kZWeightNotFloat = "ERR weight value is not a float";
+inline constexpr std::string_view kZLimitNegative = "ERR LIMIT can't be negative";
+
 // --- Server commands (server_family.cc) ---
 inline constexpr std::string_view kNoShutdownInProgress = "ERR No shutdown in progress.";
 // DEBUG's reply to a subcommand it lacks or one with the wrong arguments: "%s" is the

@@ -108,6 +108,7 @@ void Server::register_commands() {
   register_list_family(commands_);
   register_list_blocking_family(commands_);
   register_server_family(commands_);
+  register_zset_family(commands_);
 }
 
 const char* Server::backend_name() const { return loop_ ? loop_->name() : "none"; }

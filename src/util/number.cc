@@ -113,4 +113,12 @@ std::string_view format_long_double(long double value, char* out) {
   return formatted;
 }
 
+std::string_view format_double(double value, char* out) {
+  if (std::isinf(value)) return value > 0 ? "inf" : "-inf";
+  // to_chars with a precision prints exactly what printf's "%.17g" does.
+  const auto result =
+      std::to_chars(out, out + kDoubleTextMax, value, std::chars_format::general, 17);
+  return {out, static_cast<size_t>(result.ptr - out)};
+}
+
 }  // namespace fkvs

@@ -44,4 +44,12 @@ inline constexpr size_t kLongDoubleTextMax = 5 * 1024;
 // "-inf". Writes into out (kLongDoubleTextMax bytes) and returns a view of it.
 std::string_view format_long_double(long double value, char* out);
 
+// Room format_double needs: "%.17g" of any double is at most 24 bytes.
+inline constexpr size_t kDoubleTextMax = 32;
+
+// Formats value as Redis 7.0 replies with a double (ZSCORE, WITHSCORES):
+// "%.17g" ("0.10000000000000001", "3", "1e+17", "-0"), infinities "inf" and
+// "-inf". Writes into out (kDoubleTextMax bytes) and returns a view of it.
+std::string_view format_double(double value, char* out);
+
 }  // namespace fkvs

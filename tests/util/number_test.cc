@@ -202,3 +202,30 @@ TEST_CASE("format_long_double: the largest long double fits") {
 
 }  // namespace
 }  // namespace fkvs
+
+namespace fkvs {
+namespace {
+
+std::string formatted(double value) {
+  char out[kDoubleTextMax];
+  return std::string(format_double(value, out));
+}
+
+TEST_CASE("format_double: \"%.17g\" as Redis 7.0 replies with scores") {
+  CHECK(formatted(1.1) == "1.1000000000000001");
+  CHECK(formatted(3) == "3");
+  CHECK(formatted(1e17) == "1e+17");
+  CHECK(formatted(HUGE_VAL) == "inf");
+  CHECK(formatted(-HUGE_VAL) == "-inf");
+  CHECK(formatted(-0.0) == "-0");
+  CHECK(formatted(0) == "0");
+  CHECK(formatted(1e-5) == "1.0000000000000001e-05");
+  CHECK(formatted(5e-324) == "4.9406564584124654e-324");
+  CHECK(formatted(-1.7976931348623157e308) == "-1.7976931348623157e+308");
+  CHECK(formatted(0.30000000000000004) == "0.30000000000000004");
+  CHECK(formatted(4503599627370496.0) == "4503599627370496");
+  CHECK(formatted(123456789012345678.0) == "1.2345678901234568e+17");
+}
+
+}  // namespace
+}  // namespace fkvs

@@ -1,0 +1,529 @@
+// Sorted-set commands on single members and counts: ZADD, ZINCRBY, ZREM,
+// ZCARD, ZSCORE, ZMSCORE, ZRANK, ZREVRANK, ZCOUNT, ZLEXCOUNT, the pops,
+// ZRANDMEMBER and ZSCAN. Ranges are in zset_range_family.cc, the
+// multi-key operations in zset_set_ops.cc.
+#include <charconv>
+#include <cmath>
+#include <cstdint>
+#include <random>
+#include <string>
+#include <string_view>
+#include <unordered_set>
+#include <utility>
+#include <vector>
+
+#include "commands/collection_access.h"
+#include "commands/command_context.h"
+#include "commands/errors.h"
+#include "commands/families.h"
+#include "commands/zset_common.h"
+#include "store/zset_range.h"
+#include "store/zset_value.h"
+#include "util/glob.h"
+#include "util/number.h"
+#include "util/strings.h"
+
+namespace fkvs {
+
+ZSetLimits zset_limits(CommandContext& ctx) {
+  const auto& config = ctx.server().config();
+  const int64_t entries = config.zset_max_listpack_entries;
+  return {entries < 0 ? 0 : static_cast<size_t>(entries),
+          static_cast<size_t>(config.zset_max_listpack_value)};
+}
+
+std::optional<int64_t> zset_parse_long(CommandContext& ctx, std::string_view text) {
+  auto value = parse_int64(text);
+  if (!value) ctx.reply().error(errors::kNotInteger);
+  return value;
+}
+
+void zset_store_result(CommandContext& ctx, std::string_view key, std::unique_ptr<ZSetValue> set) {
+  Db& db = ctx.db();
+  if (set->size() == 0) {
+    if (db.erase(key)) ctx.dirty();
+    return ctx.reply().integer(0);
+  }
+  const size_t size = set->size();
+  auto [entry, added] = db.find_or_insert(key);
+  if (!added && entry->has_ttl()) db.persist(entry);
+  entry->value() = Value();
+  entry->value().set_collection(std::move(set));
+  ctx.signal_key_ready(key);
+  ctx.dirty();
+  ctx.reply().integer(static_cast<int64_t>(size));
+}
+
+void zset_pop(CommandContext& ctx, CollectionRef<ZSetValue>& ref, std::string_view key, bool max,
+              size_t count, ZPopReply style) {
+  ZSetValue& set = *ref.collection;
+  const size_t popped = std::min(count, set.size());
+  resp::ReplyWriter& reply = ctx.reply();
+  switch (style) {
+    case ZPopReply::kFlat:
+      reply.array(popped * 2);
+      break;
+    case ZPopReply::kKeyThenFlat:
+      reply.array(popped * 2 + 1);
+      reply.bulk(key);
+      break;
+    case ZPopReply::kKeyThenPairs:
+      reply.array(2);
+      reply.bulk(key);
+      reply.array(popped);
+      break;
+  }
+  ZSetValue::Cursor cursor = set.at_rank(max ? set.size() - 1 : 0);
+  for (size_t i = 0; i < popped; ++i) {
+    if (style == ZPopReply::kKeyThenPairs) reply.array(2);
+    reply.bulk(cursor.member());
+    reply.bulk_double(cursor.score());
+    if (max) {
+      cursor.prev();
+    } else {
+      cursor.next();
+    }
+  }
+  set.erase_ranks(max ? set.size() - popped : 0, popped);
+  ctx.dirty(popped);
+  erase_if_empty(ctx, ref);
+}
+
+namespace {
+
+// Redis compares options as C strings: up to the first NUL.
+bool option_is(std::string_view arg, std::string_view name) {
+  return equals_nocase(up_to_nul(arg), name);
+}
+
+// ---- ZADD / ZINCRBY ----
+
+struct AddFlags {
+  bool nx = false;
+  bool xx = false;
+  bool gt = false;
+  bool lt = false;
+  bool ch = false;
+  bool incr = false;
+};
+
+enum class AddOutcome { kAdded, kUpdated, kUnchanged, kSkipped, kNaN };
+
+// Redis's zsetAdd: applies one member under the flags; new_score gets the
+// score the member ends with when not skipped.
+AddOutcome add_member(ZSetValue& set, std::string_view member, double score, const AddFlags& flags,
+                      const ZSetLimits& limits, double& new_score) {
+  const std::optional<double> current = set.score(member);
+  if (current) {
+    if (flags.nx) return AddOutcome::kSkipped;
+    if (flags.incr) {
+      score += *current;
+      if (std::isnan(score)) return AddOutcome::kNaN;
+    }
+    if ((flags.lt && score >= *current) || (flags.gt && score <= *current)) {
+      return AddOutcome::kSkipped;
+    }
+    new_score = score;
+    if (score == *current) return AddOutcome::kUnchanged;
+    set.set(member, score, limits);
+    return AddOutcome::kUpdated;
+  }
+  if (flags.xx) return AddOutcome::kSkipped;
+  new_score = score;
+  set.set(member, score, limits);
+  return AddOutcome::kAdded;
+}
+
+void add_generic(CommandContext& ctx, AddFlags flags, size_t first) {
+  size_t index = first;
+  for (; index < ctx.argc(); ++index) {
+    const std::string_view option = ctx.arg(index);
+    if (option_is(option, "nx")) {
+      flags.nx = true;
+    } else if (option_is(option, "xx")) {
+      flags.xx = true;
+    } else if (option_is(option, "ch")) {
+      flags.ch = true;
+    } else if (option_is(option, "incr")) {
+      flags.incr = true;
+    } else if (option_is(option, "gt")) {
+      flags.gt = true;
+    } else if (option_is(option, "lt")) {
+      flags.lt = true;
+    } else {
+      break;
+    }
+  }
+  const size_t arguments = ctx.argc() - index;
+  if (arguments == 0 || arguments % 2 != 0) return ctx.reply().error(errors::kSyntax);
+  const size_t elements = arguments / 2;
+  if (flags.nx && flags.xx) return ctx.reply().error(errors::kZAddNxXx);
+  if ((flags.gt && flags.nx) || (flags.lt && flags.nx) || (flags.gt && flags.lt)) {
+    return ctx.reply().error(errors::kZAddGtLtNx);
+  }
+  if (flags.incr && elements > 1) return ctx.reply().error(errors::kZAddIncrPairs);
+
+  std::vector<double> scores(elements);
+  for (size_t i = 0; i < elements; ++i) {
+    auto score = parse_double(ctx.arg(index + 2 * i));
+    if (!score) return ctx.reply().error(errors::kNotFloat);
+    scores[i] = *score;
+  }
+
+  const std::string_view key = ctx.arg(1);
+  auto ref = find_for_write<ZSetValue>(ctx, key);
+  if (ref.wrong_type) return ctx.reply().error(errors::kWrongType);
+  const ZSetLimits limits = zset_limits(ctx);
+  size_t added = 0;
+  size_t updated = 0;
+  bool processed = false;
+  double score = 0;
+  if (!ref) {
+    if (flags.xx) {
+      if (flags.incr) return ctx.reply().null_bulk();
+      return ctx.reply().integer(0);
+    }
+    // Redis sizes a new set by its first member only.
+    ref = create_collection(ctx, key,
+                            std::make_unique<ZSetValue>(limits, 1, ctx.arg(index + 1).size()));
+    ctx.signal_key_ready(key);
+  }
+  for (size_t i = 0; i < elements; ++i) {
+    switch (
+        add_member(*ref.collection, ctx.arg(index + 2 * i + 1), scores[i], flags, limits, score)) {
+      case AddOutcome::kAdded:
+        ++added;
+        processed = true;
+        break;
+      case AddOutcome::kUpdated:
+        ++updated;
+        processed = true;
+        break;
+      case AddOutcome::kUnchanged:
+        processed = true;
+        break;
+      case AddOutcome::kSkipped:
+        break;
+      case AddOutcome::kNaN:
+        erase_if_empty(ctx, ref);
+        return ctx.reply().error(errors::kZScoreNaN);
+    }
+  }
+  ctx.dirty(added + updated);
+  erase_if_empty(ctx, ref);
+  if (flags.incr) {
+    if (!processed) return ctx.reply().null_bulk();
+    return ctx.reply().bulk_double(score);
+  }
+  ctx.reply().integer(static_cast<int64_t>(flags.ch ? added + updated : added));
+}
+
+void zadd(CommandContext& ctx) { add_generic(ctx, {}, 2); }
+
+void zincrby(CommandContext& ctx) {
+  AddFlags flags;
+  flags.incr = true;
+  add_generic(ctx, flags, 2);
+}
+
+// ---- Members ----
+
+void zrem(CommandContext& ctx) {
+  auto ref = find_for_write<ZSetValue>(ctx, ctx.arg(1));
+  if (ref.wrong_type) return ctx.reply().error(errors::kWrongType);
+  if (!ref) return ctx.reply().integer(0);
+  int64_t removed = 0;
+  for (size_t i = 2; i < ctx.argc(); ++i) {
+    if (ref.collection->erase(ctx.arg(i))) ++removed;
+    if (ref.collection->size() == 0) break;
+  }
+  ctx.dirty(static_cast<uint64_t>(removed));
+  erase_if_empty(ctx, ref);
+  ctx.reply().integer(removed);
+}
+
+void zcard(CommandContext& ctx) {
+  auto ref = find_for_read<ZSetValue>(ctx, ctx.arg(1));
+  if (ref.wrong_type) return ctx.reply().error(errors::kWrongType);
+  ctx.reply().integer(ref ? static_cast<int64_t>(ref.collection->size()) : 0);
+}
+
+void zscore(CommandContext& ctx) {
+  auto ref = find_for_read<ZSetValue>(ctx, ctx.arg(1));
+  if (ref.wrong_type) return ctx.reply().error(errors::kWrongType);
+  if (!ref) return ctx.reply().null_bulk();
+  auto score = ref.collection->score(ctx.arg(2));
+  if (!score) return ctx.reply().null_bulk();
+  ctx.reply().bulk_double(*score);
+}
+
+void zmscore(CommandContext& ctx) {
+  auto ref = find_for_read<ZSetValue>(ctx, ctx.arg(1));
+  if (ref.wrong_type) return ctx.reply().error(errors::kWrongType);
+  ctx.reply().array(ctx.argc() - 2);
+  for (size_t i = 2; i < ctx.argc(); ++i) {
+    auto score = ref ? ref.collection->score(ctx.arg(i)) : std::nullopt;
+    if (score) {
+      ctx.reply().bulk_double(*score);
+    } else {
+      ctx.reply().null_bulk();
+    }
+  }
+}
+
+void rank_generic(CommandContext& ctx, bool reverse) {
+  auto ref = find_for_read<ZSetValue>(ctx, ctx.arg(1));
+  if (ref.wrong_type) return ctx.reply().error(errors::kWrongType);
+  if (!ref) return ctx.reply().null_bulk();
+  auto rank = ref.collection->rank(ctx.arg(2));
+  if (!rank) return ctx.reply().null_bulk();
+  const size_t value = reverse ? ref.collection->size() - 1 - *rank : *rank;
+  ctx.reply().integer(static_cast<int64_t>(value));
+}
+
+void zrank(CommandContext& ctx) { rank_generic(ctx, false); }
+void zrevrank(CommandContext& ctx) { rank_generic(ctx, true); }
+
+void reply_span(CommandContext& ctx, std::pair<size_t, size_t> span) {
+  ctx.reply().integer(span.first < span.second ? static_cast<int64_t>(span.second - span.first)
+                                               : 0);
+}
+
+void zcount(CommandContext& ctx) {
+  auto range = parse_score_range(ctx.arg(2), ctx.arg(3));
+  if (!range) return ctx.reply().error(errors::kZMinMaxNotFloat);
+  auto ref = find_for_read<ZSetValue>(ctx, ctx.arg(1));
+  if (ref.wrong_type) return ctx.reply().error(errors::kWrongType);
+  if (!ref) return ctx.reply().integer(0);
+  reply_span(ctx, ref.collection->rank_span(*range));
+}
+
+void zlexcount(CommandContext& ctx) {
+  auto range = parse_lex_range(ctx.arg(2), ctx.arg(3));
+  if (!range) return ctx.reply().error(errors::kZMinMaxNotLex);
+  auto ref = find_for_read<ZSetValue>(ctx, ctx.arg(1));
+  if (ref.wrong_type) return ctx.reply().error(errors::kWrongType);
+  if (!ref) return ctx.reply().integer(0);
+  reply_span(ctx, ref.collection->rank_span(*range));
+}
+
+// ---- Pops ----
+
+void pop_generic(CommandContext& ctx, bool max) {
+  if (ctx.argc() > 3) return ctx.reply().error(errors::kSyntax);
+  size_t count = 1;
+  if (ctx.argc() == 3) {
+    auto parsed = parse_int64(ctx.arg(2));
+    if (!parsed || *parsed < 0) return ctx.reply().error(errors::kMustBePositive);
+    count = static_cast<size_t>(*parsed);
+  }
+  auto ref = find_for_write<ZSetValue>(ctx, ctx.arg(1));
+  if (ref.wrong_type) return ctx.reply().error(errors::kWrongType);
+  if (!ref || count == 0) return ctx.reply().empty_array();
+  zset_pop(ctx, ref, ctx.arg(1), max, count, ZPopReply::kFlat);
+}
+
+void zpopmin(CommandContext& ctx) { pop_generic(ctx, false); }
+void zpopmax(CommandContext& ctx) { pop_generic(ctx, true); }
+
+void zmpop(CommandContext& ctx) {
+  auto numkeys = parse_int64(ctx.arg(1));
+  if (!numkeys || *numkeys < 1) return ctx.reply().error(errors::kNumKeysNotPositive);
+  if (static_cast<uint64_t>(*numkeys) >= ctx.argc() - 2) return ctx.reply().error(errors::kSyntax);
+  const size_t where = 2 + static_cast<size_t>(*numkeys);
+  bool max = false;
+  if (option_is(ctx.arg(where), "max")) {
+    max = true;
+  } else if (!option_is(ctx.arg(where), "min")) {
+    return ctx.reply().error(errors::kSyntax);
+  }
+  int64_t count = -1;
+  for (size_t i = where + 1; i < ctx.argc(); ++i) {
+    if (count == -1 && option_is(ctx.arg(i), "count") && i + 1 < ctx.argc()) {
+      auto parsed = parse_int64(ctx.arg(++i));
+      if (!parsed || *parsed < 1) return ctx.reply().error(errors::kCountNotPositive);
+      count = *parsed;
+    } else {
+      return ctx.reply().error(errors::kSyntax);
+    }
+  }
+  if (count == -1) count = 1;
+  for (size_t i = 2; i < where; ++i) {
+    auto ref = find_for_write<ZSetValue>(ctx, ctx.arg(i));
+    if (ref.wrong_type) return ctx.reply().error(errors::kWrongType);
+    if (!ref) continue;
+    return zset_pop(ctx, ref, ctx.arg(i), max, static_cast<size_t>(count),
+                    ZPopReply::kKeyThenPairs);
+  }
+  ctx.reply().null_array();
+}
+
+// ---- ZRANDMEMBER ----
+
+void reply_member(CommandContext& ctx, const ZSetValue::Cursor& cursor, bool with_scores) {
+  ctx.reply().bulk(cursor.member());
+  if (with_scores) ctx.reply().bulk_double(cursor.score());
+}
+
+void zrandmember(CommandContext& ctx) {
+  static std::mt19937_64 random(std::random_device{}());
+  if (ctx.argc() == 2) {
+    auto ref = find_for_read<ZSetValue>(ctx, ctx.arg(1));
+    if (ref.wrong_type) return ctx.reply().error(errors::kWrongType);
+    if (!ref) return ctx.reply().null_bulk();
+    const size_t rank = random() % ref.collection->size();
+    return ctx.reply().bulk(ref.collection->at_rank(rank).member());
+  }
+  auto count = parse_int64(ctx.arg(2));
+  if (!count) return ctx.reply().error(errors::kNotInteger);
+  if (*count == INT64_MIN) return ctx.reply().error(errors::kZRandCountRange);
+  bool with_scores = false;
+  if (ctx.argc() > 4 || (ctx.argc() == 4 && !option_is(ctx.arg(3), "withscores"))) {
+    return ctx.reply().error(errors::kSyntax);
+  }
+  if (ctx.argc() == 4) {
+    with_scores = true;
+    if (*count < -INT64_MAX / 2 || *count > INT64_MAX / 2) {
+      return ctx.reply().error(errors::kZValueOutOfRange);
+    }
+  }
+  auto ref = find_for_read<ZSetValue>(ctx, ctx.arg(1));
+  if (ref.wrong_type) return ctx.reply().error(errors::kWrongType);
+  if (!ref || *count == 0) return ctx.reply().empty_array();
+  const ZSetValue& set = *ref.collection;
+  const size_t size = set.size();
+  const size_t per_member = with_scores ? 2 : 1;
+  if (*count < 0) {
+    // Repeats allowed: each pick independent.
+    const auto picks = static_cast<uint64_t>(-*count);
+    ctx.reply().array(picks * per_member);
+    for (uint64_t i = 0; i < picks; ++i)
+      reply_member(ctx, set.at_rank(random() % size), with_scores);
+    return;
+  }
+  const auto wanted = static_cast<uint64_t>(*count);
+  if (wanted >= size) {
+    // Redis walks a sorted set from its highest member here.
+    ctx.reply().array(size * per_member);
+    for (auto cursor = set.at_rank(size - 1); cursor.valid(); cursor.prev()) {
+      reply_member(ctx, cursor, with_scores);
+    }
+    return;
+  }
+  ctx.reply().array(wanted * per_member);
+  if (wanted * 3 > size) {
+    // Many of the members: a partial Fisher-Yates shuffle of all ranks
+    // (size is under three times the reply).
+    std::vector<size_t> ranks(size);
+    for (size_t i = 0; i < size; ++i) ranks[i] = i;
+    for (size_t i = 0; i < wanted; ++i) {
+      std::swap(ranks[i], ranks[i + random() % (size - i)]);
+      reply_member(ctx, set.at_rank(ranks[i]), with_scores);
+    }
+    return;
+  }
+  // Few of them: random ranks, skipping repeats.
+  std::unordered_set<size_t> picked;
+  while (picked.size() < wanted) {
+    const size_t rank = random() % size;
+    if (picked.insert(rank).second) reply_member(ctx, set.at_rank(rank), with_scores);
+  }
+}
+
+// ---- ZSCAN ----
+
+void zscan(CommandContext& ctx) {
+  auto cursor = parse_uint64(ctx.arg(2));
+  if (!cursor) return ctx.reply().error(errors::kInvalidCursor);
+  auto ref = find_for_read<ZSetValue>(ctx, ctx.arg(1));
+  if (ref.wrong_type) return ctx.reply().error(errors::kWrongType);
+  if (!ref) return ctx.reply().raw("*2\r\n$1\r\n0\r\n*0\r\n");
+  int64_t count = 10;
+  std::optional<std::string_view> pattern;
+  for (size_t i = 3; i < ctx.argc(); i += 2) {
+    if (i + 1 >= ctx.argc()) return ctx.reply().error(errors::kSyntax);
+    if (equals_nocase(ctx.arg(i), "count")) {
+      auto parsed = parse_int64(ctx.arg(i + 1));
+      if (!parsed) return ctx.reply().error(errors::kNotInteger);
+      if (*parsed < 1) return ctx.reply().error(errors::kSyntax);
+      count = *parsed;
+    } else if (equals_nocase(ctx.arg(i), "match")) {
+      pattern = ctx.arg(i + 1);
+      if (*pattern == "*") pattern.reset();
+    } else {
+      return ctx.reply().error(errors::kSyntax);
+    }
+  }
+  std::vector<std::pair<std::string, double>> gathered;
+  uint64_t next = *cursor;
+  // As Redis: buckets until count members or ten times count steps.
+  int64_t steps = count * 10;
+  do {
+    next = ref.collection->scan(
+        next, [&](std::string_view member, double score) { gathered.emplace_back(member, score); });
+  } while (next != 0 && steps-- > 0 && gathered.size() < static_cast<size_t>(count));
+
+  resp::ReplyWriter& reply = ctx.reply();
+  reply.array(2);
+  char text[kInt64TextMax];
+  auto end = std::to_chars(text, text + sizeof text, next).ptr;
+  reply.bulk({text, static_cast<size_t>(end - text)});
+  const size_t token = reply.begin_array();
+  size_t returned = 0;
+  // A listpack replies its stored score text, a skiplist "%.17g".
+  const bool listpack = ref.collection->encoding() == Encoding::kListpack;
+  char score_text[kDoubleTextMax];
+  for (const auto& [member, score] : gathered) {
+    if (pattern && !glob_match(*pattern, member)) continue;
+    reply.bulk(member);
+    reply.bulk(listpack ? ZSetValue::listpack_score_text(score, score_text)
+                        : format_double(score, score_text));
+    returned += 2;
+  }
+  reply.end_array(token, returned);
+}
+
+constexpr CommandSpec kCommands[] = {
+    // name        arity flags                       first last step handler
+    {"zadd", -4, kWrite | kDenyOom | kFast, 1, 1, 1, zadd, "sorted-set",
+     "Add one or more members to a sorted set, or update its score if it already exists", "1.2.0"},
+    {"zincrby", 4, kWrite | kDenyOom | kFast, 1, 1, 1, zincrby, "sorted-set",
+     "Increment the score of a member in a sorted set", "1.2.0"},
+    {"zrem", -3, kWrite | kFast, 1, 1, 1, zrem, "sorted-set",
+     "Remove one or more members from a sorted set", "1.2.0"},
+    {"zcard", 2, kReadOnly | kFast, 1, 1, 1, zcard, "sorted-set",
+     "Get the number of members in a sorted set", "1.2.0"},
+    {"zscore", 3, kReadOnly | kFast, 1, 1, 1, zscore, "sorted-set",
+     "Get the score associated with the given member in a sorted set", "1.2.0"},
+    {"zmscore", -3, kReadOnly | kFast, 1, 1, 1, zmscore, "sorted-set",
+     "Get the score associated with the given members in a sorted set", "6.2.0"},
+    {"zrank", 3, kReadOnly | kFast, 1, 1, 1, zrank, "sorted-set",
+     "Determine the index of a member in a sorted set", "2.0.0"},
+    {"zrevrank", 3, kReadOnly | kFast, 1, 1, 1, zrevrank, "sorted-set",
+     "Determine the index of a member in a sorted set, with scores ordered from high to low",
+     "2.0.0"},
+    {"zcount", 4, kReadOnly | kFast, 1, 1, 1, zcount, "sorted-set",
+     "Count the members in a sorted set with scores within the given values", "2.0.0"},
+    {"zlexcount", 4, kReadOnly | kFast, 1, 1, 1, zlexcount, "sorted-set",
+     "Count the number of members in a sorted set between a given lexicographical range", "2.8.9"},
+    {"zpopmin", -2, kWrite | kFast, 1, 1, 1, zpopmin, "sorted-set",
+     "Remove and return members with the lowest scores in a sorted set", "5.0.0"},
+    {"zpopmax", -2, kWrite | kFast, 1, 1, 1, zpopmax, "sorted-set",
+     "Remove and return members with the highest scores in a sorted set", "5.0.0"},
+    {"zmpop", -4, kWrite, 0, 0, 0, zmpop, "sorted-set",
+     "Remove and return members with scores in a sorted set", "7.0.0"},
+    {"zrandmember", -2, kReadOnly, 1, 1, 1, zrandmember, "sorted-set",
+     "Get one or multiple random elements from a sorted set", "6.2.0"},
+    {"zscan", -3, kReadOnly, 1, 1, 1, zscan, "sorted-set",
+     "Incrementally iterate sorted sets elements and associated scores", "2.8.0"},
+};
+
+}  // namespace
+
+void register_zset_family(CommandTable& table) {
+  table.add(kCommands);
+  add_zset_range_commands(table);
+  add_zset_set_ops_commands(table);
+}
+
+}  // namespace fkvs
