@@ -40,8 +40,9 @@ class CommandContext {
 
   // A blocking command found nothing to serve: the client waits (see
   // Server::block_client) and gets no reply now.
-  void block(std::span<const std::string_view> keys, int64_t deadline_ms) {
-    server_.block_client(client_, keys, deadline_ms, args_);
+  // The client is served only from a key holding a `serves` value.
+  void block(std::span<const std::string_view> keys, int64_t deadline_ms, ValueType serves) {
+    server_.block_client(client_, keys, deadline_ms, serves, args_);
   }
   // This command put elements into key: clients blocked on it may be served.
   void signal_key_ready(std::string_view key) { server_.signal_key_ready(client_.db_index, key); }

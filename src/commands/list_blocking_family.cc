@@ -28,7 +28,7 @@ void blocking_pop(CommandContext& ctx, ListEnd end) {
     ctx.reply().bulk(key);
     return pop_one_and_reply(ctx, ref, end);
   }
-  ctx.block(keys, *deadline);
+  ctx.block(keys, *deadline, ValueType::kList);
 }
 
 void blpop(CommandContext& ctx) { blocking_pop(ctx, ListEnd::kLeft); }
@@ -42,7 +42,7 @@ void blmpop(CommandContext& ctx) {
   if (!args) return;
   const std::optional<bool> popped = try_mpop_and_reply(ctx, *args);
   if (popped && !*popped)
-    ctx.block(ctx.args().subspan(args->first_key, args->key_count), *deadline);
+    ctx.block(ctx.args().subspan(args->first_key, args->key_count), *deadline, ValueType::kList);
 }
 
 // BLMOVE and BRPOPLPUSH block on their source only; the destination's type
@@ -52,7 +52,7 @@ void blocking_move(CommandContext& ctx, ListEnd from, ListEnd to, std::string_vi
   if (!deadline) return;
   ListRef source = find_for_write<ListValue>(ctx, ctx.arg(1));
   if (source.wrong_type) return ctx.reply().error(errors::kWrongType);
-  if (!source) return ctx.block(ctx.args().subspan(1, 1), *deadline);
+  if (!source) return ctx.block(ctx.args().subspan(1, 1), *deadline, ValueType::kList);
   move_and_reply(ctx, source, ctx.arg(2), from, to);
 }
 
@@ -77,7 +77,7 @@ constexpr CommandSpec kCommands[] = {
     {"brpop",        -3, kBlockingWrite,               1, -2, 1, brpop, "list",
      "Remove and get the last element in a list, or block until one is available", "2.0.0"},
     // The keys follow numkeys (Redis marks BLMPOP movablekeys, 0 0 0).
-    {"blmpop",       -5, kBlockingWrite,               0,  0, 0, blmpop, "list",
+    {"blmpop",       -5, kWrite | kBlocking,               0,  0, 0, blmpop, "list",
      "Pop elements from a list, or block until one is available", "7.0.0"},
     {"blmove",        6, kBlockingWrite | kDenyOom,    1,  2, 1, blmove, "list",
      "Pop an element from a list, push it to another list and return it; or block until one "

@@ -38,6 +38,24 @@ enum class ZPopReply {
 void zset_pop(CommandContext& ctx, CollectionRef<ZSetValue>& ref, std::string_view key, bool max,
               size_t count, ZPopReply style);
 
+// ZMPOP's and BZMPOP's arguments from numkeys on: numkeys key [key ...]
+// MIN|MAX [COUNT count].
+struct ZMpopArgs {
+  size_t first_key;  // argument index of the first key
+  size_t key_count;
+  bool max;
+  size_t count;
+};
+
+// Parses them with numkeys at argument numkeys_index, or replies Redis's
+// error and returns nullopt.
+std::optional<ZMpopArgs> parse_zmpop_args(CommandContext& ctx, size_t numkeys_index);
+
+// Pops from the first of the keys holding a sorted set and replies [key,
+// [[member, score] ...]]: true when it did, false when every key was missing
+// (nothing replied), nullopt after a WRONGTYPE reply.
+std::optional<bool> try_zmpop_and_reply(CommandContext& ctx, const ZMpopArgs& args);
+
 void add_zset_range_commands(CommandTable& table);
 void add_zset_set_ops_commands(CommandTable& table);
 

@@ -54,6 +54,58 @@ void zset_store_result(CommandContext& ctx, std::string_view key, std::unique_pt
   ctx.reply().integer(static_cast<int64_t>(size));
 }
 
+// Option names are compared as C strings, as Redis does: "max\0x" is MAX.
+std::optional<ZMpopArgs> parse_zmpop_args(CommandContext& ctx, size_t numkeys_index) {
+  auto numkeys = parse_int64(ctx.arg(numkeys_index));
+  if (!numkeys || *numkeys < 1) {
+    ctx.reply().error(errors::kNumKeysNotPositive);
+    return std::nullopt;
+  }
+  const size_t first_key = numkeys_index + 1;
+  if (static_cast<uint64_t>(*numkeys) >= ctx.argc() - first_key) {
+    ctx.reply().error(errors::kSyntax);
+    return std::nullopt;
+  }
+  const auto key_count = static_cast<size_t>(*numkeys);
+  const size_t where = first_key + key_count;
+  bool max = false;
+  if (equals_nocase(up_to_nul(ctx.arg(where)), "max")) {
+    max = true;
+  } else if (!equals_nocase(up_to_nul(ctx.arg(where)), "min")) {
+    ctx.reply().error(errors::kSyntax);
+    return std::nullopt;
+  }
+  int64_t count = -1;
+  for (size_t i = where + 1; i < ctx.argc(); ++i) {
+    if (count == -1 && equals_nocase(up_to_nul(ctx.arg(i)), "count") && i + 1 < ctx.argc()) {
+      auto parsed = parse_int64(ctx.arg(++i));
+      if (!parsed || *parsed < 1) {
+        ctx.reply().error(errors::kCountNotPositive);
+        return std::nullopt;
+      }
+      count = *parsed;
+    } else {
+      ctx.reply().error(errors::kSyntax);
+      return std::nullopt;
+    }
+  }
+  return ZMpopArgs{first_key, key_count, max, count == -1 ? 1 : static_cast<size_t>(count)};
+}
+
+std::optional<bool> try_zmpop_and_reply(CommandContext& ctx, const ZMpopArgs& args) {
+  for (size_t i = args.first_key; i < args.first_key + args.key_count; ++i) {
+    auto ref = find_for_write<ZSetValue>(ctx, ctx.arg(i));
+    if (ref.wrong_type) {
+      ctx.reply().error(errors::kWrongType);
+      return std::nullopt;
+    }
+    if (!ref) continue;
+    zset_pop(ctx, ref, ctx.arg(i), args.max, args.count, ZPopReply::kKeyThenPairs);
+    return true;
+  }
+  return false;
+}
+
 void zset_pop(CommandContext& ctx, CollectionRef<ZSetValue>& ref, std::string_view key, bool max,
               size_t count, ZPopReply style) {
   ZSetValue& set = *ref.collection;
@@ -326,36 +378,12 @@ void pop_generic(CommandContext& ctx, bool max) {
 void zpopmin(CommandContext& ctx) { pop_generic(ctx, false); }
 void zpopmax(CommandContext& ctx) { pop_generic(ctx, true); }
 
+// ZMPOP numkeys key [key ...] MIN|MAX [COUNT count]
 void zmpop(CommandContext& ctx) {
-  auto numkeys = parse_int64(ctx.arg(1));
-  if (!numkeys || *numkeys < 1) return ctx.reply().error(errors::kNumKeysNotPositive);
-  if (static_cast<uint64_t>(*numkeys) >= ctx.argc() - 2) return ctx.reply().error(errors::kSyntax);
-  const size_t where = 2 + static_cast<size_t>(*numkeys);
-  bool max = false;
-  if (option_is(ctx.arg(where), "max")) {
-    max = true;
-  } else if (!option_is(ctx.arg(where), "min")) {
-    return ctx.reply().error(errors::kSyntax);
-  }
-  int64_t count = -1;
-  for (size_t i = where + 1; i < ctx.argc(); ++i) {
-    if (count == -1 && option_is(ctx.arg(i), "count") && i + 1 < ctx.argc()) {
-      auto parsed = parse_int64(ctx.arg(++i));
-      if (!parsed || *parsed < 1) return ctx.reply().error(errors::kCountNotPositive);
-      count = *parsed;
-    } else {
-      return ctx.reply().error(errors::kSyntax);
-    }
-  }
-  if (count == -1) count = 1;
-  for (size_t i = 2; i < where; ++i) {
-    auto ref = find_for_write<ZSetValue>(ctx, ctx.arg(i));
-    if (ref.wrong_type) return ctx.reply().error(errors::kWrongType);
-    if (!ref) continue;
-    return zset_pop(ctx, ref, ctx.arg(i), max, static_cast<size_t>(count),
-                    ZPopReply::kKeyThenPairs);
-  }
-  ctx.reply().null_array();
+  const std::optional<ZMpopArgs> args = parse_zmpop_args(ctx, 1);
+  if (!args) return;
+  const std::optional<bool> popped = try_zmpop_and_reply(ctx, *args);
+  if (popped && !*popped) ctx.reply().null_array();
 }
 
 // ---- ZRANDMEMBER ----

@@ -21,11 +21,13 @@ const BlockedClients::KeyQueues* BlockedClients::find_queues(int db) const {
 }
 
 void BlockedClients::block(Client& client, int db, std::span<const std::string_view> keys,
-                           int64_t deadline_ms, std::span<const std::string_view> args) {
+                           int64_t deadline_ms, ValueType serves,
+                           std::span<const std::string_view> args) {
   assert(!client.blocked);
   client.blocked = true;
   Wait& wait = by_client_[&client];
   wait.db = db;
+  wait.serves = serves;
   wait.deadline_ms = deadline_ms;
   wait.args.assign(args.begin(), args.end());
   wait.arg_views.assign(wait.args.begin(), wait.args.end());
@@ -56,6 +58,10 @@ void BlockedClients::unblock(Client& client) {
 
 std::span<const std::string_view> BlockedClients::blocked_args(const Client& client) const {
   return by_client_.at(&client).arg_views;
+}
+
+ValueType BlockedClients::serves(const Client& client) const {
+  return by_client_.at(&client).serves;
 }
 
 void BlockedClients::signal_ready(int db, std::string_view key) {

@@ -11,6 +11,8 @@
 #include <unordered_map>
 #include <vector>
 
+#include "store/value.h"
+
 namespace fkvs {
 
 class Client;
@@ -36,10 +38,11 @@ class BlockedClients {
   ~BlockedClients();
 
   // Blocks client on keys of db until deadline_ms (unix ms; 0 = forever),
+  // to be served from a key holding a `serves` value (a list for BLPOP),
   // keeping args (the whole command) to run again. The client must not be
   // blocked already.
   void block(Client& client, int db, std::span<const std::string_view> keys, int64_t deadline_ms,
-             std::span<const std::string_view> args);
+             ValueType serves, std::span<const std::string_view> args);
   // Forgets client's wait (served, timed out, disconnected, CLIENT UNBLOCK).
   // Client::blocked says whether a client is blocked.
   void unblock(Client& client);
@@ -49,6 +52,8 @@ class BlockedClients {
 
   // The command the client blocked with, to run again.
   std::span<const std::string_view> blocked_args(const Client& client) const;
+  // The type of value that can serve the client.
+  ValueType serves(const Client& client) const;
 
   // key of db may now be served; it is queued once, and only if some client
   // waits on it.
@@ -79,6 +84,7 @@ class BlockedClients {
 
   struct Wait {
     int db;
+    ValueType serves;
     int64_t deadline_ms;
     std::vector<std::string> args;
     std::vector<std::string_view> arg_views;

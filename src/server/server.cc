@@ -109,6 +109,7 @@ void Server::register_commands() {
   register_list_blocking_family(commands_);
   register_server_family(commands_);
   register_zset_family(commands_);
+  register_zset_blocking_family(commands_);
 }
 
 const char* Server::backend_name() const { return loop_ ? loop_->name() : "none"; }
@@ -411,12 +412,13 @@ void Server::execute(Client& client, std::span<const std::string_view> args) {
 }
 
 void Server::block_client(Client& client, std::span<const std::string_view> keys,
-                          int64_t deadline_ms, std::span<const std::string_view> args) {
+                          int64_t deadline_ms, ValueType serves,
+                          std::span<const std::string_view> args) {
   if (client.blocked) {
     client.keeps_waiting = true;
     return;
   }
-  blocked_.block(client, client.db_index, keys, deadline_ms, args);
+  blocked_.block(client, client.db_index, keys, deadline_ms, serves, args);
 }
 
 void Server::signal_waited_keys(int db_index) {
@@ -436,8 +438,13 @@ void Server::serve_ready_keys() {
   while (blocked_.has_ready()) {
     for (const ReadyKey& ready : blocked_.take_ready()) {
       for (Client* client : blocked_.waiters(ready.db, ready.key)) {
-        if (db(ready.db).find(ready.key) == nullptr) break;
-        if (client->blocked && !client->conn().closing()) rerun_blocked(*client);
+        Entry* entry = db(ready.db).find(ready.key);
+        if (entry == nullptr) break;
+        // As in Redis 7.0, a BLPOP waits on through a sorted set at its key.
+        if (client->blocked && !client->conn().closing() &&
+            blocked_.serves(*client) == entry->value().type()) {
+          rerun_blocked(*client);
+        }
       }
     }
   }

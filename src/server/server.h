@@ -66,7 +66,7 @@ class Server final : public net::ConnectionHandler {
   // again when a push signals one of them. When that run finds nothing
   // either, the client keeps its place and deadline.
   void block_client(Client& client, std::span<const std::string_view> keys, int64_t deadline_ms,
-                    std::span<const std::string_view> args);
+                    ValueType serves, std::span<const std::string_view> args);
   // A push (or a rename, copy, move or swap) put something in key of db:
   // clients blocked on it are served after the current command.
   void signal_key_ready(int db, std::string_view key) { blocked_.signal_ready(db, key); }

@@ -32,9 +32,9 @@ TEST_CASE("blocking: waiters queue per key in the order they blocked") {
   Client& c = made.add();
   BlockedClients blocked;
   const Keys args = {"blpop", "k", "0"};
-  blocked.block(a, 0, Keys{"k", "other"}, 0, args);
-  blocked.block(b, 0, Keys{"k"}, 0, args);
-  blocked.block(c, 1, Keys{"k"}, 0, args);
+  blocked.block(a, 0, Keys{"k", "other"}, 0, ValueType::kList, args);
+  blocked.block(b, 0, Keys{"k"}, 0, ValueType::kList, args);
+  blocked.block(c, 1, Keys{"k"}, 0, ValueType::kList, args);
   CHECK(a.blocked);
   CHECK(blocked.count() == 3);
   CHECK(blocked.waiters(0, "k") == std::vector<Client*>{&a, &b});
@@ -43,6 +43,7 @@ TEST_CASE("blocking: waiters queue per key in the order they blocked") {
   CHECK(blocked.waiters(2, "k").empty());
   CHECK(blocked.blocked_args(a).size() == 3);
   CHECK(blocked.blocked_args(a)[0] == "blpop");
+  CHECK(blocked.serves(a) == ValueType::kList);
 
   blocked.unblock(a);
   CHECK_FALSE(a.blocked);
@@ -57,7 +58,7 @@ TEST_CASE("blocking: a key named twice waits once") {
   Clients made;
   Client& a = made.add();
   BlockedClients blocked;
-  blocked.block(a, 0, Keys{"k", "k"}, 0, Keys{"blpop", "k", "k", "0"});
+  blocked.block(a, 0, Keys{"k", "k"}, 0, ValueType::kList, Keys{"blpop", "k", "k", "0"});
   CHECK(blocked.waiters(0, "k") == std::vector<Client*>{&a});
   blocked.unblock(a);
   CHECK(blocked.waited_keys(0).empty());
@@ -69,7 +70,7 @@ TEST_CASE("blocking: only keys someone waits on become ready, once each, in orde
   BlockedClients blocked;
   blocked.signal_ready(0, "k");  // nobody blocked at all
   CHECK_FALSE(blocked.has_ready());
-  blocked.block(a, 0, Keys{"k", "j"}, 0, Keys{"blpop", "k", "j", "0"});
+  blocked.block(a, 0, Keys{"k", "j"}, 0, ValueType::kList, Keys{"blpop", "k", "j", "0"});
   blocked.signal_ready(0, "unwatched");
   blocked.signal_ready(1, "k");
   CHECK_FALSE(blocked.has_ready());
@@ -90,9 +91,9 @@ TEST_CASE("blocking: deadlines time out earliest first; 0 never does") {
   Client& early = made.add();
   BlockedClients blocked;
   const Keys args = {"blpop", "k", "1"};
-  blocked.block(forever, 0, Keys{"k"}, 0, args);
-  blocked.block(late, 0, Keys{"k"}, 2000, args);
-  blocked.block(early, 0, Keys{"k"}, 1000, args);
+  blocked.block(forever, 0, Keys{"k"}, 0, ValueType::kList, args);
+  blocked.block(late, 0, Keys{"k"}, 2000, ValueType::kList, args);
+  blocked.block(early, 0, Keys{"k"}, 1000, ValueType::kList, args);
   CHECK(blocked.count_with_deadline() == 2);
   CHECK(blocked.timed_out(999).empty());
   CHECK(blocked.timed_out(1000) == std::vector<Client*>{&early});
@@ -112,7 +113,7 @@ TEST_CASE("blocking: many keys and clients leave no queue behind") {
     clients.push_back(&client);
     Keys keys;
     for (int k = i; k < i + 100; ++k) keys.push_back(names[k]);
-    blocked.block(client, 0, keys, 1 + i, Keys{"blpop"});
+    blocked.block(client, 0, keys, 1 + i, ValueType::kList, Keys{"blpop"});
   }
   CHECK(blocked.waiters(0, "key99").size() == 50);
   for (Client* client : clients) blocked.unblock(*client);
