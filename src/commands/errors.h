@@ -60,6 +60,17 @@ inline constexpr std::string_view kWrongArity = "ERR wrong number of arguments f
 inline constexpr std::string_view kDecrementOverflow = "ERR decrement would overflow";
 inline constexpr std::string_view kOffsetOutOfRange = "ERR offset is out of range";
 
+// --- Set commands (set_family.cc) ---
+// getPositiveLongFromObjectOrReply's one reply for a count that is not an integer or is negative.
+inline constexpr std::string_view kNotPositive = "ERR value is out of range, must be positive";
+// SRANDMEMBER's count must have a negation (getRangeLongFromObjectOrReply, -LONG_MAX..LONG_MAX).
+inline constexpr std::string_view kRandCountOutOfRange =
+    "ERR value is out of range, value must between -9223372036854775807 and 9223372036854775807";
+inline constexpr std::string_view kNumkeysNotPositive = "ERR numkeys should be greater than 0";
+inline constexpr std::string_view kNumkeysTooMany =
+    "ERR Number of keys can't be greater than number of args";
+inline constexpr std::string_view kLimitNegative = "ERR LIMIT can't be negative";
+
 // --- Server commands (server_family.cc) ---
 inline constexpr std::string_view kNoShutdownInProgress = "ERR No shutdown in progress.";
 // DEBUG's reply to a subcommand it lacks or one with the wrong arguments: "%s" is the

@@ -106,6 +106,7 @@ void Server::register_commands() {
   register_string_family(commands_);
   register_key_family(commands_);
   register_server_family(commands_);
+  register_set_family(commands_);
 }
 
 const char* Server::backend_name() const { return loop_ ? loop_->name() : "none"; }
