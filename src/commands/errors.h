@@ -60,13 +60,23 @@ inline constexpr std::string_view kWrongArity = "ERR wrong number of arguments f
 inline constexpr std::string_view kDecrementOverflow = "ERR decrement would overflow";
 inline constexpr std::string_view kOffsetOutOfRange = "ERR offset is out of range";
 
+// --- List commands (list_family.cc) ---
+inline constexpr std::string_view kMustBePositive = "ERR value is out of range, must be positive";
+inline constexpr std::string_view kIndexOutOfRange = "ERR index out of range";
+inline constexpr std::string_view kRankZero =
+    "ERR RANK can't be zero: use 1 to start from the first match, 2 from the second ... or use "
+    "negative to start from the end of the list";
+inline constexpr std::string_view kCountNegative = "ERR COUNT can't be negative";
+inline constexpr std::string_view kMaxLenNegative = "ERR MAXLEN can't be negative";
+// LMPOP (and BLMPOP): Redis sends these for a bad number as well as a small one.
+inline constexpr std::string_view kNumKeysNotPositive = "ERR numkeys should be greater than 0";
+inline constexpr std::string_view kCountNotPositive = "ERR count should be greater than 0";
+
 // --- Set commands (set_family.cc) ---
-// getPositiveLongFromObjectOrReply's one reply for a count that is not an integer or is negative.
-inline constexpr std::string_view kNotPositive = "ERR value is out of range, must be positive";
+// SPOP also uses kMustBePositive, SINTERCARD kNumKeysNotPositive (list section).
 // SRANDMEMBER's count must have a negation (getRangeLongFromObjectOrReply, -LONG_MAX..LONG_MAX).
 inline constexpr std::string_view kRandCountOutOfRange =
     "ERR value is out of range, value must between -9223372036854775807 and 9223372036854775807";
-inline constexpr std::string_view kNumkeysNotPositive = "ERR numkeys should be greater than 0";
 inline constexpr std::string_view kNumkeysTooMany =
     "ERR Number of keys can't be greater than number of args";
 inline constexpr std::string_view kLimitNegative = "ERR LIMIT can't be negative";

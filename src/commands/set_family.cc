@@ -130,7 +130,7 @@ void spop(CommandContext& ctx) {
   if (ctx.argc() == 3) {
     // Redis's getPositiveLongFromObjectOrReply: one message for both failures.
     auto parsed = parse_int64(ctx.arg(2));
-    if (!parsed || *parsed < 0) return ctx.reply().error(errors::kNotPositive);
+    if (!parsed || *parsed < 0) return ctx.reply().error(errors::kMustBePositive);
     count = static_cast<size_t>(*parsed);
   }
   SetRef set = find_for_write<SetValue>(ctx, ctx.arg(1));
@@ -295,7 +295,7 @@ void sinterstore(CommandContext& ctx) { sinter_generic(ctx, ctx.args().subspan(2
 
 void sintercard(CommandContext& ctx) {
   auto numkeys = parse_int64(ctx.arg(1));
-  if (!numkeys || *numkeys < 1) return ctx.reply().error(errors::kNumkeysNotPositive);
+  if (!numkeys || *numkeys < 1) return ctx.reply().error(errors::kNumKeysNotPositive);
   if (static_cast<uint64_t>(*numkeys) > ctx.argc() - 2) {
     return ctx.reply().error(errors::kNumkeysTooMany);
   }

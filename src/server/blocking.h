@@ -44,6 +44,8 @@ class BlockedClients {
   // Client::blocked says whether a client is blocked.
   void unblock(Client& client);
   size_t count() const { return by_client_.size(); }
+  // Blocked clients with a deadline (INFO's clients_in_timeout_table).
+  size_t count_with_deadline() const { return deadlines_.size(); }
 
   // The command the client blocked with, to run again.
   std::span<const std::string_view> blocked_args(const Client& client) const;

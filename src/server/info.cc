@@ -191,9 +191,9 @@ void add_clients(InfoText& info, Server& server) {
   info.field("maxclients", server.config().maxclients);
   info.field("client_recent_max_input_buffer", max_input);
   info.field("client_recent_max_output_buffer", max_output);
-  info.field("blocked_clients", server.blocked_count());
+  info.field("blocked_clients", server.blocked_clients().count());
   info.field("tracking_clients", 0);
-  info.field("clients_in_timeout_table", 0);
+  info.field("clients_in_timeout_table", server.blocked_clients().count_with_deadline());
 }
 
 // What the open clients hold: their state and their query and reply buffers.

@@ -74,7 +74,7 @@ class Server final : public net::ConnectionHandler {
   void signal_waited_keys(int db);
   // Ends a client's wait with reply_timeout's reply (CLIENT UNBLOCK, timeouts).
   void unblock_client(Client& client, bool with_error);
-  size_t blocked_count() const { return blocked_.count(); }
+  const BlockedClients& blocked_clients() const { return blocked_; }
 
   // ConnectionHandler
   void on_open(net::Connection& conn) override;

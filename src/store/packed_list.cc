@@ -183,6 +183,19 @@ const unsigned char kEmptyBlock[kHeaderBytes + 1] = {kHeaderBytes + 1, 0, 0, 0, 
 
 unsigned char* empty_block() { return const_cast<unsigned char*>(kEmptyBlock); }
 
+// The block grown to new_bytes; the shared empty block is copied, never
+// resized.
+unsigned char* grow_block(unsigned char* block, size_t old_bytes, size_t new_bytes) {
+  if (block == empty_block()) {
+    unsigned char* grown = allocate(new_bytes);
+    std::memcpy(grown, block, old_bytes);
+    return grown;
+  }
+  auto* grown = static_cast<unsigned char*>(std::realloc(block, new_bytes));
+  if (grown == nullptr) throw std::bad_alloc();
+  return grown;
+}
+
 }  // namespace
 
 std::string_view PackedList::Item::bytes(IntScratch& scratch) const {
@@ -311,19 +324,26 @@ size_t PackedList::insert(size_t position, std::string_view bytes) {
   const Encoded item = encode(bytes);
   const size_t added = item.total();
   const size_t old_bytes = this->bytes();
-  unsigned char* grown;
-  if (block_ == empty_block()) {
-    grown = allocate(old_bytes + added);
-    std::memcpy(grown, block_, old_bytes);
-  } else {
-    grown = static_cast<unsigned char*>(std::realloc(block_, old_bytes + added));
-    if (grown == nullptr) throw std::bad_alloc();
-  }
-  block_ = grown;
+  block_ = grow_block(block_, old_bytes, old_bytes + added);
   std::memmove(block_ + position + added, block_ + position, old_bytes - position);
   write_item(block_ + position, item);
   write_u32(block_, static_cast<uint32_t>(old_bytes + added));
   write_u32(block_ + 4, static_cast<uint32_t>(size() + 1));
+  return position;
+}
+
+size_t PackedList::insert_items(size_t position, const PackedList& source, size_t from, size_t to) {
+  if (from == to) return position;
+  size_t count = 0;
+  for (size_t p = from; p != to; p = source.next(p)) ++count;
+  const size_t added = to - from;
+  const size_t old_bytes = bytes();
+  block_ = grow_block(block_, old_bytes, old_bytes + added);
+  std::memmove(block_ + position + added, block_ + position, old_bytes - position);
+  // Items hold no offsets to their neighbours, so their bytes move as they are.
+  std::memcpy(block_ + position, source.block_ + from, added);
+  write_u32(block_, static_cast<uint32_t>(old_bytes + added));
+  write_u32(block_ + 4, static_cast<uint32_t>(size() + count));
   return position;
 }
 

@@ -72,6 +72,11 @@ class PackedList {
   size_t insert(size_t position, std::string_view bytes);
   void push_back(std::string_view bytes) { insert(end(), bytes); }
   void push_front(std::string_view bytes) { insert(begin(), bytes); }
+  // Inserts copies of source's items from position from up to (not
+  // including) position to, before position, in one resize; returns
+  // position. Lets a list node be merged with its neighbour in one copy.
+  // source must be another list.
+  size_t insert_items(size_t position, const PackedList& source, size_t from, size_t to);
   // Replaces the item at position; returns its (unchanged) position.
   size_t replace(size_t position, std::string_view bytes);
   // Removes count items from position on (fewer if the list ends first) and

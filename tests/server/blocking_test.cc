@@ -93,6 +93,7 @@ TEST_CASE("blocking: deadlines time out earliest first; 0 never does") {
   blocked.block(forever, 0, Keys{"k"}, 0, args);
   blocked.block(late, 0, Keys{"k"}, 2000, args);
   blocked.block(early, 0, Keys{"k"}, 1000, args);
+  CHECK(blocked.count_with_deadline() == 2);
   CHECK(blocked.timed_out(999).empty());
   CHECK(blocked.timed_out(1000) == std::vector<Client*>{&early});
   CHECK(blocked.timed_out(5000) == std::vector<Client*>{&early, &late});

@@ -145,6 +145,20 @@ TEST_CASE("packed_list: insert, replace and erase return the positions callers c
   CHECK(list.bytes() == 9);
 }
 
+TEST_CASE("packed_list: insert_items copies a run of another list's items in one go") {
+  PackedList source;
+  for (const char* item : {"1", "two", "-300", "four"}) source.push_back(item);
+  PackedList list;
+  list.insert_items(list.end(), source, source.begin(), source.begin());
+  CHECK(list.empty());
+  list.insert_items(list.end(), source, source.seek(1), source.seek(3));
+  check_matches(list, {"two", "-300"});
+  list.push_back("z");
+  list.insert_items(list.seek(1), source, source.begin(), source.end());
+  check_matches(list, {"two", "1", "two", "-300", "four", "-300", "z"});
+  check_matches(source, {"1", "two", "-300", "four"});
+}
+
 TEST_CASE("packed_list: copies are independent and a moved-from list is empty and usable") {
   PackedList list;
   list.push_back("x");

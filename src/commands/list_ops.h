@@ -1,0 +1,44 @@
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <optional>
+#include <string_view>
+
+#include "commands/collection_access.h"
+#include "commands/command_context.h"
+#include "store/list_value.h"
+
+// The pops and moves the list commands share with their blocking forms
+// (BLPOP, BRPOP, BLMPOP, BLMOVE, BRPOPLPUSH): each works on a list already
+// found non-empty and writes the reply the command sends.
+namespace fkvs {
+
+using ListRef = CollectionRef<ListValue>;
+
+enum class ListEnd : uint8_t { kLeft, kRight };
+
+// LEFT or RIGHT, in any case; nullopt for anything else.
+std::optional<ListEnd> parse_list_end(std::string_view arg);
+
+// Pops one item from end and replies it as a bulk string; deletes the key
+// once the list is empty.
+void pop_one_and_reply(CommandContext& ctx, ListRef& list, ListEnd end);
+
+// Pops up to count items from end and replies them as an array (LPOP key
+// count); deletes the key once the list is empty.
+void pop_many_and_reply(CommandContext& ctx, ListRef& list, ListEnd end, uint64_t count);
+
+// LMPOP's reply: [key, [items]] with up to count items popped from end.
+void mpop_and_reply(CommandContext& ctx, std::string_view key, ListRef& list, ListEnd end,
+                    uint64_t count);
+
+// LMOVE's work once its source is found non-empty: checks that destination
+// holds a list or nothing (replying WRONGTYPE, and moving nothing, if not),
+// then pops from the source's from end, pushes onto destination's to end
+// (creating it) and replies the item. Source and destination may be the
+// same key (a rotation). Returns false after a WRONGTYPE reply.
+bool move_and_reply(CommandContext& ctx, ListRef& source, std::string_view destination,
+                    ListEnd from, ListEnd to);
+
+}  // namespace fkvs

@@ -1,0 +1,288 @@
+#include "store/quick_list.h"
+
+#include <doctest/doctest.h>
+
+#include <algorithm>
+#include <cstdint>
+#include <cstdio>
+#include <deque>
+#include <random>
+#include <string>
+#include <vector>
+
+namespace fkvs {
+namespace {
+
+std::string text_of(const QuickList::Item& item) {
+  IntScratch scratch;
+  return std::string(item.bytes(scratch));
+}
+
+std::vector<std::string> walk_forward(const QuickList& list) {
+  std::vector<std::string> items;
+  for (QuickList::Cursor c = list.first(); c; list.next(c)) items.push_back(text_of(list.get(c)));
+  return items;
+}
+
+std::vector<std::string> walk_backward(const QuickList& list) {
+  std::vector<std::string> items;
+  for (QuickList::Cursor c = list.last(); c; list.prev(c)) items.push_back(text_of(list.get(c)));
+  std::reverse(items.begin(), items.end());
+  return items;
+}
+
+size_t byte_limit(int64_t fill) {
+  if (fill >= 0) return 8192;
+  const size_t limits[] = {4096, 8192, 16384, 32768, 65536};
+  return limits[std::min<int64_t>(-fill, 5) - 1];
+}
+
+// No node is empty, each keeps its limits unless it holds one item, and the
+// nodes add up to the list.
+void check_nodes(const QuickList& list, int64_t fill) {
+  size_t total = 0;
+  list.for_each_node([&](const PackedList& items) {
+    REQUIRE(!items.empty());
+    total += items.size();
+    if (items.size() == 1) return;
+    CHECK(items.bytes() <= byte_limit(fill));
+    if (fill >= 0) CHECK(items.size() <= static_cast<size_t>(fill));
+  });
+  CHECK(total == list.size());
+}
+
+size_t node_count(const QuickList& list) {
+  size_t nodes = 0;
+  list.for_each_node([&](const PackedList&) { ++nodes; });
+  return nodes;
+}
+
+void check_matches(const QuickList& list, const std::deque<std::string>& model, int64_t fill) {
+  REQUIRE(list.size() == model.size());
+  const std::vector<std::string> expected(model.begin(), model.end());
+  CHECK(walk_forward(list) == expected);
+  CHECK(walk_backward(list) == expected);
+  check_nodes(list, fill);
+}
+
+// Item sizes from a number to an item bigger than the largest node.
+std::string random_item(std::mt19937_64& random) {
+  const unsigned kind = random() % 100;
+  if (kind < 30) return std::to_string(static_cast<int64_t>(random() % 2000) - 1000);
+  if (kind < 35) return std::to_string(static_cast<int64_t>(random()));
+  if (kind < 80) return std::string(1 + random() % 20, static_cast<char>('a' + random() % 26));
+  if (kind < 97) return std::string(50 + random() % 700, static_cast<char>('A' + random() % 26));
+  return std::string(3000 + random() % 70000, 'L');
+}
+
+TEST_CASE("quick_list: an empty list has no nodes and no cursors") {
+  QuickList list(-2);
+  CHECK(list.empty());
+  CHECK(!list.first());
+  CHECK(!list.last());
+  CHECK(!list.at(0));
+  CHECK(!list.at(-1));
+  CHECK(node_count(list) == 0);
+  CHECK(list.heap_bytes() == 0);
+}
+
+TEST_CASE("quick_list: pushes and pops at both ends") {
+  QuickList list(-2);
+  list.push_back("b");
+  list.push_front("a");
+  list.push_back("12");
+  CHECK(walk_forward(list) == std::vector<std::string>{"a", "b", "12"});
+  CHECK(text_of(list.front()) == "a");
+  CHECK(text_of(list.back()) == "12");
+  list.pop_front();
+  list.pop_back();
+  CHECK(walk_forward(list) == std::vector<std::string>{"b"});
+  list.pop_back();
+  CHECK(list.empty());
+  CHECK(node_count(list) == 0);
+}
+
+TEST_CASE("quick_list: a positive fill caps items per node") {
+  QuickList list(3);
+  for (int i = 0; i < 10; ++i) list.push_back(std::to_string(i));
+  CHECK(node_count(list) == 4);
+  check_nodes(list, 3);
+  QuickList one(1);
+  for (int i = 0; i < 10; ++i) one.push_front(std::to_string(i));
+  CHECK(node_count(one) == 10);
+}
+
+TEST_CASE("quick_list: a negative fill caps bytes per node, a bigger item gets its own node") {
+  for (int64_t fill = -1; fill >= -5; --fill) {
+    QuickList list(fill);
+    const std::string item(100, 'x');
+    for (int i = 0; i < 2000; ++i) list.push_back(item);
+    check_nodes(list, fill);
+    const size_t per_node = (byte_limit(fill) - 9) / PackedList::encoded_size(item);
+    CHECK(node_count(list) == (2000 + per_node - 1) / per_node);
+  }
+  QuickList list(-2);
+  list.push_back("a");
+  list.push_back(std::string(100000, 'b'));
+  list.push_back("c");
+  CHECK(node_count(list) == 3);
+  list.insert(list.at(0), std::string(9000, 'd'), true);
+  CHECK(node_count(list) == 4);
+  CHECK(walk_forward(list)[1] == std::string(9000, 'd'));
+}
+
+TEST_CASE("quick_list: at walks from the nearer end") {
+  QuickList list(4);
+  for (int i = 0; i < 100; ++i) list.push_back(std::to_string(i));
+  for (int i = 0; i < 100; ++i) {
+    CHECK(text_of(list.get(list.at(i))) == std::to_string(i));
+    CHECK(text_of(list.get(list.at(i - 100))) == std::to_string(i));
+  }
+  CHECK(!list.at(100));
+  CHECK(!list.at(-101));
+}
+
+TEST_CASE("quick_list: inserting into a full node splits it") {
+  QuickList list(4);
+  for (int i = 0; i < 4; ++i) list.push_back(std::to_string(i));
+  CHECK(node_count(list) == 1);
+  list.insert(list.at(1), "x", true);
+  CHECK(walk_forward(list) == std::vector<std::string>{"0", "1", "x", "2", "3"});
+  CHECK(node_count(list) == 2);
+  check_nodes(list, 4);
+  list.insert(list.at(0), "h", false);
+  list.insert(list.at(-1), "t", true);
+  CHECK(walk_forward(list) == std::vector<std::string>{"h", "0", "1", "x", "2", "3", "t"});
+  check_nodes(list, 4);
+}
+
+TEST_CASE("quick_list: erase_range merges what is left at its edges") {
+  QuickList list(4);
+  for (int i = 0; i < 40; ++i) list.push_back(std::to_string(i));
+  CHECK(node_count(list) == 10);
+  list.erase_range(2, 36);
+  CHECK(walk_forward(list) == std::vector<std::string>{"0", "1", "38", "39"});
+  CHECK(node_count(list) == 1);
+}
+
+TEST_CASE("quick_list: erase walks on in either direction, compact merges the rest") {
+  QuickList list(4);
+  for (int i = 0; i < 20; ++i) list.push_back(std::to_string(i % 2));
+  // Erase every "1" walking from the tail, as LREM with a negative count.
+  QuickList::Cursor c = list.last();
+  while (c) {
+    if (text_of(list.get(c)) == "1") {
+      c = list.erase(c, true);
+    } else {
+      list.prev(c);
+    }
+  }
+  CHECK(walk_forward(list) == std::vector<std::string>(10, "0"));
+  CHECK(node_count(list) == 5);
+  list.compact();
+  CHECK(node_count(list) == 3);
+  check_nodes(list, 4);
+}
+
+TEST_CASE("quick_list: a copy is deep") {
+  QuickList list(2);
+  for (int i = 0; i < 7; ++i) list.push_back(std::to_string(i));
+  QuickList copy(list);
+  list.pop_front();
+  list.replace(list.at(0), "changed");
+  CHECK(walk_forward(copy) == std::vector<std::string>{"0", "1", "2", "3", "4", "5", "6"});
+  CHECK(copy.heap_bytes() > 0);
+}
+
+TEST_CASE("quick_list: replace with a bigger item splits a full node") {
+  QuickList list(-1);
+  const std::string item(1000, 'x');
+  for (int i = 0; i < 4; ++i) list.push_back(item);
+  CHECK(node_count(list) == 1);
+  list.replace(list.at(1), std::string(3000, 'y'));
+  check_nodes(list, -1);
+  CHECK(walk_forward(list)[1] == std::string(3000, 'y'));
+  CHECK(list.size() == 4);
+}
+
+void random_edits(int64_t fill, uint64_t seed, int steps) {
+  std::printf("quick_list random edits: fill %lld seed %llu\n", static_cast<long long>(fill),
+              static_cast<unsigned long long>(seed));
+  CAPTURE(fill);
+  CAPTURE(seed);
+  std::mt19937_64 random(seed);
+  QuickList list(fill);
+  std::deque<std::string> model;
+  size_t peak = 0;
+  for (int step = 0; step < steps; ++step) {
+    const unsigned op = random() % 100;
+    const size_t n = model.size();
+    if (op < 20) {
+      const std::string item = random_item(random);
+      list.push_back(item);
+      model.push_back(item);
+    } else if (op < 40) {
+      const std::string item = random_item(random);
+      list.push_front(item);
+      model.push_front(item);
+    } else if (op < 47 && n > 0) {
+      REQUIRE(text_of(list.front()) == model.front());
+      list.pop_front();
+      model.pop_front();
+    } else if (op < 54 && n > 0) {
+      REQUIRE(text_of(list.back()) == model.back());
+      list.pop_back();
+      model.pop_back();
+    } else if (op < 70) {
+      const size_t index = random() % (n + 1);
+      const std::string item = random_item(random);
+      list.insert_at(index, item);
+      model.insert(model.begin() + static_cast<ptrdiff_t>(index), item);
+    } else if (op < 78 && n > 0) {
+      const size_t index = random() % n;
+      const bool toward_head = random() % 2 == 0;
+      const QuickList::Cursor after = list.erase(list.at(static_cast<int64_t>(index)), toward_head);
+      model.erase(model.begin() + static_cast<ptrdiff_t>(index));
+      const size_t expected = toward_head ? index - 1 : index;
+      if ((toward_head && index == 0) || (!toward_head && index == model.size())) {
+        CHECK(!after);
+      } else {
+        REQUIRE(after);
+        CHECK(text_of(list.get(after)) == model[expected]);
+      }
+    } else if (op < 88 && n > 0) {
+      const size_t index = random() % n;
+      const std::string item = random_item(random);
+      list.replace(list.at(-1 - static_cast<int64_t>(n - 1 - index)), item);
+      model[index] = item;
+    } else if (op < 89 && n > 0) {
+      // Mostly short ranges, now and then one past the end, so lists grow.
+      const size_t start = random() % n;
+      const size_t count = random() % 64 == 0 ? random() % (n - start + 2) : random() % 40;
+      list.erase_range(start, count);
+      model.erase(model.begin() + static_cast<ptrdiff_t>(start),
+                  model.begin() + static_cast<ptrdiff_t>(std::min(n, start + count)));
+    } else if (op < 91) {
+      list.compact();
+    } else if (n > 0) {
+      const size_t index = random() % n;
+      CHECK(text_of(list.get(list.at(static_cast<int64_t>(index)))) == model[index]);
+    }
+    if (step % 97 == 0) check_matches(list, model, fill);
+    peak = std::max(peak, model.size());
+  }
+  std::printf("  largest list: %zu items\n", peak);
+  check_matches(list, model, fill);
+  QuickList copy(list);
+  check_matches(copy, model, fill);
+}
+
+TEST_CASE("quick_list: random edits agree with a deque at every node limit") {
+  const uint64_t seed = 20261202;
+  for (const int64_t fill : {1, 2, 3, 16, 128, 0, -1, -2, -3, -5, -6}) {
+    random_edits(fill, seed + static_cast<uint64_t>(fill + 100), 6000);
+  }
+}
+
+}  // namespace
+}  // namespace fkvs
