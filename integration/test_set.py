@@ -423,3 +423,38 @@ def test_redis_py_roundtrip(server):
         assert str(error) == "numkeys should be greater than 0"
     else:
         raise AssertionError("SINTERCARD 0 did not fail")
+
+
+def test_spop_all_of_hashtable_of_integers_comes_sorted(server, reference):
+    # SPOP count >= size replies from a fresh union of the set: integers left
+    # in a hashtable set come back as an intset would give them, in order.
+    replies = []
+    for handle in (server, reference):
+        client = handle.client()
+        client.flushall()
+        fill(client, "s", [str(i) for i in range(600)])
+        client.srem("s", *[str(i) for i in range(0, 600, 2)])
+        assert client.object("encoding", "s") == b"hashtable"
+        replies.append(client.execute_command("SPOP", "s", "1000"))
+        assert client.exists("s") == 0
+    assert replies[0] == replies[1] == [b"%d" % i for i in range(1, 600, 2)]
+
+
+def test_keyspace_hits_and_misses(server, reference):
+    stats = []
+    for handle in (server, reference):
+        client = handle.client()
+        client.flushall()
+        client.sadd("a", 1, 2)
+        client.config_resetstat()
+        seen = []
+        for command in [("SINTERSTORE", "d", "a", "missing"), ("SUNIONSTORE", "d", "a", "missing"),
+                        ("SINTER", "missing", "a"), ("SDIFF", "a", "missing"),
+                        ("SINTERCARD", "2", "a", "missing"), ("SMOVE", "a", "b", "1"),
+                        ("SPOP", "a"), ("SRANDMEMBER", "missing"), ("SSCAN", "a", "0"),
+                        ("SISMEMBER", "a", "1"), ("SADD", "a", "1")]:
+            client.execute_command(*command)
+            info = client.info("stats")
+            seen.append((command[0], info["keyspace_hits"], info["keyspace_misses"]))
+        stats.append(seen)
+    assert stats[0] == stats[1]

@@ -145,7 +145,16 @@ void spop(CommandContext& ctx) {
   if (*count == 0) return ctx.reply().empty_array();
   const size_t size = set.collection->size();
   if (*count >= size) {
-    reply_members(ctx, *set.collection);
+    if (set.collection->encoding() == Encoding::kHashtable) {
+      // Redis replies from a union of the set with nothing, a new set that
+      // may be an intset (and so sorted) again.
+      SetValue copy;
+      const size_t limit = max_intset_entries(ctx);
+      set.collection->for_each([&](std::string_view member) { copy.add(member, limit); });
+      reply_members(ctx, copy);
+    } else {
+      reply_members(ctx, *set.collection);
+    }
     ctx.db().erase(set.entry);
   } else {
     pop_some(ctx, set, *count);
@@ -213,13 +222,13 @@ void smove(CommandContext& ctx) {
 // The source sets of a multi-key command: missing keys are null. Replies
 // WRONGTYPE and returns nullopt if any key holds another type; Redis checks
 // every key, so a missing key earlier does not hide a wrong type later.
+// The STORE forms read their sources as reads too (hits and misses count).
 std::optional<std::vector<SetValue*>> find_sources(CommandContext& ctx,
-                                                   std::span<const std::string_view> keys,
-                                                   bool for_store) {
+                                                   std::span<const std::string_view> keys) {
   std::vector<SetValue*> sets;
   sets.reserve(keys.size());
   for (std::string_view key : keys) {
-    SetRef set = for_store ? find_for_write<SetValue>(ctx, key) : find_for_read<SetValue>(ctx, key);
+    SetRef set = find_for_read<SetValue>(ctx, key);
     if (set.wrong_type) {
       ctx.reply().error(errors::kWrongType);
       return std::nullopt;
@@ -263,7 +272,7 @@ void intersect(std::vector<SetValue*>& sets, Visitor&& visit) {
 
 void sinter_generic(CommandContext& ctx, std::span<const std::string_view> keys,
                     std::optional<std::string_view> destination) {
-  auto sets = find_sources(ctx, keys, destination.has_value());
+  auto sets = find_sources(ctx, keys);
   if (!sets) return;
   const bool any_missing = std::find(sets->begin(), sets->end(), nullptr) != sets->end();
   if (destination) {
@@ -309,7 +318,7 @@ void sintercard(CommandContext& ctx) {
     if (!parsed || *parsed < 0) return ctx.reply().error(errors::kLimitNegative);
     limit = static_cast<size_t>(*parsed);
   }
-  auto sets = find_sources(ctx, ctx.args().subspan(2, keys_end - 2), false);
+  auto sets = find_sources(ctx, ctx.args().subspan(2, keys_end - 2));
   if (!sets) return;
   if (std::find(sets->begin(), sets->end(), nullptr) != sets->end()) return ctx.reply().integer(0);
   size_t count = 0;
@@ -323,7 +332,7 @@ enum class SetOp : uint8_t { kUnion, kDiff };
 // says otherwise) and replies in that set's order.
 void sunion_diff_generic(CommandContext& ctx, std::span<const std::string_view> keys,
                          std::optional<std::string_view> destination, SetOp op) {
-  auto sets = find_sources(ctx, keys, destination.has_value());
+  auto sets = find_sources(ctx, keys);
   if (!sets) return;
   auto result = std::make_unique<SetValue>();
   const size_t limit = max_intset_entries(ctx);
