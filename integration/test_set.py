@@ -137,7 +137,7 @@ def test_spop(assert_same):
         ("SPOP s 3", array(1, 2, 3)),  # all of an intset, in order
         ("EXISTS s", integer(0)),
         ("SADD s 1 2 3", integer(3)),
-        ("SPOP s 100", array(1, 2, 3)),
+        ("SPOP s 9223372036854775807", array(1, 2, 3)),
         ("EXISTS s", integer(0)),
         ("SPOP", arity("spop")),
     ])
@@ -187,6 +187,7 @@ def test_srandmember(assert_same):
         ("SRANDMEMBER s 0", EMPTY),
         ("SRANDMEMBER s 3", array(1, 2, 3)),
         ("SRANDMEMBER s 10", array(1, 2, 3)),
+        ("SRANDMEMBER s 9223372036854775807", array(1, 2, 3)),
         ("SRANDMEMBER s abc", NOT_INTEGER),
         ("SRANDMEMBER s -9223372036854775808",
          b"-ERR value is out of range, value must between -9223372036854775807 and "
@@ -211,6 +212,7 @@ def test_srandmember_counts(server):
             assert len(picked) == min(count, 100)
             assert len(set(picked)) == len(picked)
             assert set(picked) <= expected
+        assert len(client.srandmember("s", -300000)) == 300000
         repeated = client.srandmember("s", -5000)
         assert len(repeated) == 5000 and set(repeated) <= expected
         assert len(set(repeated)) > 50
@@ -381,6 +383,8 @@ def test_sscan_large_set_returns_every_member(server):
             break
     assert seen == members
     assert calls > 10
+    cursor, page = client.sscan("s", 0, count=9223372036854775807)
+    assert cursor == 0 and set(page) == members
     matched = set(client.sscan_iter("s", match="member:1*", count=100))
     assert matched == {m for m in members if m.startswith(b"member:1")}
 

@@ -397,7 +397,9 @@ void sscan(CommandContext& ctx) {
   std::vector<std::string> gathered;
   int64_t visited = 0;
   uint64_t next = *cursor;
-  int64_t calls_left = count * 10;
+  int64_t calls_left = count > std::numeric_limits<int64_t>::max() / 10
+                           ? std::numeric_limits<int64_t>::max()
+                           : count * 10;
   do {
     next = set.collection->scan(next, [&](std::string_view member) {
       ++visited;
