@@ -349,8 +349,7 @@ void client_kill(CommandContext& ctx) {
 // timed out, or with an error.
 void client_unblock(CommandContext& ctx) {
   if (ctx.argc() > 4) {
-    return ctx.reply().error(
-        "ERR unknown subcommand or wrong number of arguments for 'unblock'. Try CLIENT HELP.");
+    return ctx.reply().error(errors::kUnblockArity);
   }
   auto id = parse_int64(ctx.arg(2));
   if (!id) return ctx.reply().error(errors::kNotInteger);
@@ -359,7 +358,7 @@ void client_unblock(CommandContext& ctx) {
     if (equals_nocase(ctx.arg(3), "error")) {
       with_error = true;
     } else if (!equals_nocase(ctx.arg(3), "timeout")) {
-      return ctx.reply().error("ERR CLIENT UNBLOCK reason should be TIMEOUT or ERROR");
+      return ctx.reply().error(errors::kUnblockReason);
     }
   }
   Server& server = ctx.server();

@@ -37,6 +37,10 @@ inline constexpr std::string_view kMaxClients = "ERR max number of clients reach
 inline constexpr std::string_view kTimeoutNegative = "ERR timeout is negative";
 inline constexpr std::string_view kTimeoutNotFloat = "ERR timeout is not a float or out of range";
 inline constexpr std::string_view kUnblocked = "UNBLOCKED client unblocked via CLIENT UNBLOCK";
+inline constexpr std::string_view kUnblockArity =
+    "ERR unknown subcommand or wrong number of arguments for 'unblock'. Try CLIENT HELP.";
+inline constexpr std::string_view kUnblockReason =
+    "ERR CLIENT UNBLOCK reason should be TIMEOUT or ERROR";
 
 // --- Generic key commands (key_family.cc) ---
 // getIntFromObjectOrReply's reply for an integer that does not fit an int (COPY DB, MOVE).
@@ -82,9 +86,6 @@ inline constexpr std::string_view kZAddIncrPairs =
 inline constexpr std::string_view kZScoreNaN = "ERR resulting score is not a number (NaN)";
 inline constexpr std::string_view kZMinMaxNotFloat = "ERR min or max is not a float";
 inline constexpr std::string_view kZMinMaxNotLex = "ERR min or max not valid string range item";
-inline constexpr std::string_view kZRandCountRange =
-    "ERR value is out of range, value must between -9223372036854775807 and "
-    "9223372036854775807";
 inline constexpr std::string_view kZValueOutOfRange = "ERR value is out of range";
 inline constexpr std::string_view kZLimitNeedsBy =
     "ERR syntax error, LIMIT is only supported in combination with either BYSCORE or BYLEX";
@@ -94,7 +95,14 @@ inline constexpr std::string_view kZWithScoresByLex =
 inline constexpr std::string_view kZAtLeastOneKey =
     "ERR at least 1 input key is needed for '%s' command";
 inline constexpr std::string_view kZWeightNotFloat = "ERR weight value is not a float";
-inline constexpr std::string_view kZLimitNegative = "ERR LIMIT can't be negative";
+// --- Set commands (set_family.cc) ---
+// SPOP also uses kMustBePositive, SINTERCARD kNumKeysNotPositive (list section).
+// SRANDMEMBER's count must have a negation (getRangeLongFromObjectOrReply, -LONG_MAX..LONG_MAX).
+inline constexpr std::string_view kRandCountOutOfRange =
+    "ERR value is out of range, value must between -9223372036854775807 and 9223372036854775807";
+inline constexpr std::string_view kNumkeysTooMany =
+    "ERR Number of keys can't be greater than number of args";
+inline constexpr std::string_view kLimitNegative = "ERR LIMIT can't be negative";
 
 // --- Server commands (server_family.cc) ---
 inline constexpr std::string_view kNoShutdownInProgress = "ERR No shutdown in progress.";

@@ -13,5 +13,6 @@ void register_list_blocking_family(CommandTable& table);
 void register_server_family(CommandTable& table);
 void register_zset_family(CommandTable& table);
 void register_zset_blocking_family(CommandTable& table);
+void register_set_family(CommandTable& table);
 
 }  // namespace fkvs

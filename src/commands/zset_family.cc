@@ -404,7 +404,7 @@ void zrandmember(CommandContext& ctx) {
   }
   auto count = parse_int64(ctx.arg(2));
   if (!count) return ctx.reply().error(errors::kNotInteger);
-  if (*count == INT64_MIN) return ctx.reply().error(errors::kZRandCountRange);
+  if (*count == INT64_MIN) return ctx.reply().error(errors::kRandCountOutOfRange);
   bool with_scores = false;
   if (ctx.argc() > 4 || (ctx.argc() == 4 && !option_is(ctx.arg(3), "withscores"))) {
     return ctx.reply().error(errors::kSyntax);

@@ -168,7 +168,7 @@ void op_generic(CommandContext& ctx, std::optional<std::string_view> store, size
       ++j;
     } else if (cardinality_only && remaining >= 2 && option_is(option, "limit")) {
       auto parsed = parse_int64(ctx.arg(j + 1));
-      if (!parsed || *parsed < 0) return ctx.reply().error(errors::kZLimitNegative);
+      if (!parsed || *parsed < 0) return ctx.reply().error(errors::kLimitNegative);
       limit = *parsed;
       j += 2;
     } else {
