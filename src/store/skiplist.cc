@@ -18,7 +18,8 @@ Skiplist::Node::Node(double score, std::string_view member, int levels)
     : score_(score),
       length_(static_cast<uint32_t>(member.size())),
       levels_(static_cast<uint8_t>(levels)) {
-  std::memcpy(reinterpret_cast<char*>(this + 1), member.data(), member.size());
+  // An empty member may come with a null pointer, which memcpy must not see.
+  if (!member.empty()) std::memcpy(reinterpret_cast<char*>(this + 1), member.data(), member.size());
   for (int i = 0; i < levels; ++i) link(i) = {nullptr, 0};
 }
 
