@@ -60,6 +60,17 @@ inline constexpr std::string_view kWrongArity = "ERR wrong number of arguments f
 inline constexpr std::string_view kDecrementOverflow = "ERR decrement would overflow";
 inline constexpr std::string_view kOffsetOutOfRange = "ERR offset is out of range";
 
+// --- Hash commands (hash_family.cc) ---
+inline constexpr std::string_view kHashValueNotInteger = "ERR hash value is not an integer";
+inline constexpr std::string_view kHashValueNotFloat = "ERR hash value is not a float";
+// HINCRBYFLOAT's reply to an infinite increment (a NaN one is not a valid float).
+inline constexpr std::string_view kHashIncrementNanOrInf = "ERR value is NaN or Infinity";
+// HRANDFIELD's count, from getRangeLongFromObjectOrReply (its wording, "must between").
+inline constexpr std::string_view kHashRandomCountOutOfRange =
+    "ERR value is out of range, value must between -9223372036854775807 and 9223372036854775807";
+// HRANDFIELD WITHVALUES with a count whose double does not fit.
+inline constexpr std::string_view kValueOutOfRange = "ERR value is out of range";
+
 // --- Server commands (server_family.cc) ---
 inline constexpr std::string_view kNoShutdownInProgress = "ERR No shutdown in progress.";
 // DEBUG's reply to a subcommand it lacks or one with the wrong arguments: "%s" is the

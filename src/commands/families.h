@@ -8,6 +8,7 @@ class CommandTable;
 void register_connection_family(CommandTable& table);
 void register_string_family(CommandTable& table);
 void register_key_family(CommandTable& table);
+void register_hash_family(CommandTable& table);
 void register_server_family(CommandTable& table);
 
 }  // namespace fkvs

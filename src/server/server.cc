@@ -105,6 +105,7 @@ void Server::register_commands() {
   register_connection_family(commands_);
   register_string_family(commands_);
   register_key_family(commands_);
+  register_hash_family(commands_);
   register_server_family(commands_);
 }
 
