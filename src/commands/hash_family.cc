@@ -382,7 +382,7 @@ void hscan(CommandContext& ctx) {
     });
     return reply.end_array(token, returned);
   }
-  // COUNT counts fields and values, as Redis's list of both does.
+  // COUNT counts fields (Redis 7.0 returns about COUNT pairs per page).
   std::vector<HashValue::Pair> page;
   int64_t buckets_left = count > std::numeric_limits<int64_t>::max() / kScanBucketsPerCount
                              ? std::numeric_limits<int64_t>::max()
@@ -392,7 +392,7 @@ void hscan(CommandContext& ctx) {
     next = hash->scan_table(next, [&](std::string_view field, std::string_view value) {
       page.push_back({field, value});
     });
-  } while (next != 0 && --buckets_left > 0 && static_cast<int64_t>(page.size() * 2) < count);
+  } while (next != 0 && --buckets_left > 0 && static_cast<int64_t>(page.size()) < count);
   reply_cursor(reply, next);
   const size_t token = reply.begin_array();
   size_t returned = 0;
