@@ -2,11 +2,11 @@
 
 #include <malloc.h>
 
-#include <cassert>
 #include <cstdlib>
 #include <cstring>
 #include <new>
 #include <random>
+#include <stdexcept>
 
 namespace fkvs {
 namespace {
@@ -15,6 +15,10 @@ namespace {
 // than this much beyond twice the new length; otherwise it gets a block of
 // its size.
 constexpr size_t kReuseSlack = 16;
+
+// A listpack never grows past this, whatever the limits say: Redis's
+// lpSafeToAdd converts a hash whose listpack would pass 1 GiB.
+constexpr size_t kListpackSafeBytes = size_t{1} << 30;
 
 uint64_t random_index(uint64_t bound) {
   static thread_local std::mt19937_64 generator{std::random_device{}()};
@@ -33,7 +37,11 @@ HashNode::HashNode(std::string_view field, std::string_view value)
 }
 
 HashNode* HashNode::create(std::string_view field, std::string_view value) {
-  assert(field.size() <= UINT32_MAX && value.size() <= UINT32_MAX);
+  // Lengths are 32-bit; only a proto-max-bulk-len raised past 4 GiB could
+  // send more, and then failing loudly beats truncating.
+  if (field.size() > UINT32_MAX || value.size() > UINT32_MAX) {
+    throw std::length_error("hash field or value of 4 GiB or more");
+  }
   void* block = std::malloc(sizeof(HashNode) + field.size() + value.size());
   if (block == nullptr) throw std::bad_alloc();
   return new (block) HashNode(field, value);
@@ -88,14 +96,18 @@ bool HashValue::contains(std::string_view field) {
 void HashValue::convert_if_any_long(std::span<const std::string_view> strings,
                                     const HashLimits& limits) {
   if (table_) return;
+  size_t total = 0;
   for (std::string_view s : strings) {
     if (s.size() > limits.max_listpack_value) return convert_to_table();
+    total += s.size();
   }
+  if (listpack_.bytes() + total > kListpackSafeBytes) convert_to_table();
 }
 
 bool HashValue::set(std::string_view field, std::string_view value, const HashLimits& limits) {
   if (!table_ &&
-      (field.size() > limits.max_listpack_value || value.size() > limits.max_listpack_value)) {
+      (field.size() > limits.max_listpack_value || value.size() > limits.max_listpack_value ||
+       listpack_.bytes() + field.size() + value.size() > kListpackSafeBytes)) {
     convert_to_table();
   }
   bool added = false;

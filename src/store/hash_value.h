@@ -63,8 +63,9 @@ struct HashLimits {
 // A hash key, encoded as Redis 7.0 does: a listpack of field, value, field,
 // value... in insertion order while it has at most max_listpack_entries
 // fields and every field and value is at most max_listpack_value bytes;
-// past either limit, a hash table. Like Redis it never converts back, and it
-// checks the limits on each write with the limits of that moment.
+// past either limit (or past 1 GiB of listpack), a hash table. Like Redis it
+// never converts back, and it checks the limits on each write with the
+// limits of that moment.
 class HashValue final : public Collection {
  public:
   static constexpr ValueType kType = ValueType::kHash;
