@@ -86,7 +86,8 @@ inline constexpr std::string_view kZAddIncrPairs =
 inline constexpr std::string_view kZScoreNaN = "ERR resulting score is not a number (NaN)";
 inline constexpr std::string_view kZMinMaxNotFloat = "ERR min or max is not a float";
 inline constexpr std::string_view kZMinMaxNotLex = "ERR min or max not valid string range item";
-inline constexpr std::string_view kZValueOutOfRange = "ERR value is out of range";
+// HRANDFIELD and ZRANDMEMBER WITHSCORES/WITHVALUES with a count whose doubling does not fit.
+inline constexpr std::string_view kValueOutOfRange = "ERR value is out of range";
 inline constexpr std::string_view kZLimitNeedsBy =
     "ERR syntax error, LIMIT is only supported in combination with either BYSCORE or BYLEX";
 inline constexpr std::string_view kZWithScoresByLex =
@@ -103,6 +104,11 @@ inline constexpr std::string_view kRandCountOutOfRange =
 inline constexpr std::string_view kNumkeysTooMany =
     "ERR Number of keys can't be greater than number of args";
 inline constexpr std::string_view kLimitNegative = "ERR LIMIT can't be negative";
+// --- Hash commands (hash_family.cc) ---
+inline constexpr std::string_view kHashValueNotInteger = "ERR hash value is not an integer";
+inline constexpr std::string_view kHashValueNotFloat = "ERR hash value is not a float";
+// HINCRBYFLOAT's reply to an infinite increment (a NaN one is not a valid float).
+inline constexpr std::string_view kHashIncrementNanOrInf = "ERR value is NaN or Infinity";
 
 // --- Server commands (server_family.cc) ---
 inline constexpr std::string_view kNoShutdownInProgress = "ERR No shutdown in progress.";

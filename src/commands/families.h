@@ -10,9 +10,10 @@ void register_string_family(CommandTable& table);
 void register_key_family(CommandTable& table);
 void register_list_family(CommandTable& table);
 void register_list_blocking_family(CommandTable& table);
-void register_server_family(CommandTable& table);
+void register_hash_family(CommandTable& table);
+void register_set_family(CommandTable& table);
 void register_zset_family(CommandTable& table);
 void register_zset_blocking_family(CommandTable& table);
-void register_set_family(CommandTable& table);
+void register_server_family(CommandTable& table);
 
 }  // namespace fkvs

@@ -412,7 +412,7 @@ void zrandmember(CommandContext& ctx) {
   if (ctx.argc() == 4) {
     with_scores = true;
     if (*count < -INT64_MAX / 2 || *count > INT64_MAX / 2) {
-      return ctx.reply().error(errors::kZValueOutOfRange);
+      return ctx.reply().error(errors::kValueOutOfRange);
     }
   }
   auto ref = find_for_read<ZSetValue>(ctx, ctx.arg(1));

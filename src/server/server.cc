@@ -107,10 +107,11 @@ void Server::register_commands() {
   register_key_family(commands_);
   register_list_family(commands_);
   register_list_blocking_family(commands_);
-  register_server_family(commands_);
+  register_hash_family(commands_);
+  register_set_family(commands_);
   register_zset_family(commands_);
   register_zset_blocking_family(commands_);
-  register_set_family(commands_);
+  register_server_family(commands_);
 }
 
 const char* Server::backend_name() const { return loop_ ? loop_->name() : "none"; }

@@ -85,8 +85,10 @@ class ChainedTable {
   ChainedTable& operator=(const ChainedTable&) = delete;
 
   Node* find(std::string_view key);
-  // Adds key, which must be absent, as Node::create(key) makes it.
-  Node* insert(std::string_view key);
+  // Adds key, which must be absent, as Node::create(key, args...) makes it
+  // (a node may take more than its key, e.g. a hash field's value).
+  template <typename... Args>
+  Node* insert(std::string_view key, Args&&... args);
   // The node for key, adding it if absent; second is true when added.
   std::pair<Node*, bool> find_or_insert(std::string_view key);
   bool erase(std::string_view key);
@@ -138,7 +140,8 @@ class ChainedTable {
   };
 
   Node* find_in(std::string_view key, uint64_t key_hash) const;
-  Node* add(std::string_view key, uint64_t key_hash);
+  template <typename... Args>
+  Node* add(std::string_view key, uint64_t key_hash, Args&&... args);
   void unlink(Node* node, uint64_t key_hash);
   void rehash_buckets(size_t buckets);
   void start_resize(size_t buckets);
@@ -245,10 +248,11 @@ Node* ChainedTable<Node>::find(std::string_view key) {
 }
 
 template <ChainedNode Node>
-Node* ChainedTable<Node>::insert(std::string_view key) {
+template <typename... Args>
+Node* ChainedTable<Node>::insert(std::string_view key, Args&&... args) {
   if (is_rehashing()) rehash_buckets(1);
   grow_if_full();
-  return add(key, hash(key));
+  return add(key, hash(key), std::forward<Args>(args)...);
 }
 
 template <ChainedNode Node>
@@ -261,10 +265,11 @@ std::pair<Node*, bool> ChainedTable<Node>::find_or_insert(std::string_view key) 
 }
 
 template <ChainedNode Node>
-Node* ChainedTable<Node>::add(std::string_view key, uint64_t key_hash) {
+template <typename... Args>
+Node* ChainedTable<Node>::add(std::string_view key, uint64_t key_hash, Args&&... args) {
   // While resizing, new keys go to the new table so the old one only empties.
   Table& table = tables_[is_rehashing() ? 1 : 0];
-  Node* node = Node::create(key);
+  Node* node = Node::create(key, std::forward<Args>(args)...);
   Node*& head = table.slots[key_hash & table.mask];
   node->next_ = head;
   head = node;
