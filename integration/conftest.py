@@ -16,16 +16,10 @@ from raw_connection import RawConnection  # noqa: E402
 from server_process import (FKVS_IO_BACKEND, REDIS_SERVER_BIN, TARGET, ServerHandle,  # noqa: E402
                             target_binary)
 
-# Collections (lists, hashes, ...) are not in fkvs yet; FKVS_TEST_COLLECTIONS=1
-# runs their tests anyway.
-COLLECTIONS_ENABLED = TARGET == "redis" or os.environ.get("FKVS_TEST_COLLECTIONS") == "1"
-
 
 def pytest_configure(config):
     config.addinivalue_line("markers", "fkvs_only: fkvs-specific behaviour, skipped against redis")
     config.addinivalue_line("markers", "slow: takes seconds rather than milliseconds")
-    config.addinivalue_line(
-        "markers", "needs_collections: needs list/hash types, skipped for fkvs until it has them")
 
 
 def pytest_report_header(config):
@@ -35,12 +29,9 @@ def pytest_report_header(config):
 
 def pytest_collection_modifyitems(config, items):
     skip_fkvs_only = pytest.mark.skip(reason="fkvs-specific; target is redis-server")
-    skip_collections = pytest.mark.skip(reason="fkvs has no collection types yet")
     for item in items:
         if TARGET == "redis" and "fkvs_only" in item.keywords:
             item.add_marker(skip_fkvs_only)
-        if not COLLECTIONS_ENABLED and "needs_collections" in item.keywords:
-            item.add_marker(skip_collections)
 
 
 def _log_tail(handle, lines=40):

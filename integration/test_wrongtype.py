@@ -1,15 +1,7 @@
-"""WRONGTYPE errors: string commands on lists and hashes, and the reverse.
-
-These need LPUSH/HSET, which fkvs does not have yet; they run against redis-server
-(and against fkvs with FKVS_TEST_COLLECTIONS=1).
-"""
-
-import pytest
+"""WRONGTYPE errors: string commands on lists and hashes, and the reverse."""
 
 from transcript import check_transcript
 from replies import OK, WRONGTYPE
-
-pytestmark = pytest.mark.needs_collections
 
 
 def test_string_reads_and_writes_on_a_list(assert_same):
