@@ -74,7 +74,8 @@ std::unique_ptr<Collection> HashValue::clone() const {
 size_t HashValue::heap_bytes() const {
   size_t bytes = sizeof(*this);
   if (!table_) return bytes + (listpack_.empty() ? 0 : listpack_.bytes());
-  return bytes + sizeof(HashTable) + table_->bucket_count() * sizeof(HashNode*) + node_bytes_;
+  return bytes + sizeof(HashTable) + table_->bucket_count() * sizeof(HashNode*) +
+         table_->node_bytes;
 }
 
 std::optional<std::string_view> HashValue::get(std::string_view field, IntScratch& scratch) {
@@ -164,12 +165,12 @@ bool HashValue::erase(std::string_view field) {
 
 HashNode* HashValue::insert_node(std::string_view field, std::string_view value) {
   HashNode* node = table_->insert(field, value);
-  node_bytes_ += node->block_bytes();
+  table_->node_bytes += node->block_bytes();
   return node;
 }
 
 void HashValue::erase_node(HashNode* node) {
-  node_bytes_ -= node->block_bytes();
+  table_->node_bytes -= node->block_bytes();
   table_->erase(node);
 }
 

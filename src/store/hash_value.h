@@ -52,7 +52,11 @@ static_assert(sizeof(HashNode) == 16);
 
 // Compiled once, in hash_value.cc.
 extern template class ChainedTable<HashNode>;
-using HashTable = ChainedTable<HashNode>;
+// The table also counts its nodes' bytes: kept here rather than in every
+// HashValue, a small (listpack) hash object stays 24 bytes.
+struct HashTable final : ChainedTable<HashNode> {
+  size_t node_bytes = 0;
+};
 
 // hash-max-listpack-entries and hash-max-listpack-value as a write sees them.
 struct HashLimits {
@@ -135,9 +139,8 @@ class HashValue final : public Collection {
   void set_in_table(std::string_view field, std::string_view value, bool& added);
 
   PackedList listpack_;
-  std::unique_ptr<HashTable> table_;
+  std::unique_ptr<HashTable> table_;  // set once the hash has outgrown the listpack
   // Heap bytes of the table's nodes, kept as they come and go.
-  size_t node_bytes_ = 0;
 };
 
 template <typename Visitor>
@@ -158,5 +161,8 @@ template <typename Visitor>
 uint64_t HashValue::scan_table(uint64_t cursor, Visitor&& visit) {
   return table_->scan(cursor, [&](HashNode& node) { visit(node.field(), node.value()); });
 }
+
+// A vtable pointer and two more: small collections are counted per key.
+static_assert(sizeof(HashValue) == 24);
 
 }  // namespace fkvs

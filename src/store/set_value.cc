@@ -70,7 +70,7 @@ void SetValue::convert_to_table() {
   char buffer[24];
   for (int64_t value : ints_) {
     SetNode* node = table->insert(format(value, buffer));
-    node_bytes_ += node->allocation_bytes();
+    table->node_bytes += node->allocation_bytes();
   }
   table_ = std::move(table);
   ints_ = IntSet();
@@ -86,7 +86,7 @@ bool SetValue::add(std::string_view member, size_t max_intset_entries) {
     convert_to_table();
   }
   auto [node, added] = table_->find_or_insert(member);
-  if (added) node_bytes_ += node->allocation_bytes();
+  if (added) table_->node_bytes += node->allocation_bytes();
   return added;
 }
 
@@ -97,7 +97,7 @@ bool SetValue::remove(std::string_view member) {
   }
   SetNode* node = table_->find(member);
   if (node == nullptr) return false;
-  node_bytes_ -= node->allocation_bytes();
+  table_->node_bytes -= node->allocation_bytes();
   table_->erase(node);
   return true;
 }
@@ -125,7 +125,7 @@ std::unique_ptr<Collection> SetValue::clone() const {
 size_t SetValue::heap_bytes() const {
   if (!table_) return sizeof(SetValue) + ints_.bytes();
   return sizeof(SetValue) + sizeof(SetTable) + table_->bucket_count() * sizeof(SetNode*) +
-         node_bytes_;
+         table_->node_bytes;
 }
 
 }  // namespace fkvs

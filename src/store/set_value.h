@@ -42,7 +42,11 @@ class SetNode {
 
 // Compiled once, in set_value.cc.
 extern template class ChainedTable<SetNode>;
-using SetTable = ChainedTable<SetNode>;
+// The table also counts its nodes' bytes, so an intset-encoded SetValue
+// stays 24 bytes.
+struct SetTable final : ChainedTable<SetNode> {
+  size_t node_bytes = 0;
+};
 
 // A set as Redis 7.0 keeps it: an intset while every member is a canonical
 // int64 and there are at most set-max-intset-entries of them, otherwise a
@@ -108,7 +112,6 @@ class SetValue final : public Collection {
   IntSet ints_;
   std::unique_ptr<SetTable> table_;
   // Sum of the nodes' allocation_bytes(), so MEMORY USAGE costs O(1).
-  size_t node_bytes_ = 0;
 };
 
 template <typename Visitor>
@@ -145,7 +148,7 @@ void SetValue::pop_random(Visitor&& visit) {
   if (table_) {
     SetNode* node = table_->random_entry();
     visit(node->key());
-    node_bytes_ -= node->allocation_bytes();
+    table_->node_bytes -= node->allocation_bytes();
     table_->erase(node);
     return;
   }
@@ -191,5 +194,8 @@ void SetValue::random_distinct(size_t count, Visitor&& visit) {
     visit(format(ints_.at(indexes[i]), buffer));
   }
 }
+
+// A vtable pointer and two more: small collections are counted per key.
+static_assert(sizeof(SetValue) == 24);
 
 }  // namespace fkvs
