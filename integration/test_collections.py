@@ -5,6 +5,8 @@ files (test_list.py, test_hash.py, test_set.py, test_zset.py)."""
 
 import time
 
+import pytest
+
 from transcript import check_transcript
 from replies import OK
 
@@ -104,3 +106,27 @@ def test_set_replaces_any_collection(server):
         assert client.set(key, "v")
         assert client.type(key) == b"string"
         assert client.get(key) == b"v"
+
+
+@pytest.mark.fkvs_only  # redis-server writes such a reply until memory runs out
+@pytest.mark.parametrize("command", [
+    ("HRANDFIELD", "h", "-4611686018427387903", "WITHVALUES"),
+    ("SRANDMEMBER", "s", "-9223372036854775807"),
+    ("ZRANDMEMBER", "z", "-4611686018427387903", "WITHSCORES"),
+])
+def test_a_reply_of_billions_of_random_picks_closes_only_that_client(start_server, command):
+    handle = start_server("--client-output-buffer-limit", "normal", "1mb", "0", "0")
+    client = handle.client()
+    client.hset("h", mapping={"f%d" % n: "v" * 100 for n in range(10)})
+    client.sadd("s", *("m%d" % n for n in range(10)))
+    client.zadd("z", {"m%d" % n: n for n in range(10)})
+    asker = handle.connect_raw(timeout=30)
+    asker.send_command(*command)
+    received = asker.read_until_close(timeout=30)
+    # Closed at the limit, its unsent reply dropped, long before the reply
+    # the count asks for.
+    assert asker.eof
+    assert len(received) < 64 << 20
+    assert client.ping()
+    assert handle.info("stats")["client_output_buffer_limit_disconnections"] == "1"
+    assert client.scard("s") == 10

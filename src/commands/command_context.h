@@ -1,5 +1,6 @@
 #pragma once
 
+#include <cstdint>
 #include <span>
 #include <string_view>
 
@@ -10,6 +11,9 @@
 #include "server/server.h"
 
 namespace fkvs {
+
+// How many elements of an unbounded reply go between reply_overflowed checks.
+inline constexpr uint64_t kRepliesPerOverflowCheck = 1024;
 
 // What a command handler gets: its arguments, where to reply, the client
 // that sent it and the server it runs on.
@@ -46,6 +50,10 @@ class CommandContext {
   }
   // This command put elements into key: clients blocked on it may be served.
   void signal_key_ready(std::string_view key) { server_.signal_key_ready(client_.db_index, key); }
+
+  // Checked every so often while writing a reply with no bound of its own:
+  // true when the client was closed instead (see Server::reply_overflowed).
+  bool reply_overflowed() { return server_.reply_overflowed(client_); }
 
   // A write changed this many keys (INFO's rdb_changes_since_last_save).
   void dirty(uint64_t changes = 1) { server_.add_dirty(changes); }

@@ -246,21 +246,18 @@ uint64_t random_below(uint64_t bound) {
 }
 
 // A negative count: -count fields drawn independently, repeats allowed.
-void reply_random_repeating(resp::ReplyWriter& reply, HashValue& hash, uint64_t count,
+void reply_random_repeating(CommandContext& ctx, HashValue& hash, uint64_t count,
                             bool with_values) {
+  resp::ReplyWriter& reply = ctx.reply();
   reply.array(with_values ? count * 2 : count);
   HashValue::Scratch scratch;
-  if (hash.encoding() == Encoding::kHashtable) {
-    for (uint64_t i = 0; i < count; ++i) {
-      reply_pair(reply, hash.read(hash.random_ref(), scratch), with_values);
-    }
-    return;
-  }
   // A listpack has no random access: index its fields once.
   std::vector<HashValue::Ref> refs;
-  hash.refs(refs);
+  if (hash.encoding() != Encoding::kHashtable) hash.refs(refs);
   for (uint64_t i = 0; i < count; ++i) {
-    reply_pair(reply, hash.read(refs[random_below(refs.size())], scratch), with_values);
+    if (i % kRepliesPerOverflowCheck == 0 && ctx.reply_overflowed()) return;
+    const HashValue::Ref ref = refs.empty() ? hash.random_ref() : refs[random_below(refs.size())];
+    reply_pair(reply, hash.read(ref, scratch), with_values);
   }
 }
 
@@ -309,7 +306,7 @@ void hrandfield_with_count(CommandContext& ctx) {
   resp::ReplyWriter& reply = ctx.reply();
   if (*count == 0) return reply.empty_array();
   if (*count < 0) {
-    return reply_random_repeating(reply, *hash, static_cast<uint64_t>(-*count), with_values);
+    return reply_random_repeating(ctx, *hash, static_cast<uint64_t>(-*count), with_values);
   }
   const auto wanted = static_cast<uint64_t>(*count);
   if (wanted >= hash->size()) {

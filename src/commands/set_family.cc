@@ -188,7 +188,10 @@ void srandmember(CommandContext& ctx) {
     // Each pick is written as it is drawn: a huge count allocates nothing
     // up front, only the reply grows.
     reply.array(count);
-    for (size_t i = 0; i < count; ++i) members.random_member(reply_member);
+    for (size_t i = 0; i < count; ++i) {
+      if (i % kRepliesPerOverflowCheck == 0 && ctx.reply_overflowed()) return;
+      members.random_member(reply_member);
+    }
     return;
   }
   if (count >= members.size()) return reply_members(ctx, members);

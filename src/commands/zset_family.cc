@@ -425,8 +425,10 @@ void zrandmember(CommandContext& ctx) {
     // Repeats allowed: each pick independent.
     const auto picks = static_cast<uint64_t>(-*count);
     ctx.reply().array(picks * per_member);
-    for (uint64_t i = 0; i < picks; ++i)
+    for (uint64_t i = 0; i < picks; ++i) {
+      if (i % kRepliesPerOverflowCheck == 0 && ctx.reply_overflowed()) return;
       reply_member(ctx, set.at_rank(random() % size), with_scores);
+    }
     return;
   }
   const auto wanted = static_cast<uint64_t>(*count);

@@ -260,6 +260,20 @@ void Server::kill_client(Client& client) {
   loop_->want_close(client.conn());
 }
 
+bool Server::reply_overflowed(Client& client) {
+  // Redis would grow such a reply until it runs out of memory.
+  constexpr size_t kMaxReplyBytes = size_t{512} << 20;
+  const size_t hard = config_.client_output_buffer_limit[kNormalClients].hard_bytes;
+  const size_t limit = hard > 0 ? std::min(hard, kMaxReplyBytes) : kMaxReplyBytes;
+  if (client.conn().closing_now()) return true;
+  if (client.conn().pending_output() <= limit) return false;
+  spdlog::warn("Closing client id={} addr={}: a single reply passed {} bytes", client.id(),
+               client.conn().peer_address(), limit);
+  stats_.client_output_buffer_limit_disconnections++;
+  kill_client(client);
+  return true;
+}
+
 void Server::on_open(net::Connection& conn) {
   if (clients_.size() >= static_cast<size_t>(config_.maxclients)) {
     // Redis writes this straight to the socket and closes it.
@@ -330,7 +344,7 @@ void Server::on_input(net::Connection& conn) {
   if (client->blocked) enforce_query_buffer_limit(*client);
   if (!conn.output().empty()) {
     loop_->want_flush(conn);
-    if (over_output_limits(*client)) kill_client(*client);
+    if (!conn.closing_now() && over_output_limits(*client)) kill_client(*client);
   }
 }
 

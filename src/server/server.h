@@ -51,6 +51,10 @@ class Server final : public net::ConnectionHandler {
   const std::unordered_map<uint64_t, Client*>& clients() const { return clients_; }
   // Closes a client at the end of this loop iteration.
   void kill_client(Client& client);
+  // For a command whose reply has no bound of its own (SRANDMEMBER with a
+  // count in the billions): true, and the client closed, once its pending
+  // output passes the normal class's hard limit or kMaxReplyBytes.
+  bool reply_overflowed(Client& client);
   // SHUTDOWN: stop the loop after this iteration.
   void request_shutdown();
   int64_t lastsave_unix() const { return lastsave_unix_; }
