@@ -15,6 +15,7 @@
 #include "commands/command_context.h"
 #include "commands/errors.h"
 #include "commands/families.h"
+#include "commands/scan_options.h"
 #include "store/hash_value.h"
 #include "util/glob.h"
 #include "util/number.h"
@@ -26,7 +27,6 @@ namespace {
 using HashRef = CollectionRef<HashValue>;
 
 // HSCAN's COUNT when the client gives none, as in Redis.
-constexpr int64_t kDefaultScanCount = 10;
 // HSCAN visits at most this many buckets per COUNT, as Redis's maxiterations.
 constexpr int64_t kScanBucketsPerCount = 10;
 // HRANDFIELD with a count below size / kRandomSparseRatio picks fields one
@@ -330,12 +330,6 @@ void hrandfield(CommandContext& ctx) {
 
 // ---- HSCAN ----
 
-void reply_cursor(resp::ReplyWriter& reply, uint64_t cursor) {
-  char text[kInt64TextMax];
-  auto [end, unused] = std::to_chars(text, text + sizeof text, cursor);
-  reply.bulk(std::string_view(text, end - text));
-}
-
 void hscan(CommandContext& ctx) {
   const std::optional<uint64_t> cursor = parse_uint64(ctx.arg(2));
   if (!cursor) return ctx.reply().error(errors::kInvalidCursor);
@@ -346,29 +340,15 @@ void hscan(CommandContext& ctx) {
     ctx.reply().empty_array();
   });
   if (hash == nullptr) return;
-  int64_t count = kDefaultScanCount;
-  std::optional<std::string_view> pattern;
-  for (size_t i = 3; i < ctx.argc(); i += 2) {
-    const std::string_view option = ctx.arg(i);
-    if (i + 1 >= ctx.argc()) return ctx.reply().error(errors::kSyntax);
-    if (equals_nocase(option, "count")) {
-      const std::optional<int64_t> parsed = parse_int64(ctx.arg(i + 1));
-      if (!parsed) return ctx.reply().error(errors::kNotInteger);
-      if (*parsed < 1) return ctx.reply().error(errors::kSyntax);
-      count = *parsed;
-    } else if (equals_nocase(option, "match")) {
-      pattern = ctx.arg(i + 1);
-      if (*pattern == "*") pattern.reset();
-    } else {
-      return ctx.reply().error(errors::kSyntax);
-    }
-  }
+  const std::optional<ScanOptions> options = parse_scan_options(ctx, 3);
+  if (!options) return;
+  const auto& [count, pattern, unused_type] = *options;
 
   resp::ReplyWriter& reply = ctx.reply();
   reply.array(2);
   if (hash->encoding() == Encoding::kListpack) {
     // A listpack is small: Redis returns all of it at once, whatever the cursor.
-    reply_cursor(reply, 0);
+    reply_scan_cursor(reply, 0);
     const size_t token = reply.begin_array();
     size_t returned = 0;
     hash->for_each([&](std::string_view field, std::string_view value) {
@@ -390,7 +370,7 @@ void hscan(CommandContext& ctx) {
       page.push_back({field, value});
     });
   } while (next != 0 && --buckets_left > 0 && static_cast<int64_t>(page.size()) < count);
-  reply_cursor(reply, next);
+  reply_scan_cursor(reply, next);
   const size_t token = reply.begin_array();
   size_t returned = 0;
   for (const HashValue::Pair& pair : page) {

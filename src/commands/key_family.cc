@@ -12,6 +12,7 @@
 #include "commands/command_context.h"
 #include "commands/errors.h"
 #include "commands/families.h"
+#include "commands/scan_options.h"
 #include "util/clock.h"
 #include "util/glob.h"
 #include "util/number.h"
@@ -21,7 +22,6 @@ namespace fkvs {
 namespace {
 
 // SCAN's COUNT when the client gives none, as in Redis.
-constexpr int64_t kDefaultScanCount = 10;
 
 // An argument that must be an int, as Redis's getIntFromObjectOrReply reads
 // it. With custom_error, that one message answers both failures (SWAPDB).
@@ -184,26 +184,9 @@ void keys(CommandContext& ctx) {
 void scan(CommandContext& ctx) {
   auto cursor = parse_uint64(ctx.arg(1));
   if (!cursor) return ctx.reply().error(errors::kInvalidCursor);
-  int64_t count = kDefaultScanCount;
-  std::optional<std::string_view> pattern;
-  std::optional<std::string_view> type_filter;
-  for (size_t i = 2; i < ctx.argc(); i += 2) {
-    const std::string_view option = ctx.arg(i);
-    if (i + 1 >= ctx.argc()) return ctx.reply().error(errors::kSyntax);
-    if (equals_nocase(option, "count")) {
-      auto parsed = parse_int64(ctx.arg(i + 1));
-      if (!parsed) return ctx.reply().error(errors::kNotInteger);
-      if (*parsed < 1) return ctx.reply().error(errors::kSyntax);
-      count = *parsed;
-    } else if (equals_nocase(option, "match")) {
-      pattern = ctx.arg(i + 1);
-      if (*pattern == "*") pattern.reset();
-    } else if (equals_nocase(option, "type")) {
-      type_filter = ctx.arg(i + 1);
-    } else {
-      return ctx.reply().error(errors::kSyntax);
-    }
-  }
+  const std::optional<ScanOptions> options = parse_scan_options(ctx, 2, true);
+  if (!options) return;
+  const auto& [count, pattern, type_filter] = *options;
 
   Db& db = ctx.db();
   // COUNT bounds the keys gathered before filtering, as in Redis, so a
@@ -214,9 +197,7 @@ void scan(CommandContext& ctx) {
 
   resp::ReplyWriter& reply = ctx.reply();
   reply.array(2);
-  char cursor_text[kInt64TextMax];
-  auto [end, unused] = std::to_chars(cursor_text, cursor_text + sizeof cursor_text, next_cursor);
-  reply.bulk(std::string_view(cursor_text, end - cursor_text));
+  reply_scan_cursor(reply, next_cursor);
   const size_t token = reply.begin_array();
   size_t returned = 0;
   for (Entry* entry : gathered) {

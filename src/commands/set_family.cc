@@ -15,6 +15,7 @@
 #include "commands/command_context.h"
 #include "commands/errors.h"
 #include "commands/families.h"
+#include "commands/scan_options.h"
 #include "store/set_value.h"
 #include "util/glob.h"
 #include "util/number.h"
@@ -24,8 +25,6 @@ namespace fkvs {
 namespace {
 
 using SetRef = CollectionRef<SetValue>;
-
-constexpr int64_t kDefaultScanCount = 10;
 
 size_t max_intset_entries(CommandContext& ctx) {
   return static_cast<size_t>(std::max<int64_t>(0, ctx.server().config().set_max_intset_entries));
@@ -377,22 +376,9 @@ void sscan(CommandContext& ctx) {
   SetRef set = find_for_read<SetValue>(ctx, ctx.arg(1));
   if (set.wrong_type) return ctx.reply().error(errors::kWrongType);
   if (!set) return ctx.reply().raw("*2\r\n$1\r\n0\r\n*0\r\n");
-  int64_t count = kDefaultScanCount;
-  std::optional<std::string_view> pattern;
-  for (size_t i = 3; i < ctx.argc(); i += 2) {
-    if (i + 1 >= ctx.argc()) return ctx.reply().error(errors::kSyntax);
-    if (equals_nocase(ctx.arg(i), "count")) {
-      auto parsed = parse_int64(ctx.arg(i + 1));
-      if (!parsed) return ctx.reply().error(errors::kNotInteger);
-      if (*parsed < 1) return ctx.reply().error(errors::kSyntax);
-      count = *parsed;
-    } else if (equals_nocase(ctx.arg(i), "match")) {
-      pattern = ctx.arg(i + 1);
-      if (*pattern == "*") pattern.reset();
-    } else {
-      return ctx.reply().error(errors::kSyntax);
-    }
-  }
+  const std::optional<ScanOptions> options = parse_scan_options(ctx, 3);
+  if (!options) return;
+  const auto& [count, pattern, unused_type] = *options;
   // As Redis: gather up to COUNT members (visiting at most ten times as many
   // buckets), then filter by the pattern. Views into the nodes stay valid:
   // nothing changes the set meanwhile. Intset members are formatted, so
@@ -411,7 +397,7 @@ void sscan(CommandContext& ctx) {
   } while (next != 0 && calls_left-- > 0 && visited < count);
   resp::ReplyWriter& reply = ctx.reply();
   reply.array(2);
-  reply.bulk_integer(static_cast<int64_t>(next));
+  reply_scan_cursor(reply, next);
   reply.array(gathered.size());
   for (const std::string& member : gathered) reply.bulk(member);
 }

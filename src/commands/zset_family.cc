@@ -16,6 +16,7 @@
 #include "commands/command_context.h"
 #include "commands/errors.h"
 #include "commands/families.h"
+#include "commands/scan_options.h"
 #include "commands/zset_common.h"
 #include "store/zset_range.h"
 #include "store/zset_value.h"
@@ -468,22 +469,9 @@ void zscan(CommandContext& ctx) {
   auto ref = find_for_read<ZSetValue>(ctx, ctx.arg(1));
   if (ref.wrong_type) return ctx.reply().error(errors::kWrongType);
   if (!ref) return ctx.reply().raw("*2\r\n$1\r\n0\r\n*0\r\n");
-  int64_t count = 10;
-  std::optional<std::string_view> pattern;
-  for (size_t i = 3; i < ctx.argc(); i += 2) {
-    if (i + 1 >= ctx.argc()) return ctx.reply().error(errors::kSyntax);
-    if (equals_nocase(ctx.arg(i), "count")) {
-      auto parsed = parse_int64(ctx.arg(i + 1));
-      if (!parsed) return ctx.reply().error(errors::kNotInteger);
-      if (*parsed < 1) return ctx.reply().error(errors::kSyntax);
-      count = *parsed;
-    } else if (equals_nocase(ctx.arg(i), "match")) {
-      pattern = ctx.arg(i + 1);
-      if (*pattern == "*") pattern.reset();
-    } else {
-      return ctx.reply().error(errors::kSyntax);
-    }
-  }
+  const std::optional<ScanOptions> options = parse_scan_options(ctx, 3);
+  if (!options) return;
+  const auto& [count, pattern, unused_type] = *options;
   std::vector<std::pair<std::string, double>> gathered;
   uint64_t next = *cursor;
   // As Redis: buckets until count members or ten times count steps.
@@ -495,9 +483,7 @@ void zscan(CommandContext& ctx) {
 
   resp::ReplyWriter& reply = ctx.reply();
   reply.array(2);
-  char text[kInt64TextMax];
-  auto end = std::to_chars(text, text + sizeof text, next).ptr;
-  reply.bulk({text, static_cast<size_t>(end - text)});
+  reply_scan_cursor(reply, next);
   const size_t token = reply.begin_array();
   size_t returned = 0;
   // A listpack replies its stored score text, a skiplist "%.17g".
