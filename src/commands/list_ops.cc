@@ -6,6 +6,7 @@
 #include <string>
 
 #include "commands/errors.h"
+#include "commands/multi_pop_args.h"
 #include "util/number.h"
 #include "util/strings.h"
 
@@ -55,37 +56,11 @@ std::optional<ListEnd> parse_list_end(std::string_view arg) {
 }
 
 std::optional<MpopArgs> parse_mpop_args(CommandContext& ctx, size_t numkeys_index) {
-  const std::optional<int64_t> numkeys = parse_int64(ctx.arg(numkeys_index));
-  if (!numkeys || *numkeys < 1) {
-    ctx.reply().error(errors::kNumKeysNotPositive);
-    return std::nullopt;
-  }
-  // The keys, then the end: numkeys may not reach past the last argument.
-  const size_t first_key = numkeys_index + 1;
-  if (static_cast<uint64_t>(*numkeys) >= ctx.argc() - first_key) {
-    ctx.reply().error(errors::kSyntax);
-    return std::nullopt;
-  }
-  const auto key_count = static_cast<size_t>(*numkeys);
-  const size_t where_index = first_key + key_count;
-  const std::optional<ListEnd> end = parse_list_end(ctx.arg(where_index));
-  if (!end) {
-    ctx.reply().error(errors::kSyntax);
-    return std::nullopt;
-  }
-  std::optional<int64_t> count;
-  for (size_t i = where_index + 1; i < ctx.argc(); ++i) {
-    if (count || !equals_nocase(up_to_nul(ctx.arg(i)), "count") || i + 1 == ctx.argc()) {
-      ctx.reply().error(errors::kSyntax);
-      return std::nullopt;
-    }
-    count = parse_int64(ctx.arg(++i));
-    if (!count || *count < 1) {
-      ctx.reply().error(errors::kCountNotPositive);
-      return std::nullopt;
-    }
-  }
-  return MpopArgs{first_key, key_count, *end, static_cast<uint64_t>(count.value_or(1))};
+  const std::optional<MultiPopArgs> args =
+      parse_multi_pop_args(ctx, numkeys_index, "left", "right");
+  if (!args) return std::nullopt;
+  return MpopArgs{args->first_key, args->key_count,
+                  args->second_where ? ListEnd::kRight : ListEnd::kLeft, args->count};
 }
 
 std::optional<bool> try_mpop_and_reply(CommandContext& ctx, const MpopArgs& args) {

@@ -16,6 +16,7 @@
 #include "commands/command_context.h"
 #include "commands/errors.h"
 #include "commands/families.h"
+#include "commands/multi_pop_args.h"
 #include "commands/scan_options.h"
 #include "commands/zset_common.h"
 #include "store/zset_range.h"
@@ -55,42 +56,11 @@ void zset_store_result(CommandContext& ctx, std::string_view key, std::unique_pt
   ctx.reply().integer(static_cast<int64_t>(size));
 }
 
-// Option names are compared as C strings, as Redis does: "max\0x" is MAX.
 std::optional<ZMpopArgs> parse_zmpop_args(CommandContext& ctx, size_t numkeys_index) {
-  auto numkeys = parse_int64(ctx.arg(numkeys_index));
-  if (!numkeys || *numkeys < 1) {
-    ctx.reply().error(errors::kNumKeysNotPositive);
-    return std::nullopt;
-  }
-  const size_t first_key = numkeys_index + 1;
-  if (static_cast<uint64_t>(*numkeys) >= ctx.argc() - first_key) {
-    ctx.reply().error(errors::kSyntax);
-    return std::nullopt;
-  }
-  const auto key_count = static_cast<size_t>(*numkeys);
-  const size_t where = first_key + key_count;
-  bool max = false;
-  if (equals_nocase(up_to_nul(ctx.arg(where)), "max")) {
-    max = true;
-  } else if (!equals_nocase(up_to_nul(ctx.arg(where)), "min")) {
-    ctx.reply().error(errors::kSyntax);
-    return std::nullopt;
-  }
-  int64_t count = -1;
-  for (size_t i = where + 1; i < ctx.argc(); ++i) {
-    if (count == -1 && equals_nocase(up_to_nul(ctx.arg(i)), "count") && i + 1 < ctx.argc()) {
-      auto parsed = parse_int64(ctx.arg(++i));
-      if (!parsed || *parsed < 1) {
-        ctx.reply().error(errors::kCountNotPositive);
-        return std::nullopt;
-      }
-      count = *parsed;
-    } else {
-      ctx.reply().error(errors::kSyntax);
-      return std::nullopt;
-    }
-  }
-  return ZMpopArgs{first_key, key_count, max, count == -1 ? 1 : static_cast<size_t>(count)};
+  const std::optional<MultiPopArgs> args = parse_multi_pop_args(ctx, numkeys_index, "min", "max");
+  if (!args) return std::nullopt;
+  return ZMpopArgs{args->first_key, args->key_count, args->second_where,
+                   static_cast<size_t>(args->count)};
 }
 
 std::optional<bool> try_zmpop_and_reply(CommandContext& ctx, const ZMpopArgs& args) {
