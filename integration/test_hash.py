@@ -7,7 +7,7 @@ import pytest
 
 from resp import encode_command
 from transcript import check_transcript
-from replies import OK, SYNTAX, NOT_INTEGER, WRONGTYPE, arity
+from replies import NOT_INTEGER, OK, SYNTAX, WRONGTYPE, arity, array, bulk, integer
 
 NIL = b"$-1\r\n"
 EMPTY = b"*0\r\n"
@@ -31,19 +31,6 @@ TEN_TO_400 = (
     "649790218250382800910684149474024568986530409510175126580926158275889201834725116433165913"
     "62664138176309734806343732497430221946880"
 )
-
-
-def bulk(value):
-    value = value.encode() if isinstance(value, str) else value
-    return b"$%d\r\n%s\r\n" % (len(value), value)
-
-
-def integer(value):
-    return b":%d\r\n" % value
-
-
-def array(*items):
-    return b"*%d\r\n" % len(items) + b"".join(items)
 
 
 def bulks(*values):

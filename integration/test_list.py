@@ -5,7 +5,7 @@ import random
 from raw_connection import RawConnection
 from resp import encode_command
 from transcript import check_transcript
-from replies import OK, SYNTAX, NOT_INTEGER, WRONGTYPE, arity
+from replies import NOT_INTEGER, OK, SYNTAX, WRONGTYPE, arity, array, bulk, integer
 
 NIL = b"$-1\r\n"
 NIL_ARRAY = b"*-1\r\n"
@@ -21,20 +21,6 @@ NUMKEYS = b"-ERR numkeys should be greater than 0\r\n"
 COUNT_POSITIVE = b"-ERR count should be greater than 0\r\n"
 LONG_MIN = "-9223372036854775808"
 LONG_MAX = "9223372036854775807"
-
-
-def bulk(value):
-    value = value.encode() if isinstance(value, str) else value
-    return b"$%d\r\n%s\r\n" % (len(value), value)
-
-
-def integer(value):
-    return b":%d\r\n" % value
-
-
-def array(*items):
-    return b"*%d\r\n" % len(items) + b"".join(
-        item if isinstance(item, bytes) and item[:1] in b"$*:" else bulk(item) for item in items)
 
 
 def ints(*values):

@@ -5,25 +5,11 @@ encodings Redis 7.0 picks."""
 import redis
 
 from transcript import check_transcript
-from replies import OK, SYNTAX, NOT_INTEGER, WRONGTYPE, arity
+from replies import NOT_INTEGER, OK, SYNTAX, WRONGTYPE, arity, array, bulk, integer
 
 NIL = b"$-1\r\n"
 EMPTY = b"*0\r\n"
 NOT_POSITIVE = b"-ERR value is out of range, must be positive\r\n"
-
-
-def bulk(value):
-    value = value.encode() if isinstance(value, str) else value
-    return b"$%d\r\n%s\r\n" % (len(value), value)
-
-
-def integer(value):
-    return b":%d\r\n" % value
-
-
-def array(*items):
-    return b"*%d\r\n" % len(items) + b"".join(
-        item if isinstance(item, bytes) else bulk(str(item)) for item in items)
 
 
 def fill(client, key, members):

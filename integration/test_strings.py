@@ -3,16 +3,11 @@
 import time
 
 from transcript import check_transcript
-from replies import OK, SYNTAX, NOT_INTEGER, arity, invalid_expire
+from replies import NOT_INTEGER, OK, SYNTAX, arity, bulk, invalid_expire
 
 NIL = b"$-1\r\n"
 NOT_FLOAT = b"-ERR value is not a valid float\r\n"
 OVERFLOW = b"-ERR increment or decrement would overflow\r\n"
-
-
-def bulk(value):
-    value = value.encode() if isinstance(value, str) else value
-    return b"$%d\r\n%s\r\n" % (len(value), value)
 
 
 def test_set_and_get(assert_same):

@@ -4,21 +4,12 @@ and the listpack -> skiplist conversions OBJECT ENCODING reports."""
 
 from resp import encode_command
 from transcript import check_transcript
-from replies import OK, SYNTAX, NOT_INTEGER, WRONGTYPE, arity
+from replies import SYNTAX, arity, array, bulk
 
 NIL = b"$-1\r\n"
 NOT_FLOAT = b"-ERR value is not a valid float\r\n"
 RANGE_NOT_FLOAT = b"-ERR min or max is not a float\r\n"
 RANGE_NOT_LEX = b"-ERR min or max not valid string range item\r\n"
-
-
-def bulk(value):
-    value = value.encode() if isinstance(value, str) else value
-    return b"$%d\r\n%s\r\n" % (len(value), value)
-
-
-def array(*items):
-    return b"*%d\r\n" % len(items) + b"".join(bulk(item) for item in items)
 
 
 def same(assert_same, *commands):
