@@ -201,3 +201,23 @@ def test_hundred_thousand_keys_with_one_second_ttl_are_reclaimed(server):
     wait_until(lambda: parse_reply(conn.command("DBSIZE"))[0] == 0, timeout=8, interval=0.2,
                message="all 100k keys reclaimed")
     assert int(server.info("stats")["expired_keys"]) - expired_before == count
+
+
+def test_debug_set_active_expire_leaves_keys_to_lazy_expiry(server):
+    conn = server.connect_raw()
+    assert conn.command("DEBUG", "SET-ACTIVE-EXPIRE", "0") == OK
+    try:
+        assert conn.command("SET", "k", "v", "PX", "20") == OK
+        time.sleep(0.3)
+        # Still held (DBSIZE counts expired keys), reclaimed once touched.
+        assert conn.command("DBSIZE") == b":1\r\n"
+        assert conn.command("GET", "k") == b"$-1\r\n"
+        assert conn.command("DBSIZE") == b":0\r\n"
+    finally:
+        assert conn.command("DEBUG", "SET-ACTIVE-EXPIRE", "1") == OK
+    assert conn.command("SET", "k", "v", "PX", "20") == OK
+    wait_until(lambda: conn.command("DBSIZE") == b":0\r\n", timeout=5, interval=0.05,
+               message="the active cycle reclaims the key again")
+    assert conn.command("DEBUG", "SET-ACTIVE-EXPIRE") == (
+        b"-ERR unknown subcommand or wrong number of arguments for 'SET-ACTIVE-EXPIRE'. "
+        b"Try DEBUG HELP.\r\n")

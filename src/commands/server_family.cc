@@ -17,6 +17,7 @@
 #include "server/info.h"
 #include "util/clock.h"
 #include "util/glob.h"
+#include "util/number.h"
 #include "util/strings.h"
 
 namespace fkvs {
@@ -83,9 +84,19 @@ void debug_sleep(CommandContext& ctx) {
   ctx.reply().ok();
 }
 
+// Redis reads the flag with atoi: anything not a number turns it off.
+void debug_set_active_expire(CommandContext& ctx) {
+  ctx.server().set_active_expire(parse_int64(ctx.arg(2)).value_or(0) != 0);
+  ctx.reply().ok();
+}
+
 void debug_help(CommandContext& ctx) {
   static constexpr std::string_view kLines[] = {
       "DEBUG <subcommand> [<arg> [value] [opt] ...]. Subcommands are:",
+      "SET-ACTIVE-EXPIRE <0|1>",
+      "    Setting it to 0 disables expiring keys in background when they are not",
+      "    accessed (otherwise the Redis behavior). Setting it to 1 reenables back the",
+      "    default.",
       "SLEEP <seconds>",
       "    Stop the server for <seconds>. Decimals allowed.",
       "HELP",
@@ -99,6 +110,9 @@ void debug_help(CommandContext& ctx) {
 void debug(CommandContext& ctx) {
   std::string_view sub = ctx.arg(1);
   if (equals_nocase(sub, "sleep") && ctx.argc() == 3) return debug_sleep(ctx);
+  if (equals_nocase(sub, "set-active-expire") && ctx.argc() == 3) {
+    return debug_set_active_expire(ctx);
+  }
   if (equals_nocase(sub, "help") && ctx.argc() == 2) return debug_help(ctx);
   ctx.reply().error(errors::format(errors::kUnknownSubcommandOrArity,
                                    {sub.substr(0, 128), to_upper(ctx.arg(0))}));

@@ -575,6 +575,7 @@ int64_t Server::instantaneous_ops_per_sec() const {
 }
 
 void Server::run_expire_cycle(int64_t budget_us) {
+  if (!active_expire_) return;
   uint64_t capped_before = keyspace_stats_.expired_time_cap_reached_count;
   int64_t deadline_us = clock::monotonic_us() + budget_us;
   int64_t now = clock::now_ms();

@@ -55,6 +55,9 @@ class Server final : public net::ConnectionHandler {
   // count in the billions): true, and the client closed, once its pending
   // output passes the normal class's hard limit or kMaxReplyBytes.
   bool reply_overflowed(Client& client);
+  // DEBUG SET-ACTIVE-EXPIRE: whether the cron reclaims expired keys (lazy
+  // expiry on access always runs).
+  void set_active_expire(bool enabled) { active_expire_ = enabled; }
   // SHUTDOWN: stop the loop after this iteration.
   void request_shutdown();
   int64_t lastsave_unix() const { return lastsave_unix_; }
@@ -126,6 +129,7 @@ class Server final : public net::ConnectionHandler {
   std::unordered_map<uint64_t, Client*> clients_;
   BlockedClients blocked_;
   bool serving_blocked_ = false;
+  bool active_expire_ = true;
   // Clients unblocked since the loop last waited, by id (one may close first).
   std::vector<uint64_t> resumed_;
   uint64_t next_client_id_ = 1;
