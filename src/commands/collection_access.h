@@ -59,6 +59,7 @@ CollectionRef<T> create_collection(CommandContext& ctx, std::string_view key,
 template <typename T>
 bool erase_if_empty(CommandContext& ctx, CollectionRef<T>& ref) {
   if (ref.collection == nullptr || ref.collection->size() != 0) return false;
+  ctx.notify(keyspace_events::kGeneric, "del", ref.entry->key());
   ctx.db().erase(ref.entry);
   ref = {};
   return true;

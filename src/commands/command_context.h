@@ -8,6 +8,7 @@
 #include "commands/errors.h"
 #include "reply_writer.h"
 #include "server/client.h"
+#include "server/keyspace_events.h"
 #include "server/server.h"
 
 namespace fkvs {
@@ -54,6 +55,12 @@ class CommandContext {
   // Checked every so often while writing a reply with no bound of its own:
   // true when the client was closed instead (see Server::reply_overflowed).
   bool reply_overflowed() { return server_.reply_overflowed(client_); }
+
+  // A keyspace notification for key of this client's db (see
+  // server/keyspace_events.h for the classes, Redis's names for the events).
+  void notify(uint32_t type, std::string_view event, std::string_view key) {
+    server_.notify_keyspace_event(type, event, key, client_.db_index);
+  }
 
   // A write changed this many keys (INFO's rdb_changes_since_last_save).
   void dirty(uint64_t changes = 1) { server_.add_dirty(changes); }

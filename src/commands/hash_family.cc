@@ -84,6 +84,7 @@ bool set_pairs(CommandContext& ctx, int64_t& added) {
   for (size_t i = 2; i < ctx.argc(); i += 2) {
     if (hash->set(ctx.arg(i), ctx.arg(i + 1), limits)) ++added;
   }
+  ctx.notify(keyspace_events::kHash, "hset", ctx.arg(1));
   ctx.dirty((ctx.argc() - 2) / 2);
   return true;
 }
@@ -107,6 +108,7 @@ void hsetnx(CommandContext& ctx) {
   const HashLimits limits = limits_of(ctx);
   hash->convert_if_any_long(ctx.args().subspan(2, 2), limits);
   hash->set(ctx.arg(2), ctx.arg(3), limits);
+  ctx.notify(keyspace_events::kHash, "hset", ctx.arg(1));
   ctx.dirty();
   ctx.reply().integer(1);
 }
@@ -181,12 +183,14 @@ void hdel(CommandContext& ctx) {
   if (ref.wrong_type) return ctx.reply().error(errors::kWrongType);
   if (!ref) return ctx.reply().integer(0);
   int64_t deleted = 0;
-  for (size_t i = 2; i < ctx.argc(); ++i) {
-    if (!ref.collection->erase(ctx.arg(i))) continue;
-    ++deleted;
-    if (erase_if_empty(ctx, ref)) break;
+  for (size_t i = 2; i < ctx.argc() && ref.collection->size() > 0; ++i) {
+    if (ref.collection->erase(ctx.arg(i))) ++deleted;
   }
-  if (deleted > 0) ctx.dirty(deleted);
+  if (deleted > 0) {
+    ctx.notify(keyspace_events::kHash, "hdel", ctx.arg(1));
+    erase_if_empty(ctx, ref);
+    ctx.dirty(deleted);
+  }
   ctx.reply().integer(deleted);
 }
 
@@ -210,6 +214,7 @@ void hincrby(CommandContext& ctx) {
   }
   char text[kInt64TextMax];
   hash->set(ctx.arg(2), std::string_view(text, format_int64(result, text)), limits_of(ctx));
+  ctx.notify(keyspace_events::kHash, "hincrby", ctx.arg(1));
   ctx.dirty();
   ctx.reply().integer(result);
 }
@@ -234,6 +239,7 @@ void hincrbyfloat(CommandContext& ctx) {
   char text[kLongDoubleTextMax];
   const std::string_view formatted = format_long_double(result, text);
   hash->set(ctx.arg(2), formatted, limits_of(ctx));
+  ctx.notify(keyspace_events::kHash, "hincrbyfloat", ctx.arg(1));
   ctx.dirty();
   ctx.reply().bulk(formatted);
 }

@@ -51,7 +51,10 @@ void del(CommandContext& ctx) {
   Db& db = ctx.db();
   int64_t deleted = 0;
   for (size_t i = 1; i < ctx.argc(); ++i) {
-    if (db.erase(ctx.arg(i))) ++deleted;
+    if (db.erase(ctx.arg(i))) {
+      ++deleted;
+      ctx.notify(keyspace_events::kGeneric, "del", ctx.arg(i));
+    }
   }
   if (deleted > 0) ctx.dirty(deleted);
   ctx.reply().integer(deleted);
@@ -106,6 +109,8 @@ void rename_generic(CommandContext& ctx, bool only_if_new) {
   if (source == destination) return only_if_new ? ctx.reply().integer(0) : ctx.reply().ok();
   if (only_if_new && db.find(destination) != nullptr) return ctx.reply().integer(0);
   transfer(db, entry, db, destination);
+  ctx.notify(keyspace_events::kGeneric, "rename_from", source);
+  ctx.notify(keyspace_events::kGeneric, "rename_to", destination);
   signal_if_blockable(ctx, ctx.client().db_index, destination);
   ctx.dirty();
   only_if_new ? ctx.reply().integer(1) : ctx.reply().ok();
@@ -143,6 +148,8 @@ void copy(CommandContext& ctx) {
   const int64_t expire_at = source_db.expire_at(entry);
   Entry* copied = destination_db.insert(destination, entry->value().clone());
   if (expire_at != -1) destination_db.set_expire(copied, expire_at);
+  ctx.server().notify_keyspace_event(keyspace_events::kGeneric, "copy_to", destination,
+                                     destination_index);
   signal_if_blockable(ctx, destination_index, destination);
   ctx.dirty();
   ctx.reply().integer(1);
@@ -159,6 +166,9 @@ void move(CommandContext& ctx) {
   Entry* entry = source_db.find(key);
   if (entry == nullptr || destination_db.find(key) != nullptr) return ctx.reply().integer(0);
   transfer(source_db, entry, destination_db, key);
+  ctx.notify(keyspace_events::kGeneric, "move_from", key);
+  ctx.server().notify_keyspace_event(keyspace_events::kGeneric, "move_to", key,
+                                     static_cast<int>(*index));
   signal_if_blockable(ctx, static_cast<int>(*index), key);
   ctx.dirty();
   ctx.reply().integer(1);
@@ -348,8 +358,10 @@ void expire_generic(CommandContext& ctx, int64_t base_ms, bool in_seconds) {
   // A time already past deletes the key at once, and still counts as set.
   if (when <= clock::now_ms()) {
     db.erase(entry);
+    ctx.notify(keyspace_events::kGeneric, "del", ctx.arg(1));
   } else {
     db.set_expire(entry, when);
+    ctx.notify(keyspace_events::kGeneric, "expire", ctx.arg(1));
   }
   ctx.dirty();
   ctx.reply().integer(1);
@@ -364,6 +376,7 @@ void persist(CommandContext& ctx) {
   Db& db = ctx.db();
   Entry* entry = db.find(ctx.arg(1));
   if (entry == nullptr || !db.persist(entry)) return ctx.reply().integer(0);
+  ctx.notify(keyspace_events::kGeneric, "persist", ctx.arg(1));
   ctx.dirty();
   ctx.reply().integer(1);
 }

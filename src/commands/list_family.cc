@@ -88,6 +88,7 @@ void push(CommandContext& ctx, ListEnd end, PushMode mode) {
       list.push_back(ctx.arg(i));
     }
   }
+  ctx.notify(keyspace_events::kList, push_event(end), key);
   ctx.dirty(ctx.argc() - 2);
   ctx.signal_key_ready(key);
   ctx.reply().integer(static_cast<int64_t>(list.size()));
@@ -259,6 +260,7 @@ void lset(CommandContext& ctx) {
   const QuickList::Cursor cursor = list.at(*index);
   if (!cursor) return ctx.reply().error(errors::kIndexOutOfRange);
   list.replace(cursor, ctx.arg(3));
+  ctx.notify(keyspace_events::kList, "lset", ctx.arg(1));
   ctx.dirty();
   ctx.reply().ok();
 }
@@ -282,6 +284,7 @@ void linsert(CommandContext& ctx) {
   for (QuickList::Cursor cursor = list.first(); cursor; list.next(cursor)) {
     if (!list.get(cursor).equals(pivot)) continue;
     list.insert(cursor, ctx.arg(4), after);
+    ctx.notify(keyspace_events::kList, "linsert", ctx.arg(1));
     ctx.dirty();
     return ctx.reply().integer(static_cast<int64_t>(list.size()));
   }
@@ -316,6 +319,7 @@ void lrem(CommandContext& ctx) {
   }
   if (removed > 0) {
     list.compact();
+    ctx.notify(keyspace_events::kList, "lrem", ctx.arg(1));
     erase_if_empty(ctx, ref);
     ctx.dirty(removed);
   }
@@ -342,6 +346,7 @@ void ltrim(CommandContext& ctx) {
     list.erase_range(0, static_cast<size_t>(range.start));
   }
   ctx.dirty(size - list.size());
+  ctx.notify(keyspace_events::kList, "ltrim", ctx.arg(1));
   erase_if_empty(ctx, ref);
   ctx.reply().ok();
 }

@@ -37,6 +37,7 @@ void pop_items(CommandContext& ctx, ListRef& ref, ListEnd end, size_t count) {
     reply_item(ctx, end_item(list, end));
     pop_end(list, end);
   }
+  ctx.notify(keyspace_events::kList, pop_event(end), ref.entry->key());
   erase_if_empty(ctx, ref);
   ctx.dirty(count);
 }
@@ -117,6 +118,9 @@ bool move_and_reply(CommandContext& ctx, ListRef& source, std::string_view desti
   } else {
     pushed.push_back(item);
   }
+  // As Redis: the push is told first, then the pop.
+  ctx.notify(keyspace_events::kList, push_event(to), destination);
+  ctx.notify(keyspace_events::kList, pop_event(from), source.entry->key());
   erase_if_empty(ctx, source);
   ctx.signal_key_ready(destination);
   ctx.reply().bulk(item);

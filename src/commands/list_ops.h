@@ -21,6 +21,14 @@ enum class ListEnd : uint8_t { kLeft, kRight };
 // LEFT or RIGHT, in any case; nullopt for anything else.
 std::optional<ListEnd> parse_list_end(std::string_view arg);
 
+// The keyspace events of a push and a pop at end ("lpush", "rpop", ...).
+constexpr std::string_view push_event(ListEnd end) {
+  return end == ListEnd::kLeft ? "lpush" : "rpush";
+}
+constexpr std::string_view pop_event(ListEnd end) {
+  return end == ListEnd::kLeft ? "lpop" : "rpop";
+}
+
 // LMPOP's and BLMPOP's arguments from numkeys on: numkeys key [key ...]
 // LEFT|RIGHT [COUNT count].
 struct MpopArgs {

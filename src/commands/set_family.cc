@@ -39,7 +39,10 @@ void sadd(CommandContext& ctx) {
   const size_t limit = max_intset_entries(ctx);
   int64_t added = 0;
   for (size_t i = 2; i < ctx.argc(); ++i) added += set.collection->add(ctx.arg(i), limit) ? 1 : 0;
-  if (added > 0) ctx.dirty(added);
+  if (added > 0) {
+    ctx.notify(keyspace_events::kSet, "sadd", ctx.arg(1));
+    ctx.dirty(added);
+  }
   ctx.reply().integer(added);
 }
 
@@ -48,14 +51,15 @@ void srem(CommandContext& ctx) {
   if (set.wrong_type) return ctx.reply().error(errors::kWrongType);
   if (!set) return ctx.reply().integer(0);
   int64_t removed = 0;
-  for (size_t i = 2; i < ctx.argc(); ++i) {
-    if (set.collection->remove(ctx.arg(i))) {
-      ++removed;
-      // Redis stops at the member that empties the set.
-      if (erase_if_empty(ctx, set)) break;
-    }
+  // Redis stops at the member that empties the set.
+  for (size_t i = 2; i < ctx.argc() && set.collection->size() > 0; ++i) {
+    if (set.collection->remove(ctx.arg(i))) ++removed;
   }
-  if (removed > 0) ctx.dirty(removed);
+  if (removed > 0) {
+    ctx.notify(keyspace_events::kSet, "srem", ctx.arg(1));
+    erase_if_empty(ctx, set);
+    ctx.dirty(removed);
+  }
   ctx.reply().integer(removed);
 }
 
@@ -138,6 +142,7 @@ void spop(CommandContext& ctx) {
   if (!count) {
     set.collection->pop_random([&](std::string_view member) { ctx.reply().bulk(member); });
     ctx.dirty();
+    ctx.notify(keyspace_events::kSet, "spop", ctx.arg(1));
     erase_if_empty(ctx, set);
     return;
   }
@@ -154,9 +159,12 @@ void spop(CommandContext& ctx) {
     } else {
       reply_members(ctx, *set.collection);
     }
+    ctx.notify(keyspace_events::kSet, "spop", ctx.arg(1));
+    ctx.notify(keyspace_events::kGeneric, "del", ctx.arg(1));
     ctx.db().erase(set.entry);
   } else {
     pop_some(ctx, set, *count);
+    ctx.notify(keyspace_events::kSet, "spop", ctx.arg(1));
   }
   ctx.dirty(std::min(*count, size));
 }
@@ -211,11 +219,14 @@ void smove(CommandContext& ctx) {
     return ctx.reply().integer(source.collection->contains(member) ? 1 : 0);
   }
   if (!source.collection->remove(member)) return ctx.reply().integer(0);
+  ctx.notify(keyspace_events::kSet, "srem", ctx.arg(1));
   erase_if_empty(ctx, source);
   if (!destination) {
     destination = create_collection(ctx, ctx.arg(2), SetValue::create_for(member));
   }
-  ctx.dirty(destination.collection->add(member, max_intset_entries(ctx)) ? 2 : 1);
+  const bool added = destination.collection->add(member, max_intset_entries(ctx));
+  if (added) ctx.notify(keyspace_events::kSet, "sadd", ctx.arg(2));
+  ctx.dirty(added ? 2 : 1);
   ctx.reply().integer(1);
 }
 
@@ -242,15 +253,20 @@ std::optional<std::vector<SetValue*>> find_sources(CommandContext& ctx,
 
 // Replaces destination with result (dropping any TTL, as Redis's setKey),
 // or deletes it when the result is empty; replies with the result's size.
+// The keyspace event is the command's name ("sunionstore").
 void store_result(CommandContext& ctx, std::string_view destination,
                   std::unique_ptr<SetValue> result) {
   const size_t size = result->size();
   if (size == 0) {
-    if (ctx.db().erase(destination)) ctx.dirty();
+    if (ctx.db().erase(destination)) {
+      ctx.notify(keyspace_events::kGeneric, "del", destination);
+      ctx.dirty();
+    }
   } else {
     Value value;
     value.set_collection(std::move(result));
     ctx.db().insert(destination, std::move(value));
+    ctx.notify(keyspace_events::kSet, ctx.command().spec.name, destination);
     ctx.dirty();
   }
   ctx.reply().integer(static_cast<int64_t>(size));

@@ -192,7 +192,11 @@ SetOutcome set_with_options(CommandContext& ctx, std::string_view value,
   // An EXAT or PXAT already past is still stored, as Redis 7.0 does; the key
   // expires on its next access.
   store_string(db, entry, value, options.keep_ttl || expire_at.has_value());
-  if (expire_at) db.set_expire(entry, *expire_at);
+  ctx.notify(keyspace_events::kString, "set", key);
+  if (expire_at) {
+    db.set_expire(entry, *expire_at);
+    ctx.notify(keyspace_events::kGeneric, "expire", key);
+  }
   ctx.dirty();
   return SetOutcome::kStored;
 }
@@ -232,6 +236,7 @@ void getset(CommandContext& ctx) {
   Db& db = ctx.db();
   Entry* entry = *old != nullptr ? *old : db.find_or_insert(ctx.arg(1)).first;
   store_string(db, entry, ctx.arg(2), false);
+  ctx.notify(keyspace_events::kString, "set", ctx.arg(1));
   ctx.dirty();
 }
 
@@ -239,6 +244,7 @@ void getdel(CommandContext& ctx) {
   const std::optional<Entry*> old = reply_old_value(ctx);
   if (!old || *old == nullptr) return;
   ctx.db().erase(*old);
+  ctx.notify(keyspace_events::kGeneric, "del", ctx.arg(1));
   ctx.dirty();
 }
 
@@ -261,11 +267,14 @@ void getex(CommandContext& ctx) {
       options->expire == ExpireKind::kExAt || options->expire == ExpireKind::kPxAt;
   if (absolute && *expire_at <= clock::now_ms()) {
     db.erase(entry);  // a time already past deletes the key, as Redis does
+    ctx.notify(keyspace_events::kGeneric, "del", ctx.arg(1));
     ctx.dirty();
   } else if (expire_at) {
     db.set_expire(entry, *expire_at);
+    ctx.notify(keyspace_events::kGeneric, "expire", ctx.arg(1));
     ctx.dirty();
   } else if (options->persist && db.persist(entry)) {
+    ctx.notify(keyspace_events::kGeneric, "persist", ctx.arg(1));
     ctx.dirty();
   }
 }
@@ -296,6 +305,7 @@ void store_pairs(CommandContext& ctx) {
   Db& db = ctx.db();
   for (size_t i = 1; i < ctx.argc(); i += 2) {
     store_string(db, db.find_or_insert(ctx.arg(i)).first, ctx.arg(i + 1), false);
+    ctx.notify(keyspace_events::kString, "set", ctx.arg(i));
   }
   ctx.dirty((ctx.argc() - 1) / 2);
 }
@@ -324,6 +334,7 @@ void append(CommandContext& ctx) {
   Value& value = entry->value();
   if (created) {
     value.set_string(suffix);  // an empty suffix still creates the key
+    ctx.notify(keyspace_events::kString, "append", ctx.arg(1));
     ctx.dirty();
     return ctx.reply().integer(static_cast<int64_t>(suffix.size()));
   }
@@ -332,6 +343,7 @@ void append(CommandContext& ctx) {
   if (!fits_string_limit(ctx, length, suffix.size())) return;
   char* bytes = value.resize_raw(length + suffix.size());
   std::memcpy(bytes + length, suffix.data(), suffix.size());
+  ctx.notify(keyspace_events::kString, "append", ctx.arg(1));
   ctx.dirty();
   ctx.reply().integer(static_cast<int64_t>(length + suffix.size()));
 }
@@ -356,6 +368,7 @@ void setrange(CommandContext& ctx) {
   const size_t new_length = std::max<size_t>(length, start + patch.size());
   char* bytes = entry->value().resize_raw(new_length);
   std::memcpy(bytes + start, patch.data(), patch.size());
+  ctx.notify(keyspace_events::kString, "setrange", ctx.arg(1));
   ctx.dirty();
   ctx.reply().integer(static_cast<int64_t>(new_length));
 }
@@ -409,6 +422,7 @@ void increment_by(CommandContext& ctx, int64_t increment) {
     return ctx.reply().error(errors::kOverflow);
   }
   value.set_integer(result);
+  ctx.notify(keyspace_events::kString, "incrby", ctx.arg(1));
   ctx.dirty();
   ctx.reply().integer(result);
 }
@@ -454,6 +468,7 @@ void incrbyfloat(CommandContext& ctx) {
   const std::string_view formatted = format_long_double(result, text);
   if (entry == nullptr) entry = db.find_or_insert(ctx.arg(1)).first;
   entry->value().set_text(formatted);  // the TTL stays
+  ctx.notify(keyspace_events::kString, "incrbyfloat", ctx.arg(1));
   ctx.dirty();
   ctx.reply().bulk(formatted);
 }

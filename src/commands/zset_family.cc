@@ -43,7 +43,10 @@ std::optional<int64_t> zset_parse_long(CommandContext& ctx, std::string_view tex
 void zset_store_result(CommandContext& ctx, std::string_view key, std::unique_ptr<ZSetValue> set) {
   Db& db = ctx.db();
   if (set->size() == 0) {
-    if (db.erase(key)) ctx.dirty();
+    if (db.erase(key)) {
+      ctx.notify(keyspace_events::kGeneric, "del", key);
+      ctx.dirty();
+    }
     return ctx.reply().integer(0);
   }
   const size_t size = set->size();
@@ -51,6 +54,8 @@ void zset_store_result(CommandContext& ctx, std::string_view key, std::unique_pt
   if (!added && entry->has_ttl()) db.persist(entry);
   entry->value() = Value();
   entry->value().set_collection(std::move(set));
+  // The event is the command's name ("zunionstore", "zrangestore").
+  ctx.notify(keyspace_events::kZset, ctx.command().spec.name, key);
   ctx.signal_key_ready(key);
   ctx.dirty();
   ctx.reply().integer(static_cast<int64_t>(size));
@@ -109,6 +114,7 @@ void zset_pop(CommandContext& ctx, CollectionRef<ZSetValue>& ref, std::string_vi
   }
   set.erase_ranks(max ? set.size() - popped : 0, popped);
   ctx.dirty(popped);
+  ctx.notify(keyspace_events::kZset, max ? "zpopmax" : "zpopmin", key);
   erase_if_empty(ctx, ref);
 }
 
@@ -233,6 +239,7 @@ void add_generic(CommandContext& ctx, AddFlags flags, size_t first) {
     }
   }
   ctx.dirty(added + updated);
+  if (added + updated > 0) ctx.notify(keyspace_events::kZset, flags.incr ? "zincr" : "zadd", key);
   erase_if_empty(ctx, ref);
   if (flags.incr) {
     if (!processed) return ctx.reply().null_bulk();
@@ -261,6 +268,7 @@ void zrem(CommandContext& ctx) {
     if (ref.collection->size() == 0) break;
   }
   ctx.dirty(static_cast<uint64_t>(removed));
+  if (removed > 0) ctx.notify(keyspace_events::kZset, "zrem", ctx.arg(1));
   erase_if_empty(ctx, ref);
   ctx.reply().integer(removed);
 }

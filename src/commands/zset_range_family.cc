@@ -225,6 +225,8 @@ void remove_range_generic(CommandContext& ctx, RangeKind kind) {
   }
   set.erase_ranks(window.first, window.count);
   ctx.dirty(window.count);
+  // The event is the command's name ("zremrangebyscore").
+  if (window.count > 0) ctx.notify(keyspace_events::kZset, ctx.command().spec.name, ctx.arg(1));
   erase_if_empty(ctx, ref);
   ctx.reply().integer(static_cast<int64_t>(window.count));
 }

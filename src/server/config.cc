@@ -10,6 +10,7 @@
 #include <variant>
 
 #include "server/config_table.h"
+#include "server/keyspace_events.h"
 #include "util/glob.h"
 #include "util/number.h"
 #include "util/strings.h"
@@ -180,6 +181,13 @@ Refusal parse_hz(Config& config, Args args, SetMode) {
   return std::nullopt;
 }
 
+Refusal parse_notify_keyspace_events(Config& config, Args args, SetMode) {
+  const std::optional<uint32_t> flags = keyspace_events::parse(args[0]);
+  if (!flags) return "Invalid event class character. Use 'Ag$lshzxeKEtmdn'.";
+  config.notify_keyspace_events = *flags;
+  return std::nullopt;
+}
+
 Refusal parse_daemonize(Config& config, Args args, SetMode) {
   const std::optional<bool> daemonize = parse_yes_no(args[0]);
   if (!daemonize) return "argument must be 'yes' or 'no'";
@@ -325,6 +333,10 @@ const OptionSpec kOptions[] = {
     {"appendonly", kMutable, BoolOption{&Config::appendonly}},
     {"maxmemory", kMutable, MemoryOption{&Config::maxmemory, 0, UINT64_MAX}},
     {"maxmemory-policy", kMutable, EnumOption{&Config::maxmemory_policy, kMaxmemoryPolicies}},
+    {"notify-keyspace-events", kMutable,
+     CustomOption{parse_notify_keyspace_events,
+                  [](const Config& c) { return keyspace_events::format(c.notify_keyspace_events); },
+                  false}},
     {"active-expire-effort", kMutable, IntegerOption{&Config::active_expire_effort, 1, 10}},
     {"protected-mode", kMutable, BoolOption{&Config::protected_mode}},
     {"always-show-logo", kImmutable, BoolOption{&Config::always_show_logo}},

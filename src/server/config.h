@@ -73,6 +73,8 @@ struct Config {
   bool appendonly = false;
   uint64_t maxmemory = 0;
   std::string maxmemory_policy = "noeviction";
+  // keyspace_events flags (server/keyspace_events.h); 0 sends no notifications.
+  uint32_t notify_keyspace_events = 0;
   int64_t active_expire_effort = 1;
   bool protected_mode = true;
   bool always_show_logo = false;

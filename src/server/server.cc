@@ -19,6 +19,7 @@
 #include "request_peek.h"
 #include "server/info.h"
 #include "server/key_lookahead.h"
+#include "server/keyspace_events.h"
 #include "server/logging.h"
 #include "util/clock.h"
 #include "util/strings.h"
@@ -61,7 +62,8 @@ std::string unknown_command_error(std::span<const std::string_view> args) {
 }  // namespace
 
 Server::Server(Config config) : config_(std::move(config)) {
-  for (int i = 0; i < config_.databases; ++i) dbs_.push_back(std::make_unique<Db>(keyspace_stats_));
+  for (int i = 0; i < config_.databases; ++i)
+    dbs_.push_back(std::make_unique<Db>(keyspace_stats_, i, this));
   register_commands();
   watch_config();
 }
@@ -116,7 +118,11 @@ void Server::register_commands() {
 
 const char* Server::backend_name() const { return loop_ ? loop_->name() : "none"; }
 
-void Server::swap_dbs(int a, int b) { std::swap(dbs_[a], dbs_[b]); }
+void Server::swap_dbs(int a, int b) {
+  std::swap(dbs_[a], dbs_[b]);
+  dbs_[a]->renumber(a);
+  dbs_[b]->renumber(b);
+}
 
 // Each client needs a descriptor, plus a few for listeners and logs. Like
 // Redis, raise the soft limit if we can and otherwise lower maxclients, so
@@ -258,6 +264,33 @@ void Server::kill_client(Client& client) {
   if (client.blocked) blocked_.unblock(client);
   client.conn().close_now();
   loop_->want_close(client.conn());
+}
+
+size_t Server::publish(std::string_view, std::string_view) { return 0; }  // STUB until pubsub
+
+void Server::publish_keyspace_event(std::string_view event, std::string_view key, int db) {
+  const uint32_t flags = config_.notify_keyspace_events;
+  std::string channel;
+  if (flags & keyspace_events::kKeyspace) {
+    channel = fmt::format("__keyspace@{}__:{}", db, key);
+    publish(channel, event);
+  }
+  if (flags & keyspace_events::kKeyevent) {
+    channel = fmt::format("__keyevent@{}__:{}", db, event);
+    publish(channel, key);
+  }
+}
+
+void Server::key_created(int db, std::string_view key) {
+  notify_keyspace_event(keyspace_events::kNewKey, "new", key, db);
+}
+
+void Server::key_expired(int db, std::string_view key) {
+  notify_keyspace_event(keyspace_events::kExpired, "expired", key, db);
+}
+
+void Server::key_missed(int db, std::string_view key) {
+  notify_keyspace_event(keyspace_events::kKeyMiss, "keymiss", key, db);
 }
 
 bool Server::reply_overflowed(Client& client) {

@@ -21,8 +21,9 @@ namespace fkvs {
 
 // The whole server: configuration, databases, clients and the command table,
 // driven by one event loop. It is the loop's ConnectionHandler: it parses what
-// arrives on a connection, runs each command and queues the replies.
-class Server final : public net::ConnectionHandler {
+// arrives on a connection, runs each command and queues the replies; and its
+// databases' KeyspaceListener, for the notifications they raise.
+class Server final : public net::ConnectionHandler, public KeyspaceListener {
  public:
   explicit Server(Config config);
   ~Server() override;
@@ -83,6 +84,21 @@ class Server final : public net::ConnectionHandler {
   void unblock_client(Client& client, bool with_error);
   const BlockedClients& blocked_clients() const { return blocked_; }
 
+  // A keyspace notification (notify-keyspace-events) of an event of class
+  // type on key in db: nothing unless that class is enabled.
+  void notify_keyspace_event(uint32_t type, std::string_view event, std::string_view key, int db) {
+    if (config_.notify_keyspace_events & type) [[unlikely]] {
+      publish_keyspace_event(event, key, db);
+    }
+  }
+
+  size_t publish(std::string_view channel, std::string_view message);
+
+  // KeyspaceListener
+  void key_created(int db, std::string_view key) override;
+  void key_expired(int db, std::string_view key) override;
+  void key_missed(int db, std::string_view key) override;
+
   // ConnectionHandler
   void on_open(net::Connection& conn) override;
   void on_input(net::Connection& conn) override;
@@ -103,6 +119,8 @@ class Server final : public net::ConnectionHandler {
   resp::ParserLimits parser_limits() const;
   void register_commands();
   bool over_output_limits(Client& client);
+  // To __keyspace@<db>__:<key> and/or __keyevent@<db>__:<event>, as enabled.
+  void publish_keyspace_event(std::string_view event, std::string_view key, int db);
   // Closes a client whose query buffer passed client-query-buffer-limit.
   void enforce_query_buffer_limit(Client& client);
   // Runs again the commands of clients blocked on keys signalled ready.

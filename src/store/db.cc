@@ -22,7 +22,8 @@ constexpr size_t kRehashBucketsPerCheck = 100;
 
 }  // namespace
 
-Db::Db(KeyspaceStats& stats) : stats_(stats), random_(std::random_device{}()) {}
+Db::Db(KeyspaceStats& stats, int index, KeyspaceListener* listener)
+    : stats_(stats), index_(index), listener_(listener), random_(std::random_device{}()) {}
 
 Db::~Db() = default;
 
@@ -31,8 +32,14 @@ bool Db::is_expired(const Entry& entry, int64_t now_ms) const {
 }
 
 void Db::expire(Entry* entry) {
+  // The listener hears before the entry (and its key bytes) go.
+  if (listener_ != nullptr) listener_->key_expired(index_, entry->key());
   erase(entry);
   ++stats_.expired_keys;
+}
+
+void Db::created(const Entry* entry) {
+  if (listener_ != nullptr) listener_->key_created(index_, entry->key());
 }
 
 Entry* Db::find_live(std::string_view key) {
@@ -50,29 +57,32 @@ Entry* Db::find(std::string_view key) {
   return entry;
 }
 
-Entry* Db::count_lookup(Entry* entry) {
+Entry* Db::count_lookup(std::string_view key, Entry* entry) {
   if (entry != nullptr) {
     ++stats_.keyspace_hits;
   } else {
     ++stats_.keyspace_misses;
+    if (listener_ != nullptr) listener_->key_missed(index_, key);
   }
   return entry;
 }
 
-Entry* Db::lookup_read(std::string_view key) { return count_lookup(find(key)); }
+Entry* Db::lookup_read(std::string_view key) { return count_lookup(key, find(key)); }
 
-Entry* Db::lookup_read_no_touch(std::string_view key) { return count_lookup(find_live(key)); }
+Entry* Db::lookup_read_no_touch(std::string_view key) { return count_lookup(key, find_live(key)); }
 
 std::pair<Entry*, bool> Db::find_or_insert(std::string_view key) {
   auto [entry, inserted] = table_.find_or_insert(key);
   entry->access_time_s_ = clock::now_s();
   if (!inserted && is_expired(*entry, clock::now_ms())) {
     // Reuse the entry as the new key rather than freeing and reallocating it.
+    if (listener_ != nullptr) listener_->key_expired(index_, key);
     ++stats_.expired_keys;
     remove_ttl_slot(entry);
     entry->value() = Value();
-    return {entry, true};
+    inserted = true;
   }
+  if (inserted) created(entry);
   return {entry, inserted};
 }
 
@@ -80,10 +90,15 @@ Entry* Db::insert(std::string_view key, Value&& value) {
   auto [entry, inserted] = table_.find_or_insert(key);
   entry->access_time_s_ = clock::now_s();
   if (!inserted && entry->has_ttl()) {
-    if (is_expired(*entry, clock::now_ms())) ++stats_.expired_keys;
+    if (is_expired(*entry, clock::now_ms())) {
+      if (listener_ != nullptr) listener_->key_expired(index_, key);
+      ++stats_.expired_keys;
+      inserted = true;
+    }
     remove_ttl_slot(entry);
   }
   entry->value() = std::move(value);
+  if (inserted) created(entry);
   return entry;
 }
 

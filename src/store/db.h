@@ -25,6 +25,18 @@ struct KeyspaceStats {
   uint64_t keyspace_misses = 0;
 };
 
+// What a Db tells its owner about keys it creates, reclaims or misses on
+// its own account (keyspace notifications: "new", "expired", "keymiss").
+class KeyspaceListener {
+ public:
+  virtual void key_created(int db, std::string_view key) = 0;
+  virtual void key_expired(int db, std::string_view key) = 0;
+  virtual void key_missed(int db, std::string_view key) = 0;
+
+ protected:
+  ~KeyspaceListener() = default;
+};
+
 // One logical database (SELECT n): the key table plus expiry.
 //
 // Every lookup applies lazy expiry against the cached clock (util/clock.h):
@@ -32,7 +44,8 @@ struct KeyspaceStats {
 // reachable from a dense array so the active cycle can sample them in O(1).
 class Db {
  public:
-  explicit Db(KeyspaceStats& stats);
+  // index is its number (SELECT index); listener, if any, hears of its keys.
+  explicit Db(KeyspaceStats& stats, int index = 0, KeyspaceListener* listener = nullptr);
   ~Db();
   Db(const Db&) = delete;
   Db& operator=(const Db&) = delete;
@@ -53,6 +66,9 @@ class Db {
   bool erase(std::string_view key);
   void erase(Entry* entry);
   void clear();
+
+  // SWAPDB moved this Db to another number.
+  void renumber(int index) { index_ = index; }
 
   // The table itself, for lookahead hints (KeyTable::prefetch_bucket).
   const KeyTable& keys() const { return table_; }
@@ -90,7 +106,8 @@ class Db {
  private:
   // find() without marking the entry accessed.
   Entry* find_live(std::string_view key);
-  Entry* count_lookup(Entry* entry);
+  Entry* count_lookup(std::string_view key, Entry* entry);
+  void created(const Entry* entry);
   struct TtlSlot {
     Entry* entry;
     int64_t expire_at_ms;
@@ -102,6 +119,8 @@ class Db {
   void remove_ttl_slot(Entry* entry);
 
   KeyspaceStats& stats_;
+  int index_ = 0;
+  KeyspaceListener* listener_ = nullptr;
   KeyTable table_;
   // Every entry with a TTL, in no order; each such entry holds its index.
   std::vector<TtlSlot> ttl_slots_;

@@ -7,6 +7,7 @@
 #include <random>
 #include <set>
 #include <string>
+#include <vector>
 
 #include "util/clock.h"
 
@@ -43,6 +44,40 @@ TEST_CASE("db: insert, find, replace and erase") {
   CHECK(db.erase("k"));
   CHECK_FALSE(db.erase("k"));
   CHECK(db.size() == 0);
+}
+
+// Records what a Db tells its listener, as "event db key".
+struct RecordingListener final : KeyspaceListener {
+  std::vector<std::string> heard;
+  void key_created(int db, std::string_view key) override { record("new", db, key); }
+  void key_expired(int db, std::string_view key) override { record("expired", db, key); }
+  void key_missed(int db, std::string_view key) override { record("keymiss", db, key); }
+  void record(const char* event, int db, std::string_view key) {
+    heard.push_back(std::string(event) + " " + std::to_string(db) + " " + std::string(key));
+  }
+};
+
+TEST_CASE("db: the listener hears of created, expired and missed keys") {
+  KeyspaceStats stats;
+  RecordingListener listener;
+  Db db(stats, 3, &listener);
+  db.insert("a", string_value("v"));
+  db.insert("a", string_value("w"));  // replaced, not created
+  db.find_or_insert("b");
+  db.find_or_insert("b");
+  CHECK(db.lookup_read("nope") == nullptr);
+  CHECK(db.find("nope") == nullptr);  // writes' lookups miss silently
+  db.set_expire(db.find("a"), now_ms() - 1);
+  CHECK(db.lookup_read("a") == nullptr);  // expired, then missed
+  db.set_expire(db.find("b"), now_ms() - 1);
+  db.find_or_insert("b");  // expired, and created again in the same entry
+  db.set_expire(db.find("b"), now_ms() - 1);
+  db.insert("b", string_value("v"));
+  db.renumber(5);
+  db.insert("c", string_value("v"));
+  CHECK(listener.heard == std::vector<std::string>{"new 3 a", "new 3 b", "keymiss 3 nope",
+                                                   "expired 3 a", "keymiss 3 a", "expired 3 b",
+                                                   "new 3 b", "expired 3 b", "new 3 b", "new 5 c"});
 }
 
 TEST_CASE("db: find_or_insert creates an empty string once") {
