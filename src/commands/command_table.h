@@ -30,6 +30,9 @@ enum CommandFlag : uint32_t {
   kNoMulti = 1 << 13,
   kAllowBusy = 1 << 14,
   kSentinel = 1 << 15,
+  // Not a Redis flag: one of the few commands a RESP2 client in subscribed
+  // mode may still send.
+  kSubscriberAllowed = 1 << 16,
 };
 
 // One row of the command table. Arity counts the command name; a negative

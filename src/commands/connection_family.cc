@@ -16,6 +16,12 @@ void ping(CommandContext& ctx) {
   if (ctx.argc() > 2) {
     return ctx.reply().error("ERR wrong number of arguments for 'ping' command");
   }
+  // A subscriber's replies share the stream with messages, so it gets a frame.
+  if (ctx.client().subscriptions.any()) {
+    ctx.reply().array(2);
+    ctx.reply().bulk("pong");
+    return ctx.reply().bulk(ctx.argc() == 2 ? ctx.arg(1) : "");
+  }
   if (ctx.argc() == 2) return ctx.reply().bulk(ctx.arg(1));
   ctx.reply().raw("+PONG\r\n");
 }
@@ -134,7 +140,17 @@ void reset(CommandContext& ctx) {
   client.name.clear();
   client.authenticated = ctx.server().config().requirepass.empty();
   client.parser().set_unauthenticated(!client.authenticated);
+  ctx.server().pubsub().leave_all(client);
   ctx.reply().simple("RESET");
+}
+
+// CLIENT LIST's flags: one letter per state, in Redis's order; N for none.
+std::string client_flags(const Client& client) {
+  std::string flags;
+  if (client.subscriptions.any()) flags += 'P';
+  if (client.blocked) flags += 'b';
+  if (flags.empty()) flags = "N";
+  return flags;
 }
 
 // One CLIENT LIST line, in Redis 7.0's field order. current_args is the
@@ -165,11 +181,12 @@ std::string describe_client(const Client& client, std::span<const std::string_vi
   field("name", client.name);
   field("age", (now - client.created_ms()) / 1000);
   field("idle", (now - client.last_interaction_ms) / 1000);
-  field("flags", client.blocked ? "b" : "N");
+  const Subscriptions& subscriptions = client.subscriptions;
+  field("flags", client_flags(client));
   field("db", client.db_index);
-  field("sub", 0);
-  field("psub", 0);
-  field("ssub", 0);
+  field("sub", subscriptions.channels.size());
+  field("psub", subscriptions.patterns.size());
+  field("ssub", subscriptions.shard_channels.size());
   field("multi", -1);
   field("qbuf", conn.input().size());
   field("qbuf-free", conn.input().tail_room());
@@ -415,18 +432,19 @@ constexpr uint32_t kConnection = kFast | kNoScript | kLoading | kStale;
 
 constexpr CommandSpec kCommands[] = {
     // name      arity  flags                            keys     handler
-    {"ping", -1, kFast | kSentinel, 0, 0, 0, ping, "connection", "Ping the server", "1.0.0"},
+    {"ping", -1, kFast | kSentinel | kSubscriberAllowed, 0, 0, 0, ping, "connection",
+     "Ping the server", "1.0.0"},
     {"echo", 2, kFast, 0, 0, 0, echo, "connection", "Echo the given string", "1.0.0"},
-    {"quit", -1, kAllowBusy | kNoAuth | kConnection, 0, 0, 0, quit, "connection",
-     "Close the connection", "1.0.0"},
+    {"quit", -1, kAllowBusy | kNoAuth | kConnection | kSubscriberAllowed, 0, 0, 0, quit,
+     "connection", "Close the connection", "1.0.0"},
     {"select", 2, kConnection, 0, 0, 0, select, "connection",
      "Change the selected database for the current connection", "1.0.0"},
     {"auth", -2, kNoAuth | kConnection | kSentinel | kAllowBusy, 0, 0, 0, auth, "connection",
      "Authenticate to the server", "1.0.0"},
     {"hello", -1, kNoAuth | kConnection | kSentinel | kAllowBusy, 0, 0, 0, hello, "connection",
      "Handshake with Redis", "6.0.0"},
-    {"reset", 1, kNoAuth | kConnection | kAllowBusy, 0, 0, 0, reset, "connection",
-     "Reset the connection", "6.2.0"},
+    {"reset", 1, kNoAuth | kConnection | kAllowBusy | kSubscriberAllowed, 0, 0, 0, reset,
+     "connection", "Reset the connection", "6.2.0"},
 };
 
 constexpr CommandSpec kClientContainer = {"client",

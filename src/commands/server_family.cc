@@ -208,7 +208,6 @@ constexpr std::pair<std::string_view, std::string_view> kGroupCategories[] = {
     {"hyperloglog", "@hyperloglog"},
     {"geo", "@geo"},
     {"stream", "@stream"},
-    {"pubsub", "@pubsub"},
     {"connection", "@connection"},
     {"transactions", "@transaction"},
     {"scripting", "@scripting"},

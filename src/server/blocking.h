@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "store/value.h"
+#include "util/string_map.h"
 
 namespace fkvs {
 
@@ -72,15 +73,7 @@ class BlockedClients {
 
  private:
   using Queue = std::list<Client*>;
-  struct KeyHash {
-    using is_transparent = void;
-    size_t operator()(std::string_view key) const { return std::hash<std::string_view>{}(key); }
-  };
-  struct KeyEqual {
-    using is_transparent = void;
-    bool operator()(std::string_view a, std::string_view b) const { return a == b; }
-  };
-  using KeyQueues = std::unordered_map<std::string, Queue, KeyHash, KeyEqual>;
+  using KeyQueues = StringMap<Queue>;
 
   struct Wait {
     int db;

@@ -5,6 +5,7 @@
 
 #include "net/connection.h"
 #include "request_parser.h"
+#include "server/subscriptions.h"
 
 namespace fkvs {
 
@@ -36,6 +37,7 @@ class Client {
   // nothing to serve and asked to keep waiting.
   bool keeps_waiting = false;
   int64_t created_ms() const { return created_ms_; }
+  Subscriptions subscriptions;
   // When the output first went over the soft limit (0 = not over it).
   int64_t soft_limit_reached_ms = 0;
   // Bytes of the largest query buffer seen since the last cron (qbuf-peak).

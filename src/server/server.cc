@@ -113,6 +113,7 @@ void Server::register_commands() {
   register_set_family(commands_);
   register_zset_family(commands_);
   register_zset_blocking_family(commands_);
+  register_pubsub_family(commands_);
   register_server_family(commands_);
 }
 
@@ -266,18 +267,31 @@ void Server::kill_client(Client& client) {
   loop_->want_close(client.conn());
 }
 
-size_t Server::publish(std::string_view, std::string_view) { return 0; }  // STUB until pubsub
+size_t Server::publish(ChannelScope scope, std::string_view channel, std::string_view message) {
+  return pubsub_.publish(
+      scope, channel, message,
+      [this](Client& subscriber, std::string_view frame) { deliver(subscriber, frame); });
+}
+
+void Server::deliver(Client& subscriber, std::string_view frame) {
+  net::Connection& conn = subscriber.conn();
+  // Counted as a receiver, as in Redis, but a client being closed gets nothing more.
+  if (conn.closing_now()) return;
+  conn.output().append(frame);
+  loop_->want_flush(conn);
+  if (over_output_limits(subscriber)) kill_client(subscriber);
+}
 
 void Server::publish_keyspace_event(std::string_view event, std::string_view key, int db) {
   const uint32_t flags = config_.notify_keyspace_events;
   std::string channel;
   if (flags & keyspace_events::kKeyspace) {
     channel = fmt::format("__keyspace@{}__:{}", db, key);
-    publish(channel, event);
+    publish(ChannelScope::kGlobal, channel, event);
   }
   if (flags & keyspace_events::kKeyevent) {
     channel = fmt::format("__keyevent@{}__:{}", db, event);
-    publish(channel, key);
+    publish(ChannelScope::kGlobal, channel, key);
   }
 }
 
@@ -332,6 +346,7 @@ void Server::on_close(net::Connection& conn) {
   stats_.total_net_output_bytes += conn.bytes_sent;
   if (client == nullptr) return;
   if (client->blocked) blocked_.unblock(*client);
+  pubsub_.leave_all(*client);
   clients_.erase(client->id());
   conn.set_owner(nullptr);
   delete client;
@@ -448,6 +463,12 @@ void Server::execute(Client& client, std::span<const std::string_view> args) {
     stats_.total_error_replies++;
     return;
   }
+  if (client.subscriptions.any() && !(spec.flags & kSubscriberAllowed)) [[unlikely]] {
+    reply.error(errors::format(errors::kSubscribedMode, {spec.name}));
+    command->rejected_calls++;
+    stats_.total_error_replies++;
+    return;
+  }
   client.last_command = command;
   CommandContext ctx(*this, client, *command, args);
   spec.handler(ctx);
@@ -550,7 +571,9 @@ void Server::time_out_blocked_clients() {
 }
 
 bool Server::over_output_limits(Client& client) {
-  const auto& limit = config_.client_output_buffer_limit[kNormalClients];
+  // As in Redis, a client in subscribed mode is held to the pubsub class's limits.
+  const ClientClass client_class = client.subscriptions.any() ? kPubsubClients : kNormalClients;
+  const auto& limit = config_.client_output_buffer_limit[client_class];
   size_t used = client.conn().pending_output();
   if (limit.hard_bytes > 0 && used > limit.hard_bytes) {
     spdlog::warn(

@@ -14,6 +14,7 @@
 #include "server/blocking.h"
 #include "server/client.h"
 #include "server/config.h"
+#include "server/pubsub.h"
 #include "server/stats.h"
 #include "store/db.h"
 
@@ -92,7 +93,10 @@ class Server final : public net::ConnectionHandler, public KeyspaceListener {
     }
   }
 
-  size_t publish(std::string_view channel, std::string_view message);
+  PubSub& pubsub() { return pubsub_; }
+  // PUBLISH / SPUBLISH: queues the message for every subscriber and returns
+  // how many received it.
+  size_t publish(ChannelScope scope, std::string_view channel, std::string_view message);
 
   // KeyspaceListener
   void key_created(int db, std::string_view key) override;
@@ -119,6 +123,8 @@ class Server final : public net::ConnectionHandler, public KeyspaceListener {
   resp::ParserLimits parser_limits() const;
   void register_commands();
   bool over_output_limits(Client& client);
+  // Appends a published frame to a subscriber's output, within its limits.
+  void deliver(Client& subscriber, std::string_view frame);
   // To __keyspace@<db>__:<key> and/or __keyevent@<db>__:<event>, as enabled.
   void publish_keyspace_event(std::string_view event, std::string_view key, int db);
   // Closes a client whose query buffer passed client-query-buffer-limit.
@@ -146,6 +152,7 @@ class Server final : public net::ConnectionHandler, public KeyspaceListener {
   std::unique_ptr<net::EventLoop> loop_;
   std::unordered_map<uint64_t, Client*> clients_;
   BlockedClients blocked_;
+  PubSub pubsub_;
   bool serving_blocked_ = false;
   bool active_expire_ = true;
   // Clients unblocked since the loop last waited, by id (one may close first).
