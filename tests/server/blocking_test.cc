@@ -2,27 +2,16 @@
 
 #include <doctest/doctest.h>
 
-#include <memory>
 #include <string_view>
 #include <vector>
 
-#include "net/connection.h"
 #include "server/client.h"
+#include "test_clients.h"
 
 namespace fkvs {
 namespace {
 
-// Clients on connections with no socket: the registry only needs their identity.
-struct Clients {
-  std::vector<std::unique_ptr<net::Connection>> conns;
-  std::vector<std::unique_ptr<Client>> clients;
-  Client& add() {
-    conns.push_back(std::make_unique<net::Connection>(-1, "peer", "local", false));
-    clients.push_back(std::make_unique<Client>(clients.size() + 1, *conns.back(), 0));
-    return *clients.back();
-  }
-};
-
+using Clients = TestClients;
 using Keys = std::vector<std::string_view>;
 
 TEST_CASE("blocking: waiters queue per key in the order they blocked") {
