@@ -46,9 +46,12 @@ class CommandContext {
   // A blocking command found nothing to serve: the client waits (see
   // Server::block_client) and gets no reply now.
   // The client is served only from a key holding a `serves` value.
+  // Inside EXEC nobody waits: the reply is the null array a timeout sends.
   void block(std::span<const std::string_view> keys, int64_t deadline_ms, ValueType serves) {
+    if (!may_block()) return reply_.null_array();
     server_.block_client(client_, keys, deadline_ms, serves, args_);
   }
+  bool may_block() const { return !client_.multi.executing; }
   // This command put elements into key: clients blocked on it may be served.
   void signal_key_ready(std::string_view key) { server_.signal_key_ready(client_.db_index, key); }
 
@@ -56,10 +59,11 @@ class CommandContext {
   // true when the client was closed instead (see Server::reply_overflowed).
   bool reply_overflowed() { return server_.reply_overflowed(client_); }
 
-  // A keyspace notification for key of this client's db (see
+  // A write changed key of this client's db: transactions WATCHing it
+  // fail, and a keyspace notification goes out (see
   // server/keyspace_events.h for the classes, Redis's names for the events).
   void notify(uint32_t type, std::string_view event, std::string_view key) {
-    server_.notify_keyspace_event(type, event, key, client_.db_index);
+    server_.key_changed(type, event, key, client_.db_index);
   }
 
   // A write changed this many keys (INFO's rdb_changes_since_last_save).

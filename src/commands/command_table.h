@@ -33,6 +33,9 @@ enum CommandFlag : uint32_t {
   // Not a Redis flag: one of the few commands a RESP2 client in subscribed
   // mode may still send.
   kSubscriberAllowed = 1 << 16,
+  // Not a Redis flag: runs at once between MULTI and EXEC instead of being
+  // queued (EXEC, DISCARD, MULTI, WATCH, QUIT, RESET).
+  kRunsInMulti = 1 << 17,
 };
 
 // One row of the command table. Arity counts the command name; a negative

@@ -141,6 +141,7 @@ void reset(CommandContext& ctx) {
   client.authenticated = ctx.server().config().requirepass.empty();
   client.parser().set_unauthenticated(!client.authenticated);
   ctx.server().pubsub().leave_all(client);
+  ctx.server().end_transaction(client);
   ctx.reply().simple("RESET");
 }
 
@@ -148,7 +149,12 @@ void reset(CommandContext& ctx) {
 std::string client_flags(const Client& client) {
   std::string flags;
   if (client.subscriptions.any()) flags += 'P';
+  if (client.multi.open) flags += 'x';
   if (client.blocked) flags += 'b';
+  if (client.multi.watch_broken) flags += 'd';
+  if (client.conn().closing_after_flush()) flags += 'c';
+  if (client.conn().closing_now()) flags += 'A';
+  if (client.conn().is_unix()) flags += 'U';
   if (flags.empty()) flags = "N";
   return flags;
 }
@@ -187,11 +193,11 @@ std::string describe_client(const Client& client, std::span<const std::string_vi
   field("sub", subscriptions.channels.size());
   field("psub", subscriptions.patterns.size());
   field("ssub", subscriptions.shard_channels.size());
-  field("multi", -1);
+  field("multi", client.multi.open ? static_cast<int64_t>(client.multi.queued.size()) : -1);
   field("qbuf", conn.input().size());
   field("qbuf-free", conn.input().tail_room());
   field("argv-mem", argv_mem);
-  field("multi-mem", 0);
+  field("multi-mem", client.multi.queued_bytes);
   field("rbs", conn.input().capacity());
   field("rbp", client.query_peak);
   field("obl", 0);
@@ -435,16 +441,16 @@ constexpr CommandSpec kCommands[] = {
     {"ping", -1, kFast | kSentinel | kSubscriberAllowed, 0, 0, 0, ping, "connection",
      "Ping the server", "1.0.0"},
     {"echo", 2, kFast, 0, 0, 0, echo, "connection", "Echo the given string", "1.0.0"},
-    {"quit", -1, kAllowBusy | kNoAuth | kConnection | kSubscriberAllowed, 0, 0, 0, quit,
-     "connection", "Close the connection", "1.0.0"},
+    {"quit", -1, kAllowBusy | kNoAuth | kConnection | kSubscriberAllowed | kRunsInMulti, 0, 0, 0,
+     quit, "connection", "Close the connection", "1.0.0"},
     {"select", 2, kConnection, 0, 0, 0, select, "connection",
      "Change the selected database for the current connection", "1.0.0"},
     {"auth", -2, kNoAuth | kConnection | kSentinel | kAllowBusy, 0, 0, 0, auth, "connection",
      "Authenticate to the server", "1.0.0"},
     {"hello", -1, kNoAuth | kConnection | kSentinel | kAllowBusy, 0, 0, 0, hello, "connection",
      "Handshake with Redis", "6.0.0"},
-    {"reset", 1, kNoAuth | kConnection | kAllowBusy | kSubscriberAllowed, 0, 0, 0, reset,
-     "connection", "Reset the connection", "6.2.0"},
+    {"reset", 1, kNoAuth | kConnection | kAllowBusy | kSubscriberAllowed | kRunsInMulti, 0, 0, 0,
+     reset, "connection", "Reset the connection", "6.2.0"},
 };
 
 constexpr CommandSpec kClientContainer = {"client",

@@ -15,6 +15,7 @@ void register_set_family(CommandTable& table);
 void register_zset_family(CommandTable& table);
 void register_zset_blocking_family(CommandTable& table);
 void register_pubsub_family(CommandTable& table);
+void register_transaction_family(CommandTable& table);
 void register_server_family(CommandTable& table);
 
 }  // namespace fkvs

@@ -148,8 +148,7 @@ void copy(CommandContext& ctx) {
   const int64_t expire_at = source_db.expire_at(entry);
   Entry* copied = destination_db.insert(destination, entry->value().clone());
   if (expire_at != -1) destination_db.set_expire(copied, expire_at);
-  ctx.server().notify_keyspace_event(keyspace_events::kGeneric, "copy_to", destination,
-                                     destination_index);
+  ctx.server().key_changed(keyspace_events::kGeneric, "copy_to", destination, destination_index);
   signal_if_blockable(ctx, destination_index, destination);
   ctx.dirty();
   ctx.reply().integer(1);
@@ -167,8 +166,7 @@ void move(CommandContext& ctx) {
   if (entry == nullptr || destination_db.find(key) != nullptr) return ctx.reply().integer(0);
   transfer(source_db, entry, destination_db, key);
   ctx.notify(keyspace_events::kGeneric, "move_from", key);
-  ctx.server().notify_keyspace_event(keyspace_events::kGeneric, "move_to", key,
-                                     static_cast<int>(*index));
+  ctx.server().key_changed(keyspace_events::kGeneric, "move_to", key, static_cast<int>(*index));
   signal_if_blockable(ctx, static_cast<int>(*index), key);
   ctx.dirty();
   ctx.reply().integer(1);
@@ -247,9 +245,7 @@ bool check_flush_mode(CommandContext& ctx) {
 
 void flushdb(CommandContext& ctx) {
   if (!check_flush_mode(ctx)) return;
-  Db& db = ctx.db();
-  const size_t removed = db.size();
-  db.clear();
+  const size_t removed = ctx.server().clear_db(ctx.client().db_index);
   if (removed > 0) ctx.dirty(removed);
   ctx.reply().ok();
 }
@@ -257,11 +253,7 @@ void flushdb(CommandContext& ctx) {
 void flushall(CommandContext& ctx) {
   if (!check_flush_mode(ctx)) return;
   size_t removed = 0;
-  for (int i = 0; i < ctx.server().db_count(); ++i) {
-    Db& db = ctx.server().db(i);
-    removed += db.size();
-    db.clear();
-  }
+  for (int i = 0; i < ctx.server().db_count(); ++i) removed += ctx.server().clear_db(i);
   if (removed > 0) ctx.dirty(removed);
   ctx.reply().ok();
 }

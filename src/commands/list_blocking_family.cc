@@ -52,6 +52,8 @@ void blocking_move(CommandContext& ctx, ListEnd from, ListEnd to, std::string_vi
   if (!deadline) return;
   ListRef source = find_for_write<ListValue>(ctx, ctx.arg(1));
   if (source.wrong_type) return ctx.reply().error(errors::kWrongType);
+  // Inside EXEC it answers at once, and with a null bulk, as Redis does.
+  if (!source && !ctx.may_block()) return ctx.reply().null_bulk();
   if (!source) return ctx.block(ctx.args().subspan(1, 1), *deadline, ValueType::kList);
   move_and_reply(ctx, source, ctx.arg(2), from, to);
 }

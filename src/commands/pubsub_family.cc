@@ -118,7 +118,13 @@ void subscribe(CommandContext& ctx) { subscribe_each(ctx, Target::kChannel); }
 void unsubscribe(CommandContext& ctx) { unsubscribe_each(ctx, Target::kChannel); }
 void psubscribe(CommandContext& ctx) { subscribe_each(ctx, Target::kPattern); }
 void punsubscribe(CommandContext& ctx) { unsubscribe_each(ctx, Target::kPattern); }
-void ssubscribe(CommandContext& ctx) { subscribe_each(ctx, Target::kShardChannel); }
+void ssubscribe(CommandContext& ctx) {
+  // Inside EXEC, as in Redis; SUBSCRIBE is let through there for old clients' sake.
+  if (!ctx.may_block()) {
+    return ctx.reply().error("ERR SSUBSCRIBE isn't allowed for a DENY BLOCKING client");
+  }
+  subscribe_each(ctx, Target::kShardChannel);
+}
 void sunsubscribe(CommandContext& ctx) { unsubscribe_each(ctx, Target::kShardChannel); }
 
 void publish(CommandContext& ctx) {

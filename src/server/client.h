@@ -6,6 +6,7 @@
 #include "net/connection.h"
 #include "request_parser.h"
 #include "server/subscriptions.h"
+#include "server/transaction.h"
 
 namespace fkvs {
 
@@ -38,6 +39,7 @@ class Client {
   bool keeps_waiting = false;
   int64_t created_ms() const { return created_ms_; }
   Subscriptions subscriptions;
+  Transaction multi;
   // When the output first went over the soft limit (0 = not over it).
   int64_t soft_limit_reached_ms = 0;
   // Bytes of the largest query buffer seen since the last cron (qbuf-peak).

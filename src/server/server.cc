@@ -114,15 +114,28 @@ void Server::register_commands() {
   register_zset_family(commands_);
   register_zset_blocking_family(commands_);
   register_pubsub_family(commands_);
+  register_transaction_family(commands_);
   register_server_family(commands_);
 }
 
 const char* Server::backend_name() const { return loop_ ? loop_->name() : "none"; }
 
 void Server::swap_dbs(int a, int b) {
+  if (!watched_.empty()) {
+    watched_.touch_all(a, *dbs_[a], dbs_[b].get());
+    watched_.touch_all(b, *dbs_[b], dbs_[a].get());
+  }
   std::swap(dbs_[a], dbs_[b]);
   dbs_[a]->renumber(a);
   dbs_[b]->renumber(b);
+}
+
+size_t Server::clear_db(int index) {
+  Db& db = *dbs_[index];
+  if (!watched_.empty()) watched_.touch_all(index, db, nullptr);
+  const size_t removed = db.size();
+  db.clear();
+  return removed;
 }
 
 // Each client needs a descriptor, plus a few for listeners and logs. Like
@@ -300,6 +313,8 @@ void Server::key_created(int db, std::string_view key) {
 }
 
 void Server::key_expired(int db, std::string_view key) {
+  // Called before the key goes: it is reported as no longer present.
+  if (!watched_.empty()) watched_.touch(db, key, false);
   notify_keyspace_event(keyspace_events::kExpired, "expired", key, db);
 }
 
@@ -347,6 +362,7 @@ void Server::on_close(net::Connection& conn) {
   if (client == nullptr) return;
   if (client->blocked) blocked_.unblock(*client);
   pubsub_.leave_all(*client);
+  end_transaction(*client);
   clients_.erase(client->id());
   conn.set_owner(nullptr);
   delete client;
@@ -430,55 +446,79 @@ void Server::on_output_drained(net::Connection& conn) {
   on_input(conn);  // run the requests that waited in the input buffer
 }
 
-void Server::execute(Client& client, std::span<const std::string_view> args) {
-  resp::ReplyWriter reply(client.conn().output());
+void Server::reject(Client& client, const Command* command, std::string_view message) {
+  resp::ReplyWriter(client.conn().output()).error(message);
+  if (command != nullptr) command->rejected_calls++;
+  stats_.total_error_replies++;
+  if (client.multi.open) client.multi.aborted = true;
+}
+
+const Command* Server::admit(Client& client, std::span<const std::string_view> args) {
   const Command* command = commands_.find(args[0]);
   if (command == nullptr) {
-    reply.error(unknown_command_error(args));
-    stats_.total_error_replies++;
-    return;
+    reject(client, nullptr, unknown_command_error(args));
+    return nullptr;
   }
   if (command->is_container() && args.size() >= 2) {
     const Command* sub = command->find_subcommand(args[1]);
     if (sub == nullptr) {
-      reply.error("ERR unknown subcommand '" + std::string(up_to_nul(args[1]).substr(0, 128)) +
-                  "'. Try " + to_upper(up_to_nul(args[0])) + " HELP.");
-      stats_.total_error_replies++;
-      return;
+      reject(client, nullptr,
+             "ERR unknown subcommand '" + std::string(up_to_nul(args[1]).substr(0, 128)) +
+                 "'. Try " + to_upper(up_to_nul(args[0])) + " HELP.");
+      return nullptr;
     }
     command = sub;
   }
   const CommandSpec& spec = command->spec;
   int argc = static_cast<int>(args.size());
   if ((spec.arity > 0 && argc != spec.arity) || (spec.arity < 0 && argc < -spec.arity)) {
-    reply.error(errors::format(errors::kWrongArity, {spec.name}));
-    command->rejected_calls++;
-    stats_.total_error_replies++;
-    return;
+    reject(client, command, errors::format(errors::kWrongArity, {spec.name}));
+    return nullptr;
   }
   // An empty requirepass (also one cleared at runtime) lets everyone in.
   if (!client.authenticated && !config_.requirepass.empty() && !(spec.flags & kNoAuth)) {
-    reply.error(errors::kNoAuth);
-    command->rejected_calls++;
-    stats_.total_error_replies++;
-    return;
+    reject(client, command, errors::kNoAuth);
+    return nullptr;
   }
   if (client.subscriptions.any() && !(spec.flags & kSubscriberAllowed)) [[unlikely]] {
-    reply.error(errors::format(errors::kSubscribedMode, {spec.name}));
-    command->rejected_calls++;
-    stats_.total_error_replies++;
+    reject(client, command, errors::format(errors::kSubscribedMode, {spec.name}));
+    return nullptr;
+  }
+  return command;
+}
+
+void Server::execute(Client& client, std::span<const std::string_view> args) {
+  const Command* command = admit(client, args);
+  if (command == nullptr) return;
+  Transaction& multi = client.multi;
+  if (multi.open && !(command->spec.flags & kRunsInMulti)) [[unlikely]] {
+    if (command->spec.flags & kNoMulti) return reject(client, command, errors::kNotInMulti);
+    // A doomed transaction keeps nothing; the client still reads QUEUED.
+    if (!multi.aborted && !multi.watch_broken) multi.queue(command, args);
+    resp::ReplyWriter(client.conn().output()).raw("+QUEUED\r\n");
     return;
   }
-  client.last_command = command;
-  CommandContext ctx(*this, client, *command, args);
-  spec.handler(ctx);
-  command->calls++;
+  run(client, *command, args);
+  // Pushes inside EXEC serve blocked clients once the whole transaction ran.
+  if (blocked_.has_ready() && !serving_blocked_) serve_ready_keys();
+}
+
+void Server::run(Client& client, const Command& command, std::span<const std::string_view> args) {
+  // Inside EXEC, CLIENT LIST keeps showing cmd=exec, as in Redis.
+  if (!client.multi.executing) client.last_command = &command;
+  CommandContext ctx(*this, client, command, args);
+  command.spec.handler(ctx);
+  command.calls++;
   if (size_t errors = ctx.reply().errors_written(); errors > 0) [[unlikely]] {
-    command->failed_calls++;
+    command.failed_calls++;
     stats_.total_error_replies += errors;
   }
   stats_.total_commands_processed++;
-  if (blocked_.has_ready() && !serving_blocked_) serve_ready_keys();
+}
+
+void Server::end_transaction(Client& client) {
+  client.multi.close();
+  watched_.unwatch_all(client);
 }
 
 void Server::block_client(Client& client, std::span<const std::string_view> keys,

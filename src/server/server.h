@@ -16,6 +16,7 @@
 #include "server/config.h"
 #include "server/pubsub.h"
 #include "server/stats.h"
+#include "server/watched_keys.h"
 #include "store/db.h"
 
 namespace fkvs {
@@ -40,6 +41,8 @@ class Server final : public net::ConnectionHandler, public KeyspaceListener {
   int db_count() const { return static_cast<int>(dbs_.size()); }
   // SWAPDB: the clients that selected one now see the other's data.
   void swap_dbs(int a, int b);
+  // FLUSHDB/FLUSHALL of one database; returns the keys it held.
+  size_t clear_db(int index);
   KeyspaceStats& keyspace_stats() { return keyspace_stats_; }
   ServerStats& stats() { return stats_; }
   const char* backend_name() const;
@@ -67,8 +70,13 @@ class Server final : public net::ConnectionHandler, public KeyspaceListener {
   void add_dirty(uint64_t changes) { dirty_ += changes; }
   int64_t instantaneous_ops_per_sec() const;
 
-  // Runs one parsed request for client (also used by tests).
+  // Runs one parsed request for client (also used by tests); between MULTI
+  // and EXEC, queues it instead.
   void execute(Client& client, std::span<const std::string_view> args);
+  // Runs a command that passed every check (EXEC runs its queue with this).
+  void run(Client& client, const Command& command, std::span<const std::string_view> args);
+  // Drops a client's MULTI state and its watches (DISCARD, EXEC, RESET, close).
+  void end_transaction(Client& client);
 
   // A blocking command found nothing to serve: the client waits on keys of
   // its db until deadline_ms (unix ms, 0 = forever), and its command runs
@@ -94,6 +102,15 @@ class Server final : public net::ConnectionHandler, public KeyspaceListener {
   }
 
   PubSub& pubsub() { return pubsub_; }
+  WatchedKeys& watched_keys() { return watched_; }
+
+  // A write changed key of db: transactions WATCHing it fail, and the
+  // keyspace notification goes out.
+  void key_changed(uint32_t type, std::string_view event, std::string_view key, int db) {
+    if (!watched_.empty()) [[unlikely]]
+      watched_.touch(db, key, dbs_[db]->holds(key));
+    notify_keyspace_event(type, event, key, db);
+  }
   // PUBLISH / SPUBLISH: queues the message for every subscriber and returns
   // how many received it.
   size_t publish(ChannelScope scope, std::string_view channel, std::string_view message);
@@ -122,6 +139,11 @@ class Server final : public net::ConnectionHandler, public KeyspaceListener {
   void warn_about_unimplemented_options() const;
   resp::ParserLimits parser_limits() const;
   void register_commands();
+  // The command of a request, or null when it was rejected: unknown, wrong
+  // arity, not authenticated, not allowed to a subscriber.
+  const Command* admit(Client& client, std::span<const std::string_view> args);
+  // A rejected request's error; inside MULTI it also dooms the transaction.
+  void reject(Client& client, const Command* command, std::string_view message);
   bool over_output_limits(Client& client);
   // Appends a published frame to a subscriber's output, within its limits.
   void deliver(Client& subscriber, std::string_view frame);
@@ -153,6 +175,7 @@ class Server final : public net::ConnectionHandler, public KeyspaceListener {
   std::unordered_map<uint64_t, Client*> clients_;
   BlockedClients blocked_;
   PubSub pubsub_;
+  WatchedKeys watched_;
   bool serving_blocked_ = false;
   bool active_expire_ = true;
   // Clients unblocked since the loop last waited, by id (one may close first).

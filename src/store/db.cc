@@ -113,6 +113,11 @@ bool Db::erase(std::string_view key) {
   return true;
 }
 
+bool Db::holds_expired(std::string_view key) {
+  Entry* entry = table_.find(key);
+  return entry != nullptr && is_expired(*entry, clock::now_ms());
+}
+
 void Db::erase(Entry* entry) {
   if (entry->has_ttl()) remove_ttl_slot(entry);
   table_.erase(entry);

@@ -67,6 +67,11 @@ class Db {
   void erase(Entry* entry);
   void clear();
 
+  // Whether key is in the table, expired or not; no lazy expiry (WATCH).
+  bool holds(std::string_view key) { return table_.find(key) != nullptr; }
+  // Whether key is in the table but past its TTL, not yet reclaimed.
+  bool holds_expired(std::string_view key);
+
   // SWAPDB moved this Db to another number.
   void renumber(int index) { index_ = index; }
 
