@@ -232,3 +232,17 @@ def test_flush_and_swap_send_nothing(notify):
                   ("SET", "j", "v"), ("FLUSHDB",)) == [
         ("__keyspace@0__:k", "set"), ("__keyevent@0__:set", "k"),
         ("__keyspace@0__:j", "set"), ("__keyevent@0__:set", "j")]
+
+
+def test_config_file_sets_the_classes(start_server):
+    handle = start_server(config_text="port {port}\nnotify-keyspace-events \"Eg\"\n",
+                          port_arg=False)
+    client = handle.client()
+    assert client.config_get("notify-keyspace-events") == {"notify-keyspace-events": "gE"}
+    pubsub = handle.client().pubsub()
+    pubsub.subscribe("__keyevent@0__:del")
+    assert pubsub.get_message(timeout=5)["type"] == "subscribe"
+    client.set("k", "v")
+    client.delete("k")
+    message = pubsub.get_message(timeout=5)
+    assert (message["channel"], message["data"]) == (b"__keyevent@0__:del", b"k")

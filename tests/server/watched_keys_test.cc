@@ -2,18 +2,13 @@
 
 #include <doctest/doctest.h>
 
+#include "../store/test_values.h"
 #include "store/db.h"
 #include "test_clients.h"
 #include "util/clock.h"
 
 namespace fkvs {
 namespace {
-
-Value string_value(std::string_view bytes) {
-  Value value;
-  value.set_string(bytes);
-  return value;
-}
 
 TEST_CASE("watched_keys: a change breaks every watcher of that key of that db only") {
   TestClients made;

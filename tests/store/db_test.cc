@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "test_values.h"
 #include "util/clock.h"
 
 namespace fkvs {
@@ -23,12 +24,6 @@ std::string key_name(uint64_t n) { return "key:" + std::to_string(n); }
 std::string value_text(const Entry& entry) {
   IntScratch scratch;
   return std::string(entry.value().string_bytes(scratch));
-}
-
-Value string_value(std::string_view bytes) {
-  Value value;
-  value.set_string(bytes);
-  return value;
 }
 
 TEST_CASE("db: insert, find, replace and erase") {

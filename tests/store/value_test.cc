@@ -7,6 +7,7 @@
 #include <string>
 
 #include "store/collection.h"
+#include "test_values.h"
 
 namespace fkvs {
 namespace {
@@ -14,12 +15,6 @@ namespace {
 std::string bytes_of(const Value& value) {
   IntScratch scratch;
   return std::string(value.string_bytes(scratch));
-}
-
-Value string_value(std::string_view bytes) {
-  Value value;
-  value.set_string(bytes);
-  return value;
 }
 
 TEST_CASE("value: a new value is the empty string") {
