@@ -137,6 +137,9 @@ def test_unix_socket_with_permissions(start_server, tmp_path):
         assert client.get("over-unix") == b"yes"
         assert started.client().get("over-unix") == b"yes"
         assert client.client_info()["laddr"].startswith(str(socket_path))
+        # CLIENT LIST marks unix-socket clients, as Redis does.
+        assert client.client_info()["flags"] == "U"
+        assert started.client().client_info()["flags"] == "N"
     finally:
         client.close()
     assert started.stop() == 0
