@@ -1,7 +1,10 @@
 """Connection commands: PING, ECHO, QUIT, SELECT, HELLO, AUTH, CLIENT, COMMAND, RESET."""
 
+import socket
+
 import pytest
 
+from raw_connection import RawConnection
 from resp import encode_command, parse_reply
 
 PASSWORD = "s3cret pass"
@@ -343,3 +346,41 @@ def test_command_docs_and_info_errors(assert_same):
     assert assert_same(b"COMMAND DOCS no-such-command\r\nCOMMAND FOO\r\n") == (
         b"*0\r\n-ERR unknown subcommand 'FOO'. Try COMMAND HELP.\r\n+OK\r\n")
 
+
+
+def outside_address():
+    """An address of this machine that is not loopback, or None."""
+    with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as probe:
+        try:
+            probe.connect(("192.0.2.1", 9))  # no packet is sent
+            address = probe.getsockname()[0]
+        except OSError:
+            return None
+    return None if address.startswith("127.") else address
+
+
+PROTECTED_PREFIX = (b"-DENIED Redis is running in protected mode because protected mode is"
+                    b" enabled and no password is set for the default user.")
+
+
+def test_protected_mode_denies_outside_clients_without_a_password(start_server):
+    address = outside_address()
+    if address is None:
+        pytest.skip("this machine has no non-loopback address")
+    denied = {}
+    for target in ("redis", "fkvs"):
+        handle = start_server("--bind", "0.0.0.0", "--protected-mode", "yes", target=target)
+        with RawConnection(address, handle.port) as outside:
+            outside.send(b"PING\r\n")
+            denied[target] = outside.read_until_close()
+        # Loopback clients are served, and may lift it.
+        assert handle.reply("CONFIG", "SET", "protected-mode", "no") == b"+OK\r\n"
+        with RawConnection(address, handle.port) as outside:
+            assert outside.command("PING") == b"+PONG\r\n"
+        # With a password, outside clients get in to authenticate.
+        assert handle.reply("CONFIG", "SET", "protected-mode", "yes") == b"+OK\r\n"
+        assert handle.reply("CONFIG", "SET", "requirepass", "pw") == b"+OK\r\n"
+        with RawConnection(address, handle.port) as outside:
+            assert outside.command("AUTH", "pw") == b"+OK\r\n"
+    assert denied["fkvs"] == denied["redis"]
+    assert denied["fkvs"].startswith(PROTECTED_PREFIX)

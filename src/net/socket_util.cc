@@ -112,6 +112,11 @@ std::string peer_address_of(int fd, bool is_unix, const std::string& unix_path) 
   return format_address(addr);
 }
 
+bool is_loopback_address(std::string_view address) {
+  return address.starts_with("127.") || address.starts_with("[::1]:") ||
+         address.starts_with("[::ffff:127.");
+}
+
 std::string local_address_of(int fd, bool is_unix, const std::string& unix_path) {
   if (is_unix) return unix_path + ":0";
   sockaddr_storage addr{};

@@ -1,6 +1,7 @@
 #pragma once
 
 #include <string>
+#include <string_view>
 
 namespace fkvs::net {
 
@@ -14,6 +15,9 @@ void configure_client_socket(int fd, int keepalive_seconds);
 
 // "ip:port" as Redis prints addresses ("[ip6]:port" for IPv6, "path:0" for unix).
 std::string peer_address_of(int fd, bool is_unix, const std::string& unix_path);
+// Whether an address as peer_address_of prints it is on the loopback
+// interface (127.0.0.0/8, ::1, or 127.x mapped into IPv6): protected mode.
+bool is_loopback_address(std::string_view address);
 std::string local_address_of(int fd, bool is_unix, const std::string& unix_path);
 
 // The port a TCP listener is bound to (for --port 0).

@@ -346,6 +346,16 @@ void Server::on_open(net::Connection& conn) {
     return;
   }
   stats_.total_connections_received++;
+  // Without a password, only the loopback interface and unix sockets may talk to us.
+  if (config_.protected_mode && config_.requirepass.empty() && !conn.is_unix() &&
+      !net::is_loopback_address(conn.peer_address())) {
+    spdlog::debug("Denied connection from {}: protected mode", conn.peer_address());
+    stats_.rejected_connections++;
+    resp::ReplyWriter(conn.output()).error(errors::kProtectedMode);
+    conn.close_after_flush();
+    loop_->want_flush(conn);
+    return;
+  }
   if (!conn.is_unix()) net::configure_client_socket(conn.fd(), config_.tcp_keepalive);
   auto* client = new Client(next_client_id_++, conn, clock::now_ms());
   client->authenticated = config_.requirepass.empty();
