@@ -70,16 +70,17 @@ class ServerHandle:
     """
 
     def __init__(self, binary, workdir, args=(), config_file=None, target=TARGET,
-                 config_text=None, config_flag=None, port_arg=True, launcher=()):
+                 config_text=None, config_flag=None, port_arg=True, launcher=(), env=None):
         """config_text, if given, is written to a file (with "{port}" replaced by
         the chosen port) and used as config_file; config_flag (e.g. "-c") goes
         before the config file's path; port_arg=False leaves --port out so the
         port must come from the config file; launcher is a command the server
-        runs under (its argv goes first).
+        runs under (its argv goes first); env adds to the server's environment.
 
         The target's arguments come before args, so a test's own --io-backend
         wins over FKVS_IO_BACKEND; both win over a config file's io-backend."""
         self.launcher = list(launcher)
+        self.env = dict(os.environ, **(env or {}))
         self.binary = binary
         self.workdir = Path(workdir)
         self.extra_args = list(args)
@@ -128,7 +129,7 @@ class ServerHandle:
         with open(self.log_path, "wb") as log:
             self.process = subprocess.Popen(
                 self.argv, cwd=self.workdir, stdout=log,
-                stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL)
+                stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL, env=self.env)
         deadline = time.monotonic() + START_TIMEOUT_S
         while time.monotonic() < deadline:
             if self.process.poll() is not None:

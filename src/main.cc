@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "server/config.h"
+#include "server/daemon.h"
 #include "server/logging.h"
 #include "server/server.h"
 
@@ -23,7 +24,8 @@ int main(int argc, char** argv) {
                stdout);
     return 0;
   }
-  if (std::string error = fkvs::setup_logging(config.loglevel, config.logfile); !error.empty()) {
+  if (config.daemonize) fkvs::daemonize();
+  if (std::string error = fkvs::setup_logging(config); !error.empty()) {
     std::fprintf(stderr, "%s\n", error.c_str());
     return 1;
   }

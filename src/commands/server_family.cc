@@ -39,8 +39,8 @@ void time(CommandContext& ctx) {
 void lastsave(CommandContext& ctx) { ctx.reply().integer(ctx.server().lastsave_unix()); }
 
 // SHUTDOWN [NOSAVE|SAVE] [NOW] [FORCE] [ABORT]. With nothing to save and no replicas to
-// wait for, every accepted form stops the server at once; the client gets no reply, only
-// its connection closed, and so no shutdown is ever left in progress to ABORT.
+// wait for, every accepted form starts the shutdown at once, and so none is ever left in
+// progress to ABORT.
 void shutdown(CommandContext& ctx) {
   bool save = false;
   bool nosave = false;
@@ -65,6 +65,9 @@ void shutdown(CommandContext& ctx) {
   }
   if (abort) return ctx.reply().error(errors::kNoShutdownInProgress);
   spdlog::warn("User requested shutdown...");
+  // As in Redis, the client that asked gets no reply, not even to what it
+  // sent before; the others still get theirs (see Server::request_shutdown).
+  ctx.server().kill_client(ctx.client());
   ctx.server().request_shutdown();
 }
 

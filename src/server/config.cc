@@ -188,14 +188,6 @@ Refusal parse_notify_keyspace_events(Config& config, Args args, SetMode) {
   return std::nullopt;
 }
 
-Refusal parse_daemonize(Config& config, Args args, SetMode) {
-  const std::optional<bool> daemonize = parse_yes_no(args[0]);
-  if (!daemonize) return "argument must be 'yes' or 'no'";
-  if (*daemonize) return "fkvs does not daemonize: run it in the foreground (systemd, runit...)";
-  config.daemonize = false;
-  return std::nullopt;
-}
-
 // Redis changes into `dir` as it reads it; fkvs keeps its absolute path (for CONFIG GET, and
 // so a later chdir by the server cannot change what it means), checking it is a directory.
 Refusal parse_dir(Config& config, Args args, SetMode) {
@@ -292,6 +284,9 @@ std::string format_output_buffer_limits(const Config& config) {
 }
 
 constexpr std::string_view kLogLevels[] = {"debug", "verbose", "notice", "warning", "nothing"};
+constexpr std::string_view kSupervisedModes[] = {"no", "upstart", "systemd", "auto"};
+constexpr std::string_view kSyslogFacilities[] = {"user",   "local0", "local1", "local2", "local3",
+                                                  "local4", "local5", "local6", "local7"};
 constexpr std::string_view kIoBackends[] = {"auto", "epoll", "uring", "kqueue"};
 constexpr std::string_view kMaxmemoryPolicies[] = {
     "volatile-lru", "volatile-lfu", "volatile-random", "volatile-ttl",
@@ -323,9 +318,13 @@ const OptionSpec kOptions[] = {
     {"client-output-buffer-limit", kMutable,
      CustomOption{parse_output_buffer_limits, format_output_buffer_limits, true}},
     {"io-backend", kImmutable, EnumOption{&Config::io_backend, kIoBackends}},
-    {"daemonize", kImmutable,
-     CustomOption{parse_daemonize, [](const Config&) { return std::string("no"); }, false}},
+    {"daemonize", kImmutable, BoolOption{&Config::daemonize}},
     {"pidfile", kImmutable, StringOption{&Config::pidfile}},
+    {"supervised", kImmutable, EnumOption{&Config::supervised, kSupervisedModes}},
+    {"syslog-enabled", kImmutable, BoolOption{&Config::syslog_enabled}},
+    {"syslog-ident", kImmutable, StringOption{&Config::syslog_ident}},
+    {"syslog-facility", kImmutable, EnumOption{&Config::syslog_facility, kSyslogFacilities}},
+    {"shutdown-timeout", kMutable, IntegerOption{&Config::shutdown_timeout, 0, kIntMax}},
     {"dir", kProtected, CustomOption{parse_dir, format_dir, false}},
     {"dbfilename", kProtected,
      CustomOption{parse_dbfilename, [](const Config& c) { return c.dbfilename; }, false}},

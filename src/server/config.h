@@ -65,8 +65,17 @@ struct Config {
       {32 * 1024 * 1024, 8 * 1024 * 1024, 60},
   }};
   std::string io_backend = FKVS_DEFAULT_IO_BACKEND;  // auto, epoll, uring or kqueue
-  bool daemonize = false;                            // only "no": fkvs stays in the foreground
+  bool daemonize = false;
+  // Empty: none, unless daemonized (then /var/run/fkvs.pid, as Redis uses redis.pid).
   std::string pidfile;
+  // How a service manager learns the server is ready: no, upstart, systemd, or auto
+  // (systemd when NOTIFY_SOCKET is set, upstart when UPSTART_JOB is).
+  std::string supervised = "no";
+  bool syslog_enabled = false;
+  std::string syslog_ident = "fkvs";
+  std::string syslog_facility = "local0";
+  // Seconds a shutdown waits for clients to take the replies already queued for them.
+  int64_t shutdown_timeout = 10;
   std::string dir = "./";  // set from a file or the command line, it is the absolute path
   std::string dbfilename = "dump.rdb";
   std::vector<SavePoint> save;

@@ -163,7 +163,7 @@ void add_server(InfoText& info, Server& server) {
   info.field("atomicvar_api", "c11-builtin");
   info.field("gcc_version", compiler_version());
   info.field("process_id", getpid());
-  info.field("process_supervised", "no");
+  info.field("process_supervised", server.supervisor().name());
   info.field("run_id", run_id());
   info.field("tcp_port", server.tcp_port());
   info.field("server_time_usec", now_us);

@@ -17,6 +17,7 @@
 #include "fkvs_build_config.h"
 #include "net/socket_util.h"
 #include "request_peek.h"
+#include "server/daemon.h"
 #include "server/info.h"
 #include "server/key_lookahead.h"
 #include "server/keyspace_events.h"
@@ -28,8 +29,13 @@ namespace fkvs {
 namespace {
 
 volatile std::sig_atomic_t pending_signal = 0;
+volatile std::sig_atomic_t log_reopen_requested = 0;
 
 void on_shutdown_signal(int signal_number) { pending_signal = signal_number; }
+void on_hangup(int) { log_reopen_requested = 1; }
+
+// Where a daemonized server without a pidfile option writes its pid.
+constexpr const char* kDefaultPidFile = "/var/run/fkvs.pid";
 
 constexpr size_t kInlineErrorArgBudget = 128;
 constexpr int64_t kFastExpireCycleUs = 1000;
@@ -61,7 +67,7 @@ std::string unknown_command_error(std::span<const std::string_view> args) {
 
 }  // namespace
 
-Server::Server(Config config) : config_(std::move(config)) {
+Server::Server(Config config) : config_(std::move(config)), supervisor_(config_.supervised) {
   for (int i = 0; i < config_.databases; ++i)
     dbs_.push_back(std::make_unique<Db>(keyspace_stats_, i, this));
   register_commands();
@@ -200,6 +206,7 @@ void Server::open_listeners() {
                               static_cast<int>(config_.tcp_backlog), error);
     if (fd < 0) throw std::runtime_error("Failed opening Unix socket: " + error);
     loop_->add_listener({fd, true, config_.unixsocket});
+    unix_listener_ = fd;
   }
   if (config_.port == 0 && config_.unixsocket.empty()) {
     throw std::runtime_error("Configured to not listen anywhere, exiting.");
@@ -239,6 +246,11 @@ int Server::run() {
   std::signal(SIGPIPE, SIG_IGN);
   std::signal(SIGINT, on_shutdown_signal);
   std::signal(SIGTERM, on_shutdown_signal);
+  std::signal(SIGHUP, on_hangup);
+  std::optional<PidFile> pidfile;
+  if (!config_.pidfile.empty() || config_.daemonize) {
+    pidfile.emplace(config_.pidfile.empty() ? kDefaultPidFile : config_.pidfile);
+  }
 
   clock::update();
   start_time_ms_ = clock::now_ms();
@@ -247,6 +259,7 @@ int Server::run() {
                tcp_port_, getpid(), loop_->name(), FKVS_ALLOCATOR);
   warn_about_unimplemented_options();
   spdlog::info("Ready to accept connections");
+  supervisor_.ready("Ready to accept connections");
   loop_->run();
 
   if (!config_.unixsocket.empty()) unlink(config_.unixsocket.c_str());
@@ -268,8 +281,29 @@ void Server::warn_about_unimplemented_options() const {
   }
 }
 
+// Nothing more is accepted or run; the loop goes on only until every client
+// has taken the replies already queued for it, or shutdown-timeout passes.
 void Server::request_shutdown() {
+  if (shutting_down_) return;
   shutting_down_ = true;
+  supervisor_.stopping();
+  for (int fd : tcp_listeners_) loop_->remove_listener(fd);
+  tcp_listeners_.clear();
+  if (unix_listener_ >= 0) loop_->remove_listener(unix_listener_);
+  unix_listener_ = -1;
+  shutdown_deadline_ms_ = clock::now_ms() + config_.shutdown_timeout * 1000;
+  stop_when_drained();
+}
+
+void Server::stop_when_drained() {
+  if (clock::now_ms() < shutdown_deadline_ms_) {
+    for (const auto& [id, client] : clients_) {
+      const net::Connection& conn = client->conn();
+      if (!conn.closing_now() && conn.pending_output() > 0) return;
+    }
+  } else {
+    spdlog::warn("Clients still had replies to take after shutdown-timeout; closing them");
+  }
   loop_->stop();
 }
 
@@ -715,6 +749,15 @@ void Server::before_wait() {
 }
 
 void Server::on_tick() {
+  if (log_reopen_requested != 0) {
+    log_reopen_requested = 0;
+    if (std::string error = reopen_log_file(); !error.empty()) {
+      std::fprintf(stderr, "%s\n", error.c_str());
+    } else {
+      spdlog::info("Received SIGHUP, log file reopened");
+    }
+  }
+  if (shutting_down_) return stop_when_drained();
   if (pending_signal != 0) {
     spdlog::warn("Received {} scheduling shutdown...",
                  pending_signal == SIGINT ? "SIGINT" : "SIGTERM");

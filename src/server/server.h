@@ -16,6 +16,7 @@
 #include "server/config.h"
 #include "server/pubsub.h"
 #include "server/stats.h"
+#include "server/supervisor.h"
 #include "server/watched_keys.h"
 #include "store/db.h"
 
@@ -63,8 +64,10 @@ class Server final : public net::ConnectionHandler, public KeyspaceListener {
   // DEBUG SET-ACTIVE-EXPIRE: whether the cron reclaims expired keys (lazy
   // expiry on access always runs).
   void set_active_expire(bool enabled) { active_expire_ = enabled; }
-  // SHUTDOWN: stop the loop after this iteration.
+  // SHUTDOWN, SIGTERM, SIGINT: stop accepting and running requests, and
+  // stop once the replies already queued are sent (or shutdown-timeout).
   void request_shutdown();
+  const Supervisor& supervisor() const { return supervisor_; }
   int64_t lastsave_unix() const { return lastsave_unix_; }
   uint64_t dirty() const { return dirty_; }
   void add_dirty(uint64_t changes) { dirty_ += changes; }
@@ -137,6 +140,8 @@ class Server final : public net::ConnectionHandler, public KeyspaceListener {
   std::optional<std::string> rebind_tcp();
   void watch_config();
   void warn_about_unimplemented_options() const;
+  // During a shutdown: stops the loop once no client has replies waiting.
+  void stop_when_drained();
   resp::ParserLimits parser_limits() const;
   void register_commands();
   // The command of a request, or null when it was rejected: unknown, wrong
@@ -183,6 +188,9 @@ class Server final : public net::ConnectionHandler, public KeyspaceListener {
   uint64_t next_client_id_ = 1;
   int tcp_port_ = 0;
   std::vector<int> tcp_listeners_;
+  int unix_listener_ = -1;
+  int64_t shutdown_deadline_ms_ = 0;
+  Supervisor supervisor_;
   int64_t start_time_ms_ = 0;
   int64_t lastsave_unix_ = 0;
   uint64_t dirty_ = 0;
