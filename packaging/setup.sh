@@ -1,5 +1,7 @@
 #!/usr/bin/env bash
 # One entry point for a fresh Debian 12 machine:
+#   packaging/setup.sh build    install what is missing, build the release binaries in build/
+#                               (the Dockerfile's build step)
 #   packaging/setup.sh server   install what is missing, build, run fkvs-server on 127.0.0.1:6379
 #   packaging/setup.sh test     install what is missing, build, run every test: once on the
 #                               release build, once on an ASan+UBSan build
@@ -38,6 +40,10 @@ build() {  # build <dir> [meson options...]
 mode=${1:-}
 [ $# -gt 0 ] && shift
 case "$mode" in
+  build)
+    install_missing "${packages[@]}"
+    build build --buildtype=release
+    ;;
   server)
     install_missing "${packages[@]}"
     build build --buildtype=release
@@ -57,7 +63,7 @@ case "$mode" in
     exit $status
     ;;
   *)
-    echo "usage: $0 server|test [fkvs-server options]" >&2
+    echo "usage: $0 build|server|test [fkvs-server options]" >&2
     exit 2
     ;;
 esac

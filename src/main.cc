@@ -24,6 +24,11 @@ int main(int argc, char** argv) {
                stdout);
     return 0;
   }
+  if (config.test_config) {
+    std::printf("fkvs-server: configuration %s is valid\n",
+                config.config_file.empty() ? "(defaults)" : config.config_file.c_str());
+    return 0;
+  }
   if (config.daemonize) fkvs::daemonize();
   if (std::string error = fkvs::setup_logging(config); !error.empty()) {
     std::fprintf(stderr, "%s\n", error.c_str());

@@ -100,6 +100,7 @@ struct Config {
   std::string config_file;  // absolute path of the file read at start-up, or empty
   bool show_version = false;
   bool show_help = false;
+  bool test_config = false;  // --test-config: check the configuration and exit
 
   // CONFIG GET: every option matching one of the glob patterns (case-insensitively), once
   // each, with its value as Redis shows it (sizes in bytes, booleans as yes/no, lists joined

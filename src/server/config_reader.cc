@@ -159,8 +159,13 @@ void apply_config_text(Config& config, std::string_view text, std::string_view s
 
 void apply_config_file(Config& config, const std::string& path) { apply_file(config, path, 0); }
 
-Config load_config(const std::vector<std::string>& args) {
+Config load_config(const std::vector<std::string>& all_args) {
   Config config;
+  std::vector<std::string> args = all_args;
+  if (!args.empty() && args[0] == "--test-config") {
+    config.test_config = true;
+    args.erase(args.begin());
+  }
   if (!args.empty() && (args[0] == "-v" || args[0] == "--version")) {
     config.show_version = true;
     return config;
@@ -213,6 +218,8 @@ std::string usage_text() {
          "       ./fkvs-server -c /path/to/fkvs.conf [options]\n"
          "       ./fkvs-server -v or --version\n"
          "       ./fkvs-server -h or --help\n"
+         "       ./fkvs-server --test-config [/path/to/fkvs.conf] [options]\n"
+         "           (reads the configuration, says whether it is valid, and exits)\n"
          "\n"
          "Options are configuration directives with \"--\" in front; they are applied after\n"
          "the configuration file, so they win over it.\n"

@@ -348,7 +348,7 @@ void Server::key_created(int db, std::string_view key) {
 
 void Server::key_expired(int db, std::string_view key) {
   // Called before the key goes: it is reported as no longer present.
-  if (!watched_.empty()) watched_.touch(db, key, false);
+  if (!watched_.empty()) watched_.touch(db, key, nullptr);
   notify_keyspace_event(keyspace_events::kExpired, "expired", key, db);
 }
 
@@ -537,6 +537,7 @@ void Server::execute(Client& client, std::span<const std::string_view> args) {
   Transaction& multi = client.multi;
   if (multi.open && !(command->spec.flags & kRunsInMulti)) [[unlikely]] {
     if (command->spec.flags & kNoMulti) return reject(client, command, errors::kNotInMulti);
+    client.last_command = command;  // CLIENT LIST's cmd=, as in Redis
     // A doomed transaction keeps nothing; the client still reads QUEUED.
     if (!multi.aborted && !multi.watch_broken) multi.queue(command, args);
     resp::ReplyWriter(client.conn().output()).raw("+QUEUED\r\n");

@@ -111,7 +111,7 @@ class Server final : public net::ConnectionHandler, public KeyspaceListener {
   // keyspace notification goes out.
   void key_changed(uint32_t type, std::string_view event, std::string_view key, int db) {
     if (!watched_.empty()) [[unlikely]]
-      watched_.touch(db, key, dbs_[db]->holds(key));
+      watched_.touch(db, key, dbs_[db].get());
     notify_keyspace_event(type, event, key, db);
   }
   // PUBLISH / SPUBLISH: queues the message for every subscriber and returns

@@ -49,7 +49,7 @@ void WatchedKeys::break_watch(Client& client) {
   unwatch_all(client);
 }
 
-void WatchedKeys::touch(int db, std::string_view key, bool present) {
+void WatchedKeys::touch(int db, std::string_view key, Db* after) {
   StringMap<Watchers>* keys = keys_of(db);
   if (keys == nullptr) return;
   auto found = keys->find(key);
@@ -58,7 +58,7 @@ void WatchedKeys::touch(int db, std::string_view key, bool present) {
   const Watchers watchers = found->second;
   for (Client* client : watchers) {
     WatchedKey* watched = find_watch(*client, db, key);
-    if (watched->expired && !present) {
+    if (watched->expired && (after == nullptr || !after->holds(key))) {
       watched->expired = false;  // reclaimed, as it logically already was
       continue;
     }

@@ -20,9 +20,10 @@ class WatchedKeys {
   // key of db is watched by client; expired: see WatchedKey.
   void watch(Client& client, int db, std::string_view key, bool expired);
   void unwatch_all(Client& client);
-  // A write (or expiry) changed key of db; present: the key is still in the
-  // table afterwards (an expired watched key being reclaimed is not).
-  void touch(int db, std::string_view key, bool present);
+  // A write (or expiry) changed key of db. after: that database after the
+  // change, asked whether it still holds the key only for watches of a key
+  // that was expired when watched; null when the key is being reclaimed.
+  void touch(int db, std::string_view key, Db* after);
   // FLUSHDB/FLUSHALL empty `emptied` (replacement null); SWAPDB puts
   // `replacement`'s keys in its place. Call before the change.
   void touch_all(int db, Db& emptied, Db* replacement);

@@ -24,10 +24,10 @@ TEST_CASE("watched_keys: a change breaks every watcher of that key of that db on
   watched.watch(c, 0, "other", false);
   CHECK(a.multi.watched.size() == 1);
 
-  watched.touch(0, "unwatched", true);
-  watched.touch(2, "k", true);
+  watched.touch(0, "unwatched", nullptr);
+  watched.touch(2, "k", nullptr);
   CHECK_FALSE(a.multi.watch_broken);
-  watched.touch(0, "k", true);
+  watched.touch(0, "k", nullptr);
   CHECK(a.multi.watch_broken);
   CHECK(b.multi.watch_broken);
   CHECK_FALSE(c.multi.watch_broken);
@@ -42,12 +42,25 @@ TEST_CASE("watched_keys: reclaiming a key that was expired when watched is no ch
   TestClients made;
   Client& a = made.add();
   WatchedKeys watched;
+  KeyspaceStats stats;
+  Db db(stats);
   watched.watch(a, 0, "k", true);
-  watched.touch(0, "k", false);  // the reclaiming
+  watched.touch(0, "k", nullptr);  // the reclaiming
   CHECK_FALSE(a.multi.watch_broken);
   CHECK_FALSE(a.multi.watched.front().expired);
-  watched.touch(0, "k", true);  // a real write afterwards
+  watched.touch(0, "k", &db);  // any change after it is one
   CHECK(a.multi.watch_broken);
+
+  Client& b = made.add();
+  Client& c = made.add();
+  watched.watch(b, 0, "gone", true);
+  watched.watch(c, 0, "back", true);
+  db.insert("back", string_value("v"));
+  // Asked of the database: still absent is no change, there again is one.
+  watched.touch(0, "gone", &db);
+  watched.touch(0, "back", &db);
+  CHECK_FALSE(b.multi.watch_broken);
+  CHECK(c.multi.watch_broken);
 }
 
 TEST_CASE("watched_keys: flushing breaks watchers of keys that were there") {
