@@ -17,7 +17,6 @@ first in odd rounds); each figure is the median over rounds.
 """
 
 import argparse
-import os
 import selectors
 import shutil
 import socket
@@ -30,7 +29,7 @@ import time
 
 from load import BENCHMARK_BIN, comma_list
 from servers import (add_pinning_arguments, add_server_arguments, BenchError, Connection,
-                     encode_command, REFERENCE_NAME, server_launcher, ServerProcess,
+                     encode_command, REFERENCE_NAME, server_launcher, servers_under_test,
                      pinning_description)
 
 CHANNEL = b"bench"
@@ -142,13 +141,12 @@ def main():
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--benchmark-bin", default=BENCHMARK_BIN)
     parser.add_argument("--markdown", action="store_true")
+    parser.set_defaults(backends="")  # one fkvs-server, with --fkvs-args
     args = parser.parse_args()
 
     workdir = tempfile.mkdtemp(prefix="fkvs-bench-pubsub-")
     launcher = server_launcher(args)
-    servers = [ServerProcess("fkvs", args.fkvs_bin, os.path.join(workdir, "fkvs.log"), launcher),
-               ServerProcess(REFERENCE_NAME, args.redis_bin,
-                             os.path.join(workdir, "redis.log"), launcher)]
+    servers = servers_under_test(args, workdir, launcher)
     results = {}
     try:
         for server in servers:

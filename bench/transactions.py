@@ -19,7 +19,6 @@ and the ratios fkvs/redis (below 1 is faster).
 """
 
 import argparse
-import os
 import shutil
 import statistics
 import sys
@@ -27,7 +26,7 @@ import tempfile
 import time
 
 from servers import (add_pinning_arguments, add_server_arguments, BenchError, Connection,
-                     REFERENCE_NAME, server_launcher, ServerProcess, pinning_description)
+                     server_launcher, servers_under_test, pinning_description)
 
 
 def big_transaction(queued):
@@ -75,13 +74,12 @@ def main():
     parser.add_argument("--rounds", type=int, default=5)
     parser.add_argument("--repeat", type=int, default=50,
                         help="sends per measurement, so CPU time outgrows its 10 ms ticks")
+    parser.set_defaults(backends="")  # one fkvs-server, with --fkvs-args
     args = parser.parse_args()
 
     workdir = tempfile.mkdtemp(prefix="fkvs-bench-multi-")
     launcher = server_launcher(args)
-    servers = [ServerProcess("fkvs", args.fkvs_bin, os.path.join(workdir, "fkvs.log"), launcher),
-               ServerProcess(REFERENCE_NAME, args.redis_bin,
-                             os.path.join(workdir, "redis.log"), launcher)]
+    servers = servers_under_test(args, workdir, launcher)
     shapes = {"MULTI + %d INCR + EXEC" % args.queued: big_transaction(args.queued),
               "pipeline of %d x (MULTI, 2 INCR, EXEC)" % args.transactions:
                   many_transactions(args.transactions)}

@@ -12,12 +12,10 @@ import re
 import shutil
 import signal
 import subprocess
-import time
 from pathlib import Path
 
 import pytest
 
-from raw_connection import RawConnection
 from server_process import FKVS_SERVER_BIN, REPO_ROOT, TARGET, free_port, wait_until
 
 pytestmark = pytest.mark.skipif(TARGET != "fkvs", reason="fkvs's own packaging")
