@@ -68,6 +68,8 @@ def test_package_installs_runs_as_its_user_and_purges(debian_package, tmp_path):
         "fkvs-server: configuration /etc/fkvs/fkvs.conf is valid")
     for binary in ("fkvs-server", "fkvs-cli", "fkvs-benchmark"):
         assert "Usage: " in run("/usr/bin/" + binary, "--help").stdout
+    if shutil.which("logrotate"):
+        run("logrotate", "--debug", "/etc/logrotate.d/fkvs")
     if shutil.which("systemd-analyze"):
         verified = run("systemd-analyze", "verify", "/lib/systemd/system/fkvs.service",
                        check=False)
