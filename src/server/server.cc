@@ -497,7 +497,8 @@ void Server::reject(Client& client, const Command* command, std::string_view mes
   if (client.multi.open) client.multi.aborted = true;
 }
 
-const Command* Server::admit(Client& client, std::span<const std::string_view> args) {
+[[gnu::always_inline]] inline const Command* Server::admit(Client& client,
+                                                           std::span<const std::string_view> args) {
   const Command* command = commands_.find(args[0]);
   if (command == nullptr) {
     reject(client, nullptr, unknown_command_error(args));
@@ -531,6 +532,24 @@ const Command* Server::admit(Client& client, std::span<const std::string_view> a
   return command;
 }
 
+inline void Server::run_now(Client& client, const Command& command,
+                            std::span<const std::string_view> args) {
+  // Inside EXEC, CLIENT LIST keeps showing cmd=exec, as in Redis.
+  if (!client.multi.executing) client.last_command = &command;
+  CommandContext ctx(*this, client, command, args);
+  command.spec.handler(ctx);
+  command.calls++;
+  if (size_t errors = ctx.reply().errors_written(); errors > 0) [[unlikely]] {
+    command.failed_calls++;
+    stats_.total_error_replies += errors;
+  }
+  stats_.total_commands_processed++;
+}
+
+void Server::run(Client& client, const Command& command, std::span<const std::string_view> args) {
+  run_now(client, command, args);
+}
+
 void Server::execute(Client& client, std::span<const std::string_view> args) {
   const Command* command = admit(client, args);
   if (command == nullptr) return;
@@ -543,22 +562,9 @@ void Server::execute(Client& client, std::span<const std::string_view> args) {
     resp::ReplyWriter(client.conn().output()).raw("+QUEUED\r\n");
     return;
   }
-  run(client, *command, args);
+  run_now(client, *command, args);
   // Pushes inside EXEC serve blocked clients once the whole transaction ran.
   if (blocked_.has_ready() && !serving_blocked_) serve_ready_keys();
-}
-
-void Server::run(Client& client, const Command& command, std::span<const std::string_view> args) {
-  // Inside EXEC, CLIENT LIST keeps showing cmd=exec, as in Redis.
-  if (!client.multi.executing) client.last_command = &command;
-  CommandContext ctx(*this, client, command, args);
-  command.spec.handler(ctx);
-  command.calls++;
-  if (size_t errors = ctx.reply().errors_written(); errors > 0) [[unlikely]] {
-    command.failed_calls++;
-    stats_.total_error_replies += errors;
-  }
-  stats_.total_commands_processed++;
 }
 
 void Server::end_transaction(Client& client) {

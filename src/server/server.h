@@ -146,7 +146,10 @@ class Server final : public net::ConnectionHandler, public KeyspaceListener {
   void register_commands();
   // The command of a request, or null when it was rejected: unknown, wrong
   // arity, not authenticated, not allowed to a subscriber.
-  const Command* admit(Client& client, std::span<const std::string_view> args);
+  // (Inline: it is the start of every request.)
+  inline const Command* admit(Client& client, std::span<const std::string_view> args);
+  inline void run_now(Client& client, const Command& command,
+                      std::span<const std::string_view> args);
   // A rejected request's error; inside MULTI it also dooms the transaction.
   void reject(Client& client, const Command* command, std::string_view message);
   bool over_output_limits(Client& client);

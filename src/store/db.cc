@@ -57,14 +57,9 @@ Entry* Db::find(std::string_view key) {
   return entry;
 }
 
-Entry* Db::count_lookup(std::string_view key, Entry* entry) {
-  if (entry != nullptr) {
-    ++stats_.keyspace_hits;
-  } else {
-    ++stats_.keyspace_misses;
-    if (listener_ != nullptr) listener_->key_missed(index_, key);
-  }
-  return entry;
+void Db::count_miss(std::string_view key) {
+  ++stats_.keyspace_misses;
+  if (listener_ != nullptr) listener_->key_missed(index_, key);
 }
 
 Entry* Db::lookup_read(std::string_view key) { return count_lookup(key, find(key)); }

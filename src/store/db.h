@@ -111,7 +111,16 @@ class Db {
  private:
   // find() without marking the entry accessed.
   Entry* find_live(std::string_view key);
-  Entry* count_lookup(std::string_view key, Entry* entry);
+  // Counts a hit, or a miss (which the listener hears of); returns entry.
+  Entry* count_lookup(std::string_view key, Entry* entry) {
+    if (entry != nullptr) [[likely]] {
+      ++stats_.keyspace_hits;
+      return entry;
+    }
+    count_miss(key);
+    return nullptr;
+  }
+  void count_miss(std::string_view key);
   void created(const Entry* entry);
   struct TtlSlot {
     Entry* entry;
