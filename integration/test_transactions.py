@@ -12,6 +12,7 @@ import pytest
 import redis
 
 from replies import OK, WRONGTYPE, arity, array, bulk, integer
+from server_process import TARGET
 from transcript import check_transcript
 
 QUEUED = b"+QUEUED\r\n"
@@ -357,3 +358,29 @@ def test_transaction_is_atomic_for_other_clients(server):
         stop.set()
         thread.join(timeout=10)
     assert seen and all(a == b for a, b in seen)
+
+
+@pytest.mark.skipif(TARGET == "redis", reason="Redis lets a MULTI queue grow without bound")
+def test_a_multi_queue_is_held_to_the_query_buffer_limit(start_server):
+    """Queued commands are kept until EXEC, so they count against
+    client-query-buffer-limit like unparsed input does: past it, the client
+    is closed instead of growing the queue without bound."""
+    handle = start_server("--client-query-buffer-limit", "1mb")
+    raw = handle.connect_raw(timeout=20)
+    value = b"v" * 1000
+    command = b"*3\r\n$3\r\nSET\r\n$1\r\nk\r\n$1000\r\n" + value + b"\r\n"
+    raw.send(b"MULTI\r\n")
+    assert raw.read_reply() == OK
+    raw.send(command * 2000)
+    received = raw.read_until_close()
+    queued = received.count(QUEUED)
+    assert received == QUEUED * queued
+    assert 500 < queued < 1100  # about 1 MB of queued SETs, then the limit
+    other = handle.client()
+    assert other.exists("k") == 0  # nothing of it ran
+    assert other.info("stats")["client_query_buffer_limit_disconnections"] == 1
+    # Below the limit a big transaction is fine.
+    pipe = other.pipeline()
+    for _ in range(500):
+        pipe.set("k", value)
+    assert pipe.execute() == [True] * 500

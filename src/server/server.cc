@@ -457,18 +457,21 @@ void Server::on_input(net::Connection& conn) {
 }
 
 void Server::enforce_query_buffer_limit(Client& client) {
-  net::Connection& conn = client.conn();
-  const size_t used = conn.input().size();
+  const size_t used = client.conn().input().size();
   if (used > client.query_peak) client.query_peak = used;
+  over_query_limit(client, used, "query buffer");
+}
+
+bool Server::over_query_limit(Client& client, size_t used, std::string_view what) {
   if (config_.client_query_buffer_limit <= 0 ||
       used <= static_cast<size_t>(config_.client_query_buffer_limit)) {
-    return;
+    return false;
   }
-  spdlog::warn("Closing client that reached max query buffer length: id={} addr={} qbuf={}",
-               client.id(), conn.peer_address(), used);
+  spdlog::warn("Closing client that reached max query buffer length: id={} addr={} {}={}",
+               client.id(), client.conn().peer_address(), what, used);
   stats_.client_query_buffer_limit_disconnections++;
-  if (client.blocked) blocked_.unblock(client);
-  conn.close_now();
+  kill_client(client);
+  return true;
 }
 
 void Server::prefetch_input(net::Connection& conn, int step) {
@@ -558,7 +561,10 @@ void Server::execute(Client& client, std::span<const std::string_view> args) {
     if (command->spec.flags & kNoMulti) return reject(client, command, errors::kNotInMulti);
     client.last_command = command;  // CLIENT LIST's cmd=, as in Redis
     // A doomed transaction keeps nothing; the client still reads QUEUED.
-    if (!multi.aborted && !multi.watch_broken) multi.queue(command, args);
+    if (!multi.aborted && !multi.watch_broken) {
+      multi.queue(command, args);
+      if (over_query_limit(client, multi.queued_bytes, "MULTI queue")) return;
+    }
     resp::ReplyWriter(client.conn().output()).raw("+QUEUED\r\n");
     return;
   }

@@ -159,6 +159,9 @@ class Server final : public net::ConnectionHandler, public KeyspaceListener {
   void publish_keyspace_event(std::string_view event, std::string_view key, int db);
   // Closes a client whose query buffer passed client-query-buffer-limit.
   void enforce_query_buffer_limit(Client& client);
+  // Closes the client when used bytes of its requests (its query buffer, or
+  // its MULTI queue) pass client-query-buffer-limit; true when it did.
+  bool over_query_limit(Client& client, size_t used, std::string_view what);
   // Runs again the commands of clients blocked on keys signalled ready.
   void serve_ready_keys();
   // Runs a blocked client's command again; unblocks it if it was served.

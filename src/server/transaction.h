@@ -36,7 +36,8 @@ struct Transaction {
   // A watched key changed since WATCH (flags=d): EXEC answers a null array.
   bool watch_broken = false;
   std::vector<QueuedCommand> queued;
-  // Bytes of queued arguments (CLIENT LIST multi-mem).
+  // What the queue holds, arguments and their bookkeeping (CLIENT LIST
+  // multi-mem); held to client-query-buffer-limit.
   size_t queued_bytes = 0;
   // Kept in step with WatchedKeys, the server-wide index.
   std::vector<WatchedKey> watched;
@@ -44,9 +45,10 @@ struct Transaction {
   void queue(const Command* command, std::span<const std::string_view> args) {
     QueuedCommand& entry = queued.emplace_back(QueuedCommand{command, {}});
     entry.args.reserve(args.size());
+    queued_bytes += sizeof(QueuedCommand);
     for (std::string_view arg : args) {
       entry.args.emplace_back(arg);
-      queued_bytes += arg.size();
+      queued_bytes += sizeof(std::string) + arg.size();
     }
   }
   // DISCARD, EXEC, RESET: back to no transaction (WatchedKeys::unwatch_all
