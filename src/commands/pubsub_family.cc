@@ -1,5 +1,6 @@
 // Pub/Sub: SUBSCRIBE, PSUBSCRIBE, SSUBSCRIBE and their UN- forms, PUBLISH,
 // SPUBLISH and PUBSUB.
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -11,70 +12,33 @@
 namespace fkvs {
 namespace {
 
-// What a (un)subscribe command acts on; each kind has its own reply words.
-enum class Target { kChannel, kPattern, kShardChannel };
+using enum SubscriptionKind;
 
-struct TargetWords {
+// The first word of a (un)subscribe frame, per kind.
+struct FrameWords {
   std::string_view subscribed;
   std::string_view unsubscribed;
 };
 
-TargetWords words_of(Target target) {
-  switch (target) {
-    case Target::kChannel:
-      return {"subscribe", "unsubscribe"};
-    case Target::kPattern:
+FrameWords words_of(SubscriptionKind kind) {
+  switch (kind) {
+    case kPattern:
       return {"psubscribe", "punsubscribe"};
-    case Target::kShardChannel:
+    case kShardChannel:
       return {"ssubscribe", "sunsubscribe"};
+    case kChannel:
+      break;
   }
-  return {};
+  return {"subscribe", "unsubscribe"};
 }
 
-StringSet& held(Client& client, Target target) {
-  switch (target) {
-    case Target::kChannel:
-      return client.subscriptions.channels;
-    case Target::kPattern:
-      return client.subscriptions.patterns;
-    case Target::kShardChannel:
-      return client.subscriptions.shard_channels;
-  }
-  return client.subscriptions.channels;
-}
-
-// The count each frame carries: Redis 7.0 counts shard channels apart.
-int64_t subscription_count(const Client& client, Target target) {
-  const Subscriptions& held = client.subscriptions;
-  size_t count = target == Target::kShardChannel ? held.shard_channels.size()
-                                                 : held.channel_and_pattern_count();
-  return static_cast<int64_t>(count);
-}
-
-void join(PubSub& pubsub, Client& client, Target target, std::string_view name) {
-  if (target == Target::kPattern) {
-    pubsub.psubscribe(client, name);
-  } else {
-    pubsub.subscribe(
-        client, target == Target::kChannel ? ChannelScope::kGlobal : ChannelScope::kShard, name);
-  }
-}
-
-void leave(PubSub& pubsub, Client& client, Target target, std::string_view name) {
-  if (target == Target::kPattern) {
-    pubsub.punsubscribe(client, name);
-  } else {
-    pubsub.unsubscribe(
-        client, target == Target::kChannel ? ChannelScope::kGlobal : ChannelScope::kShard, name);
-  }
-}
-
-void reply_frame(CommandContext& ctx, std::string_view kind, const std::string_view* name,
+// name is absent when an UN- command had nothing to leave.
+void reply_frame(CommandContext& ctx, std::string_view kind, std::optional<std::string_view> name,
                  int64_t count) {
   resp::ReplyWriter& reply = ctx.reply();
   reply.array(3);
   reply.bulk(kind);
-  if (name != nullptr) {
+  if (name) {
     reply.bulk(*name);
   } else {
     reply.null_bulk();
@@ -82,60 +46,60 @@ void reply_frame(CommandContext& ctx, std::string_view kind, const std::string_v
   reply.integer(count);
 }
 
+int64_t frame_count(const Client& client, SubscriptionKind kind) {
+  return static_cast<int64_t>(client.subscriptions.count_for(kind));
+}
+
 // One frame per name, in the order given, even for names already held.
-void subscribe_each(CommandContext& ctx, Target target) {
+void subscribe_each(CommandContext& ctx, SubscriptionKind kind) {
   Client& client = ctx.client();
   for (size_t i = 1; i < ctx.argc(); ++i) {
     std::string_view name = ctx.arg(i);
-    join(ctx.server().pubsub(), client, target, name);
-    reply_frame(ctx, words_of(target).subscribed, &name, subscription_count(client, target));
+    ctx.server().pubsub().subscribe(client, kind, name);
+    reply_frame(ctx, words_of(kind).subscribed, name, frame_count(client, kind));
   }
 }
 
 // With no names, leaves everything of the kind; holding nothing, that is
 // one frame with a null name.
-void unsubscribe_each(CommandContext& ctx, Target target) {
+void unsubscribe_each(CommandContext& ctx, SubscriptionKind kind) {
   Client& client = ctx.client();
   std::vector<std::string> names;
   if (ctx.argc() == 1) {
-    const StringSet& current = held(client, target);
+    const StringSet& current = client.subscriptions.of(kind);
     names.assign(current.begin(), current.end());
     if (names.empty()) {
-      return reply_frame(ctx, words_of(target).unsubscribed, nullptr,
-                         subscription_count(client, target));
+      return reply_frame(ctx, words_of(kind).unsubscribed, std::nullopt, frame_count(client, kind));
     }
   } else {
     for (size_t i = 1; i < ctx.argc(); ++i) names.emplace_back(ctx.arg(i));
   }
   for (const std::string& name : names) {
-    leave(ctx.server().pubsub(), client, target, name);
-    std::string_view view = name;
-    reply_frame(ctx, words_of(target).unsubscribed, &view, subscription_count(client, target));
+    ctx.server().pubsub().unsubscribe(client, kind, name);
+    reply_frame(ctx, words_of(kind).unsubscribed, name, frame_count(client, kind));
   }
 }
 
-void subscribe(CommandContext& ctx) { subscribe_each(ctx, Target::kChannel); }
-void unsubscribe(CommandContext& ctx) { unsubscribe_each(ctx, Target::kChannel); }
-void psubscribe(CommandContext& ctx) { subscribe_each(ctx, Target::kPattern); }
-void punsubscribe(CommandContext& ctx) { unsubscribe_each(ctx, Target::kPattern); }
+void subscribe(CommandContext& ctx) { subscribe_each(ctx, kChannel); }
+void unsubscribe(CommandContext& ctx) { unsubscribe_each(ctx, kChannel); }
+void psubscribe(CommandContext& ctx) { subscribe_each(ctx, kPattern); }
+void punsubscribe(CommandContext& ctx) { unsubscribe_each(ctx, kPattern); }
 void ssubscribe(CommandContext& ctx) {
   // Inside EXEC, as in Redis; SUBSCRIBE is let through there for old clients' sake.
   if (!ctx.may_block()) {
     return ctx.reply().error("ERR SSUBSCRIBE isn't allowed for a DENY BLOCKING client");
   }
-  subscribe_each(ctx, Target::kShardChannel);
+  subscribe_each(ctx, kShardChannel);
 }
-void sunsubscribe(CommandContext& ctx) { unsubscribe_each(ctx, Target::kShardChannel); }
+void sunsubscribe(CommandContext& ctx) { unsubscribe_each(ctx, kShardChannel); }
 
-void publish(CommandContext& ctx) {
-  size_t receivers = ctx.server().publish(ChannelScope::kGlobal, ctx.arg(1), ctx.arg(2));
+void publish_to(CommandContext& ctx, SubscriptionKind kind) {
+  size_t receivers = ctx.server().publish(kind, ctx.arg(1), ctx.arg(2));
   ctx.reply().integer(static_cast<int64_t>(receivers));
 }
 
-void spublish(CommandContext& ctx) {
-  size_t receivers = ctx.server().publish(ChannelScope::kShard, ctx.arg(1), ctx.arg(2));
-  ctx.reply().integer(static_cast<int64_t>(receivers));
-}
+void publish(CommandContext& ctx) { publish_to(ctx, kChannel); }
+void spublish(CommandContext& ctx) { publish_to(ctx, kShardChannel); }
 
 // ---- PUBSUB ----
 
@@ -144,31 +108,31 @@ void reply_subcommand_syntax_error(CommandContext& ctx) {
                                    {ctx.arg(1).substr(0, 128), to_upper(ctx.arg(0))}));
 }
 
-void list_channels(CommandContext& ctx, ChannelScope scope) {
+void list_channels(CommandContext& ctx, SubscriptionKind kind) {
   if (ctx.argc() > 3) return reply_subcommand_syntax_error(ctx);
   std::optional<std::string_view> pattern;
   if (ctx.argc() == 3) pattern = ctx.arg(2);
-  std::vector<std::string_view> channels = ctx.server().pubsub().active_channels(scope, pattern);
+  std::vector<std::string_view> channels = ctx.server().pubsub().active(kind, pattern);
   ctx.reply().array(channels.size());
   for (std::string_view channel : channels) ctx.reply().bulk(channel);
 }
 
-void count_subscribers(CommandContext& ctx, ChannelScope scope) {
+void count_subscribers(CommandContext& ctx, SubscriptionKind kind) {
   const PubSub& pubsub = ctx.server().pubsub();
   ctx.reply().array(2 * (ctx.argc() - 2));
   for (size_t i = 2; i < ctx.argc(); ++i) {
     ctx.reply().bulk(ctx.arg(i));
-    ctx.reply().integer(static_cast<int64_t>(pubsub.subscriber_count(scope, ctx.arg(i))));
+    ctx.reply().integer(static_cast<int64_t>(pubsub.subscriber_count(kind, ctx.arg(i))));
   }
 }
 
-void pubsub_channels(CommandContext& ctx) { list_channels(ctx, ChannelScope::kGlobal); }
-void pubsub_shardchannels(CommandContext& ctx) { list_channels(ctx, ChannelScope::kShard); }
-void pubsub_numsub(CommandContext& ctx) { count_subscribers(ctx, ChannelScope::kGlobal); }
-void pubsub_shardnumsub(CommandContext& ctx) { count_subscribers(ctx, ChannelScope::kShard); }
+void pubsub_channels(CommandContext& ctx) { list_channels(ctx, kChannel); }
+void pubsub_shardchannels(CommandContext& ctx) { list_channels(ctx, kShardChannel); }
+void pubsub_numsub(CommandContext& ctx) { count_subscribers(ctx, kChannel); }
+void pubsub_shardnumsub(CommandContext& ctx) { count_subscribers(ctx, kShardChannel); }
 
 void pubsub_numpat(CommandContext& ctx) {
-  ctx.reply().integer(static_cast<int64_t>(ctx.server().pubsub().pattern_count()));
+  ctx.reply().integer(static_cast<int64_t>(ctx.server().pubsub().count(kPattern)));
 }
 
 void pubsub_help(CommandContext& ctx) {

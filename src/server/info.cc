@@ -324,9 +324,9 @@ void add_stats(InfoText& info, Server& server) {
   info.field("current_eviction_exceeded_time", 0);
   info.field("keyspace_hits", keyspace.keyspace_hits);
   info.field("keyspace_misses", keyspace.keyspace_misses);
-  info.field("pubsub_channels", server.pubsub().channel_count(ChannelScope::kGlobal));
-  info.field("pubsub_patterns", server.pubsub().pattern_count());
-  info.field("pubsubshard_channels", server.pubsub().channel_count(ChannelScope::kShard));
+  info.field("pubsub_channels", server.pubsub().count(SubscriptionKind::kChannel));
+  info.field("pubsub_patterns", server.pubsub().count(SubscriptionKind::kPattern));
+  info.field("pubsubshard_channels", server.pubsub().count(SubscriptionKind::kShardChannel));
   info.field("latest_fork_usec", 0);
   info.field("total_forks", 0);
   info.field("migrate_cached_sockets", 0);

@@ -314,9 +314,9 @@ void Server::kill_client(Client& client) {
   loop_->want_close(client.conn());
 }
 
-size_t Server::publish(ChannelScope scope, std::string_view channel, std::string_view message) {
+size_t Server::publish(SubscriptionKind kind, std::string_view channel, std::string_view message) {
   return pubsub_.publish(
-      scope, channel, message,
+      kind, channel, message,
       [this](Client& subscriber, std::string_view frame) { deliver(subscriber, frame); });
 }
 
@@ -334,11 +334,11 @@ void Server::publish_keyspace_event(std::string_view event, std::string_view key
   std::string channel;
   if (flags & keyspace_events::kKeyspace) {
     channel = fmt::format("__keyspace@{}__:{}", db, key);
-    publish(ChannelScope::kGlobal, channel, event);
+    publish(SubscriptionKind::kChannel, channel, event);
   }
   if (flags & keyspace_events::kKeyevent) {
     channel = fmt::format("__keyevent@{}__:{}", db, event);
-    publish(ChannelScope::kGlobal, channel, key);
+    publish(SubscriptionKind::kChannel, channel, key);
   }
 }
 

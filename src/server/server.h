@@ -116,7 +116,7 @@ class Server final : public net::ConnectionHandler, public KeyspaceListener {
   }
   // PUBLISH / SPUBLISH: queues the message for every subscriber and returns
   // how many received it.
-  size_t publish(ChannelScope scope, std::string_view channel, std::string_view message);
+  size_t publish(SubscriptionKind kind, std::string_view channel, std::string_view message);
 
   // KeyspaceListener
   void key_created(int db, std::string_view key) override;

@@ -6,17 +6,36 @@
 
 namespace fkvs {
 
-// What one client listens to. Redis 7 keeps shard channels (SSUBSCRIBE)
-// apart from the rest: SUBSCRIBE and PSUBSCRIBE replies count channels and
-// patterns, SSUBSCRIBE replies count shard channels only.
+// What a subscription names: a channel (SUBSCRIBE, PUBLISH), a glob pattern
+// over channels (PSUBSCRIBE), or a shard channel (SSUBSCRIBE, SPUBLISH),
+// which a single-shard server keeps as a second, separate namespace.
+enum class SubscriptionKind { kChannel, kPattern, kShardChannel };
+
+// What one client listens to.
 struct Subscriptions {
   StringSet channels;
   StringSet patterns;
   StringSet shard_channels;
 
-  size_t channel_and_pattern_count() const { return channels.size() + patterns.size(); }
+  StringSet& of(SubscriptionKind kind) {
+    switch (kind) {
+      case SubscriptionKind::kPattern:
+        return patterns;
+      case SubscriptionKind::kShardChannel:
+        return shard_channels;
+      case SubscriptionKind::kChannel:
+        break;
+    }
+    return channels;
+  }
+  // The count a (un)subscribe frame carries. Redis 7 counts shard channels
+  // apart: SUBSCRIBE and PSUBSCRIBE count channels and patterns together.
+  size_t count_for(SubscriptionKind kind) const {
+    return kind == SubscriptionKind::kShardChannel ? shard_channels.size()
+                                                   : channels.size() + patterns.size();
+  }
   // While any is held, a RESP2 client is in subscribed mode (flags=P).
-  bool any() const { return channel_and_pattern_count() + shard_channels.size() > 0; }
+  bool any() const { return !channels.empty() || !patterns.empty() || !shard_channels.empty(); }
 };
 
 }  // namespace fkvs
