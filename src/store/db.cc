@@ -33,8 +33,12 @@ bool Db::is_expired(const Entry& entry, int64_t now_ms) const {
 
 void Db::expire(Entry* entry) {
   // The listener hears before the entry (and its key bytes) go.
-  if (listener_ != nullptr) listener_->key_expired(index_, entry->key());
+  reclaimed(entry->key());
   erase(entry);
+}
+
+void Db::reclaimed(std::string_view key) {
+  if (listener_ != nullptr) listener_->key_expired(index_, key);
   ++stats_.expired_keys;
 }
 
@@ -71,8 +75,7 @@ std::pair<Entry*, bool> Db::find_or_insert(std::string_view key) {
   entry->access_time_s_ = clock::now_s();
   if (!inserted && is_expired(*entry, clock::now_ms())) {
     // Reuse the entry as the new key rather than freeing and reallocating it.
-    if (listener_ != nullptr) listener_->key_expired(index_, key);
-    ++stats_.expired_keys;
+    reclaimed(key);
     remove_ttl_slot(entry);
     entry->value() = Value();
     inserted = true;
@@ -86,8 +89,7 @@ Entry* Db::insert(std::string_view key, Value&& value) {
   entry->access_time_s_ = clock::now_s();
   if (!inserted && entry->has_ttl()) {
     if (is_expired(*entry, clock::now_ms())) {
-      if (listener_ != nullptr) listener_->key_expired(index_, key);
-      ++stats_.expired_keys;
+      reclaimed(key);
       inserted = true;
     }
     remove_ttl_slot(entry);

@@ -26,7 +26,8 @@ struct KeyspaceStats {
 };
 
 // What a Db tells its owner about keys it creates, reclaims or misses on
-// its own account (keyspace notifications: "new", "expired", "keymiss").
+// its own account: keyspace notifications ("new", "expired", "keymiss"),
+// and WATCH, which a reclaimed key breaks.
 class KeyspaceListener {
  public:
   virtual void key_created(int db, std::string_view key) = 0;
@@ -130,6 +131,9 @@ class Db {
   bool is_expired(const Entry& entry, int64_t now_ms) const;
   // Deletes an entry found expired, counting it.
   void expire(Entry* entry);
+  // An expired key is being reclaimed (erased, or its entry reused):
+  // counted, and the listener told.
+  void reclaimed(std::string_view key);
   void remove_ttl_slot(Entry* entry);
 
   KeyspaceStats& stats_;
