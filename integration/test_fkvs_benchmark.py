@@ -5,12 +5,12 @@ import io
 import os
 import re
 import subprocess
+import time
 
 import pytest
 
 from server_process import FKVS_BENCHMARK_BIN, free_port
 
-REDIS_BENCHMARK = "/usr/bin/redis-benchmark"
 CSV_HEADER = ["test", "rps", "avg_latency_ms", "min_latency_ms", "p50_latency_ms",
               "p95_latency_ms", "p99_latency_ms", "max_latency_ms"]
 # redis-benchmark 7.0's default suite, in its order, with the command each test sends.
@@ -126,23 +126,28 @@ def test_pipeline_and_threads_send_exactly_n_requests(server):
 
 
 @pytest.mark.parametrize("target", ["server", "reference"])
-def test_rate_agrees_with_redis_benchmark(request, target):
-    # Not a speed test: the bound is loose enough for a busy machine and
-    # still catches a rate counted per batch instead of per request (16x off)
-    # or a clock read in the wrong unit. bench/loadgen.py measures closely.
+def test_reported_rate_matches_the_run_it_timed(request, target):
+    # Not a speed test. The rate fkvs-benchmark prints must be the requests it
+    # sent over the time they took: at most what its whole run (start-up
+    # included) gives, and not far below it. That catches a rate counted per
+    # batch instead of per request (16x off) or a clock read in the wrong
+    # unit, whatever the machine's load; comparing with redis-benchmark's own
+    # rate on this shared 2-core machine did not (it swung 3-20x between runs).
+    # bench/loadgen.py measures the two generators closely.
     handle = request.getfixturevalue(target)
-    args = ["-h", handle.host, "-p", str(handle.port), "-t", "set", "-n", "40000", "-P", "16",
-            "-c", "10", "-r", "1000", "--csv"]
-    best = {"fkvs": 0.0, "redis": 0.0}
-    for _ in range(2):  # interleaved, best of two each
-        for name, binary in (("fkvs", FKVS_BENCHMARK_BIN), ("redis", REDIS_BENCHMARK)):
-            result = subprocess.run([binary, *args], capture_output=True, text=True, timeout=60)
-            assert result.returncode == 0, result.stderr
-            rows = csv_rows(result.stdout)
-            best[name] = max(best[name], float(rows[0]["rps"]))
-    # fkvs-benchmark is the cheaper client, so with the CPU contended it can run
-    # three times as fast or more; a factor of 6 either way still catches 16x.
-    assert 1 / 6 < best["fkvs"] / best["redis"] < 6, best
+    requests = 200000
+    args = ["-h", handle.host, "-p", str(handle.port), "-t", "set", "-n", str(requests),
+            "-P", "16", "-c", "10", "-r", "1000", "--csv"]
+    began = time.monotonic()
+    result = subprocess.run([FKVS_BENCHMARK_BIN, *args], capture_output=True, text=True,
+                            timeout=60)
+    wall = time.monotonic() - began
+    assert result.returncode == 0, result.stderr
+    reported = float(csv_rows(result.stdout)[0]["rps"])
+    whole_run_rate = requests / wall
+    assert whole_run_rate <= reported * 1.05, (reported, whole_run_rate)
+    assert reported < whole_run_rate * 4, (reported, whole_run_rate)
+
 
 def test_reconnecting_for_each_request(server):
     result = bench(server, "-k", "0", "-t", "incr", "-n", "300", "-c", "5", "-q")
