@@ -2,11 +2,7 @@
 // Linux the kqueue one runs on the epoll-backed <sys/event.h> in kqueue_shim/.
 #include "net/readiness_loop.h"
 
-#include <arpa/inet.h>
 #include <doctest/doctest.h>
-#include <netinet/in.h>
-#include <sys/socket.h>
-#include <unistd.h>
 
 #include <chrono>
 #include <string>
@@ -16,6 +12,7 @@
 #include <vector>
 
 #include "fkvs_build_config.h"
+#include "loopback_client.h"
 #include "net/connection.h"
 #include "net/kqueue_loop.h"
 #include "net/socket_util.h"
@@ -104,63 +101,7 @@ class LineHandler final : public fkvs::net::ConnectionHandler {
   int64_t started_us_ = fkvs::clock::monotonic_us();
 };
 
-// A blocking client socket; receives give up after a few seconds so that a
-// broken loop fails the test instead of hanging it.
-class Client {
- public:
-  explicit Client(int port) : fd_(socket(AF_INET, SOCK_STREAM, 0)) {
-    timeval timeout{5, 0};
-    setsockopt(fd_, SOL_SOCKET, SO_RCVTIMEO, &timeout, sizeof timeout);
-    sockaddr_in addr{};
-    addr.sin_family = AF_INET;
-    addr.sin_port = htons(static_cast<uint16_t>(port));
-    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    connected_ = connect(fd_, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0;
-  }
-  ~Client() { ::close(fd_); }
-  Client(const Client&) = delete;
-  Client& operator=(const Client&) = delete;
-
-  bool connected() const { return connected_; }
-
-  void send(std::string_view bytes) {
-    while (!bytes.empty()) {
-      ssize_t n = ::send(fd_, bytes.data(), bytes.size(), MSG_NOSIGNAL);
-      if (n <= 0) return;
-      bytes.remove_prefix(static_cast<size_t>(n));
-    }
-  }
-
-  // Up to n bytes: fewer when the server closes or stays silent.
-  std::string receive(size_t n) {
-    std::string got(n, '\0');
-    size_t have = 0;
-    while (have < n) {
-      ssize_t r = recv(fd_, got.data() + have, n - have, 0);
-      if (r <= 0) break;
-      have += static_cast<size_t>(r);
-    }
-    got.resize(have);
-    return got;
-  }
-
-  bool server_closed() {
-    char byte;
-    return recv(fd_, &byte, 1, 0) == 0;
-  }
-
-  // Closes with a reset rather than a FIN: the peer can take nothing more.
-  void reset() {
-    linger abort{1, 0};
-    setsockopt(fd_, SOL_SOCKET, SO_LINGER, &abort, sizeof abort);
-    ::close(fd_);
-    fd_ = -1;
-  }
-
- private:
-  int fd_;
-  bool connected_ = false;
-};
+using Client = fkvs::testing::LoopbackClient;
 
 // A loop with the handler and one loopback listener.
 template <typename Loop>
@@ -206,9 +147,9 @@ TEST_CASE_TEMPLATE_DEFINE(
   constexpr int kClients = 3;
   std::string replies[kClients];
   served.serve(kClients, [&](Client& client, int i) {
-    client.send("one\ntwo\nthree\n");
+    client.send_all("one\ntwo\nthree\n");
     replies[i] = client.receive(14);
-    client.send("four\n");
+    client.send_all("four\n");
     replies[i] += client.receive(5);
   });
   for (const auto& reply : replies) CHECK(reply == "one\ntwo\nthree\nfour\n");
@@ -223,9 +164,9 @@ TEST_CASE_TEMPLATE_DEFINE("readiness loop: close_after_flush sends the last repl
   std::string reply;
   bool closed_by_server = false;
   served.serve(1, [&](Client& client, int) {
-    client.send("hi\nquit\nnever handled\n");
+    client.send_all("hi\nquit\nnever handled\n");
     reply = client.receive(7);
-    closed_by_server = client.server_closed();
+    closed_by_server = client.peer_closed();
   });
   CHECK(reply == "hi\nbye\n");
   CHECK(closed_by_server);
@@ -239,11 +180,11 @@ TEST_CASE_TEMPLATE_DEFINE("readiness loop: paused reading resumes once the outpu
   std::string block;
   std::string after;
   served.serve(1, [&](Client& client, int) {
-    client.send("pause\n");
+    client.send_all("pause\n");
     block = client.receive(1);
     // Sent while the server still holds most of the reply: it must not be
     // read before the reply has drained.
-    client.send("after\n");
+    client.send_all("after\n");
     std::this_thread::sleep_for(std::chrono::milliseconds(50));
     block += client.receive(kLargeReply - 1);
     after = client.receive(6);
@@ -260,7 +201,7 @@ TEST_CASE_TEMPLATE_DEFINE("readiness loop: a peer that resets with replies pendi
   Served<Loop> served;
   std::string first;
   served.serve(1, [&](Client& client, int) {
-    client.send("pause\n");
+    client.send_all("pause\n");
     first = client.receive(1);
     client.reset();
   });

@@ -1,14 +1,10 @@
 #include "net/uring_loop.h"
 
-#include <arpa/inet.h>
 #include <doctest/doctest.h>
-#include <netinet/in.h>
-#include <poll.h>
-#include <sys/socket.h>
-#include <unistd.h>
 
 #include <atomic>
 #include <functional>
+#include <memory>
 #include <stdexcept>
 #include <string>
 #include <thread>
@@ -16,10 +12,16 @@
 #include <vector>
 
 #include "net/connection.h"
+#include "loopback_client.h"
 #include "net/socket_util.h"
+#include "wait_until.h"
 
 namespace fkvs::net {
 namespace {
+
+using fkvs::testing::kPatience;
+using fkvs::testing::LoopbackClient;
+using fkvs::testing::wait_until;
 
 // Echoes every byte back; a connection that sends '!' is closed at once with
 // its unsent replies dropped, while requests may be in flight.
@@ -29,12 +31,14 @@ class EchoHandler : public ConnectionHandler {
   std::atomic<bool> stop{false};
   std::atomic<int> opened{0};
   std::atomic<int> closed{0};
+  std::atomic<size_t> in_flight_at_close{0};  // bytes of the send the kernel held
   std::function<void(EventLoop&)> on_first_tick;
 
   void on_open(Connection&) override { ++opened; }
   void on_input(Connection& conn) override {
     std::string_view bytes = conn.input().view();
     if (bytes.find('!') != std::string_view::npos) {
+      in_flight_at_close = conn.in_flight_output().size();
       conn.close_now();
       loop->want_close(conn);
       return;
@@ -60,64 +64,33 @@ class LoopThread {
     listener_ = listen_tcp("127.0.0.1", 0, 128, error);
     REQUIRE_MESSAGE(listener_ >= 0, error);
     port = bound_port(listener_);
-    std::atomic<bool> ready{false};
-    thread_ = std::thread([this, features, &ready] {
+    thread_ = std::thread([this, features] {
       UringLoop loop(handler_, features);
       loop.set_tick_interval_ms(5);
       loop.add_listener({listener_, false, ""});
       handler_.loop = &loop;
-      ready = true;
+      ready_ = true;
       loop.run();
       handler_.loop = nullptr;
     });
-    while (!ready) std::this_thread::yield();
+    if (!wait_until([this] { return ready_.load(); }, kPatience)) {
+      thread_.detach();
+      FAIL("the uring loop thread did not start within " << kPatience.count() << " ms");
+    }
   }
+  // The loop sees stop on its next tick (every 5 ms), so the join is bounded.
   ~LoopThread() {
     handler_.stop = true;
-    thread_.join();
+    if (thread_.joinable()) thread_.join();
   }
   int port = 0;
 
  private:
   EchoHandler& handler_;
   int listener_ = -1;
+  std::atomic<bool> ready_{false};
   std::thread thread_;
 };
-
-int connect_to(int port) {
-  int fd = socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in address{};
-  address.sin_family = AF_INET;
-  address.sin_port = htons(static_cast<uint16_t>(port));
-  address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  if (connect(fd, reinterpret_cast<sockaddr*>(&address), sizeof(address)) != 0) {
-    close(fd);
-    return -1;
-  }
-  return fd;
-}
-
-void send_all(int fd, std::string_view bytes) {
-  while (!bytes.empty()) {
-    ssize_t sent = send(fd, bytes.data(), bytes.size(), MSG_NOSIGNAL);
-    REQUIRE(sent > 0);
-    bytes.remove_prefix(static_cast<size_t>(sent));
-  }
-}
-
-// Reads until n bytes or end of stream (or 10 s without data).
-std::string read_bytes(int fd, size_t n) {
-  std::string got;
-  char chunk[65536];
-  while (got.size() < n) {
-    pollfd ready{fd, POLLIN, 0};
-    if (poll(&ready, 1, 10000) <= 0) break;
-    ssize_t read = recv(fd, chunk, sizeof(chunk), 0);
-    if (read <= 0) break;
-    got.append(chunk, static_cast<size_t>(read));
-  }
-  return got;
-}
 
 std::string pattern(size_t size, int seed) {
   std::string bytes(size, '\0');
@@ -141,20 +114,24 @@ void echo_many_clients(UringFeatures features) {
   LoopThread loop(handler, features);
   constexpr int kClients = 20;
   constexpr size_t kBytes = 300 * 1024;  // well over one provided buffer
-  std::vector<int> clients;
-  for (int i = 0; i < kClients; ++i) clients.push_back(connect_to(loop.port));
+  std::vector<std::unique_ptr<LoopbackClient>> clients;
   for (int i = 0; i < kClients; ++i) {
-    REQUIRE(clients[i] >= 0);
-    std::string sent = pattern(kBytes, i);
-    std::thread writer([&] { send_all(clients[i], sent); });
-    std::string echoed = read_bytes(clients[i], kBytes);
-    writer.join();
-    CHECK(echoed == sent);
+    clients.push_back(std::make_unique<LoopbackClient>(loop.port));
+    REQUIRE(clients.back()->connected());
   }
-  for (int fd : clients) close(fd);
-  for (int i = 0; i < 500 && handler.closed < kClients; ++i) usleep(10000);
+  for (int i = 0; i < kClients; ++i) {
+    std::string sent = pattern(kBytes, i);
+    std::atomic<bool> sent_all{false};
+    std::thread writer([&] { sent_all = clients[i]->send_all(sent); });
+    std::string echoed = clients[i]->receive(kBytes);
+    writer.join();  // send_all gives up at its own deadline
+    CHECK_MESSAGE(sent_all, "client " << i << " could not send " << kBytes << " bytes");
+    CHECK_MESSAGE(echoed == sent, "client " << i << " got " << echoed.size() << " bytes back");
+  }
+  clients.clear();
+  CHECK_MESSAGE(wait_until([&] { return handler.closed == kClients; }, kPatience),
+                "the loop saw " << handler.closed << " of " << kClients << " clients close");
   CHECK(handler.opened == kClients);
-  CHECK(handler.closed == kClients);
 }
 
 TEST_CASE("uring loop: many clients' bytes come back whole and in order") {
@@ -169,27 +146,25 @@ TEST_CASE("uring loop: closing with requests in flight frees nothing the kernel 
   if (!uring_available()) return;
   EchoHandler handler;
   LoopThread loop(handler);
-  // The client sends a lot and reads nothing, so echoes pile up behind a send
-  // the kernel cannot finish; then it asks for the close.
-  int fd = connect_to(loop.port);
-  REQUIRE(fd >= 0);
-  int small = 4096;
-  setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &small, sizeof(small));
-  std::string bulk = pattern(4 * 1024 * 1024, 7);
-  std::thread writer([&] {
-    send(fd, bulk.data(), bulk.size(), MSG_NOSIGNAL);
-    send(fd, "!", 1, MSG_NOSIGNAL);
-  });
-  for (int i = 0; i < 1000 && handler.closed == 0; ++i) usleep(10000);
-  writer.join();
-  CHECK(handler.closed == 1);
-  close(fd);
+  // The client sends a lot and reads nothing into a small buffer, so echoes
+  // pile up behind a send the kernel cannot finish; then it asks for the close.
+  LoopbackClient client(loop.port, /*receive_buffer=*/4096);
+  REQUIRE(client.connected());
+  std::string bulk = pattern(4 * 1024 * 1024, 7) + "!";
+  std::atomic<bool> sent_all{false};
+  std::thread writer([&] { sent_all = client.send_all(bulk); });
+  bool closed = wait_until([&] { return handler.closed == 1; }, kPatience);
+  writer.join();  // send_all gives up at its own deadline
+  CHECK_MESSAGE(sent_all, "the loop stopped reading before the 4 MB and the '!' were in");
+  CHECK_MESSAGE(closed, "the loop did not close the connection within " << kPatience.count()
+                                                                       << " ms of the '!'");
+  CHECK_MESSAGE(handler.in_flight_at_close > 0, "no send was in flight when the close came");
+  client.close();
   // And the loop still serves others.
-  int other = connect_to(loop.port);
-  REQUIRE(other >= 0);
-  send_all(other, "ping");
-  CHECK(read_bytes(other, 4) == "ping");
-  close(other);
+  LoopbackClient other(loop.port);
+  REQUIRE(other.connected());
+  CHECK(other.send_all("ping"));
+  CHECK(other.receive(4) == "ping");
 }
 
 TEST_CASE("uring loop: a removed listener refuses new connections at once") {
@@ -210,15 +185,14 @@ TEST_CASE("uring loop: a removed listener refuses new connections at once") {
     removed = true;
   };
   LoopThread loop(handler);
-  while (!removed) usleep(1000);
-  int fd = connect_to(removed_port);
-  CHECK(fd < 0);
-  if (fd >= 0) close(fd);
-  int served = connect_to(loop.port);
-  REQUIRE(served >= 0);
-  send_all(served, "still here");
-  CHECK(read_bytes(served, 10) == "still here");
-  close(served);
+  REQUIRE_MESSAGE(wait_until([&] { return removed.load(); }, kPatience),
+                  "the loop's first tick did not come within " << kPatience.count() << " ms");
+  LoopbackClient refused(removed_port);
+  CHECK_FALSE(refused.connected());
+  LoopbackClient served(loop.port);
+  REQUIRE(served.connected());
+  CHECK(served.send_all("still here"));
+  CHECK(served.receive(10) == "still here");
 }
 
 }  // namespace
