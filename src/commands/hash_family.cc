@@ -348,7 +348,9 @@ void hscan(CommandContext& ctx) {
   if (hash == nullptr) return;
   const std::optional<ScanOptions> options = parse_scan_options(ctx, 3);
   if (!options) return;
-  const auto& [count, pattern, unused_type] = *options;
+  // Named, not a structured binding: clang before 16 cannot capture one in a lambda.
+  const int64_t count = options->count;
+  const std::optional<std::string_view>& pattern = options->pattern;
 
   resp::ReplyWriter& reply = ctx.reply();
   reply.array(2);

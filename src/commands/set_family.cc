@@ -394,7 +394,9 @@ void sscan(CommandContext& ctx) {
   if (!set) return ctx.reply().raw("*2\r\n$1\r\n0\r\n*0\r\n");
   const std::optional<ScanOptions> options = parse_scan_options(ctx, 3);
   if (!options) return;
-  const auto& [count, pattern, unused_type] = *options;
+  // Named, not a structured binding: clang before 16 cannot capture one in a lambda.
+  const int64_t count = options->count;
+  const std::optional<std::string_view>& pattern = options->pattern;
   // As Redis: gather up to COUNT members (visiting at most ten times as many
   // buckets), then filter by the pattern. Views into the nodes stay valid:
   // nothing changes the set meanwhile. Intset members are formatted, so

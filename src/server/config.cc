@@ -495,7 +495,9 @@ std::optional<std::string> Config::set(
   // Duplicates are by name: an option and its alias may both be set (the
   // last one given wins), as in Redis.
   std::vector<std::string_view> names;
-  for (const auto& [name, value] : changes) {
+  for (const auto& change : changes) {
+    // Not a structured binding: clang before 16 cannot capture one in a lambda.
+    const std::string_view name = change.first;
     const OptionSpec* spec = find_option(name);
     if (spec == nullptr) {
       return "ERR Unknown option or number of arguments for CONFIG SET - '" + std::string(name) +
