@@ -35,7 +35,15 @@ class RawConnection:
         self.close()
 
     def send(self, data):
-        self.sock.sendall(data)
+        # A read leaves the socket's timeout at what was left of its deadline;
+        # a send gets the connection's whole timeout.
+        self.sock.settimeout(self.timeout)
+        try:
+            self.sock.sendall(data)
+        except socket.timeout:
+            # Still a socket.timeout (an OSError) for callers that catch one.
+            raise socket.timeout("could not send %d bytes within %ss: the server stopped"
+                                 " reading" % (len(data), self.timeout)) from None
 
     def send_command(self, *args):
         self.send(encode_command(*args))
@@ -115,9 +123,11 @@ class RawConnection:
                                  % bytes(self.pending[:500]))
         return self._take(len(self.pending))
 
-    def read_available(self, quiet=0.2):
-        """Returns what arrives until the line has been silent for `quiet` seconds."""
-        while self._fill(time.monotonic() + quiet):
+    def read_available(self, quiet=0.2, timeout=None):
+        """Returns what arrives until the line has been silent for `quiet` seconds,
+        or (on a line that never falls silent) until the timeout has passed."""
+        deadline = time.monotonic() + (timeout or self.timeout)
+        while self._fill(min(deadline, time.monotonic() + quiet)):
             pass
         return self._take(len(self.pending))
 

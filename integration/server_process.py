@@ -1,6 +1,7 @@
 """Starts and stops a server process (fkvs-server or redis-server) for the tests."""
 
 import os
+import select
 import signal
 import socket
 import subprocess
@@ -225,11 +226,12 @@ class ServerHandle:
     def kill(self):
         if self.process is not None and self.process.poll() is None:
             self.process.kill()
-            self.process.wait()
+            # Bounded even so: a process stuck in the kernel ignores SIGKILL.
+            wait_process(self.process, STOP_TIMEOUT_S, "%s, sent SIGKILL," % self.binary)
 
     def wait_exit(self, timeout=STOP_TIMEOUT_S):
         """Waits for the process to exit by itself; returns the exit status."""
-        return self.process.wait(timeout)
+        return wait_process(self.process, timeout, self.binary)
 
 
 def wait_until(predicate, timeout, interval=0.05, message="condition"):
@@ -242,3 +244,43 @@ def wait_until(predicate, timeout, interval=0.05, message="condition"):
         if time.monotonic() > deadline:
             raise AssertionError("%s not reached within %ss" % (message, timeout))
         time.sleep(interval)
+
+
+def wait_process(process, timeout, what):
+    """process.wait(timeout), failing with a message that names the process (what)."""
+    try:
+        return process.wait(timeout)
+    except subprocess.TimeoutExpired:
+        raise AssertionError("%s (pid %d) did not exit within %ss" % (
+            what, process.pid, timeout)) from None
+
+
+def join_threads(threads, timeout, what):
+    """Joins threads against one deadline (not timeout each) and fails if any
+    is still running; a test's threads should be daemons, so that one left
+    running cannot keep pytest from exiting."""
+    deadline = time.monotonic() + timeout
+    for thread in threads:
+        thread.join(max(0.0, deadline - time.monotonic()))
+    running = sum(thread.is_alive() for thread in threads)
+    assert running == 0, "%d of %d %s did not finish within %ss" % (
+        running, len(threads), what, timeout)
+
+
+def read_lines(pipe, count, timeout, what):
+    """The first count lines a child prints on pipe (its stdout, opened in
+    binary), as str with universal newlines; fails after timeout seconds
+    rather than block on a child that prints nothing and never exits."""
+    deadline = time.monotonic() + timeout
+    data = b""
+    while data.replace(b"\r\n", b"\n").replace(b"\r", b"\n").count(b"\n") < count:
+        remaining = deadline - time.monotonic()
+        if remaining <= 0 or not select.select([pipe], [], [], remaining)[0]:
+            raise AssertionError("%d lines from %s not printed within %ss; got %r" % (
+                count, what, timeout, data[-2000:]))
+        chunk = os.read(pipe.fileno(), 65536)
+        if not chunk:
+            raise AssertionError("%s closed its output after %r" % (what, data[-2000:]))
+        data += chunk
+    text = data.decode(errors="replace").replace("\r\n", "\n").replace("\r", "\n")
+    return text.splitlines(keepends=True)[:count]

@@ -70,9 +70,13 @@ class PtySession:
                 os.close(self.fd)
                 return os.waitstatus_to_exitcode(status)
         os.kill(self.pid, 9)
-        os.waitpid(self.pid, 0)
+        # Bounded even so: a process stuck in the kernel ignores SIGKILL.
+        reap_deadline = time.monotonic() + 10
+        while not os.waitpid(self.pid, os.WNOHANG)[0] and time.monotonic() < reap_deadline:
+            time.sleep(0.05)
         os.close(self.fd)
-        raise AssertionError("program still running after %ss" % timeout)
+        raise AssertionError("program still running after %ss; screen so far:\n%s" % (
+            timeout, "\n".join(render_screen(bytes(self.output)))))
 
 
 def render_screen(output):

@@ -10,6 +10,7 @@ import time
 import pytest
 
 from replies import WRONGTYPE, arity
+from server_process import join_threads
 
 NIL_ARRAY = b"*-1\r\n"
 TIMEOUT_NOT_FLOAT = b"-ERR timeout is not a float or out of range\r\n"
@@ -250,17 +251,19 @@ def test_a_concurrent_queue_loses_and_duplicates_nothing(server):
                 pipe.execute()
         pipe.execute()
 
-    consumer_threads = [threading.Thread(target=consume, args=(i,)) for i in range(consumers)]
+    consumer_threads = [threading.Thread(target=consume, args=(i,), daemon=True)
+                        for i in range(consumers)]
     for thread in consumer_threads:
         thread.start()
-    producer_threads = [threading.Thread(target=produce, args=(i,)) for i in range(producers)]
+    producer_threads = [threading.Thread(target=produce, args=(i,), daemon=True)
+                        for i in range(producers)]
     for thread in producer_threads:
         thread.start()
-    for thread in producer_threads:
-        thread.join()
-    done.set()
-    for thread in consumer_threads:
-        thread.join()
+    try:
+        join_threads(producer_threads, 120, "producers")
+    finally:
+        done.set()  # so the consumers stop even when a producer is stuck
+    join_threads(consumer_threads, 60, "consumers")
     everything = [item for items in received for item in items]
     assert len(everything) == producers * per_producer
     assert set(everything) == {b"%d:%d" % (p, n) for p in range(producers)

@@ -27,7 +27,7 @@ def run_until_exit(argv, cwd, timeout=10):
         output, _ = process.communicate(timeout=timeout)
     except subprocess.TimeoutExpired:
         process.kill()
-        output, _ = process.communicate()
+        output, _ = process.communicate(timeout=timeout)  # bounded: a child could hold the pipe
         raise AssertionError("server kept running with a bad config:\n%s" % output.decode())
     return process.returncode, output.decode(errors="replace")
 
@@ -131,7 +131,7 @@ def test_unix_socket_with_permissions(start_server, tmp_path):
     started = start_server("--unixsocket", str(socket_path), "--unixsocketperm", "700")
     assert stat.S_ISSOCK(os.stat(socket_path).st_mode)
     assert stat.S_IMODE(os.stat(socket_path).st_mode) == 0o700
-    client = redis.Redis(unix_socket_path=str(socket_path))
+    client = redis.Redis(unix_socket_path=str(socket_path), socket_timeout=30)
     try:
         assert client.set("over-unix", "yes") is True
         assert client.get("over-unix") == b"yes"
@@ -197,8 +197,10 @@ def test_encoding_thresholds_and_their_ziplist_aliases_match_redis(start_server,
     """The compact-encoding limits, their pre-7.0 names, ranges and errors, as redis-server 7.0
     answers them (CONFIG GET compared as a map: Redis's order is its hash table's)."""
     server = start_server()
-    expected_client = redis.Redis(host=reference.host, port=reference.port, decode_responses=True)
-    actual_client = redis.Redis(host=server.host, port=server.port, decode_responses=True)
+    expected_client = redis.Redis(host=reference.host, port=reference.port, decode_responses=True,
+                                  socket_timeout=30)
+    actual_client = redis.Redis(host=server.host, port=server.port, decode_responses=True,
+                                socket_timeout=30)
 
     def answer(client, command):
         try:

@@ -9,7 +9,7 @@ import time
 
 import pytest
 
-from server_process import FKVS_BENCHMARK_BIN, free_port
+from server_process import FKVS_BENCHMARK_BIN, free_port, read_lines, wait_process
 
 CSV_HEADER = ["test", "rps", "avg_latency_ms", "min_latency_ms", "p50_latency_ms",
               "p95_latency_ms", "p99_latency_ms", "max_latency_ms"]
@@ -218,12 +218,13 @@ def test_quiet_line_and_precision(server):
 
 def test_loop_runs_until_stopped(server):
     process = subprocess.Popen([FKVS_BENCHMARK_BIN, "-p", str(server.port), "-l", "-q", "-t",
-                                "ping_inline", "-n", "200"], stdout=subprocess.PIPE, text=True)
+                                "ping_inline", "-n", "200"], stdout=subprocess.PIPE)
     try:
-        lines = [process.stdout.readline() for _ in range(3)]
+        lines = read_lines(process.stdout, 3, 30, "fkvs-benchmark -l")
     finally:
         process.kill()
-        process.wait()
+        wait_process(process, 10, "fkvs-benchmark, sent SIGKILL,")
+        process.stdout.close()
     assert all(line.startswith("PING_INLINE: ") for line in lines)
 
 

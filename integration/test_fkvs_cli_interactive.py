@@ -39,7 +39,7 @@ class TmuxShell:
 
     def _tmux(self, *args):
         return subprocess.run(["tmux", "-L", self.socket, "-f", "/dev/null", *args],
-                              check=True, capture_output=True, text=True).stdout
+                              check=True, capture_output=True, text=True, timeout=30).stdout
 
     def screen(self):
         """The lines on screen and in the scrollback, trailing blanks dropped."""
@@ -87,12 +87,13 @@ class TmuxShell:
         deadline = time.monotonic() + limit
         while not self.status_path.exists() or not self.status_path.read_text().strip():
             if time.monotonic() > deadline:
-                raise AssertionError("still running; screen:\n%s" % "\n".join(self.screen()))
+                raise AssertionError("program still running (no exit status) after %ss; screen:\n%s"
+                                     % (limit, "\n".join(self.screen())))
             time.sleep(0.05)
         return int(self.status_path.read_text())
 
     def close(self):
-        subprocess.run(["tmux", "-L", self.socket, "kill-server"], capture_output=True)
+        subprocess.run(["tmux", "-L", self.socket, "kill-server"], capture_output=True, timeout=30)
 
 
 def _quote(text):

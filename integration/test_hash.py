@@ -326,6 +326,7 @@ def hscan_all(client, key, **kwargs):
     while True:
         cursor, page = client.hscan(key, cursor, **kwargs)
         calls += 1
+        assert calls < 10000, "HSCAN did not finish"
         found.update(page)
         if cursor == 0:
             return found, calls
@@ -357,6 +358,7 @@ def test_hscan_while_the_hash_grows_and_shrinks(server):
         cursor, page = client.hscan("h", cursor, count=50)
         found.update(page)
         step += 1
+        assert step < 10000, "HSCAN did not finish"
         if step == 3:
             client.hset("h", mapping={"extra%d" % i: i for i in range(3000)})
         if step == 10:

@@ -18,7 +18,7 @@ import pytest
 
 from replies import OK
 from resp import encode_command
-from server_process import FKVS_DENY_IO_URING_BIN, FKVS_IO_BACKEND, wait_until
+from server_process import FKVS_DENY_IO_URING_BIN, FKVS_IO_BACKEND, join_threads, wait_until
 
 ON_LINUX = sys.platform.startswith("linux")
 # What INFO's multiplexing_api says for each io-backend value.
@@ -200,16 +200,17 @@ def test_connections_coming_and_going_mid_request_leave_pipelines_intact(start_s
             except Exception as error:  # Reported below, as in pipeline().
                 failures.append((kind.__name__, worker, index, repr(error)))
 
-    pipeline_threads = [threading.Thread(target=pipeline, args=(worker,))
+    pipeline_threads = [threading.Thread(target=pipeline, args=(worker,), daemon=True)
                         for worker in range(pipeliners)]
-    churn_threads = [threading.Thread(target=churn, args=(worker,)) for worker in range(churners)]
+    churn_threads = [threading.Thread(target=churn, args=(worker,), daemon=True)
+                     for worker in range(churners)]
     for thread in pipeline_threads + churn_threads:
         thread.start()
-    for thread in churn_threads:
-        thread.join(120)
-    churn_done.set()
-    for thread in pipeline_threads:
-        thread.join(120)
+    try:
+        join_threads(churn_threads, 120, "churning threads")
+    finally:
+        churn_done.set()  # so the pipeliners stop even when a churner is stuck
+    join_threads(pipeline_threads, 120, "pipelining threads")
     assert failures == []
     assert handle.raw(b"PING\r\n", replies=1) == PONG
     # Commands that never arrived whole never ran.

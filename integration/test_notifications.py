@@ -31,11 +31,15 @@ class Listener:
         """Every notification sent before now, as (channel, payload) strings."""
         self.publisher.publish("done", "")
         events = []
+        # A bounded wait for the marker even if notifications never stop coming.
+        deadline = time.monotonic() + 30
         while True:
             message = self.pubsub.get_message(timeout=5)
             assert message is not None, "the done marker never arrived"
             if message["type"] == "message":
                 return events
+            assert time.monotonic() < deadline, "no done marker within 30s, after %d events: %r" % (
+                len(events), events[-10:])
             if message["type"] == "pmessage":
                 events.append((message["channel"].decode(), message["data"].decode()))
 

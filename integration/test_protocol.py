@@ -9,6 +9,7 @@ import time
 import pytest
 
 from resp import encode_command, parse_reply
+from server_process import join_threads
 
 
 def test_inline_commands_with_quotes_as_telnet_sends_them(assert_same):
@@ -83,11 +84,11 @@ def test_two_hundred_concurrent_clients(server):
         except Exception as error:  # Reported below; a thread cannot fail the test itself.
             failures.append((worker, repr(error)))
 
-    threads = [threading.Thread(target=work, args=(worker,)) for worker in range(clients)]
+    threads = [threading.Thread(target=work, args=(worker,), daemon=True)
+               for worker in range(clients)]
     for thread in threads:
         thread.start()
-    for thread in threads:
-        thread.join(60)
+    join_threads(threads, 60, "clients")
     assert failures == []
     assert server.reply("GET", "shared") == b"$4\r\n%d\r\n" % (clients * rounds)
     assert server.reply("DBSIZE") == b":%d\r\n" % (clients * rounds + 1)

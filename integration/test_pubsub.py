@@ -11,6 +11,7 @@ import time
 import redis
 
 from replies import array, bulk, integer, OK
+from server_process import join_threads, wait_until
 from transcript import encode_step
 
 SUBSCRIBED_MODE = (b"-ERR Can't execute '%s': only (P|S)SUBSCRIBE / (P|S)UNSUBSCRIBE / PING"
@@ -245,7 +246,7 @@ def test_burst_of_publishes_arrives_complete_and_in_order(server):
         while len(received) < count:
             received.extend(value[2] for value in subscriber.decoded_replies(1000))
 
-    reader = threading.Thread(target=read_all)
+    reader = threading.Thread(target=read_all, daemon=True)
     reader.start()
     publisher = server.client()
     for start in range(0, count, 1000):
@@ -253,14 +254,14 @@ def test_burst_of_publishes_arrives_complete_and_in_order(server):
         for i in range(start, start + 1000):
             pipe.publish("burst", str(i))
         assert pipe.execute() == [1] * 1000
-    reader.join(timeout=60)
-    assert not reader.is_alive()
+    join_threads([reader], 60, "subscriber reading the burst")
     assert received == [str(i).encode() for i in range(count)]
 
 
 def connect_without_reading(server):
     """A subscriber whose receive window is tiny and which never reads."""
     sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    sock.settimeout(10)  # it never reads, but connect and send are bounded too
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)
     sock.connect((server.host, server.port))
     sock.sendall(b"CLIENT SETNAME stalled\r\nSUBSCRIBE feed\r\n")
@@ -278,9 +279,8 @@ def test_subscriber_that_stops_reading_is_cut_off_at_the_hard_limit(server):
     reader = server.client().pubsub()
     reader.subscribe("feed")
     drain_confirmations(reader, 1)
-    deadline = time.monotonic() + 5
-    while admin.pubsub_numsub("feed") != [(b"feed", 2)] and time.monotonic() < deadline:
-        time.sleep(0.01)
+    wait_until(lambda: admin.pubsub_numsub("feed") == [(b"feed", 2)], timeout=10, interval=0.01,
+               message="both subscribers of feed counted")
 
     payload = b"x" * 1024
     sent = 0
@@ -307,9 +307,8 @@ def test_soft_limit_cuts_off_a_subscriber_that_stays_over_it(server):
     admin = server.client()
     assert admin.config_set("client-output-buffer-limit", "pubsub 0 256kb 1")
     stalled = connect_without_reading(server)
-    deadline = time.monotonic() + 5
-    while admin.pubsub_numsub("feed") != [(b"feed", 1)] and time.monotonic() < deadline:
-        time.sleep(0.01)
+    wait_until(lambda: admin.pubsub_numsub("feed") == [(b"feed", 1)], timeout=10, interval=0.01,
+               message="the stalled subscriber of feed counted")
     payload = b"y" * 1024
     # Well past the soft limit plus what the kernel buffers hold; no hard limit.
     pipe = admin.pipeline(transaction=False)
@@ -333,11 +332,10 @@ def test_redis_py_pubsub_listen_and_handlers(server):
     pubsub = server.client().pubsub(ignore_subscribe_messages=True)
     pubsub.subscribe(**{"jobs": lambda message: seen.append(message["data"])})
     pubsub.psubscribe(**{"jobs.*": lambda message: seen.append(b"p:" + message["data"])})
-    thread = pubsub.run_in_thread(sleep_time=0.01)
+    thread = pubsub.run_in_thread(sleep_time=0.01, daemon=True)
     try:
-        deadline = time.monotonic() + 5
-        while publisher.pubsub_numpat() != 1 and time.monotonic() < deadline:
-            time.sleep(0.01)
+        wait_until(lambda: publisher.pubsub_numpat() == 1, timeout=10, interval=0.01,
+                   message="the pattern subscription counted")
         assert publisher.publish("jobs", "one") == 1
         assert publisher.publish("jobs.low", "two") == 1
         deadline = time.monotonic() + 5
@@ -345,7 +343,7 @@ def test_redis_py_pubsub_listen_and_handlers(server):
             time.sleep(0.01)
     finally:
         thread.stop()
-        thread.join(timeout=5)
+        join_threads([thread], 10, "pubsub.run_in_thread worker")
     assert seen == [b"one", b"p:two"]
 
 

@@ -13,7 +13,7 @@ import pytest
 
 from raw_connection import RawConnection
 from replies import OK
-from server_process import FKVS_SERVER_BIN, TARGET, free_port, wait_until
+from server_process import FKVS_SERVER_BIN, TARGET, free_port, join_threads, wait_until
 
 pytestmark = pytest.mark.skipif(TARGET != "fkvs", reason="fkvs-server's own process behaviour")
 
@@ -33,7 +33,12 @@ class NotifySocket:
         self.sock.settimeout(10)
 
     def next_message(self):
-        return self.sock.recv(4096).decode()
+        try:
+            return self.sock.recv(4096).decode()
+        except socket.timeout:
+            # Still a socket.timeout, which test_no_supervision_sends_nothing expects.
+            raise socket.timeout("no message on NOTIFY_SOCKET %s within %ss" % (
+                self.path, self.sock.gettimeout())) from None
 
     def close(self):
         self.sock.close()
@@ -195,11 +200,10 @@ def test_sigterm_delivers_every_queued_reply_then_exits(tmp_path):
         data = conn.read_until_close(timeout=20)
         received.append(data)
 
-    threads = [threading.Thread(target=read_all, args=(conn,)) for conn in clients]
+    threads = [threading.Thread(target=read_all, args=(conn,), daemon=True) for conn in clients]
     for thread in threads:
         thread.start()
-    for thread in threads:
-        thread.join(30)
+    join_threads(threads, 30, "clients reading until the server closed them")
     assert process.wait(20) == 0
     assert len(received) == len(clients)
     for data in received:

@@ -365,6 +365,7 @@ def test_sscan_large_set_returns_every_member(server):
         cursor, page = client.sscan("s", cursor, count=50)
         seen.update(page)
         calls += 1
+        assert calls < 10000, "SSCAN did not finish"
         if cursor == 0:
             break
     assert seen == members
@@ -385,6 +386,7 @@ def test_sscan_survives_changes(server):
         cursor, page = client.sscan("s", cursor, count=20)
         seen.update(page)
         step += 1
+        assert step < 10000, "SSCAN did not finish"
         client.sadd("s", "extra%d" % step)  # grows the table mid-scan
         if cursor == 0:
             break

@@ -12,7 +12,7 @@ import pytest
 import redis
 
 from replies import OK, WRONGTYPE, arity, array, bulk, integer
-from server_process import TARGET
+from server_process import TARGET, join_threads
 from transcript import check_transcript
 
 QUEUED = b"+QUEUED\r\n"
@@ -270,11 +270,12 @@ def test_redis_py_pipelines_with_and_without_transaction(server):
 def test_optimistic_lock_retry_loop_loses_no_increment(server):
     writers, increments = 4, 150
     retries = []
+    stop = threading.Event()
 
     def writer():
         client = server.client()
         for _ in range(increments):
-            while True:
+            while not stop.is_set():
                 with client.pipeline() as pipe:
                     try:
                         pipe.watch("counter")
@@ -286,12 +287,13 @@ def test_optimistic_lock_retry_loop_loses_no_increment(server):
                     except redis.WatchError:
                         retries.append(1)
 
-    threads = [threading.Thread(target=writer) for _ in range(writers)]
+    threads = [threading.Thread(target=writer, daemon=True) for _ in range(writers)]
     for thread in threads:
         thread.start()
-    for thread in threads:
-        thread.join(timeout=120)
-    assert not any(thread.is_alive() for thread in threads)
+    try:
+        join_threads(threads, 120, "optimistic-lock writers")
+    finally:
+        stop.set()  # a writer whose WATCH never stops failing would retry forever
     assert int(server.client().get("counter")) == writers * increments
     # The writers did contend: some transactions failed and were retried.
     assert len(retries) > 0
@@ -347,7 +349,7 @@ def test_transaction_is_atomic_for_other_clients(server):
             a, b = reader.mget("a", "b")
             seen.append((a, b))
 
-    thread = threading.Thread(target=read)
+    thread = threading.Thread(target=read, daemon=True)
     thread.start()
     try:
         for i in range(300):
@@ -356,7 +358,7 @@ def test_transaction_is_atomic_for_other_clients(server):
             pipe.execute()
     finally:
         stop.set()
-        thread.join(timeout=10)
+        join_threads([thread], 10, "MGET reader")
     assert seen and all(a == b for a, b in seen)
 
 
