@@ -64,6 +64,8 @@ std::optional<uint64_t> parse_memory(std::string_view text) {
       {"m", 1000'000}, {"mb", 1 << 20}, {"g", 1000'000'000}, {"gb", 1 << 30},
   };
   const size_t digits = std::min(text.find_first_not_of("0123456789"), text.size());
+  // Redis copies the number into a 128-byte buffer and refuses a longer one.
+  if (digits >= 128) return std::nullopt;
   const auto unit = std::ranges::find_if(
       kUnits, [&](const auto& entry) { return equals_nocase(text.substr(digits), entry.first); });
   if (unit == std::end(kUnits)) return std::nullopt;

@@ -1,5 +1,4 @@
 #include <algorithm>
-#include <cctype>
 #include <cerrno>
 #include <climits>
 #include <cstdio>
@@ -13,6 +12,7 @@
 
 #include "server/config.h"
 #include "server/config_table.h"
+#include "split_arguments.h"
 #include "util/strings.h"
 
 namespace fkvs {
@@ -23,58 +23,19 @@ using config_detail::find_option;
 using config_detail::OptionSpec;
 using config_detail::Refusal;
 using config_detail::SetMode;
-using config_detail::split_at_spaces;
 using config_detail::takes_list;
 
 constexpr std::string_view kBadDirective = "Bad directive or wrong number of arguments";
 constexpr std::string_view kWrongArgCount = "wrong number of arguments";
 constexpr int kMaxIncludeDepth = 16;
 
-// Splits a line into arguments with redis.conf's quoting. "Double quotes" take the escapes
-// \n \r \t \b \a \xHH and \<any byte>; 'single quotes' only \'. A closing quote must end
-// the argument. nullopt for unbalanced quotes.
+// Splits a line as Redis splits redis.conf lines: by the rules of inline commands.
+// nullopt for unbalanced quotes.
 std::optional<std::vector<std::string>> split_arguments(std::string_view line) {
-  const auto is_space = [](char c) { return std::isspace(static_cast<unsigned char>(c)) != 0; };
-  const auto is_hex = [](char c) { return std::isxdigit(static_cast<unsigned char>(c)) != 0; };
-  const auto ends_argument = [&](size_t pos) { return pos >= line.size() || is_space(line[pos]); };
-  std::vector<std::string> args;
-  size_t i = 0;
-  for (;;) {
-    while (i < line.size() && is_space(line[i])) ++i;
-    if (i == line.size()) return args;
-    std::string arg;
-    char quote = 0;
-    for (; i < line.size(); ++i) {
-      const char c = line[i];
-      if (quote == 0) {
-        if (c == ' ' || c == '\t' || c == '\n' || c == '\r') break;
-        if (c == '"' || c == '\'') {
-          quote = c;
-        } else {
-          arg += c;
-        }
-      } else if (c == quote) {
-        if (!ends_argument(i + 1)) return std::nullopt;
-        quote = 0;
-        ++i;
-        break;
-      } else if (c == '\\' && quote == '\'' && i + 1 < line.size() && line[i + 1] == '\'') {
-        arg += line[++i];
-      } else if (c == '\\' && quote == '"' && i + 3 < line.size() && line[i + 1] == 'x' &&
-                 is_hex(line[i + 2]) && is_hex(line[i + 3])) {
-        arg += static_cast<char>(std::stoi(std::string(line.substr(i + 2, 2)), nullptr, 16));
-        i += 3;
-      } else if (c == '\\' && quote == '"' && i + 1 < line.size()) {
-        static constexpr std::string_view kFrom = "nrtba", kTo = "\n\r\t\b\a";
-        const size_t escape = kFrom.find(line[++i]);
-        arg += escape == std::string_view::npos ? line[i] : kTo[escape];
-      } else {
-        arg += c;
-      }
-    }
-    if (quote != 0) return std::nullopt;
-    args.push_back(std::move(arg));
-  }
+  std::string unescaped(line.size(), '\0');
+  std::vector<std::string_view> words;
+  if (!resp::split_arguments(line, unescaped.data(), words)) return std::nullopt;
+  return std::vector<std::string>(words.begin(), words.end());
 }
 
 std::string fatal_error(std::string_view where, std::string_view line, std::string_view reason) {
@@ -96,10 +57,14 @@ Refusal apply_directive(Config& config, std::span<const std::string> words, int 
   const OptionSpec* spec = find_option(name);
   if (spec == nullptr) return std::string(kBadDirective);
   if (!takes_list(*spec) && args.size() != 1) return std::string(kWrongArgCount);
-  // As Redis does, a list option given as one word is split at its spaces
-  // (`--save "3600 1"`, `bind "127.0.0.1 ::1"`).
-  if (takes_list(*spec) && args.size() == 1)
-    return assign(*spec, config, split_at_spaces(args[0]), SetMode::kLoad);
+  // As Redis does, a list option given as one argument is split again, as a line is
+  // (`--save "3600 1"`, `bind "127.0.0.1  ::1"`); unbalanced quotes leave it empty.
+  if (takes_list(*spec) && args.size() == 1) {
+    const std::vector<std::string> words =
+        split_arguments(args[0]).value_or(std::vector<std::string>{});
+    return assign(*spec, config, std::vector<std::string_view>(words.begin(), words.end()),
+                  SetMode::kLoad);
+  }
   return assign(*spec, config, args, SetMode::kLoad);
 }
 
@@ -121,6 +86,8 @@ void apply_text(Config& config, std::string_view text, std::string_view source, 
     if (!words) {
       throw ConfigError(fatal_error(where, line, "Unbalanced quotes in configuration line"));
     }
+    // Only whitespace the trim above leaves (\v, \f): Redis skips the line.
+    if (words->empty()) continue;
     if (Refusal refusal = apply_directive(config, *words, depth)) {
       throw ConfigError(fatal_error(where, line, *refusal));
     }

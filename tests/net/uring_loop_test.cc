@@ -11,8 +11,8 @@
 #include <utility>
 #include <vector>
 
-#include "net/connection.h"
 #include "loopback_client.h"
+#include "net/connection.h"
 #include "net/socket_util.h"
 #include "wait_until.h"
 
@@ -157,7 +157,7 @@ TEST_CASE("uring loop: closing with requests in flight frees nothing the kernel 
   writer.join();  // send_all gives up at its own deadline
   CHECK_MESSAGE(sent_all, "the loop stopped reading before the 4 MB and the '!' were in");
   CHECK_MESSAGE(closed, "the loop did not close the connection within " << kPatience.count()
-                                                                       << " ms of the '!'");
+                                                                        << " ms of the '!'");
   CHECK_MESSAGE(handler.in_flight_at_close > 0, "no send was in flight when the close came");
   client.close();
   // And the loop still serves others.

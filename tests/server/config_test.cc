@@ -291,7 +291,8 @@ TEST_CASE("config: memory sizes take Redis's units") {
   CHECK(maxmemory("18446744073709551615") == UINT64_MAX);
   CHECK(maxmemory("99999999999999999999") == UINT64_MAX);  // saturates
   CHECK(maxmemory("18014398509481984kb") == 0);            // and wraps, as redis-server
-  for (const char* bad : {"-1", "+1", "1.5gb", "1t", "1kbb", "1 kb", "1e3"}) {
+  const std::string digits_128(128, '1');
+  for (const char* bad : {"-1", "+1", "1.5gb", "1t", "1kbb", "1 kb", "1e3", digits_128.c_str()}) {
     CAPTURE(bad);
     CHECK(reason_for(std::string("maxmemory \"") + bad + "\"") ==
           "argument must be a memory value");
@@ -317,6 +318,23 @@ TEST_CASE("config: lines are split with Redis's quoting rules") {
   CHECK(reason_for("requirepass ab\\\"c") == "Unbalanced quotes in configuration line");
   CHECK(reason_for("requirepass a b") == "wrong number of arguments");
   CHECK(reason_for("port 6379 # no trailing comments") == "wrong number of arguments");
+  // A line of \v or \f is blank to Redis too (the fuzzer's first find: it read
+  // the name of an empty line).
+  CHECK(from_text("port 7000\n\v\n\f \v\n").port == 7000);
+}
+
+TEST_CASE("config: a list option in one argument is split as a line is") {
+  using fkvs::SavePoint;
+  const auto save = [](const std::string& value) { return from_text("save " + value + "\n").save; };
+  CHECK(save("\"3600 1  300 100\"") == std::vector<SavePoint>{{3600, 1}, {300, 100}});
+  CHECK(save("\" 3600 1\"") == std::vector<SavePoint>{{3600, 1}});
+  CHECK(save("\"'3600' 1\"") == std::vector<SavePoint>{{3600, 1}});
+  CHECK(save("\"'3600 1\"").empty());  // unbalanced inside: no save points, as in Redis
+  CHECK(from_text("bind \"127.0.0.1  -::1\"\n").bind ==
+        std::vector<std::string>{"127.0.0.1", "-::1"});
+  CHECK(from_text("client-output-buffer-limit \"normal  1 2 3\"\n")
+            .client_output_buffer_limit[fkvs::kNormalClients]
+            .soft_seconds == 3);
 }
 
 TEST_CASE("config: include reads another file in place") {
