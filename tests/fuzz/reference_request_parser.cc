@@ -59,64 +59,31 @@ std::optional<std::vector<std::string>> split_like_redis(std::string_view line) 
     while (i < line.size() && is_space(line[i])) ++i;
     if (i == line.size()) return words;
     std::string word;
-    bool in_double = false;
-    bool in_single = false;
+    char quote = 0;  // the quote we are inside, if any
     for (bool done = false; !done;) {
       const char c = at(i);
-      if (in_double) {
-        if (c == '\\' && at(i + 1) == 'x' && hex_value(at(i + 2)) >= 0 &&
-            hex_value(at(i + 3)) >= 0) {
-          word.push_back(static_cast<char>(hex_value(at(i + 2)) * 16 + hex_value(at(i + 3))));
-          i += 3;
-        } else if (c == '\\' && at(i + 1) != '\0') {
-          ++i;
-          switch (at(i)) {
-            case 'n':
-              word.push_back('\n');
-              break;
-            case 'r':
-              word.push_back('\r');
-              break;
-            case 't':
-              word.push_back('\t');
-              break;
-            case 'b':
-              word.push_back('\b');
-              break;
-            case 'a':
-              word.push_back('\a');
-              break;
-            default:
-              word.push_back(at(i));
-              break;
-          }
-        } else if (c == '"') {
-          // A closing quote must be followed by a space or the end.
-          if (at(i + 1) != '\0' && !is_space(at(i + 1))) return std::nullopt;
-          done = true;
-        } else if (c == '\0') {
-          return std::nullopt;
-        } else {
-          word.push_back(c);
-        }
-      } else if (in_single) {
-        if (c == '\\' && at(i + 1) == '\'') {
-          ++i;
-          word.push_back('\'');
-        } else if (c == '\'') {
-          if (at(i + 1) != '\0' && !is_space(at(i + 1))) return std::nullopt;
-          done = true;
-        } else if (c == '\0') {
-          return std::nullopt;
-        } else {
-          word.push_back(c);
-        }
+      if (quote == '"' && c == '\\' && at(i + 1) == 'x' && hex_value(at(i + 2)) >= 0 &&
+          hex_value(at(i + 3)) >= 0) {
+        word.push_back(static_cast<char>(hex_value(at(i + 2)) * 16 + hex_value(at(i + 3))));
+        i += 3;
+      } else if (quote == '"' && c == '\\' && at(i + 1) != '\0') {
+        static constexpr std::string_view kEscapes = "nrtba", kMeanings = "\n\r\t\b\a";
+        const size_t escape = kEscapes.find(at(++i));
+        word.push_back(escape == std::string_view::npos ? at(i) : kMeanings[escape]);
+      } else if (quote == '\'' && c == '\\' && at(i + 1) == '\'') {
+        word.push_back(at(++i));
+      } else if (quote != 0 && c == quote) {
+        // A closing quote must be followed by a space or the end.
+        if (at(i + 1) != '\0' && !is_space(at(i + 1))) return std::nullopt;
+        done = true;
+      } else if (quote != 0 && c == '\0') {
+        return std::nullopt;
+      } else if (quote != 0) {
+        word.push_back(c);
       } else if (c == ' ' || c == '\n' || c == '\r' || c == '\t' || c == '\0') {
         done = true;
-      } else if (c == '"') {
-        in_double = true;
-      } else if (c == '\'') {
-        in_single = true;
+      } else if (c == '"' || c == '\'') {
+        quote = c;
       } else {
         word.push_back(c);
       }
