@@ -69,6 +69,19 @@ def test_rejected_while_queuing_aborts_exec(assert_same):
     ])
 
 
+def test_a_refused_exec_discards_the_transaction_and_says_why(assert_same):
+    check_transcript(assert_same, [
+        ("EXEC x", b"-EXECABORT Transaction discarded because of: wrong number of arguments for"
+                   b" 'exec' command\r\n"),
+        ("MULTI", OK),
+        ("SET a 1", QUEUED),
+        ("EXEC x", b"-EXECABORT Transaction discarded because of: wrong number of arguments for"
+                   b" 'exec' command\r\n"),
+        ("EXEC", b"-ERR EXEC without MULTI\r\n"),
+        ("EXISTS a", integer(0)),
+    ])
+
+
 def test_blocking_commands_inside_exec_answer_at_once(assert_same):
     check_transcript(assert_same, [
         ("ZADD z 1 m", integer(1)),

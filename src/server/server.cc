@@ -494,9 +494,17 @@ void Server::on_output_drained(net::Connection& conn) {
 }
 
 void Server::reject(Client& client, const Command* command, std::string_view message) {
-  resp::ReplyWriter(client.conn().output()).error(message);
   if (command != nullptr) command->rejected_calls++;
   stats_.total_error_replies++;
+  resp::ReplyWriter reply(client.conn().output());
+  // A refused EXEC (arity, NOAUTH) ends the transaction and says why, as Redis's
+  // execCommandAbort does, with the reason's "ERR " left out.
+  if (command != nullptr && command->spec.name == "exec") [[unlikely]] {
+    end_transaction(client);
+    if (message.starts_with("ERR ")) message.remove_prefix(4);
+    return reply.error("EXECABORT Transaction discarded because of: " + std::string(message));
+  }
+  reply.error(message);
   if (client.multi.open) client.multi.aborted = true;
 }
 
