@@ -13,13 +13,15 @@ class RawConnection:
     lose bytes between calls.
     """
 
-    def __init__(self, host, port, timeout=10.0, unix_path=None):
+    def __init__(self, host, port, timeout=10.0, unix_path=None, source=None):
+        """source: the local address to connect from (e.g. 127.0.0.2)."""
         if unix_path:
             self.sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
             self.sock.settimeout(timeout)
             self.sock.connect(unix_path)
         else:
-            self.sock = socket.create_connection((host, port), timeout=timeout)
+            self.sock = socket.create_connection((host, port), timeout=timeout,
+                                                 source_address=(source, 0) if source else None)
             self.sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
         self.timeout = timeout
         self.pending = bytearray()

@@ -32,12 +32,14 @@ FKVS_DENY_IO_URING_BIN = os.environ.get(
 # unset leaves the server's default. meson runs the suite once per backend.
 FKVS_IO_BACKEND = os.environ.get("FKVS_IO_BACKEND")
 
-# Both servers take these; they keep the tests free of disk writes.
-COMMON_ARGS = ["--bind", "127.0.0.1", "--save", "", "--appendonly", "no"]
-# redis-server refuses DEBUG unless told otherwise and would daemonize if a
-# config file said so; fkvs-server needs neither, only the backend under test.
+# Both servers take these: they keep the tests free of disk writes, and both
+# refuse DEBUG unless told otherwise.
+COMMON_ARGS = ["--bind", "127.0.0.1", "--save", "", "--appendonly", "no",
+               "--enable-debug-command", "yes"]
+# redis-server would daemonize if a config file said so; fkvs-server needs
+# only the backend under test.
 TARGET_ARGS = {
-    "redis": ["--daemonize", "no", "--enable-debug-command", "local"],
+    "redis": ["--daemonize", "no"],
     "fkvs": ["--io-backend", FKVS_IO_BACKEND] if FKVS_IO_BACKEND else [],
 }
 

@@ -36,6 +36,9 @@ enum CommandFlag : uint32_t {
   // Not a Redis flag: runs at once between MULTI and EXEC instead of being
   // queued (EXEC, DISCARD, MULTI, WATCH, QUIT, RESET).
   kRunsInMulti = 1 << 17,
+  // Redis's CMD_PROTECTED, which COMMAND INFO does not show: refused unless
+  // enable-debug-command allows it (DEBUG is the only such command fkvs has).
+  kProtectedCommand = 1 << 18,
 };
 
 // One row of the command table. Arity counts the command name; a negative

@@ -136,7 +136,10 @@ void config_set(CommandContext& ctx) {
   if (ctx.argc() % 2 != 0) return ctx.reply().error(errors::kSyntax);
   std::vector<std::pair<std::string_view, std::string_view>> changes;
   for (size_t i = 2; i < ctx.argc(); i += 2) changes.emplace_back(ctx.arg(i), ctx.arg(i + 1));
-  if (auto error = ctx.server().config().set(changes)) return ctx.reply().error(*error);
+  Config& config = ctx.server().config();
+  const bool protected_allowed =
+      allows_protected_action(config.enable_protected_configs, ctx.client().is_local());
+  if (auto error = config.set(changes, protected_allowed)) return ctx.reply().error(*error);
   ctx.reply().ok();
 }
 
@@ -432,7 +435,7 @@ constexpr CommandSpec kCommands[] = {
      "Get the UNIX time stamp of the last successful save to disk", "1.0.0"},
     {"shutdown", -1, kAdminFlags | kNoMulti | kAllowBusy, 0, 0, 0, shutdown, "server",
      "Synchronously save the dataset to disk and then shut down the server", "1.0.0"},
-    {"debug", -2, kAdminFlags, 0, 0, 0, debug, "server", "A container for debugging commands",
+    {"debug", -2, kAdminFlags | kProtectedCommand, 0, 0, 0, debug, "server", "A container for debugging commands",
      "1.0.0"},
 };
 

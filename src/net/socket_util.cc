@@ -112,9 +112,8 @@ std::string peer_address_of(int fd, bool is_unix, const std::string& unix_path) 
   return format_address(addr);
 }
 
-bool is_loopback_address(std::string_view address) {
-  return address.starts_with("127.") || address.starts_with("[::1]:") ||
-         address.starts_with("[::ffff:127.");
+bool is_local_host_address(std::string_view address) {
+  return address.starts_with("127.0.0.1:") || address.starts_with("[::1]:");
 }
 
 std::string local_address_of(int fd, bool is_unix, const std::string& unix_path) {

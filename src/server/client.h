@@ -4,6 +4,7 @@
 #include <string>
 
 #include "net/connection.h"
+#include "net/socket_util.h"
 #include "request_parser.h"
 #include "server/subscriptions.h"
 #include "server/transaction.h"
@@ -23,6 +24,10 @@ class Client {
   net::Connection& conn() { return *conn_; }
   const net::Connection& conn() const { return *conn_; }
   resp::RequestParser& parser() { return parser_; }
+  // On the unix socket or at 127.0.0.1 or ::1: what enable-debug-command local lets in.
+  bool is_local() const {
+    return conn_->is_unix() || net::is_local_host_address(conn_->peer_address());
+  }
 
   int64_t last_interaction_ms;
   int db_index = 0;

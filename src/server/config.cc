@@ -290,6 +290,7 @@ constexpr std::string_view kSupervisedModes[] = {"no", "upstart", "systemd", "au
 constexpr std::string_view kSyslogFacilities[] = {"user",   "local0", "local1", "local2", "local3",
                                                   "local4", "local5", "local6", "local7"};
 constexpr std::string_view kIoBackends[] = {"auto", "epoll", "uring", "kqueue"};
+constexpr std::string_view kProtectedActionSettings[] = {"no", "yes", "local"};
 constexpr std::string_view kMaxmemoryPolicies[] = {
     "volatile-lru", "volatile-lfu", "volatile-random", "volatile-ttl",
     "allkeys-lru",  "allkeys-lfu",  "allkeys-random",  "noeviction"};
@@ -340,6 +341,12 @@ const OptionSpec kOptions[] = {
                   false}},
     {"active-expire-effort", kMutable, IntegerOption{&Config::active_expire_effort, 1, 10}},
     {"protected-mode", kMutable, BoolOption{&Config::protected_mode}},
+    {"enable-debug-command", kImmutable,
+     EnumOption{&Config::enable_debug_command, kProtectedActionSettings}},
+    {"enable-protected-configs", kImmutable,
+     EnumOption{&Config::enable_protected_configs, kProtectedActionSettings}},
+    {"enable-module-command", kImmutable,
+     EnumOption{&Config::enable_module_command, kProtectedActionSettings}},
     {"always-show-logo", kImmutable, BoolOption{&Config::always_show_logo}},
     {"list-max-listpack-size", kMutable,
      IntegerOption{&Config::list_max_listpack_size, INT_MIN, INT_MAX}, "list-max-ziplist-size"},
@@ -491,8 +498,13 @@ std::vector<std::pair<std::string, std::string>> Config::get(
   return found;
 }
 
+bool allows_protected_action(std::string_view setting, bool is_local_client) {
+  return setting == "yes" || (setting == "local" && is_local_client);
+}
+
 std::optional<std::string> Config::set(
-    std::span<const std::pair<std::string_view, std::string_view>> changes) {
+    std::span<const std::pair<std::string_view, std::string_view>> changes,
+    bool protected_allowed) {
   std::vector<const OptionSpec*> specs;
   // Duplicates are by name: an option and its alias may both be set (the
   // last one given wins), as in Redis.
@@ -506,7 +518,9 @@ std::optional<std::string> Config::set(
              "'";
     }
     if (spec->mutability == kImmutable) return set_failure(name, "can't set immutable config");
-    if (spec->mutability == kProtected) return set_failure(name, "can't set protected config");
+    if (spec->mutability == kProtected && !protected_allowed) {
+      return set_failure(name, "can't set protected config");
+    }
     if (std::ranges::any_of(names,
                             [&](std::string_view seen) { return equals_nocase(seen, name); })) {
       return set_failure(name, "duplicate parameter");

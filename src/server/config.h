@@ -86,6 +86,11 @@ struct Config {
   uint32_t notify_keyspace_events = 0;
   int64_t active_expire_effort = 1;
   bool protected_mode = true;
+  // Who may use DEBUG, CONFIG SET the protected options (dir, dbfilename) and MODULE: no one,
+  // everyone (yes), or clients on the loopback address or the unix socket (local).
+  std::string enable_debug_command = "no";
+  std::string enable_protected_configs = "no";
+  std::string enable_module_command = "no";
   bool always_show_logo = false;
   // When a collection leaves its compact encoding (Redis 7.0's defaults).
   // Lists: positive is entries per listpack node, -1..-5 its size as 4..64 KB.
@@ -115,11 +120,15 @@ struct Config {
   // change that fails, having restored every option it touched, or nullopt on success.
   // Options with several arguments (bind, save, client-output-buffer-limit) take them
   // separated by single spaces. Change handlers run for each option whose value changed.
+  // Protected options (dir, dbfilename) are refused unless protected_allowed: the caller
+  // decides that from enable-protected-configs and who is asking (allows_protected_action).
   std::optional<std::string> set(
-      std::span<const std::pair<std::string_view, std::string_view>> changes);
-  std::optional<std::string> set(std::string_view name, std::string_view value) {
+      std::span<const std::pair<std::string_view, std::string_view>> changes,
+      bool protected_allowed = false);
+  std::optional<std::string> set(std::string_view name, std::string_view value,
+                                 bool protected_allowed = false) {
     const std::pair<std::string_view, std::string_view> change{name, value};
-    return set(std::span(&change, 1));
+    return set(std::span(&change, 1), protected_allowed);
   }
 
   // Lets the server act on a CONFIG SET of `name` (rebinding after a port change, ...). A
@@ -131,6 +140,10 @@ struct Config {
  private:
   std::map<std::string, std::vector<ChangeHandler>, std::less<>> change_handlers_;
 };
+
+// Whether an enable-debug-command style setting (no, yes, local) lets a client act: local
+// means a client on the unix socket or at 127.0.0.1 or ::1, as Redis's islocalClient has it.
+bool allows_protected_action(std::string_view setting, bool is_local_client);
 
 // Reads the command line of fkvs-server (without the program name), as redis-server does:
 //   fkvs-server [/path/to/fkvs.conf | -c /path/to/fkvs.conf] [--option value ...]

@@ -382,7 +382,7 @@ void Server::on_open(net::Connection& conn) {
   stats_.total_connections_received++;
   // Without a password, only the loopback interface and unix sockets may talk to us.
   if (config_.protected_mode && config_.requirepass.empty() && !conn.is_unix() &&
-      !net::is_loopback_address(conn.peer_address())) {
+      !net::is_local_host_address(conn.peer_address())) {
     spdlog::debug("Denied connection from {}: protected mode", conn.peer_address());
     stats_.rejected_connections++;
     resp::ReplyWriter(conn.output()).error(errors::kProtectedMode);
@@ -529,6 +529,12 @@ void Server::reject(Client& client, const Command* command, std::string_view mes
   int argc = static_cast<int>(args.size());
   if ((spec.arity > 0 && argc != spec.arity) || (spec.arity < 0 && argc < -spec.arity)) {
     reject(client, command, errors::format(errors::kWrongArity, {spec.name}));
+    return nullptr;
+  }
+  // Before AUTH, as in Redis: DEBUG is refused the same to everyone it is not enabled for.
+  if ((spec.flags & kProtectedCommand) &&
+      !allows_protected_action(config_.enable_debug_command, client.is_local())) [[unlikely]] {
+    reject(client, command, errors::kDebugCommandNotAllowed);
     return nullptr;
   }
   // An empty requirepass (also one cleared at runtime) lets everyone in.

@@ -124,6 +124,9 @@ TEST_CASE("config: defaults are Redis 7.0's, shown as CONFIG GET shows them") {
                       {"active-expire-effort", "1"},
                       {"protected-mode", "yes"},
                       {"always-show-logo", "no"},
+                      {"enable-debug-command", "no"},
+                      {"enable-protected-configs", "no"},
+                      {"enable-module-command", "no"},
                       {"list-max-listpack-size", "-2"},
                       {"list-max-ziplist-size", "-2"},
                       {"hash-max-listpack-entries", "512"},
@@ -426,7 +429,7 @@ TEST_CASE("CONFIG GET: glob patterns match names without case, once each") {
   CHECK(names({"nosuch", "nosuch*"}).empty());
   CHECK(names({"t[a-c]p-*"}) == std::vector<std::string>{"tcp-keepalive", "tcp-backlog"});
   // 34 options, 5 of them also under their ziplist alias.
-  CHECK(config.get("*").size() == 45);
+  CHECK(config.get("*").size() == 48);
 }
 
 TEST_CASE("CONFIG SET: values are checked and stored as Redis would") {
@@ -476,19 +479,43 @@ TEST_CASE("CONFIG SET: unknown, immutable, protected and duplicate options are r
   Config config;
   CHECK(config.set("foo", "bar") ==
         "ERR Unknown option or number of arguments for CONFIG SET - 'foo'");
-  for (const char* name : {"databases", "daemonize", "unixsocket", "unixsocketperm", "io-backend",
-                           "tcp-backlog", "logfile", "pidfile", "always-show-logo"}) {
+  for (const char* name :
+       {"databases", "daemonize", "unixsocket", "unixsocketperm", "io-backend", "tcp-backlog",
+        "logfile", "pidfile", "always-show-logo", "enable-debug-command",
+        "enable-protected-configs", "enable-module-command"}) {
     CAPTURE(name);
     CHECK(config.set(name, "x") == set_failed(name, "can't set immutable config"));
   }
   CHECK(config.set("dir", "/tmp") == set_failed("dir", "can't set protected config"));
   CHECK(config.set("dbfilename", "x.rdb") ==
         set_failed("dbfilename", "can't set protected config"));
+  // Where enable-protected-configs lets the client in, the server says so.
+  CHECK(config.set("dbfilename", "x.rdb", /*protected_allowed=*/true) == std::nullopt);
+  CHECK(config.dbfilename == "x.rdb");
 
   using Change = std::pair<std::string_view, std::string_view>;
   const std::vector<Change> duplicate = {{"timeout", "5"}, {"TIMEOUT", "6"}};
   CHECK(config.set(duplicate) == set_failed("TIMEOUT", "duplicate parameter"));
   CHECK(config.timeout == 0);
+}
+
+TEST_CASE("enable-debug-command and its kin: no, yes or local, for local clients only") {
+  const Config defaults;
+  CHECK(defaults.enable_debug_command == "no");
+  CHECK(defaults.enable_protected_configs == "no");
+  CHECK(defaults.enable_module_command == "no");
+  const Config config = from_text(
+      "enable-debug-command local\nenable-protected-configs YES\nenable-module-command no\n");
+  CHECK(config.get("enable-*") ==
+        std::vector<std::pair<std::string, std::string>>{{"enable-debug-command", "local"},
+                                                         {"enable-protected-configs", "yes"},
+                                                         {"enable-module-command", "no"}});
+  CHECK(reason_for("enable-debug-command maybe") ==
+        "argument(s) must be one of the following: no, yes, local");
+  CHECK_FALSE(fkvs::allows_protected_action("no", true));
+  CHECK(fkvs::allows_protected_action("yes", false));
+  CHECK(fkvs::allows_protected_action("local", true));
+  CHECK_FALSE(fkvs::allows_protected_action("local", false));
 }
 
 TEST_CASE("CONFIG SET: several options change together or not at all") {
