@@ -11,6 +11,8 @@ target=$1
 shift
 build=build-fuzz-coverage
 flags="-fprofile-instr-generate -fcoverage-mapping"
+# meson's compiler checks run instrumented programs too: their profiles stay in the build.
+export LLVM_PROFILE_FILE="$PWD/$build/setup-%p.profraw"
 if [ ! -f "$build/build.ninja" ]; then
   CXX=clang++ meson setup "$build" --buildtype=debugoptimized -Dfuzzing=true -Dtests=false \
     -Dallocator=system -Dcpp_args="$flags" -Dcpp_link_args="$flags" >/dev/null
