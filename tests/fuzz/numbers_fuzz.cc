@@ -10,7 +10,8 @@
 //  - parse_double and parse_long_double are strtod and strtold taking the
 //    whole text (string2d, string2ld: for long doubles under 5120 bytes),
 //    no leading space, NaN, overflow or underflow to zero; a parsed double
-//    formats back to the same double;
+//    formats back to the same double, and a long double formats as
+//    INCRBYFLOAT replies, to a number it takes back;
 //  - parse_score_range is strtod after an optional '(' up to the first NUL,
 //    NaN refused; parse_lex_range is '-', '+', '[x' or '(x', and its
 //    comparisons are memcmp's order.
@@ -126,8 +127,18 @@ void check_long_double(std::string_view text) {
                            !std::isnan(strtold_value->value);
   if (parsed.has_value() != redis_takes) broken("parse_long_double disagrees with strtold", text);
   // Compared as values: a long double's padding bytes are not part of it.
-  if (parsed && !(*parsed == strtold_value->value))
-    broken("parse_long_double's value differs", text);
+  if (!parsed) return;
+  if (!(*parsed == strtold_value->value)) broken("parse_long_double's value differs", text);
+  // INCRBYFLOAT's reply is a number INCRBYFLOAT takes back, without trailing zeros.
+  char buffer[fkvs::kLongDoubleTextMax];
+  const std::string_view formatted = fkvs::format_long_double(*parsed, buffer);
+  if (!fkvs::parse_long_double(formatted)) {
+    broken("format_long_double wrote what parse_long_double refuses", text);
+  }
+  if (formatted.find('.') != std::string_view::npos &&
+      (formatted.ends_with('0') || formatted.ends_with('.'))) {
+    broken("format_long_double left a trailing zero or point", text);
+  }
 }
 
 // One bound as zslParseRange reads it.
@@ -162,7 +173,7 @@ bool redis_takes_lex_bound(std::string_view text) {
   return text[0] == '[' || text[0] == '(';
 }
 
-// memcmp order on the member, against the bound's kind and text.
+// memcmp order on the member, against each bound's kind and text.
 bool member_below(const fkvs::LexBound& min, std::string_view member) {
   using Kind = fkvs::LexBound::Kind;
   if (min.kind == Kind::kMinusInfinity) return false;
@@ -171,17 +182,29 @@ bool member_below(const fkvs::LexBound& min, std::string_view member) {
   return min.kind == Kind::kInclusive ? order < 0 : order <= 0;
 }
 
+bool member_within_max(const fkvs::LexBound& max, std::string_view member) {
+  using Kind = fkvs::LexBound::Kind;
+  if (max.kind == Kind::kMinusInfinity) return false;
+  if (max.kind == Kind::kPlusInfinity) return true;
+  const int order = member.compare(max.text);
+  return max.kind == Kind::kInclusive ? order <= 0 : order < 0;
+}
+
 void check_lex_range(std::string_view min, std::string_view max) {
   const auto range = fkvs::parse_lex_range(min, max);
   if (range.has_value() != (redis_takes_lex_bound(min) && redis_takes_lex_bound(max))) {
     broken("parse_lex_range disagrees with Redis's rule", min);
   }
   if (!range) return;
-  // Each bound's own text is a member worth comparing, and so are its
-  // neighbours one byte longer and shorter.
-  for (std::string_view member : {min, max, min.substr(min.empty() ? 0 : 1), max.substr(0, 1)}) {
+  // Members at and around the bounds: each argument whole, without its
+  // first byte (the bound's text), and cut to one byte.
+  for (std::string_view member :
+       {min, max, min.substr(1), max.substr(1), min.substr(0, 1), max.substr(0, 1)}) {
     if (range->below(member) != member_below(range->min, member)) {
       broken("LexRange::below differs from memcmp order", member);
+    }
+    if (range->within_max(member) != member_within_max(range->max, member)) {
+      broken("LexRange::within_max differs from memcmp order", member);
     }
   }
 }
