@@ -67,6 +67,10 @@ class PtySession:
             self._read_chunk(0.05)
             pid, status = os.waitpid(self.pid, os.WNOHANG)
             if pid:
+                # What it wrote just before exiting may still be in the pty:
+                # read until EOF (EIO) before closing, or those lines are lost.
+                while self._read_chunk(0.5) and time.monotonic() < deadline:
+                    pass
                 os.close(self.fd)
                 return os.waitstatus_to_exitcode(status)
         os.kill(self.pid, 9)
