@@ -435,8 +435,8 @@ constexpr CommandSpec kCommands[] = {
      "Get the UNIX time stamp of the last successful save to disk", "1.0.0"},
     {"shutdown", -1, kAdminFlags | kNoMulti | kAllowBusy, 0, 0, 0, shutdown, "server",
      "Synchronously save the dataset to disk and then shut down the server", "1.0.0"},
-    {"debug", -2, kAdminFlags | kProtectedCommand, 0, 0, 0, debug, "server", "A container for debugging commands",
-     "1.0.0"},
+    {"debug", -2, kAdminFlags | kProtectedCommand, 0, 0, 0, debug, "server",
+     "A container for debugging commands", "1.0.0"},
 };
 
 // The dispatcher always resolves a CONFIG subcommand, so the container has no handler.
