@@ -39,6 +39,7 @@ enum CommandFlag : uint32_t {
   // Redis's CMD_PROTECTED, which COMMAND INFO does not show: refused unless
   // enable-debug-command allows it (DEBUG is the only such command fkvs has).
   kProtectedCommand = 1 << 18,
+  kNoAsyncLoading = 1 << 19,
 };
 
 // One row of the command table. Arity counts the command name; a negative

@@ -139,6 +139,26 @@ inline constexpr std::string_view kHashIncrementNanOrInf = "ERR value is NaN or 
 
 // --- Server commands (server_family.cc) ---
 inline constexpr std::string_view kNoShutdownInProgress = "ERR No shutdown in progress.";
+inline constexpr std::string_view kShutdownFailed = "ERR Errors trying to SHUTDOWN. Check logs.";
+
+// --- Persistence (persistence_family.cc) ---
+// Writes (and PING) while the last background save failed (stop-writes-on-bgsave-error).
+inline constexpr std::string_view kMisconf =
+    "MISCONF Redis is configured to save RDB snapshots, but it's currently unable to persist "
+    "to disk. Commands that may modify the data set are disabled, because this instance is "
+    "configured to report errors during writes if RDB snapshotting fails "
+    "(stop-writes-on-bgsave-error option). Please check the Redis logs for details about the "
+    "RDB error.";
+inline constexpr std::string_view kBackgroundSaveInProgress =
+    "ERR Background save already in progress";
+inline constexpr std::string_view kDumpPayloadInvalid =
+    "ERR DUMP payload version or checksum are wrong";
+inline constexpr std::string_view kBadDataFormat = "ERR Bad data format";
+inline constexpr std::string_view kBusyKey = "BUSYKEY Target key name already exists.";
+inline constexpr std::string_view kInvalidTtl = "ERR Invalid TTL value, must be >= 0";
+inline constexpr std::string_view kInvalidIdletime = "ERR Invalid IDLETIME value, must be >= 0";
+inline constexpr std::string_view kInvalidFreq =
+    "ERR Invalid FREQ value, must be >= 0 and <= 255";
 // DEBUG's reply to a subcommand it lacks or one with the wrong arguments: "%s" is the
 // subcommand as sent (up to 128 bytes), then the command name in upper case.
 inline constexpr std::string_view kUnknownSubcommandOrArity =

@@ -253,8 +253,14 @@ void flushdb(CommandContext& ctx) {
 void flushall(CommandContext& ctx) {
   if (!check_flush_mode(ctx)) return;
   size_t removed = 0;
-  for (int i = 0; i < ctx.server().db_count(); ++i) removed += ctx.server().clear_db(i);
+  Server& server = ctx.server();
+  for (int i = 0; i < server.db_count(); ++i) removed += server.clear_db(i);
   if (removed > 0) ctx.dirty(removed);
+  // As Redis: a save in progress is of data that is gone, and with save
+  // points set the empty dataset is saved at once.
+  server.snapshots().kill_child();
+  if (!server.config().save.empty()) server.snapshots().save();
+  ctx.dirty();
   ctx.reply().ok();
 }
 

@@ -14,6 +14,7 @@
 #include "commands/command_context.h"
 #include "commands/errors.h"
 #include "commands/families.h"
+#include "server/dataset_digest.h"
 #include "server/info.h"
 #include "util/clock.h"
 #include "util/glob.h"
@@ -45,6 +46,7 @@ void shutdown(CommandContext& ctx) {
   bool save = false;
   bool nosave = false;
   bool other_option = false;
+  bool force = false;
   bool abort = false;
   for (size_t i = 1; i < ctx.argc(); ++i) {
     std::string_view option = ctx.arg(i);
@@ -52,8 +54,11 @@ void shutdown(CommandContext& ctx) {
       nosave = true;
     } else if (equals_nocase(option, "save")) {
       save = true;
-    } else if (equals_nocase(option, "now") || equals_nocase(option, "force")) {
+    } else if (equals_nocase(option, "now")) {
       other_option = true;
+    } else if (equals_nocase(option, "force")) {
+      other_option = true;
+      force = true;
     } else if (equals_nocase(option, "abort")) {
       abort = true;
     } else {
@@ -65,6 +70,9 @@ void shutdown(CommandContext& ctx) {
   }
   if (abort) return ctx.reply().error(errors::kNoShutdownInProgress);
   spdlog::warn("User requested shutdown...");
+  if (!ctx.server().save_before_shutdown(save, nosave) && !force) {
+    return ctx.reply().error(errors::kShutdownFailed);
+  }
   // As in Redis, the client that asked gets no reply, not even to what it
   // sent before; the others still get theirs (see Server::request_shutdown).
   ctx.server().kill_client(ctx.client());
@@ -93,9 +101,69 @@ void debug_set_active_expire(CommandContext& ctx) {
   ctx.reply().ok();
 }
 
+std::vector<Db*> all_dbs(Server& server) {
+  std::vector<Db*> dbs;
+  for (int i = 0; i < server.db_count(); ++i) dbs.push_back(&server.db(i));
+  return dbs;
+}
+
+void debug_digest(CommandContext& ctx) { ctx.reply().simple(dataset_digest(all_dbs(ctx.server()))); }
+
+void debug_digest_value(CommandContext& ctx) {
+  ctx.reply().array(ctx.argc() - 2);
+  for (size_t i = 2; i < ctx.argc(); ++i) ctx.reply().simple(key_digest(ctx.db(), ctx.arg(i)));
+}
+
+// DEBUG RELOAD [MERGE] [NOFLUSH] [NOSAVE]: save, empty the dataset, load the
+// snapshot back; MERGE lets loaded keys replace those NOFLUSH kept.
+void debug_reload(CommandContext& ctx) {
+  bool merge = false;
+  bool flush = true;
+  bool save = true;
+  for (size_t i = 2; i < ctx.argc(); ++i) {
+    if (equals_nocase(ctx.arg(i), "merge")) {
+      merge = true;
+    } else if (equals_nocase(ctx.arg(i), "noflush")) {
+      flush = false;
+    } else if (equals_nocase(ctx.arg(i), "nosave")) {
+      save = false;
+    } else {
+      return ctx.reply().error("ERR DEBUG RELOAD only supports the MERGE, NOFLUSH and NOSAVE options.");
+    }
+  }
+  Server& server = ctx.server();
+  if (save && !server.snapshots().save()) return ctx.reply().error("ERR");
+  if (flush) {
+    for (int i = 0; i < server.db_count(); ++i) server.clear_db(i);
+  }
+  if (std::string error = server.snapshots().load(merge); !error.empty()) {
+    spdlog::warn("{}", error);
+    return ctx.reply().error("ERR Error trying to load the RDB dump, check server logs.");
+  }
+  spdlog::warn("DB reloaded by DEBUG RELOAD");
+  ctx.reply().ok();
+}
+
 void debug_help(CommandContext& ctx) {
   static constexpr std::string_view kLines[] = {
       "DEBUG <subcommand> [<arg> [value] [opt] ...]. Subcommands are:",
+      "DIGEST",
+      "    Output a hex signature representing the current DB content.",
+      "DIGEST-VALUE <key> [<key> ...]",
+      "    Output a hex signature of the values of all the specified keys.",
+      "RELOAD [option ...]",
+      "    Save the RDB on disk and reload it back to memory. Valid <option> values:",
+      "    * MERGE: conflicting keys will be loaded from RDB.",
+      "    * NOFLUSH: the existing database will not be removed before load, but",
+      "      conflicting keys will generate an exception and kill the server.",
+      "    * NOSAVE: the database will be loaded from an existing RDB file.",
+      "    Examples:",
+      "    * DEBUG RELOAD: verify that the server is able to persist, flush and reload",
+      "      the database.",
+      "    * DEBUG RELOAD NOSAVE: replace the current database with the contents of an",
+      "      existing RDB file.",
+      "    * DEBUG RELOAD NOSAVE NOFLUSH MERGE: add the contents of an existing RDB",
+      "      file to the database.",
       "SET-ACTIVE-EXPIRE <0|1>",
       "    Setting it to 0 disables expiring keys in background when they are not",
       "    accessed (otherwise the Redis behavior). Setting it to 1 reenables back the",
@@ -117,6 +185,9 @@ void debug(CommandContext& ctx) {
     return debug_set_active_expire(ctx);
   }
   if (equals_nocase(sub, "help") && ctx.argc() == 2) return debug_help(ctx);
+  if (equals_nocase(sub, "reload")) return debug_reload(ctx);
+  if (equals_nocase(sub, "digest") && ctx.argc() == 2) return debug_digest(ctx);
+  if (equals_nocase(sub, "digest-value")) return debug_digest_value(ctx);
   ctx.reply().error(errors::format(errors::kUnknownSubcommandOrArity,
                                    {sub.substr(0, 128), to_upper(ctx.arg(0))}));
 }
@@ -191,6 +262,7 @@ constexpr std::pair<uint32_t, std::string_view> kFlagNames[] = {
     {kFast, "fast"},
     {kNoAuth, "no_auth"},
     {kMayReplicate, "may_replicate"},
+    {kNoAsyncLoading, "no_async_loading"},
     {kNoMulti, "no_multi"},
     {kAllowBusy, "allow_busy"},
 };

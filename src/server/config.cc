@@ -220,6 +220,7 @@ Refusal parse_dbfilename(Config& config, Args args, SetMode) {
 Refusal parse_save(Config& config, Args args, SetMode mode) {
   if (args.empty() || (args.size() == 1 && args[0].empty())) {
     config.save.clear();
+    if (mode == SetMode::kLoad) config.save_read_at_start = true;
     return std::nullopt;
   }
   const std::string invalid = "Invalid save parameters";
@@ -231,7 +232,9 @@ Refusal parse_save(Config& config, Args args, SetMode mode) {
     if (!seconds || !changes || seconds->value < 1 || changes->value < 0) return invalid;
     points.push_back({seconds->value, changes->value});
   }
-  if (mode == SetMode::kConfigSet) config.save.clear();
+  // At start-up the first "save" line replaces the defaults and later lines add to it.
+  if (mode == SetMode::kConfigSet || !config.save_read_at_start) config.save.clear();
+  if (mode == SetMode::kLoad) config.save_read_at_start = true;
   config.save.insert(config.save.end(), points.begin(), points.end());
   return std::nullopt;
 }
@@ -290,6 +293,7 @@ constexpr std::string_view kSupervisedModes[] = {"no", "upstart", "systemd", "au
 constexpr std::string_view kSyslogFacilities[] = {"user",   "local0", "local1", "local2", "local3",
                                                   "local4", "local5", "local6", "local7"};
 constexpr std::string_view kIoBackends[] = {"auto", "epoll", "uring", "kqueue"};
+constexpr std::string_view kSanitizeDumpPayloadModes[] = {"no", "yes", "clients"};
 constexpr std::string_view kProtectedActionSettings[] = {"no", "yes", "local"};
 constexpr std::string_view kMaxmemoryPolicies[] = {
     "volatile-lru", "volatile-lfu", "volatile-random", "volatile-ttl",
@@ -333,6 +337,13 @@ const OptionSpec kOptions[] = {
      CustomOption{parse_dbfilename, [](const Config& c) { return c.dbfilename; }, false}},
     {"save", kMutable, CustomOption{parse_save, format_save, true}},
     {"appendonly", kMutable, BoolOption{&Config::appendonly}},
+    {"rdbcompression", kMutable, BoolOption{&Config::rdbcompression}},
+    {"rdbchecksum", kImmutable, BoolOption{&Config::rdbchecksum}},
+    {"stop-writes-on-bgsave-error", kMutable, BoolOption{&Config::stop_writes_on_bgsave_error}},
+    {"rdb-del-sync-files", kMutable, BoolOption{&Config::rdb_del_sync_files}},
+    {"rdb-save-incremental-fsync", kMutable, BoolOption{&Config::rdb_save_incremental_fsync}},
+    {"sanitize-dump-payload", kMutable,
+     EnumOption{&Config::sanitize_dump_payload, kSanitizeDumpPayloadModes}},
     {"maxmemory", kMutable, MemoryOption{&Config::maxmemory, 0, UINT64_MAX}},
     {"maxmemory-policy", kMutable, EnumOption{&Config::maxmemory_policy, kMaxmemoryPolicies}},
     {"notify-keyspace-events", kMutable,

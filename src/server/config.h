@@ -78,7 +78,19 @@ struct Config {
   int64_t shutdown_timeout = 10;
   std::string dir = "./";  // set from a file or the command line, it is the absolute path
   std::string dbfilename = "dump.rdb";
-  std::vector<SavePoint> save;
+  // Redis 7.0's default save points; the first "save" line of a config file replaces them.
+  std::vector<SavePoint> save = {{3600, 1}, {300, 100}, {60, 10000}};
+  bool rdbcompression = true;  // LZF-compress long strings in snapshots
+  bool rdbchecksum = true;     // write and check the CRC-64 at the end of a snapshot
+  // Refuse writes (MISCONF) while the last background save failed and save points are set.
+  bool stop_writes_on_bgsave_error = true;
+  // Remove the snapshot a save wrote only for replication when persistence is off (there is
+  // no replication yet, so nothing is ever removed; accepted for redis.conf files).
+  bool rdb_del_sync_files = false;
+  bool rdb_save_incremental_fsync = true;  // fsync every 4 MB while a snapshot is written
+  // How deeply RESTORE and loading check listpacks and the like: fkvs always checks every
+  // byte, so the setting changes nothing (no, yes or clients).
+  std::string sanitize_dump_payload = "no";
   bool appendonly = false;
   uint64_t maxmemory = 0;
   std::string maxmemory_policy = "noeviction";
@@ -106,6 +118,7 @@ struct Config {
   bool show_version = false;
   bool show_help = false;
   bool test_config = false;  // --test-config: check the configuration and exit
+  bool save_read_at_start = false;  // a "save" line was read: the defaults are gone
 
   // CONFIG GET: every option matching one of the glob patterns (case-insensitively), once
   // each, with its value as Redis shows it (sizes in bytes, booleans as yes/no, lists joined

@@ -256,8 +256,9 @@ void add_memory(InfoText& info, Server& server) {
   info.field("lazyfreed_objects", 0);
 }
 
-// fkvs does not persist yet: nothing is ever saved, loaded or forked.
+// Snapshots as Snapshotter keeps them; there is no AOF yet.
 void add_persistence(InfoText& info, Server& server) {
+  const Snapshotter& snapshots = server.snapshots();
   info.section("Persistence");
   info.field("loading", 0);
   info.field("async_loading", 0);
@@ -268,15 +269,15 @@ void add_persistence(InfoText& info, Server& server) {
   info.field("current_save_keys_processed", 0);
   info.field("current_save_keys_total", 0);
   info.field("rdb_changes_since_last_save", server.dirty());
-  info.field("rdb_bgsave_in_progress", 0);
+  info.field("rdb_bgsave_in_progress", snapshots.child_running() ? 1 : 0);
   info.field("rdb_last_save_time", server.lastsave_unix());
-  info.field("rdb_last_bgsave_status", "ok");
-  info.field("rdb_last_bgsave_time_sec", -1);
-  info.field("rdb_current_bgsave_time_sec", -1);
-  info.field("rdb_saves", 0);
+  info.field("rdb_last_bgsave_status", snapshots.last_bgsave_ok() ? "ok" : "err");
+  info.field("rdb_last_bgsave_time_sec", snapshots.last_bgsave_seconds());
+  info.field("rdb_current_bgsave_time_sec", snapshots.current_bgsave_seconds());
+  info.field("rdb_saves", snapshots.saves());
   info.field("rdb_last_cow_size", 0);
-  info.field("rdb_last_load_keys_expired", 0);
-  info.field("rdb_last_load_keys_loaded", 0);
+  info.field("rdb_last_load_keys_expired", snapshots.last_load_keys_expired());
+  info.field("rdb_last_load_keys_loaded", snapshots.last_load_keys_loaded());
   info.field("aof_enabled", 0);
   info.field("aof_rewrite_in_progress", 0);
   info.field("aof_rewrite_scheduled", 0);

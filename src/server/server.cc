@@ -122,6 +122,7 @@ void Server::register_commands() {
   register_pubsub_family(commands_);
   register_transaction_family(commands_);
   register_server_family(commands_);
+  register_persistence_family(commands_);
 }
 
 const char* Server::backend_name() const { return loop_ ? loop_->name() : "none"; }
@@ -254,7 +255,8 @@ int Server::run() {
 
   clock::update();
   start_time_ms_ = clock::now_ms();
-  lastsave_unix_ = start_time_ms_ / 1000;
+  snapshots_.set_lastsave_unix(start_time_ms_ / 1000);
+  snapshots_.load_at_start();
   spdlog::info("fkvs {} started: port={} pid={} io-backend={} allocator={}", FKVS_VERSION,
                tcp_port_, getpid(), loop_->name(), FKVS_ALLOCATOR);
   warn_about_unimplemented_options();
@@ -270,15 +272,22 @@ int Server::run() {
 // Options a redis.conf may carry whose features are still to come: accepted
 // so the file works, and said plainly in the log.
 void Server::warn_about_unimplemented_options() const {
-  if (!config_.save.empty()) {
-    spdlog::warn(
-        "save points are set but persistence is not implemented yet: data lives in memory only");
-  }
   if (config_.appendonly)
     spdlog::warn("appendonly yes: the append-only file is not implemented yet");
   if (config_.maxmemory > 0) {
     spdlog::warn("maxmemory is set but not enforced yet: there is no eviction");
   }
+}
+
+bool Server::save_before_shutdown(bool save, bool nosave) {
+  snapshots_.kill_child();
+  if (nosave || (!save && config_.save.empty())) return true;
+  spdlog::info("Saving the final RDB snapshot before exiting.");
+  if (!snapshots_.save()) {
+    spdlog::warn("Error trying to save the DB, can't exit.");
+    return false;
+  }
+  return true;
 }
 
 // Nothing more is accepted or run; the loop goes on only until every client
@@ -546,6 +555,11 @@ void Server::reject(Client& client, const Command* command, std::string_view mes
     reject(client, command, errors::format(errors::kSubscribedMode, {spec.name}));
     return nullptr;
   }
+  // As Redis, PING too reports the failure to persist.
+  if (snapshots_.writes_refused() && ((spec.flags & kWrite) || spec.name == "ping")) [[unlikely]] {
+    reject(client, command, errors::kMisconf);
+    return nullptr;
+  }
   return command;
 }
 
@@ -786,8 +800,14 @@ void Server::on_tick() {
   }
   if (shutting_down_) return stop_when_drained();
   if (pending_signal != 0) {
-    spdlog::warn("Received {} scheduling shutdown...",
-                 pending_signal == SIGINT ? "SIGINT" : "SIGTERM");
+    const char* name = pending_signal == SIGINT ? "SIGINT" : "SIGTERM";
+    pending_signal = 0;
+    spdlog::warn("Received {} scheduling shutdown...", name);
+    if (!save_before_shutdown(false, false)) {
+      spdlog::warn("{} received but errors trying to shut down the server, check the logs for "
+                   "more information", name);
+      return;
+    }
     request_shutdown();
     return;
   }
@@ -795,7 +815,11 @@ void Server::on_tick() {
   // keys, two points more per step of active-expire-effort.
   int64_t budget_percent = 25 + 2 * (config_.active_expire_effort - 1);
   run_expire_cycle(budget_percent * 10000 / config_.hz);
-  for (auto& db : dbs_) db->rehash_step(1000);
+  // While a child saves, rehashing would copy pages it still shares.
+  if (!snapshots_.child_running()) {
+    for (auto& db : dbs_) db->rehash_step(1000);
+  }
+  snapshots_.cron();
   client_cron();
   sample_ops();
   // Walking the allocator's pages costs more than a tick should, so the

@@ -15,6 +15,7 @@
 #include "server/client.h"
 #include "server/config.h"
 #include "server/pubsub.h"
+#include "server/snapshotter.h"
 #include "server/stats.h"
 #include "server/supervisor.h"
 #include "server/watched_keys.h"
@@ -68,9 +69,16 @@ class Server final : public net::ConnectionHandler, public KeyspaceListener {
   // stop once the replies already queued are sent (or shutdown-timeout).
   void request_shutdown();
   const Supervisor& supervisor() const { return supervisor_; }
-  int64_t lastsave_unix() const { return lastsave_unix_; }
+  int64_t lastsave_unix() const { return snapshots_.lastsave_unix(); }
   uint64_t dirty() const { return dirty_; }
   void add_dirty(uint64_t changes) { dirty_ += changes; }
+  // A snapshot saved the changes but these.
+  void reset_dirty(uint64_t unsaved) { dirty_ = unsaved; }
+  Snapshotter& snapshots() { return snapshots_; }
+  const Snapshotter& snapshots() const { return snapshots_; }
+  // The shutdown's save, when save points are set or `save` asks for one
+  // (SHUTDOWN, SIGTERM): false when it failed and the shutdown must not go on.
+  bool save_before_shutdown(bool save, bool nosave);
   int64_t instantaneous_ops_per_sec() const;
 
   // Runs one parsed request for client (also used by tests); between MULTI
@@ -197,8 +205,8 @@ class Server final : public net::ConnectionHandler, public KeyspaceListener {
   int unix_listener_ = -1;
   int64_t shutdown_deadline_ms_ = 0;
   Supervisor supervisor_;
+  Snapshotter snapshots_{*this};
   int64_t start_time_ms_ = 0;
-  int64_t lastsave_unix_ = 0;
   uint64_t dirty_ = 0;
   std::string executable_;
   int cron_loops_ = 0;

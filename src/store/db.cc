@@ -129,6 +129,11 @@ int64_t Db::expire_at(const Entry* entry) const {
   return entry->has_ttl() ? ttl_slots_[entry->ttl_slot_].expire_at_ms : -1;
 }
 
+void Db::set_idle_seconds(Entry* entry, int64_t seconds) {
+  const int64_t now_s = clock::now_s();
+  entry->access_time_s_ = static_cast<uint32_t>(std::max<int64_t>(now_s - seconds, 0));
+}
+
 void Db::set_expire(Entry* entry, int64_t unix_ms) {
   if (entry->has_ttl()) {
     ttl_slots_[entry->ttl_slot_].expire_at_ms = unix_ms;
@@ -191,6 +196,11 @@ void Db::for_each(const std::function<void(Entry&)>& visit) {
     }
   });
   for (Entry* entry : expired) expire(entry);
+}
+
+void Db::for_each_held(const std::function<void(const Entry&)>& visit) const {
+  // ChainedTable's walk is not const, but it changes nothing.
+  const_cast<KeyTable&>(table_).for_each([&](const Entry& entry) { visit(entry); });
 }
 
 Entry* Db::random_entry() {

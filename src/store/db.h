@@ -86,6 +86,8 @@ class Db {
   // expires once the clock is past this time, as in Redis.
   int64_t expire_at(const Entry* entry) const;
   void set_expire(Entry* entry, int64_t unix_ms);
+  // RESTORE ... IDLETIME: the key was last accessed this many seconds ago.
+  void set_idle_seconds(Entry* entry, int64_t seconds);
   // Returns true when a TTL was removed.
   bool persist(Entry* entry);
 
@@ -98,6 +100,10 @@ class Db {
   // Visits every live key (KEYS); expired keys are skipped (and reclaimed).
   // The visitor must not change the Db.
   void for_each(const std::function<void(Entry&)>& visit);
+  // Visits every key held, expired or not, changing nothing: a snapshot
+  // (which runs in a forked child, or must not disturb the keyspace) and
+  // DEBUG DIGEST.
+  void for_each_held(const std::function<void(const Entry&)>& visit) const;
   // A random live key (near uniform, as RANDOMKEY), or nullptr when empty.
   // Expired keys it draws are reclaimed.
   Entry* random_entry();

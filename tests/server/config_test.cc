@@ -117,7 +117,13 @@ TEST_CASE("config: defaults are Redis 7.0's, shown as CONFIG GET shows them") {
                       {"pidfile", ""},
                       {"dir", std::filesystem::current_path().string()},
                       {"dbfilename", "dump.rdb"},
-                      {"save", ""},
+                      {"save", "3600 1 300 100 60 10000"},
+                      {"rdbcompression", "yes"},
+                      {"rdbchecksum", "yes"},
+                      {"stop-writes-on-bgsave-error", "yes"},
+                      {"rdb-del-sync-files", "no"},
+                      {"rdb-save-incremental-fsync", "yes"},
+                      {"sanitize-dump-payload", "no"},
                       {"appendonly", "no"},
                       {"maxmemory", "0"},
                       {"maxmemory-policy", "noeviction"},
@@ -429,7 +435,7 @@ TEST_CASE("CONFIG GET: glob patterns match names without case, once each") {
   CHECK(names({"nosuch", "nosuch*"}).empty());
   CHECK(names({"t[a-c]p-*"}) == std::vector<std::string>{"tcp-keepalive", "tcp-backlog"});
   // 34 options, 5 of them also under their ziplist alias.
-  CHECK(config.get("*").size() == 48);
+  CHECK(config.get("*").size() == 54);
 }
 
 TEST_CASE("CONFIG SET: values are checked and stored as Redis would") {
@@ -529,7 +535,7 @@ TEST_CASE("CONFIG SET: several options change together or not at all") {
   const std::vector<Change> bad = {{"timeout", "6"}, {"save", "10 1"}, {"port", "x"}};
   CHECK(config.set(bad) == set_failed("port", "argument couldn't be parsed into an integer"));
   CHECK(config.timeout == 5);
-  CHECK(config.save.empty());
+  CHECK(config.save == Config().save);
 }
 
 TEST_CASE("CONFIG SET: change handlers run for real changes, and may veto them") {
@@ -561,4 +567,12 @@ TEST_CASE("CONFIG SET: change handlers run for real changes, and may veto them")
   CHECK(config.port == 6379);
   // Applied in order, then undone: each handler sees the old value come back.
   CHECK(calls == std::vector<std::string>{"timeout=20", "port=1", "timeout=10", "port=6379"});
+}
+
+TEST_CASE("config: the first save line of a file replaces the default save points") {
+  CHECK(from_text("port 7000\n").save == std::vector<fkvs::SavePoint>{{3600, 1}, {300, 100}, {60, 10000}});
+  CHECK(from_text("save 10 1\n").save == std::vector<fkvs::SavePoint>{{10, 1}});
+  CHECK(from_text("save 10 1\nsave 20 2\n").save == std::vector<fkvs::SavePoint>{{10, 1}, {20, 2}});
+  CHECK(from_text("save \"\"\n").save.empty());
+  CHECK(from_text("save \"\"\nsave 30 3\n").save == std::vector<fkvs::SavePoint>{{30, 3}});
 }

@@ -1,0 +1,154 @@
+#include "persistence/rdb_image.h"
+
+#include <cstdlib>
+
+#include "persistence/crc64.h"
+#include "persistence/rdb_format.h"
+
+namespace fkvs::persistence {
+
+void write_rdb_image(RdbWriter& writer, std::span<Db* const> dbs, const SnapshotAux& aux,
+                     bool checksum) {
+  writer.write_header();
+  writer.write_aux("redis-ver", aux.redis_version);
+  writer.write_aux("redis-bits", int64_t{sizeof(void*) * 8});
+  writer.write_aux("ctime", aux.ctime_s);
+  writer.write_aux("used-mem", aux.used_memory);
+  writer.write_aux("aof-base", int64_t{aux.aof_base ? 1 : 0});
+  for (size_t index = 0; index < dbs.size(); ++index) {
+    const Db& db = *dbs[index];
+    if (db.size() == 0) continue;
+    writer.write_select_db(static_cast<int>(index));
+    writer.write_resize_db(db.size(), db.expires_count());
+    db.for_each_held([&](const Entry& entry) {
+      writer.write_entry(entry.key(), entry.value(), db.expire_at(&entry));
+    });
+  }
+  writer.write_end(checksum);
+}
+
+namespace {
+
+int read_version(RdbReader& reader) {
+  std::string_view header = reader.read_bytes(rdb::kHeaderBytes);
+  if (header.substr(0, rdb::kMagic.size()) != rdb::kMagic) {
+    throw FormatError("not an RDB file (no REDIS signature)");
+  }
+  int version = 0;
+  for (char digit : header.substr(rdb::kMagic.size())) {
+    if (digit < '0' || digit > '9') throw FormatError("the RDB version is not a number");
+    version = version * 10 + (digit - '0');
+  }
+  if (version < rdb::kOldestReadableVersion || version > rdb::kVersion) {
+    throw FormatError("can't handle RDB format version " + std::to_string(version));
+  }
+  return version;
+}
+
+}  // namespace
+
+RdbLoadSummary load_rdb_image(std::string_view bytes, std::span<Db* const> dbs,
+                              const RdbLoadOptions& options) {
+  RdbReader reader(bytes);
+  RdbLoadSummary summary;
+  // What was being read, for the message of an error: which key of which
+  // database says more to a user than an offset alone.
+  std::string context;
+  try {
+    summary.version = read_version(reader);
+    Db* db = dbs.empty() ? nullptr : dbs[0];
+    uint64_t db_index = 0;
+    int64_t expire_ms = -1;
+    std::string key_scratch;
+    std::string aux_scratch;
+    for (;;) {
+      const uint8_t opcode = reader.read_byte();
+      switch (opcode) {
+        case rdb::kExpireTimeMs:
+          expire_ms = static_cast<int64_t>(reader.read_u64_little_endian());
+          continue;
+        case rdb::kExpireTimeSeconds:
+          expire_ms = int64_t{reader.read_u32_little_endian()} * 1000;
+          continue;
+        case rdb::kFreq:
+          reader.read_byte();  // LFU counters start afresh here
+          continue;
+        case rdb::kIdle:
+          reader.read_length();
+          continue;
+        case rdb::kSelectDb: {
+          const uint64_t index = reader.read_length();
+          db_index = index;
+          if (index >= dbs.size()) {
+            throw FormatError("the file uses database " + std::to_string(index) +
+                              ", but the server has " + std::to_string(dbs.size()) +
+                              " (see the databases option)");
+          }
+          db = dbs[index];
+          continue;
+        }
+        case rdb::kResizeDb:
+          reader.read_length();
+          reader.read_length();
+          continue;
+        case rdb::kAux: {
+          std::string name(reader.read_string(key_scratch));
+          summary.aux.emplace_back(std::move(name), std::string(reader.read_string(aux_scratch)));
+          continue;
+        }
+        case rdb::kModuleAux: throw FormatError("module data is not supported");
+        case rdb::kFunction:
+        case rdb::kFunction2:
+          throw FormatError("the file holds functions, which this version of fkvs cannot load");
+        case rdb::kEof: break;
+        default: {
+          context = " (reading the value of RDB type " + std::to_string(opcode) + ")";
+          std::string key(reader.read_string(key_scratch));
+          context = " (reading key '" + key.substr(0, 128) + "' of database " +
+                    std::to_string(db_index) + ")";
+          Value value;
+          const bool held = reader.read_value(opcode, options.limits, value);
+          if (db == nullptr) throw FormatError("a key outside any database");
+          if (!held) {
+            ++summary.empty_skipped;
+          } else if (options.drop_expired && expire_ms != -1 && expire_ms < options.now_ms) {
+            ++summary.expired_skipped;
+          } else {
+            if (!options.replace_existing && db->holds(key)) throw FormatError("the key '" + key + "' appears twice");
+            Entry* entry = db->insert(key, std::move(value));
+            if (expire_ms != -1) db->set_expire(entry, expire_ms);
+            ++summary.keys_loaded;
+          }
+          expire_ms = -1;
+          context.clear();
+          continue;
+        }
+      }
+      break;
+    }
+    if (summary.version >= 5) {
+      context = " (reading the checksum)";
+      const size_t covered = reader.offset();
+      const uint64_t stored = reader.read_u64_little_endian();
+      if (options.verify_checksum && stored != 0) {
+        const uint64_t computed = crc64(0, bytes.data(), covered);
+        if (computed != stored) {
+          char message[96];
+          std::snprintf(message, sizeof(message), "wrong RDB checksum: expected %016llx, got %016llx",
+                        static_cast<unsigned long long>(stored),
+                        static_cast<unsigned long long>(computed));
+          throw FormatError(message);
+        }
+        summary.checksum_checked = true;
+      }
+    }
+    summary.end_offset = reader.offset();
+  } catch (const RdbLoadError&) {
+    throw;
+  } catch (const FormatError& error) {
+    throw RdbLoadError(reader.offset(), error.what() + context);
+  }
+  return summary;
+}
+
+}  // namespace fkvs::persistence

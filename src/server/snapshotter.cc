@@ -1,0 +1,234 @@
+#include "server/snapshotter.h"
+
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <spdlog/spdlog.h>
+
+#include <cerrno>
+#include <cstring>
+#include <filesystem>
+#include <stdexcept>
+#include <system_error>
+#include <vector>
+
+#include "fkvs_build_config.h"
+#include "persistence/durable_file.h"
+#include "persistence/mapped_file.h"
+#include "persistence/rdb_image.h"
+#include "server/info.h"
+#include "server/server.h"
+#include "util/clock.h"
+
+namespace fkvs {
+
+namespace {
+
+// After a failed background save, the save points try again only after this
+// many seconds (a BGSAVE command may try at any time).
+constexpr int64_t kRetryDelaySeconds = 5;
+
+int64_t now_unix() { return clock::now_ms() / 1000; }
+
+}  // namespace
+
+persistence::EncodingLimits loading_limits(const Config& config) {
+  persistence::EncodingLimits limits;
+  limits.list_fill = config.list_max_listpack_size;
+  limits.hash = {static_cast<size_t>(std::max<int64_t>(config.hash_max_listpack_entries, 0)),
+                 static_cast<size_t>(config.hash_max_listpack_value)};
+  limits.set_max_intset_entries = static_cast<size_t>(std::max<int64_t>(config.set_max_intset_entries, 0));
+  limits.zset = {static_cast<size_t>(std::max<int64_t>(config.zset_max_listpack_entries, 0)),
+                 static_cast<size_t>(config.zset_max_listpack_value)};
+  return limits;
+}
+
+Snapshotter::~Snapshotter() { kill_child(); }
+
+std::string Snapshotter::path() const {
+  const Config& config = server_.config();
+  return (std::filesystem::path(config.dir) / config.dbfilename).string();
+}
+
+namespace {
+
+// Writes the whole dataset to path, durably; throws on failure.
+void write_snapshot(Server& server, const std::string& path) {
+  std::vector<Db*> dbs;
+  for (int i = 0; i < server.db_count(); ++i) dbs.push_back(&server.db(i));
+  const Config& config = server.config();
+  persistence::SnapshotAux aux{FKVS_REDIS_COMPAT_VERSION, now_unix(),
+                               static_cast<int64_t>(used_memory()), false};
+  persistence::replace_file_durably(path, [&](int fd) {
+    persistence::RdbWriter writer(fd, config.rdbcompression, config.rdb_save_incremental_fsync);
+    persistence::write_rdb_image(writer, dbs, aux, config.rdbchecksum);
+  });
+}
+
+}  // namespace
+
+void Snapshotter::saved_now() {
+  lastsave_unix_ = now_unix();
+  last_bgsave_ok_ = true;
+  ++saves_;
+}
+
+bool Snapshotter::save() {
+  try {
+    write_snapshot(server_, path());
+  } catch (const std::exception& error) {
+    spdlog::warn("Failed saving the DB: {}", error.what());
+    return false;
+  }
+  spdlog::info("DB saved on disk");
+  server_.reset_dirty(0);
+  saved_now();
+  return true;
+}
+
+std::string Snapshotter::background_save() {
+  if (child_running()) return "ERR Background save already in progress";
+  last_bgsave_try_unix_ = now_unix();
+  const std::string target = path();
+  const pid_t pid = ::fork();
+  if (pid < 0) {
+    last_bgsave_ok_ = false;
+    spdlog::warn("Can't save in background: fork: {}", std::strerror(errno));
+    return std::string("ERR Can't save in background: fork: ") + std::strerror(errno);
+  }
+  if (pid == 0) {
+    // The child: the parent's shutdown handlers would only set a flag
+    // nobody reads here, so a signal ends it as it would any process.
+    ::signal(SIGTERM, SIG_DFL);
+    ::signal(SIGINT, SIG_DFL);
+    int code = 0;
+    try {
+      write_snapshot(server_, target);
+      spdlog::info("DB saved on disk");
+    } catch (const std::exception& error) {
+      spdlog::warn("Failed saving the DB: {}", error.what());
+      code = 1;
+    }
+    spdlog::default_logger()->flush();
+    ::_exit(code);
+  }
+  child_pid_ = pid;
+  child_start_ms_ = clock::now_ms();
+  dirty_before_child_ = server_.dirty();
+  spdlog::info("Background saving started by pid {}", pid);
+  return {};
+}
+
+void Snapshotter::kill_child() {
+  if (!child_running()) return;
+  ::kill(child_pid_, SIGUSR1);
+  int status = 0;
+  while (::waitpid(child_pid_, &status, 0) < 0 && errno == EINTR) {
+  }
+  const std::string temp = (std::filesystem::path(server_.config().dir) /
+                            ("temp-" + std::to_string(child_pid_) + "." + server_.config().dbfilename))
+                               .string();
+  ::unlink(temp.c_str());
+  child_pid_ = -1;
+}
+
+void Snapshotter::child_done(int status) {
+  child_pid_ = -1;
+  last_bgsave_seconds_ = (clock::now_ms() - child_start_ms_) / 1000;
+  if (WIFEXITED(status) && WEXITSTATUS(status) == 0) {
+    spdlog::info("Background saving terminated with success");
+    // Writes made while the child saved are still unsaved.
+    server_.reset_dirty(server_.dirty() - std::min(server_.dirty(), dirty_before_child_));
+    saved_now();
+    return;
+  }
+  if (WIFSIGNALED(status)) {
+    spdlog::warn("Background saving terminated by signal {}", WTERMSIG(status));
+    // SIGUSR1 is how the server itself stops a save; that is no failure.
+    if (WTERMSIG(status) != SIGUSR1) last_bgsave_ok_ = false;
+    return;
+  }
+  spdlog::warn("Background saving error");
+  last_bgsave_ok_ = false;
+}
+
+int64_t Snapshotter::current_bgsave_seconds() const {
+  return child_running() ? (clock::now_ms() - child_start_ms_) / 1000 : -1;
+}
+
+void Snapshotter::cron() {
+  if (child_running()) {
+    int status = 0;
+    const pid_t done = ::waitpid(child_pid_, &status, WNOHANG);
+    if (done == child_pid_) {
+      child_done(status);
+    } else if (done < 0 && errno != EINTR) {
+      spdlog::warn("waitpid of the background save failed: {}", std::strerror(errno));
+      child_pid_ = -1;
+      last_bgsave_ok_ = false;
+    }
+    if (child_running()) return;
+  }
+  if (scheduled_) {
+    scheduled_ = false;
+    background_save();
+    return;
+  }
+  const int64_t now = now_unix();
+  for (const SavePoint& point : server_.config().save) {
+    if (server_.dirty() >= static_cast<uint64_t>(point.changes) &&
+        now - lastsave_unix_ > point.seconds &&
+        (last_bgsave_ok_ || now - last_bgsave_try_unix_ > kRetryDelaySeconds)) {
+      spdlog::info("{} changes in {} seconds. Saving...", point.changes, point.seconds);
+      background_save();
+      return;
+    }
+  }
+}
+
+bool Snapshotter::writes_refused_after_failure() const {
+  const Config& config = server_.config();
+  return config.stop_writes_on_bgsave_error && !config.save.empty();
+}
+
+void Snapshotter::load_at_start() {
+  if (::access(path().c_str(), F_OK) != 0) return;
+  if (std::string error = load(false); !error.empty()) {
+    for (int i = 0; i < server_.db_count(); ++i) server_.db(i).clear();
+    throw std::runtime_error(error);
+  }
+}
+
+std::string Snapshotter::load(bool merge) {
+  const std::string file = path();
+  const int64_t started_ms = clock::now_ms();
+  std::vector<Db*> dbs;
+  for (int i = 0; i < server_.db_count(); ++i) dbs.push_back(&server_.db(i));
+  persistence::RdbLoadOptions options;
+  options.limits = loading_limits(server_.config());
+  options.verify_checksum = server_.config().rdbchecksum;
+  options.replace_existing = merge;
+  options.now_ms = clock::now_ms();
+  persistence::RdbLoadSummary summary;
+  try {
+    persistence::MappedFile mapped(file);
+    summary = persistence::load_rdb_image(mapped.bytes(), dbs, options);
+  } catch (const persistence::RdbLoadError& error) {
+    return "Can't load the RDB file " + file + " at offset " + std::to_string(error.offset()) +
+           ": " + error.reason();
+  } catch (const std::system_error& error) {
+    return "Can't open the RDB file: " + std::string(error.what());
+  }
+  if (!summary.checksum_checked && summary.version >= 5 && options.verify_checksum) {
+    spdlog::warn("RDB file was saved with checksum disabled: no check performed.");
+  }
+  last_load_keys_loaded_ = summary.keys_loaded;
+  last_load_keys_expired_ = summary.expired_skipped;
+  spdlog::info("Done loading RDB, keys loaded: {}, keys expired: {}.", summary.keys_loaded,
+               summary.expired_skipped);
+  spdlog::info("DB loaded from disk: {:.3f} seconds", (clock::now_ms() - started_ms) / 1000.0);
+  return {};
+}
+
+}  // namespace fkvs
