@@ -8,7 +8,7 @@
 namespace fkvs::persistence {
 
 void write_rdb_image(RdbWriter& writer, std::span<Db* const> dbs, const SnapshotAux& aux,
-                     bool checksum) {
+                     bool checksum, const std::function<void()>& after_each_key) {
   writer.write_header();
   writer.write_aux("redis-ver", aux.redis_version);
   writer.write_aux("redis-bits", int64_t{sizeof(void*) * 8});
@@ -22,6 +22,7 @@ void write_rdb_image(RdbWriter& writer, std::span<Db* const> dbs, const Snapshot
     writer.write_resize_db(db.size(), db.expires_count());
     db.for_each_held([&](const Entry& entry) {
       writer.write_entry(entry.key(), entry.value(), db.expire_at(&entry));
+      if (after_each_key) after_each_key();
     });
   }
   writer.write_end(checksum);
@@ -102,7 +103,7 @@ RdbLoadSummary load_rdb_image(std::string_view bytes, std::span<Db* const> dbs,
           throw FormatError("the file holds functions, which this version of fkvs cannot load");
         case rdb::kEof: break;
         default: {
-          context = " (reading the value of RDB type " + std::to_string(opcode) + ")";
+          RdbReader::check_type(opcode);
           std::string key(reader.read_string(key_scratch));
           context = " (reading key '" + key.substr(0, 128) + "' of database " +
                     std::to_string(db_index) + ")";

@@ -2,6 +2,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <functional>
 #include <span>
 #include <string>
 #include <string_view>
@@ -27,8 +28,10 @@ struct SnapshotAux {
 };
 
 // Writes every key the databases hold (dbs[i] is database i) with its TTL.
+// after_each_key, if given, runs after each key is written (tests slow a
+// save down with it: rdb-key-save-delay).
 void write_rdb_image(RdbWriter& writer, std::span<Db* const> dbs, const SnapshotAux& aux,
-                     bool checksum);
+                     bool checksum, const std::function<void()>& after_each_key = {});
 
 struct RdbLoadOptions {
   EncodingLimits limits;

@@ -120,7 +120,10 @@ uint64_t RdbReader::read_length() {
 
 uint64_t RdbReader::read_count() {
   const uint64_t count = read_length();
-  if (count > remaining()) fail("a count of " + std::to_string(count) + " runs past the end");
+  if (count > remaining()) {
+    fail("unexpected end of the data: " + std::to_string(count) + " elements cannot fit in the " +
+         std::to_string(remaining()) + " bytes left");
+  }
   return count;
 }
 
@@ -146,7 +149,10 @@ std::string_view RdbReader::read_string(std::string& scratch) {
     case rdb::kEncodedLzf: {
       const uint64_t compressed_length = read_length();
       const uint64_t length = read_length();
-      if (compressed_length > remaining()) fail("an LZF string runs past the end");
+      if (compressed_length > remaining()) {
+        fail("unexpected end of the data in an LZF string of " + std::to_string(compressed_length) +
+             " bytes");
+      }
       if (length == 0 || length > compressed_length * kMaxLzfExpansion) {
         fail("an LZF string claims an impossible length");
       }
@@ -165,6 +171,23 @@ double RdbReader::read_text_double() {
   if (length == rdb::kTextScorePosInf) return HUGE_VAL;
   if (length == rdb::kTextScoreNegInf) return -HUGE_VAL;
   return parse_score(read_bytes(length));
+}
+
+void RdbReader::check_type(uint8_t type) {
+  switch (type) {
+    case rdb::kHashZipmap:
+      fail(type_message("a zipmap hash, written only by Redis 2.4 and older, is not supported", type));
+    case rdb::kModule:
+    case rdb::kModule2: fail(type_message("module values are not supported", type));
+    case rdb::kStreamListpacks:
+    case rdb::kStreamListpacks2:
+    case rdb::kStreamListpacks3:
+      fail(type_message("stream keys cannot be loaded by this version of fkvs", type));
+    default:
+      if (type_name(type) == "unknown" || type == rdb::kSetListpack) {
+        fail("unknown value type " + std::to_string(type));
+      }
+  }
 }
 
 bool RdbReader::read_value(uint8_t type, const EncodingLimits& limits, Value& out) {
@@ -187,16 +210,9 @@ bool RdbReader::read_value(uint8_t type, const EncodingLimits& limits, Value& ou
     case rdb::kZSetBinaryScores:
     case rdb::kZSetZiplist:
     case rdb::kZSetListpack: return read_zset(type, limits, out);
-    case rdb::kHashZipmap:
-      fail(type_message("a zipmap hash, written only by Redis 2.4 and older, is not supported", type));
-    case rdb::kModule:
-    case rdb::kModule2: fail(type_message("module values are not supported", type));
-    case rdb::kStreamListpacks:
-    case rdb::kStreamListpacks2:
-    case rdb::kStreamListpacks3:
-      fail(type_message("stream keys cannot be loaded by this version of fkvs", type));
-    default: fail("unknown value type " + std::to_string(type));
+    default: check_type(type);
   }
+  fail("unknown value type " + std::to_string(type));
 }
 
 bool RdbReader::read_list(uint8_t type, const EncodingLimits& limits, Value& out) {

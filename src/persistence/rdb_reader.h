@@ -47,6 +47,9 @@ class RdbReader {
   // special lengths for NaN and the infinities.
   double read_text_double();
 
+  // Throws unless the type byte is one read_value can read (an unknown
+  // type, a stream, a module), so a loader refuses it before reading on.
+  static void check_type(uint8_t type);
   // The value of the given type; false when it is an empty collection
   // (Redis skips such keys). A type this server does not hold throws.
   bool read_value(uint8_t type, const EncodingLimits& limits, Value& out);

@@ -342,6 +342,7 @@ const OptionSpec kOptions[] = {
     {"stop-writes-on-bgsave-error", kMutable, BoolOption{&Config::stop_writes_on_bgsave_error}},
     {"rdb-del-sync-files", kMutable, BoolOption{&Config::rdb_del_sync_files}},
     {"rdb-save-incremental-fsync", kMutable, BoolOption{&Config::rdb_save_incremental_fsync}},
+    {"rdb-key-save-delay", kMutable, IntegerOption{&Config::rdb_key_save_delay, INT_MIN, INT_MAX}},
     {"sanitize-dump-payload", kMutable,
      EnumOption{&Config::sanitize_dump_payload, kSanitizeDumpPayloadModes}},
     {"maxmemory", kMutable, MemoryOption{&Config::maxmemory, 0, UINT64_MAX}},

@@ -88,6 +88,8 @@ struct Config {
   // no replication yet, so nothing is ever removed; accepted for redis.conf files).
   bool rdb_del_sync_files = false;
   bool rdb_save_incremental_fsync = true;  // fsync every 4 MB while a snapshot is written
+  // Microseconds a save sleeps after each key: lets tests catch a save in progress.
+  int64_t rdb_key_save_delay = 0;
   // How deeply RESTORE and loading check listpacks and the like: fkvs always checks every
   // byte, so the setting changes nothing (no, yes or clients).
   std::string sanitize_dump_payload = "no";

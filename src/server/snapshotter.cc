@@ -48,7 +48,7 @@ Snapshotter::~Snapshotter() { kill_child(); }
 
 std::string Snapshotter::path() const {
   const Config& config = server_.config();
-  return (std::filesystem::path(config.dir) / config.dbfilename).string();
+  return (std::filesystem::absolute(config.dir) / config.dbfilename).lexically_normal().string();
 }
 
 namespace {
@@ -60,9 +60,13 @@ void write_snapshot(Server& server, const std::string& path) {
   const Config& config = server.config();
   persistence::SnapshotAux aux{FKVS_REDIS_COMPAT_VERSION, now_unix(),
                                static_cast<int64_t>(used_memory()), false};
+  std::function<void()> delay;
+  if (config.rdb_key_save_delay > 0) {
+    delay = [&config] { ::usleep(static_cast<useconds_t>(config.rdb_key_save_delay)); };
+  }
   persistence::replace_file_durably(path, [&](int fd) {
     persistence::RdbWriter writer(fd, config.rdbcompression, config.rdb_save_incremental_fsync);
-    persistence::write_rdb_image(writer, dbs, aux, config.rdbchecksum);
+    persistence::write_rdb_image(writer, dbs, aux, config.rdbchecksum, delay);
   });
 }
 
@@ -126,14 +130,21 @@ void Snapshotter::kill_child() {
   int status = 0;
   while (::waitpid(child_pid_, &status, 0) < 0 && errno == EINTR) {
   }
-  const std::string temp = (std::filesystem::path(server_.config().dir) /
-                            ("temp-" + std::to_string(child_pid_) + "." + server_.config().dbfilename))
-                               .string();
-  ::unlink(temp.c_str());
+  remove_temp_file(child_pid_);
   child_pid_ = -1;
 }
 
+// The file a child that did not finish was writing (replace_file_durably's name).
+void Snapshotter::remove_temp_file(pid_t child) const {
+  const Config& config = server_.config();
+  const std::string temp =
+      (std::filesystem::path(config.dir) / ("temp-" + std::to_string(child) + "." + config.dbfilename))
+          .string();
+  ::unlink(temp.c_str());
+}
+
 void Snapshotter::child_done(int status) {
+  const pid_t child = child_pid_;
   child_pid_ = -1;
   last_bgsave_seconds_ = (clock::now_ms() - child_start_ms_) / 1000;
   if (WIFEXITED(status) && WEXITSTATUS(status) == 0) {
@@ -145,6 +156,7 @@ void Snapshotter::child_done(int status) {
   }
   if (WIFSIGNALED(status)) {
     spdlog::warn("Background saving terminated by signal {}", WTERMSIG(status));
+    remove_temp_file(child);
     // SIGUSR1 is how the server itself stops a save; that is no failure.
     if (WTERMSIG(status) != SIGUSR1) last_bgsave_ok_ = false;
     return;

@@ -74,6 +74,7 @@ class Snapshotter {
   // The child finished with status (waitpid's).
   void child_done(int status);
   void saved_now();
+  void remove_temp_file(pid_t child) const;
 
   Server& server_;
   pid_t child_pid_ = -1;
