@@ -66,6 +66,15 @@ class CommandContext {
     server_.key_changed(type, event, key, client_.db_index);
   }
 
+  // How this call reaches the AOF (and later replicas) when it is not as
+  // sent: its effect as commands that replay the same (see Propagation).
+  // The first call replaces the arguments; more add commands after it.
+  void propagate_as(std::initializer_list<std::string_view> argv) {
+    if (server_.propagation().active()) [[unlikely]]
+      server_.propagation().rewrite_call(std::span(argv.begin(), argv.size()));
+  }
+  bool propagating() { return server_.propagation().active(); }
+
   // A write changed this many keys (INFO's rdb_changes_since_last_save).
   void dirty(uint64_t changes = 1) { server_.add_dirty(changes); }
 

@@ -239,6 +239,7 @@ void hincrbyfloat(CommandContext& ctx) {
   char text[kLongDoubleTextMax];
   const std::string_view formatted = format_long_double(result, text);
   hash->set(ctx.arg(2), formatted, limits_of(ctx));
+  ctx.propagate_as({"HSET", ctx.arg(1), ctx.arg(2), formatted});
   ctx.notify(keyspace_events::kHash, "hincrbyfloat", ctx.arg(1));
   ctx.dirty();
   ctx.reply().bulk(formatted);

@@ -354,12 +354,19 @@ void expire_generic(CommandContext& ctx, int64_t base_ms, bool in_seconds) {
     return ctx.reply().integer(0);
   }
   // A time already past deletes the key at once, and still counts as set.
+  // Replayed later, a relative time would land elsewhere: it goes out as
+  // the absolute PEXPIREAT (or the DEL it amounted to).
   if (when <= clock::now_ms()) {
     db.erase(entry);
     ctx.notify(keyspace_events::kGeneric, "del", ctx.arg(1));
+    ctx.propagate_as({"DEL", ctx.arg(1)});
   } else {
     db.set_expire(entry, when);
     ctx.notify(keyspace_events::kGeneric, "expire", ctx.arg(1));
+    if (ctx.propagating()) [[unlikely]] {
+      const std::string at = std::to_string(when);
+      ctx.propagate_as({"PEXPIREAT", ctx.arg(1), at});
+    }
   }
   ctx.dirty();
   ctx.reply().integer(1);

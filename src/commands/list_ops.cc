@@ -38,6 +38,11 @@ void pop_items(CommandContext& ctx, ListRef& ref, ListEnd end, size_t count) {
     pop_end(list, end);
   }
   ctx.notify(keyspace_events::kList, pop_event(end), ref.entry->key());
+  // Every pop (LMPOP, a served BLPOP) replays as the plain pop it was.
+  if (ctx.propagating()) [[unlikely]] {
+    const std::string popped = std::to_string(count);
+    ctx.propagate_as({end == ListEnd::kLeft ? "LPOP" : "RPOP", ref.entry->key(), popped});
+  }
   erase_if_empty(ctx, ref);
   ctx.dirty(count);
 }
@@ -121,6 +126,8 @@ bool move_and_reply(CommandContext& ctx, ListRef& source, std::string_view desti
   // As Redis: the push is told first, then the pop.
   ctx.notify(keyspace_events::kList, push_event(to), destination);
   ctx.notify(keyspace_events::kList, pop_event(from), source.entry->key());
+  ctx.propagate_as({"LMOVE", source.entry->key(), destination,
+                    from == ListEnd::kLeft ? "LEFT" : "RIGHT", to == ListEnd::kLeft ? "LEFT" : "RIGHT"});
   erase_if_empty(ctx, source);
   ctx.signal_key_ready(destination);
   ctx.reply().bulk(item);

@@ -1,6 +1,7 @@
-// Persistence commands: SAVE, BGSAVE, DUMP and RESTORE.
+// Persistence commands: SAVE, BGSAVE, BGREWRITEAOF, DUMP and RESTORE.
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "commands/command_context.h"
 #include "commands/errors.h"
@@ -31,10 +32,14 @@ void bgsave(CommandContext& ctx) {
     }
     schedule = true;
   }
-  (void)schedule;  // with one kind of child, SCHEDULE only matters inside EXEC
   Snapshotter& snapshots = ctx.server().snapshots();
   if (snapshots.child_running()) return ctx.reply().error(errors::kBackgroundSaveInProgress);
-  if (ctx.client().multi.executing) {
+  if (ctx.server().aof().rewrite_running() || ctx.client().multi.executing) {
+    if (!schedule && !ctx.client().multi.executing) {
+      return ctx.reply().error(
+          "ERR Another child process is active (AOF?): can't BGSAVE right now. Use BGSAVE "
+          "SCHEDULE in order to schedule a BGSAVE whenever possible.");
+    }
     snapshots.schedule();
     return ctx.reply().simple("Background saving scheduled");
   }
@@ -42,6 +47,22 @@ void bgsave(CommandContext& ctx) {
     return ctx.reply().error(error);
   }
   ctx.reply().simple("Background saving started");
+}
+
+// BGREWRITEAOF: inside MULTI or while a snapshot child runs, it waits its turn.
+void bgrewriteaof(CommandContext& ctx) {
+  AppendOnlyFile& aof = ctx.server().aof();
+  if (aof.rewrite_running()) {
+    return ctx.reply().error("ERR Background append only file rewriting already in progress");
+  }
+  if (ctx.server().snapshots().child_running() || ctx.client().multi.executing) {
+    aof.schedule_rewrite();
+    return ctx.reply().simple("Background append only file rewriting scheduled");
+  }
+  if (std::string error = aof.background_rewrite(); !error.empty()) {
+    return ctx.reply().error(error);
+  }
+  ctx.reply().simple("Background append only file rewriting started");
 }
 
 void dump(CommandContext& ctx) {
@@ -102,12 +123,21 @@ void restore(CommandContext& ctx) {
     // Already expired: the key is gone, as if restored and expired at once.
     if (deleted) {
       ctx.notify(keyspace_events::kGeneric, "del", key);
+      ctx.propagate_as({"DEL", key});
       ctx.dirty();
     }
     return ctx.reply().ok();
   }
   Entry* entry = db.insert(key, std::move(value));
   if (expire_at != 0) db.set_expire(entry, expire_at);
+  if (expire_at != 0 && !absolute_ttl && ctx.propagating()) [[unlikely]] {
+    // The TTL goes out absolute, as Redis propagates it.
+    std::vector<std::string> argv(ctx.args().begin(), ctx.args().end());
+    argv[2] = std::to_string(expire_at);
+    argv.push_back("ABSTTL");
+    std::vector<std::string_view> views(argv.begin(), argv.end());
+    ctx.server().propagation().rewrite_call(views);
+  }
   if (idle_seconds) db.set_idle_seconds(entry, *idle_seconds);
   ctx.notify(keyspace_events::kGeneric, "restore", key);
   const ValueType type = entry->value().type();
@@ -123,6 +153,8 @@ const CommandSpec kPersistenceCommands[] = {
      "Synchronously save the dataset to disk", "1.0.0"},
     {"bgsave", -1, kSaveFlags, 0, 0, 0, bgsave, "server",
      "Asynchronously save the dataset to disk", "1.0.0"},
+    {"bgrewriteaof", 1, kSaveFlags, 0, 0, 0, bgrewriteaof, "server",
+     "Asynchronously rewrite the append-only file", "1.0.0"},
     {"dump", 2, kReadOnly, 1, 1, 1, dump, "generic",
      "Return a serialized version of the value stored at the specified key.", "2.6.0"},
     {"restore", -4, kWrite | kDenyOom, 1, 1, 1, restore, "generic",

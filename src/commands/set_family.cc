@@ -107,7 +107,10 @@ void pop_some(CommandContext& ctx, SetRef& set, size_t count) {
   const size_t remaining = members.size() - count;
   if (remaining * 5 > count) {
     for (size_t i = 0; i < count; ++i) {
-      members.pop_random([&](std::string_view member) { reply.bulk(member); });
+      members.pop_random([&](std::string_view member) {
+        reply.bulk(member);
+        ctx.propagate_as({"SREM", ctx.arg(1), member});
+      });
     }
     return;
   }
@@ -121,7 +124,9 @@ void pop_some(CommandContext& ctx, SetRef& set, size_t count) {
     kept->add(member, limit);
   });
   members.for_each([&](std::string_view member) {
-    if (!kept->contains(member)) reply.bulk(member);
+    if (kept->contains(member)) return;
+    reply.bulk(member);
+    ctx.propagate_as({"SREM", ctx.arg(1), member});
   });
   // The key keeps its TTL, as Redis's dbOverwrite.
   set.entry->value().set_collection(std::move(kept));
@@ -140,7 +145,11 @@ void spop(CommandContext& ctx) {
   if (!set && !set.wrong_type) return count ? ctx.reply().empty_array() : ctx.reply().null_bulk();
   if (set.wrong_type) return ctx.reply().error(errors::kWrongType);
   if (!count) {
-    set.collection->pop_random([&](std::string_view member) { ctx.reply().bulk(member); });
+    // Replayed, the same member must go: the pick becomes an SREM.
+    set.collection->pop_random([&](std::string_view member) {
+      ctx.reply().bulk(member);
+      ctx.propagate_as({"SREM", ctx.arg(1), member});
+    });
     ctx.dirty();
     ctx.notify(keyspace_events::kSet, "spop", ctx.arg(1));
     erase_if_empty(ctx, set);
@@ -161,6 +170,7 @@ void spop(CommandContext& ctx) {
     }
     ctx.notify(keyspace_events::kSet, "spop", ctx.arg(1));
     ctx.notify(keyspace_events::kGeneric, "del", ctx.arg(1));
+    ctx.propagate_as({"DEL", ctx.arg(1)});
     ctx.db().erase(set.entry);
   } else {
     pop_some(ctx, set, *count);

@@ -196,6 +196,11 @@ SetOutcome set_with_options(CommandContext& ctx, std::string_view value,
   if (expire_at) {
     db.set_expire(entry, *expire_at);
     ctx.notify(keyspace_events::kGeneric, "expire", key);
+    // As Redis 7.0: any expiry goes out as an absolute PXAT.
+    if (ctx.propagating()) [[unlikely]] {
+      const std::string at = std::to_string(*expire_at);
+      ctx.propagate_as({"SET", key, value, "PXAT", at});
+    }
   }
   ctx.dirty();
   return SetOutcome::kStored;
@@ -268,13 +273,19 @@ void getex(CommandContext& ctx) {
   if (absolute && *expire_at <= clock::now_ms()) {
     db.erase(entry);  // a time already past deletes the key, as Redis does
     ctx.notify(keyspace_events::kGeneric, "del", ctx.arg(1));
+    ctx.propagate_as({"DEL", ctx.arg(1)});
     ctx.dirty();
   } else if (expire_at) {
     db.set_expire(entry, *expire_at);
     ctx.notify(keyspace_events::kGeneric, "expire", ctx.arg(1));
+    if (ctx.propagating()) [[unlikely]] {
+      const std::string at = std::to_string(*expire_at);
+      ctx.propagate_as({"PEXPIREAT", ctx.arg(1), at});
+    }
     ctx.dirty();
   } else if (options->persist && db.persist(entry)) {
     ctx.notify(keyspace_events::kGeneric, "persist", ctx.arg(1));
+    ctx.propagate_as({"PERSIST", ctx.arg(1)});
     ctx.dirty();
   }
 }
@@ -469,6 +480,8 @@ void incrbyfloat(CommandContext& ctx) {
   if (entry == nullptr) entry = db.find_or_insert(ctx.arg(1)).first;
   entry->value().set_text(formatted);  // the TTL stays
   ctx.notify(keyspace_events::kString, "incrbyfloat", ctx.arg(1));
+  // The result, not the increment: float arithmetic replayed elsewhere may round otherwise.
+  ctx.propagate_as({"SET", ctx.arg(1), formatted, "KEEPTTL"});
   ctx.dirty();
   ctx.reply().bulk(formatted);
 }

@@ -115,6 +115,11 @@ void zset_pop(CommandContext& ctx, CollectionRef<ZSetValue>& ref, std::string_vi
   set.erase_ranks(max ? set.size() - popped : 0, popped);
   ctx.dirty(popped);
   ctx.notify(keyspace_events::kZset, max ? "zpopmax" : "zpopmin", key);
+  // ZMPOP and a served BZPOPMIN replay as the plain pop they were.
+  if (ctx.propagating() && popped > 0) [[unlikely]] {
+    const std::string count_text = std::to_string(popped);
+    ctx.propagate_as({max ? "ZPOPMAX" : "ZPOPMIN", key, count_text});
+  }
   erase_if_empty(ctx, ref);
 }
 

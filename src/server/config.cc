@@ -215,6 +215,19 @@ Refusal parse_dbfilename(Config& config, Args args, SetMode) {
   return std::nullopt;
 }
 
+// The AOF's directory and file-name prefix: plain names inside dir, as Redis requires.
+Refusal parse_appenddirname(Config& config, Args args, SetMode) {
+  if (args[0].find('/') != std::string_view::npos) return "appenddirname can't be a path, just a dirname";
+  config.appenddirname = args[0];
+  return std::nullopt;
+}
+
+Refusal parse_appendfilename(Config& config, Args args, SetMode) {
+  if (args[0].find('/') != std::string_view::npos) return "appendfilename can't be a path, just a filename";
+  config.appendfilename = args[0];
+  return std::nullopt;
+}
+
 // "save" alone or `save ""` clears the list; otherwise pairs of seconds (at least 1) and
 // changes (at least 0).
 Refusal parse_save(Config& config, Args args, SetMode mode) {
@@ -293,6 +306,7 @@ constexpr std::string_view kSupervisedModes[] = {"no", "upstart", "systemd", "au
 constexpr std::string_view kSyslogFacilities[] = {"user",   "local0", "local1", "local2", "local3",
                                                   "local4", "local5", "local6", "local7"};
 constexpr std::string_view kIoBackends[] = {"auto", "epoll", "uring", "kqueue"};
+constexpr std::string_view kAppendfsyncModes[] = {"always", "everysec", "no"};
 constexpr std::string_view kSanitizeDumpPayloadModes[] = {"no", "yes", "clients"};
 constexpr std::string_view kProtectedActionSettings[] = {"no", "yes", "local"};
 constexpr std::string_view kMaxmemoryPolicies[] = {
@@ -337,6 +351,22 @@ const OptionSpec kOptions[] = {
      CustomOption{parse_dbfilename, [](const Config& c) { return c.dbfilename; }, false}},
     {"save", kMutable, CustomOption{parse_save, format_save, true}},
     {"appendonly", kMutable, BoolOption{&Config::appendonly}},
+    {"appendfsync", kMutable, EnumOption{&Config::appendfsync, kAppendfsyncModes}},
+    {"appenddirname", kImmutable, CustomOption{parse_appenddirname,
+                                               [](const Config& c) { return c.appenddirname; },
+                                               false}},
+    {"appendfilename", kImmutable, CustomOption{parse_appendfilename,
+                                                [](const Config& c) { return c.appendfilename; },
+                                                false}},
+    {"aof-use-rdb-preamble", kMutable, BoolOption{&Config::aof_use_rdb_preamble}},
+    {"aof-load-truncated", kMutable, BoolOption{&Config::aof_load_truncated}},
+    {"aof-timestamp-enabled", kMutable, BoolOption{&Config::aof_timestamp_enabled}},
+    {"auto-aof-rewrite-percentage", kMutable,
+     IntegerOption{&Config::auto_aof_rewrite_percentage, 0, kIntMax}},
+    {"auto-aof-rewrite-min-size", kMutable,
+     MemoryOption{&Config::auto_aof_rewrite_min_size, 0, LLONG_MAX}},
+    {"no-appendfsync-on-rewrite", kMutable, BoolOption{&Config::no_appendfsync_on_rewrite}},
+    {"aof-rewrite-incremental-fsync", kMutable, BoolOption{&Config::aof_rewrite_incremental_fsync}},
     {"rdbcompression", kMutable, BoolOption{&Config::rdbcompression}},
     {"rdbchecksum", kImmutable, BoolOption{&Config::rdbchecksum}},
     {"stop-writes-on-bgsave-error", kMutable, BoolOption{&Config::stop_writes_on_bgsave_error}},

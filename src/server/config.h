@@ -94,6 +94,16 @@ struct Config {
   // byte, so the setting changes nothing (no, yes or clients).
   std::string sanitize_dump_payload = "no";
   bool appendonly = false;
+  std::string appendfsync = "everysec";  // always, everysec or no
+  std::string appenddirname = "appendonlydir";
+  std::string appendfilename = "appendonly.aof";
+  bool aof_use_rdb_preamble = true;  // the base an AOF rewrite writes is an RDB image
+  bool aof_load_truncated = true;    // load an AOF whose last command was cut short
+  bool aof_timestamp_enabled = false;
+  int64_t auto_aof_rewrite_percentage = 100;
+  uint64_t auto_aof_rewrite_min_size = 64 * 1024 * 1024;
+  bool no_appendfsync_on_rewrite = false;
+  bool aof_rewrite_incremental_fsync = true;
   uint64_t maxmemory = 0;
   std::string maxmemory_policy = "noeviction";
   // keyspace_events flags (server/keyspace_events.h); 0 sends no notifications.

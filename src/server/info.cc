@@ -278,18 +278,27 @@ void add_persistence(InfoText& info, Server& server) {
   info.field("rdb_last_cow_size", 0);
   info.field("rdb_last_load_keys_expired", snapshots.last_load_keys_expired());
   info.field("rdb_last_load_keys_loaded", snapshots.last_load_keys_loaded());
-  info.field("aof_enabled", 0);
-  info.field("aof_rewrite_in_progress", 0);
-  info.field("aof_rewrite_scheduled", 0);
-  info.field("aof_last_rewrite_time_sec", -1);
-  info.field("aof_current_rewrite_time_sec", -1);
-  info.field("aof_last_bgrewrite_status", "ok");
-  info.field("aof_rewrites", 0);
+  const AppendOnlyFile& aof = server.aof();
+  info.field("aof_enabled", server.config().appendonly ? 1 : 0);
+  info.field("aof_rewrite_in_progress", aof.rewrite_running() ? 1 : 0);
+  info.field("aof_rewrite_scheduled", aof.rewrite_scheduled() ? 1 : 0);
+  info.field("aof_last_rewrite_time_sec", aof.last_rewrite_seconds());
+  info.field("aof_current_rewrite_time_sec", aof.current_rewrite_seconds());
+  info.field("aof_last_bgrewrite_status", aof.last_rewrite_ok() ? "ok" : "err");
+  info.field("aof_rewrites", aof.rewrites());
   info.field("aof_rewrites_consecutive_failures", 0);
-  info.field("aof_last_write_status", "ok");
+  info.field("aof_last_write_status", aof.last_write_ok() ? "ok" : "err");
   info.field("aof_last_cow_size", 0);
   info.field("module_fork_in_progress", 0);
   info.field("module_fork_last_cow_size", 0);
+  if (aof.on()) {
+    info.field("aof_current_size", aof.current_size());
+    info.field("aof_base_size", aof.base_size());
+    info.field("aof_pending_rewrite", 0);
+    info.field("aof_buffer_length", 0);
+    info.field("aof_pending_bio_fsync", 0);
+    info.field("aof_delayed_fsync", 0);
+  }
 }
 
 // Fields for features fkvs lacks (replication, eviction, pub/sub, defragmentation, client

@@ -91,6 +91,14 @@ void Server::watch_config() {
     return std::nullopt;
   });
   config_.on_change("port", [this] { return rebind_tcp(); });
+  config_.on_change("appendonly", [this]() -> std::optional<std::string> {
+    if (!config_.appendonly) {
+      aof_.turn_off();
+      return std::nullopt;
+    }
+    if (std::string error = aof_.turn_on(); !error.empty()) return error;
+    return std::nullopt;
+  });
   config_.on_change("bind", [this] { return rebind_tcp(); });
   config_.on_change("hz", [this]() -> std::optional<std::string> {
     if (loop_) loop_->set_tick_interval_ms(static_cast<int>(1000 / config_.hz));
@@ -256,7 +264,12 @@ int Server::run() {
   clock::update();
   start_time_ms_ = clock::now_ms();
   snapshots_.set_lastsave_unix(start_time_ms_ / 1000);
-  snapshots_.load_at_start();
+  // An AOF, when enabled, holds the data; the snapshot is not read then.
+  if (config_.appendonly) {
+    aof_.start_at_boot();
+  } else {
+    snapshots_.load_at_start();
+  }
   spdlog::info("fkvs {} started: port={} pid={} io-backend={} allocator={}", FKVS_VERSION,
                tcp_port_, getpid(), loop_->name(), FKVS_ALLOCATOR);
   warn_about_unimplemented_options();
@@ -272,8 +285,6 @@ int Server::run() {
 // Options a redis.conf may carry whose features are still to come: accepted
 // so the file works, and said plainly in the log.
 void Server::warn_about_unimplemented_options() const {
-  if (config_.appendonly)
-    spdlog::warn("appendonly yes: the append-only file is not implemented yet");
   if (config_.maxmemory > 0) {
     spdlog::warn("maxmemory is set but not enforced yet: there is no eviction");
   }
@@ -281,6 +292,8 @@ void Server::warn_about_unimplemented_options() const {
 
 bool Server::save_before_shutdown(bool save, bool nosave) {
   snapshots_.kill_child();
+  aof_.kill_rewrite();
+  aof_.flush();
   if (nosave || (!save && config_.save.empty())) return true;
   spdlog::info("Saving the final RDB snapshot before exiting.");
   if (!snapshots_.save()) {
@@ -359,6 +372,8 @@ void Server::key_expired(int db, std::string_view key) {
   // Called before the key goes: it is reported as no longer present.
   if (!watched_.empty()) watched_.touch(db, key, nullptr);
   notify_keyspace_event(keyspace_events::kExpired, "expired", key, db);
+  if (propagation_.active()) [[unlikely]]
+    propagation_.add(db, {"DEL", key});
 }
 
 void Server::key_missed(int db, std::string_view key) {
@@ -568,13 +583,31 @@ inline void Server::run_now(Client& client, const Command& command,
   // Inside EXEC, CLIENT LIST keeps showing cmd=exec, as in Redis.
   if (!client.multi.executing) client.last_command = &command;
   CommandContext ctx(*this, client, command, args);
+  const bool propagating = propagation_.active();
+  const uint64_t dirty_before = dirty_;
+  const int db_before = client.db_index;
+  if (propagating) [[unlikely]]
+    propagation_.begin_unit();
   command.spec.handler(ctx);
+  // EXEC's own changes are its queue's, which propagated themselves.
+  if (propagating) [[unlikely]]
+    end_propagation(db_before, dirty_ != dirty_before && !(command.spec.flags & kRunsInMulti),
+                    args);
   command.calls++;
   if (size_t errors = ctx.reply().errors_written(); errors > 0) [[unlikely]] {
     command.failed_calls++;
     stats_.total_error_replies += errors;
   }
   stats_.total_commands_processed++;
+}
+
+void Server::end_propagation(int db, bool changed, std::span<const std::string_view> args) {
+  if (changed) {
+    propagation_.end_call(db, args);
+  } else {
+    propagation_.discard_call();
+  }
+  propagation_.end_unit();
 }
 
 void Server::run(Client& client, const Command& command, std::span<const std::string_view> args) {
@@ -782,6 +815,8 @@ void Server::run_expire_cycle(int64_t budget_us) {
 void Server::before_wait() {
   time_out_blocked_clients();
   run_resumed_clients();
+  // Before any reply of this iteration is sent (appendfsync always).
+  aof_.flush();
   if (!expire_backlog_) return;
   int64_t now_us = clock::monotonic_us();
   if (now_us - last_fast_expire_us_ < 2 * kFastExpireCycleUs) return;
@@ -816,10 +851,11 @@ void Server::on_tick() {
   int64_t budget_percent = 25 + 2 * (config_.active_expire_effort - 1);
   run_expire_cycle(budget_percent * 10000 / config_.hz);
   // While a child saves, rehashing would copy pages it still shares.
-  if (!snapshots_.child_running()) {
+  if (!child_running()) {
     for (auto& db : dbs_) db->rehash_step(1000);
   }
   snapshots_.cron();
+  aof_.cron();
   client_cron();
   sample_ops();
   // Walking the allocator's pages costs more than a tick should, so the

@@ -11,9 +11,11 @@
 
 #include "commands/command_table.h"
 #include "net/event_loop.h"
+#include "server/append_only_file.h"
 #include "server/blocking.h"
 #include "server/client.h"
 #include "server/config.h"
+#include "server/propagation.h"
 #include "server/pubsub.h"
 #include "server/snapshotter.h"
 #include "server/stats.h"
@@ -75,6 +77,10 @@ class Server final : public net::ConnectionHandler, public KeyspaceListener {
   // A snapshot saved the changes but these.
   void reset_dirty(uint64_t unsaved) { dirty_ = unsaved; }
   Snapshotter& snapshots() { return snapshots_; }
+  AppendOnlyFile& aof() { return aof_; }
+  const AppendOnlyFile& aof() const { return aof_; }
+  // A snapshot or AOF rewrite child is running: only one forks at a time.
+  bool child_running() const { return snapshots_.child_running() || aof_.rewrite_running(); }
   const Snapshotter& snapshots() const { return snapshots_; }
   // The shutdown's save, when save points are set or `save` asks for one
   // (SHUTDOWN, SIGTERM): false when it failed and the shutdown must not go on.
@@ -113,6 +119,8 @@ class Server final : public net::ConnectionHandler, public KeyspaceListener {
   }
 
   PubSub& pubsub() { return pubsub_; }
+  // Where every write goes out as commands (see Propagation).
+  Propagation& propagation() { return propagation_; }
   WatchedKeys& watched_keys() { return watched_; }
 
   // A write changed key of db: transactions WATCHing it fail, and the
@@ -158,6 +166,8 @@ class Server final : public net::ConnectionHandler, public KeyspaceListener {
   inline const Command* admit(Client& client, std::span<const std::string_view> args);
   inline void run_now(Client& client, const Command& command,
                       std::span<const std::string_view> args);
+  // A call ended under propagation: it joins the unit if it changed data.
+  void end_propagation(int db, bool changed, std::span<const std::string_view> args);
   // A rejected request's error; inside MULTI it also dooms the transaction.
   void reject(Client& client, const Command* command, std::string_view message);
   bool over_output_limits(Client& client);
@@ -194,6 +204,7 @@ class Server final : public net::ConnectionHandler, public KeyspaceListener {
   std::unordered_map<uint64_t, Client*> clients_;
   BlockedClients blocked_;
   PubSub pubsub_;
+  Propagation propagation_;
   WatchedKeys watched_;
   bool serving_blocked_ = false;
   bool active_expire_ = true;
@@ -206,6 +217,7 @@ class Server final : public net::ConnectionHandler, public KeyspaceListener {
   int64_t shutdown_deadline_ms_ = 0;
   Supervisor supervisor_;
   Snapshotter snapshots_{*this};
+  AppendOnlyFile aof_{*this};
   int64_t start_time_ms_ = 0;
   uint64_t dirty_ = 0;
   std::string executable_;

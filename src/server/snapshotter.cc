@@ -93,6 +93,10 @@ bool Snapshotter::save() {
 
 std::string Snapshotter::background_save() {
   if (child_running()) return "ERR Background save already in progress";
+  if (server_.aof().rewrite_running()) {
+    return "ERR Another child process is active (AOF?): can't BGSAVE right now. Use BGSAVE "
+           "SCHEDULE in order to schedule a BGSAVE whenever possible.";
+  }
   last_bgsave_try_unix_ = now_unix();
   const std::string target = path();
   const pid_t pid = ::fork();
@@ -182,6 +186,7 @@ void Snapshotter::cron() {
     }
     if (child_running()) return;
   }
+  if (server_.aof().rewrite_running()) return;
   if (scheduled_) {
     scheduled_ = false;
     background_save();

@@ -19,6 +19,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <memory>
+#include <span>
 #include <string>
 #include <string_view>
 #include <tuple>
@@ -57,16 +58,53 @@ persistence::RdbLoadOptions options_from(uint8_t bits) {
   return options;
 }
 
-struct Databases {
+// The 16 databases of a load. A run takes them empty and leaves them empty:
+// constructing Dbs anew each run would cost three std::random_device each
+// (the keyspace's hash seed), most of the fuzzer's time, and a cleared Db is
+// as a new one but for that seed, which is random anyway.
+class Databases {
+ public:
   Databases() {
     for (int i = 0; i < kDatabases; ++i) {
-      owned[i] = std::make_unique<Db>(stats, i);
-      pointers[i] = owned[i].get();
+      owned_[i] = std::make_unique<Db>(stats_, i);
+      pointers_[i] = owned_[i].get();
     }
   }
-  KeyspaceStats stats;
-  std::array<std::unique_ptr<Db>, kDatabases> owned;
-  std::array<Db*, kDatabases> pointers;
+  Databases(const Databases&) = delete;
+  Databases& operator=(const Databases&) = delete;
+
+  std::span<Db* const> all() const { return pointers_; }
+  const Db& operator[](int index) const { return *owned_[index]; }
+
+ private:
+  void clear() {
+    for (const auto& db : owned_) db->clear();
+  }
+  friend class EmptyDatabases;
+
+  KeyspaceStats stats_;
+  std::array<std::unique_ptr<Db>, kDatabases> owned_;
+  std::array<Db*, kDatabases> pointers_;
+};
+
+// Lends one of the two sets of databases (0 for the load, 1 for the reload),
+// kept for the whole process, and empties it when the run is done with it.
+class EmptyDatabases {
+ public:
+  explicit EmptyDatabases(int which) : databases_(kept(which)) {}
+  ~EmptyDatabases() { databases_.clear(); }
+  EmptyDatabases(const EmptyDatabases&) = delete;
+  EmptyDatabases& operator=(const EmptyDatabases&) = delete;
+
+  Databases& operator*() const { return databases_; }
+  Databases* operator->() const { return &databases_; }
+
+ private:
+  static Databases& kept(int which) {
+    static Databases sets[2];
+    return sets[which];
+  }
+  Databases& databases_;
 };
 
 // What a key holds, as far as a round trip must keep it.
@@ -86,7 +124,7 @@ struct KeyFacts {
 std::vector<KeyFacts> facts_of(const Databases& databases) {
   std::vector<KeyFacts> facts;
   for (int i = 0; i < kDatabases; ++i) {
-    const Db& db = *databases.owned[i];
+    const Db& db = databases[i];
     db.for_each_held([&](const Entry& entry) {
       const Value& value = entry.value();
       KeyFacts fact{i, std::string(entry.key()), value.type(), 0, db.expire_at(&entry), {}};
@@ -123,17 +161,17 @@ std::string first_difference(const std::vector<KeyFacts>& loaded,
 
 void check_round_trip(const Databases& loaded, const persistence::EncodingLimits& limits) {
   persistence::RdbWriter writer(true);
-  persistence::write_rdb_image(writer, loaded.pointers, {"7.0.15", 0, 0, false}, true);
+  persistence::write_rdb_image(writer, loaded.all(), {"7.0.15", 0, 0, false}, true);
   const std::string image = writer.take();
 
   // Every key written comes back, however old its TTL, and none twice.
   persistence::RdbLoadOptions options;
   options.limits = limits;
   options.drop_expired = false;
-  Databases reloaded;
+  const EmptyDatabases reloaded(1);
   persistence::RdbLoadSummary summary;
   try {
-    summary = persistence::load_rdb_image(image, reloaded.pointers, options);
+    summary = persistence::load_rdb_image(image, reloaded->all(), options);
   } catch (const persistence::FormatError& error) {
     broken("the image written from what was loaded does not load", error.what());
   }
@@ -142,7 +180,7 @@ void check_round_trip(const Databases& loaded, const persistence::EncodingLimits
            std::to_string(summary.end_offset) + " of " + std::to_string(image.size()) + " bytes");
   }
   const std::vector<KeyFacts> before = facts_of(loaded);
-  const std::vector<KeyFacts> after = facts_of(reloaded);
+  const std::vector<KeyFacts> after = facts_of(*reloaded);
   if (summary.keys_loaded != before.size() || before != after) {
     broken("what was loaded, written and loaded again differs", first_difference(before, after));
   }
@@ -156,12 +194,12 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   if (size == 0) return -1;
   const std::string_view image(reinterpret_cast<const char*>(data), size);
   const persistence::RdbLoadOptions options = options_from(data[size - 1]);
-  Databases databases;
+  const EmptyDatabases loaded(0);
   try {
-    persistence::load_rdb_image(image, databases.pointers, options);
+    persistence::load_rdb_image(image, loaded->all(), options);
   } catch (const persistence::FormatError&) {
     return 0;
   }
-  check_round_trip(databases, options.limits);
+  check_round_trip(*loaded, options.limits);
   return 0;
 }

@@ -1,0 +1,585 @@
+#include "server/append_only_file.h"
+
+#include <fcntl.h>
+#include <signal.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <spdlog/spdlog.h>
+
+#include <cerrno>
+#include <cstring>
+#include <filesystem>
+#include <stdexcept>
+#include <system_error>
+#include <vector>
+
+#include "fkvs_build_config.h"
+#include "net/connection.h"
+#include "persistence/durable_file.h"
+#include "persistence/format_error.h"
+#include "persistence/mapped_file.h"
+#include "persistence/rdb_image.h"
+#include "request_parser.h"
+#include "server/info.h"
+#include "server/server.h"
+#include "util/clock.h"
+
+namespace fkvs {
+
+namespace {
+
+[[noreturn]] void throw_errno(const std::string& what) {
+  throw std::system_error(errno, std::generic_category(), what);
+}
+
+void append_bulk(std::string& out, std::string_view bytes) {
+  out += '$';
+  out += std::to_string(bytes.size());
+  out += "\r\n";
+  out += bytes;
+  out += "\r\n";
+}
+
+std::vector<Db*> all_dbs(Server& server) {
+  std::vector<Db*> dbs;
+  for (int i = 0; i < server.db_count(); ++i) dbs.push_back(&server.db(i));
+  return dbs;
+}
+
+}  // namespace
+
+AppendOnlyFile::AppendOnlyFile(Server& server) : server_(server) {}
+
+AppendOnlyFile::~AppendOnlyFile() {
+  kill_rewrite();
+  if (on()) {
+    flush();
+    if (fd_ >= 0) ::fsync(fd_);
+  }
+  stop_sync_thread();
+  if (fd_ >= 0) ::close(fd_);
+}
+
+std::string AppendOnlyFile::directory() const {
+  const Config& config = server_.config();
+  return (std::filesystem::absolute(config.dir) / config.appenddirname).lexically_normal().string();
+}
+
+std::string AppendOnlyFile::path_in_directory(const std::string& name) const {
+  return directory() + "/" + name;
+}
+
+// ---- loading ----
+
+void AppendOnlyFile::start_at_boot() {
+  const Config& config = server_.config();
+  const std::string manifest_path =
+      path_in_directory(persistence::AofManifest::manifest_name(config.appendfilename));
+  const std::string legacy_path =
+      (std::filesystem::absolute(config.dir) / config.appendfilename).lexically_normal().string();
+  if (::access(manifest_path.c_str(), F_OK) != 0 && ::access(legacy_path.c_str(), F_OK) == 0) {
+    // A single-file AOF of Redis 6 and older becomes the base of the
+    // multi-part layout, as Redis 7 upgrades it.
+    std::filesystem::create_directories(directory());
+    if (::rename(legacy_path.c_str(), path_in_directory(config.appendfilename).c_str()) != 0) {
+      throw std::runtime_error("Can't move the old AOF " + legacy_path + " into " + directory() +
+                               ": " + std::strerror(errno));
+    }
+    manifest_ = {};
+    manifest_.base = {config.appendfilename, 1, persistence::AofManifest::FileType::kBase};
+    write_manifest(manifest_);
+    spdlog::info("Successfully migrated an old-style AOF into the AOF directory");
+  }
+  if (::access(manifest_path.c_str(), F_OK) == 0) {
+    try {
+      persistence::MappedFile mapped(manifest_path);
+      manifest_ = persistence::AofManifest::parse(mapped.bytes());
+    } catch (const std::exception& error) {
+      throw std::runtime_error("Can't load the AOF manifest " + manifest_path + ": " +
+                               error.what());
+    }
+    const int64_t started_ms = clock::now_ms();
+    load(manifest_);
+    spdlog::info("DB loaded from append only file: {:.3f} seconds",
+                 (clock::now_ms() - started_ms) / 1000.0);
+    base_size_ = 0;
+    if (manifest_.base) {
+      struct stat status{};
+      if (::stat(path_in_directory(manifest_.base->name).c_str(), &status) == 0) {
+        base_size_ = static_cast<uint64_t>(status.st_size);
+      }
+    }
+    const bool has_incremental = !manifest_.incrementals.empty();
+    open_incremental(has_incremental ? manifest_.incrementals.back().seq
+                                     : manifest_.next_incremental_seq());
+    if (!has_incremental) {
+      manifest_.incrementals.push_back(
+          {persistence::AofManifest::incremental_name(config.appendfilename, incremental_seq_),
+           incremental_seq_, persistence::AofManifest::FileType::kIncremental});
+      write_manifest(manifest_);
+    }
+  } else {
+    // No AOF yet: its base is the data held now (none: with appendonly yes
+    // the snapshot is not loaded, as in Redis).
+    std::filesystem::create_directories(directory());
+    manifest_ = {};
+    const uint64_t base_seq = manifest_.next_base_seq();
+    const std::string base =
+        persistence::AofManifest::base_name(config.appendfilename, base_seq, true);
+    persistence::replace_file_durably(path_in_directory(base), [&](int fd) { write_base(fd); });
+    manifest_.base = {base, base_seq, persistence::AofManifest::FileType::kBase};
+    open_incremental(manifest_.next_incremental_seq());
+    manifest_.incrementals.push_back(
+        {persistence::AofManifest::incremental_name(config.appendfilename, incremental_seq_),
+         incremental_seq_, persistence::AofManifest::FileType::kIncremental});
+    write_manifest(manifest_);
+    spdlog::info("Creating AOF base file {} on server start", base);
+  }
+  state_ = State::kOn;
+  server_.propagation().add_consumer(this);
+  start_sync_thread();
+}
+
+void AppendOnlyFile::load(const persistence::AofManifest& manifest) {
+  std::vector<std::string> files;
+  if (manifest.base) files.push_back(manifest.base->name);
+  for (const auto& file : manifest.incrementals) files.push_back(file.name);
+  std::vector<Db*> dbs = all_dbs(server_);
+  for (size_t i = 0; i < files.size(); ++i) {
+    const std::string path = path_in_directory(files[i]);
+    const bool last_file = i + 1 == files.size();
+    if (::access(path.c_str(), F_OK) != 0) {
+      // Redis tolerates a missing last incremental file (a crash right
+      // after the manifest named it), nothing else.
+      if (last_file && i > 0) continue;
+      throw std::runtime_error("The AOF file " + path + " named in the manifest doesn't exist");
+    }
+    std::unique_ptr<persistence::MappedFile> mapped;
+    try {
+      mapped = std::make_unique<persistence::MappedFile>(path);
+    } catch (const std::system_error& error) {
+      throw std::runtime_error("Can't open the AOF file " + path + ": " + error.what());
+    }
+    std::string_view bytes = mapped->bytes();
+    size_t offset = 0;
+    if (bytes.starts_with("REDIS")) {
+      persistence::RdbLoadOptions options;
+      options.limits = loading_limits(server_.config());
+      options.verify_checksum = server_.config().rdbchecksum;
+      options.drop_expired = false;
+      options.now_ms = clock::now_ms();
+      try {
+        offset = persistence::load_rdb_image(bytes, dbs, options).end_offset;
+      } catch (const persistence::RdbLoadError& error) {
+        throw std::runtime_error("Can't load the AOF file " + path + " at offset " +
+                                 std::to_string(error.offset()) + ": " + error.reason());
+      }
+    }
+    const size_t end = replay_commands(bytes, offset, path, last_file);
+    if (end < bytes.size()) {
+      // aof-load-truncated: the cut-short command at the end goes.
+      mapped.reset();
+      if (::truncate(path.c_str(), static_cast<off_t>(end)) != 0) {
+        throw std::runtime_error("Can't truncate the AOF file " + path + ": " +
+                                 std::strerror(errno));
+      }
+      spdlog::warn("AOF {} loaded anyway because aof-load-truncated is enabled; truncated to {} bytes",
+                   path, end);
+    }
+  }
+}
+
+size_t AppendOnlyFile::replay_commands(std::string_view bytes, size_t offset,
+                                       const std::string& file, bool last_file) {
+  net::Connection conn(-1, "aof", "aof", false);
+  Client client(0, conn, clock::now_ms());
+  client.authenticated = true;
+  resp::ParserLimits limits;
+  limits.max_bulk_len = SIZE_MAX / 2;
+  limits.max_multibulk_len = SIZE_MAX / 2;
+  resp::RequestParser parser(limits);
+  size_t transaction_start = 0;  // where an open MULTI began
+  const auto fail = [&](size_t at, const std::string& reason) {
+    throw std::runtime_error("Bad file format reading the append only file " + file +
+                             " at offset " + std::to_string(at) + ": " + reason);
+  };
+  while (offset < bytes.size()) {
+    // aof-timestamp-enabled annotations: "#TS:<unix time>\r\n".
+    if (bytes[offset] == '#') {
+      const size_t line_end = bytes.find('\n', offset);
+      if (line_end == std::string_view::npos) break;
+      offset = line_end + 1;
+      continue;
+    }
+    if (bytes[offset] != '*') fail(offset, "a command must start with '*'");
+    parser.reset();
+    const resp::ParseStatus status = parser.parse(bytes.substr(offset));
+    if (status == resp::ParseStatus::kError) fail(offset, std::string(parser.error()));
+    if (status == resp::ParseStatus::kNeedMore) break;
+    const auto& args = parser.args();
+    if (args.empty()) fail(offset, "an empty command");
+    if (server_.commands().find(args[0]) == nullptr) {
+      fail(offset, "unknown command '" + std::string(args[0].substr(0, 128)) + "'");
+    }
+    if (!client.multi.open) transaction_start = offset;
+    server_.execute(client, args);
+    conn.output().clear();
+    offset += parser.consumed();
+  }
+  const size_t whole = client.multi.open ? transaction_start : offset;
+  if (whole < bytes.size()) {
+    if (!last_file || !server_.config().aof_load_truncated) {
+      fail(whole, client.multi.open ? "a MULTI without its EXEC" : "unexpected end of file");
+    }
+    if (client.multi.open) server_.end_transaction(client);
+    spdlog::warn("!!! Warning: short read while loading the AOF file {}!!!", file);
+  }
+  return whole;
+}
+
+// ---- writing ----
+
+void AppendOnlyFile::write_manifest(const persistence::AofManifest& manifest) {
+  const std::string text = manifest.format();
+  persistence::replace_file_durably(
+      path_in_directory(persistence::AofManifest::manifest_name(server_.config().appendfilename)),
+      [&](int fd) {
+        if (::write(fd, text.data(), text.size()) != static_cast<ssize_t>(text.size())) {
+          throw_errno("write manifest");
+        }
+      });
+}
+
+void AppendOnlyFile::open_incremental(uint64_t seq) {
+  const std::string name =
+      persistence::AofManifest::incremental_name(server_.config().appendfilename, seq);
+  const std::string path = path_in_directory(name);
+  const int fd = ::open(path.c_str(), O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0644);
+  if (fd < 0) throw_errno("open " + path);
+  struct stat status{};
+  ::fstat(fd, &status);
+  if (fd_ >= 0) ::close(fd_);
+  fd_ = fd;
+  selected_db_ = -1;
+  incremental_seq_ = seq;
+  current_size_ = base_size_ + static_cast<uint64_t>(status.st_size);
+  persistence::sync_directory_of(path);
+}
+
+void AppendOnlyFile::write_base(int fd) {
+  const Config& config = server_.config();
+  persistence::RdbWriter writer(fd, config.rdbcompression, config.aof_rewrite_incremental_fsync);
+  persistence::SnapshotAux aux{FKVS_REDIS_COMPAT_VERSION, clock::now_ms() / 1000,
+                               static_cast<int64_t>(used_memory()), true};
+  persistence::write_rdb_image(writer, all_dbs(server_), aux, config.rdbchecksum);
+}
+
+void AppendOnlyFile::replay(int db, std::span<const std::string> argv) {
+  if (db != selected_db_) {
+    const std::string number = std::to_string(db);
+    buffer_ += "*2\r\n";
+    append_bulk(buffer_, "SELECT");
+    append_bulk(buffer_, number);
+    selected_db_ = db;
+  }
+  buffer_ += '*';
+  buffer_ += std::to_string(argv.size());
+  buffer_ += "\r\n";
+  for (const std::string& arg : argv) append_bulk(buffer_, arg);
+}
+
+void AppendOnlyFile::write_buffer() {
+  size_t done = 0;
+  while (done < buffer_.size()) {
+    const ssize_t n = ::write(fd_, buffer_.data() + done, buffer_.size() - done);
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      if (last_write_ok_) spdlog::warn("Error writing to the AOF file: {}", std::strerror(errno));
+      last_write_ok_ = false;
+      buffer_.erase(0, done);
+      current_size_ += done;
+      return;
+    }
+    done += static_cast<size_t>(n);
+  }
+  if (!last_write_ok_) spdlog::warn("AOF write error looks solved, Redis can write again.");
+  last_write_ok_ = true;
+  current_size_ += buffer_.size();
+  buffer_.clear();
+}
+
+void AppendOnlyFile::flush() {
+  if (state_ == State::kOff || buffer_.empty()) return;
+  write_buffer();
+  const std::string& policy = server_.config().appendfsync;
+  if (policy == "always") {
+    if (::fdatasync(fd_) != 0) {
+      spdlog::warn("Can't fsync the AOF file: {}", std::strerror(errno));
+      last_write_ok_ = false;
+    }
+    last_sync_ms_ = clock::now_ms();
+  }
+}
+
+void AppendOnlyFile::cron() {
+  if (child_pid_ > 0) {
+    int status = 0;
+    const pid_t done = ::waitpid(child_pid_, &status, WNOHANG);
+    if (done == child_pid_) rewrite_done(status);
+  }
+  if (state_ != State::kOn) return;
+  if (server_.config().appendfsync == "everysec" && clock::now_ms() - last_sync_ms_ >= 1000) {
+    flush();
+    request_sync();
+    last_sync_ms_ = clock::now_ms();
+  }
+  if (child_pid_ > 0 || server_.snapshots().child_running()) return;
+  if (rewrite_scheduled_) {
+    rewrite_scheduled_ = false;
+    background_rewrite();
+    return;
+  }
+  const Config& config = server_.config();
+  if (config.auto_aof_rewrite_percentage > 0 && current_size_ > config.auto_aof_rewrite_min_size) {
+    const uint64_t base = std::max<uint64_t>(base_size_, 1);
+    const uint64_t growth = (current_size_ - base) * 100 / base;
+    if (current_size_ > base && growth >= static_cast<uint64_t>(config.auto_aof_rewrite_percentage)) {
+      spdlog::info("Starting automatic rewriting of AOF on {}% growth", growth);
+      background_rewrite();
+    }
+  }
+}
+
+// ---- rewriting ----
+
+std::string AppendOnlyFile::background_rewrite() {
+  if (child_pid_ > 0) return "ERR Background append only file rewriting already in progress";
+  try {
+    fork_rewrite();
+  } catch (const std::exception& error) {
+    last_rewrite_ok_ = false;
+    spdlog::warn("Can't rewrite append only file in background: {}", error.what());
+    return std::string("ERR Can't rewrite append only file in background: ") + error.what();
+  }
+  return {};
+}
+
+void AppendOnlyFile::fork_rewrite() {
+  const Config& config = server_.config();
+  if (state_ != State::kOff) {
+    // Writes from here on go to a new incremental file, which the manifest
+    // names before any of them reaches it.
+    flush();
+    if (fd_ >= 0) ::fdatasync(fd_);
+    const uint64_t seq = manifest_.next_incremental_seq();
+    open_incremental(seq);
+    if (state_ == State::kOn) {
+      manifest_.incrementals.push_back(
+          {persistence::AofManifest::incremental_name(config.appendfilename, seq), seq,
+           persistence::AofManifest::FileType::kIncremental});
+      write_manifest(manifest_);
+    }
+  }
+  std::filesystem::create_directories(directory());
+  const std::string temp = path_in_directory("temp-rewriteaof-bg-" + std::to_string(::getpid()) +
+                                             ".aof");
+  const pid_t pid = ::fork();
+  if (pid < 0) throw_errno("fork");
+  if (pid == 0) {
+    ::signal(SIGTERM, SIG_DFL);
+    ::signal(SIGINT, SIG_DFL);
+    int code = 0;
+    try {
+      const int fd = ::open(temp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+      if (fd < 0) throw_errno("open " + temp);
+      write_base(fd);
+      if (::fsync(fd) != 0) throw_errno("fsync " + temp);
+      ::close(fd);
+      spdlog::info("Successfully created the temporary AOF base file {}", temp);
+    } catch (const std::exception& error) {
+      spdlog::warn("Failed rewriting the append only file: {}", error.what());
+      code = 1;
+    }
+    spdlog::default_logger()->flush();
+    ::_exit(code);
+  }
+  child_pid_ = pid;
+  child_start_ms_ = clock::now_ms();
+  spdlog::info("Background append only file rewriting started by pid {}", pid);
+}
+
+void AppendOnlyFile::rewrite_done(int status) {
+  const pid_t child = child_pid_;
+  child_pid_ = -1;
+  last_rewrite_seconds_ = (clock::now_ms() - child_start_ms_) / 1000;
+  const std::string temp = path_in_directory("temp-rewriteaof-bg-" + std::to_string(::getpid()) +
+                                             ".aof");
+  (void)child;
+  const bool succeeded = WIFEXITED(status) && WEXITSTATUS(status) == 0;
+  if (!succeeded) {
+    ::unlink(temp.c_str());
+    last_rewrite_ok_ = false;
+    spdlog::warn("Background AOF rewrite terminated with error");
+    if (state_ == State::kWaitingForBase) {
+      // Turning the AOF on failed: it stays off.
+      state_ = State::kOff;
+      server_.propagation().remove_consumer(this);
+      buffer_.clear();
+    }
+    return;
+  }
+  const Config& config = server_.config();
+  try {
+    persistence::AofManifest next;
+    const uint64_t base_seq = manifest_.next_base_seq();
+    const std::string base = persistence::AofManifest::base_name(config.appendfilename, base_seq, true);
+    if (::rename(temp.c_str(), path_in_directory(base).c_str()) != 0) throw_errno("rename " + temp);
+    next.base = {base, base_seq, persistence::AofManifest::FileType::kBase};
+    for (const auto& file : manifest_.incrementals) {
+      if (file.seq >= incremental_seq_) {
+        next.incrementals.push_back(file);
+      } else {
+        next.history.push_back({file.name, file.seq, persistence::AofManifest::FileType::kHistory});
+      }
+    }
+    if (state_ != State::kOff &&
+        (next.incrementals.empty() || next.incrementals.back().seq != incremental_seq_)) {
+      next.incrementals.push_back(
+          {persistence::AofManifest::incremental_name(config.appendfilename, incremental_seq_),
+           incremental_seq_, persistence::AofManifest::FileType::kIncremental});
+    }
+    if (manifest_.base) {
+      next.history.push_back(
+          {manifest_.base->name, manifest_.base->seq, persistence::AofManifest::FileType::kHistory});
+    }
+    write_manifest(next);
+    // The old files are history now: delete them, then forget them.
+    for (const auto& file : next.history) ::unlink(path_in_directory(file.name).c_str());
+    next.history.clear();
+    write_manifest(next);
+    manifest_ = next;
+    struct stat status_of_base{};
+    ::stat(path_in_directory(base).c_str(), &status_of_base);
+    base_size_ = static_cast<uint64_t>(status_of_base.st_size);
+    struct stat status_of_incr{};
+    ::fstat(fd_, &status_of_incr);
+    current_size_ = base_size_ + static_cast<uint64_t>(status_of_incr.st_size) + buffer_.size();
+  } catch (const std::exception& error) {
+    last_rewrite_ok_ = false;
+    spdlog::warn("Background AOF rewrite could not be installed: {}", error.what());
+    return;
+  }
+  last_rewrite_ok_ = true;
+  ++rewrites_;
+  if (state_ == State::kWaitingForBase) {
+    state_ = State::kOn;
+    start_sync_thread();
+    spdlog::info("Background AOF rewrite finished successfully; the AOF is on");
+  } else {
+    spdlog::info("Background AOF rewrite finished successfully");
+  }
+}
+
+void AppendOnlyFile::kill_rewrite() {
+  if (child_pid_ <= 0) return;
+  ::kill(child_pid_, SIGUSR1);
+  int status = 0;
+  while (::waitpid(child_pid_, &status, 0) < 0 && errno == EINTR) {
+  }
+  ::unlink(path_in_directory("temp-rewriteaof-bg-" + std::to_string(::getpid()) + ".aof").c_str());
+  child_pid_ = -1;
+}
+
+int64_t AppendOnlyFile::current_rewrite_seconds() const {
+  return child_pid_ > 0 ? (clock::now_ms() - child_start_ms_) / 1000 : -1;
+}
+
+std::string AppendOnlyFile::turn_on() {
+  if (state_ != State::kOff) return {};
+  if (child_pid_ > 0) return "ERR Background append only file rewriting already in progress";
+  try {
+    std::filesystem::create_directories(directory());
+    const std::string manifest_path =
+        path_in_directory(persistence::AofManifest::manifest_name(server_.config().appendfilename));
+    manifest_ = {};
+    if (::access(manifest_path.c_str(), F_OK) == 0) {
+      // Files of an earlier run: the new base replaces them all.
+      persistence::MappedFile mapped(manifest_path);
+      manifest_ = persistence::AofManifest::parse(mapped.bytes());
+    }
+    state_ = State::kWaitingForBase;
+    server_.propagation().add_consumer(this);
+    fork_rewrite();
+  } catch (const std::exception& error) {
+    state_ = State::kOff;
+    server_.propagation().remove_consumer(this);
+    spdlog::warn("Redis needs to enable the AOF but can't trigger a background AOF rewrite "
+                 "operation: {}",
+                 error.what());
+    return "ERR Can't turn on the append only file: " + std::string(error.what());
+  }
+  return {};
+}
+
+void AppendOnlyFile::turn_off() {
+  if (state_ == State::kOff) return;
+  flush();
+  if (fd_ >= 0) {
+    ::fsync(fd_);
+    ::close(fd_);
+    fd_ = -1;
+  }
+  kill_rewrite();
+  stop_sync_thread();
+  server_.propagation().remove_consumer(this);
+  state_ = State::kOff;
+}
+
+// ---- the everysec sync thread ----
+
+void AppendOnlyFile::start_sync_thread() {
+  if (sync_thread_.joinable()) return;
+  sync_thread_stop_ = false;
+  sync_thread_ = std::thread([this] {
+    std::unique_lock lock(sync_mutex_);
+    for (;;) {
+      sync_wakeup_.wait(lock, [this] { return sync_thread_stop_ || sync_fd_ >= 0; });
+      if (sync_fd_ < 0 && sync_thread_stop_) return;
+      const int fd = sync_fd_;
+      sync_fd_ = -1;
+      lock.unlock();
+      ::fdatasync(fd);
+      ::close(fd);
+      lock.lock();
+      sync_in_flight_ = false;
+    }
+  });
+}
+
+void AppendOnlyFile::stop_sync_thread() {
+  if (!sync_thread_.joinable()) return;
+  {
+    std::lock_guard lock(sync_mutex_);
+    sync_thread_stop_ = true;
+  }
+  sync_wakeup_.notify_one();
+  sync_thread_.join();
+}
+
+void AppendOnlyFile::request_sync() {
+  if (fd_ < 0) return;
+  std::lock_guard lock(sync_mutex_);
+  // One sync at a time; a slow disk skips a second rather than queueing.
+  if (sync_in_flight_) return;
+  // The thread syncs its own descriptor, so a switch to another file
+  // meanwhile does not close the one it syncs.
+  const int fd = ::dup(fd_);
+  if (fd < 0) return;
+  sync_fd_ = fd;
+  sync_in_flight_ = true;
+  sync_wakeup_.notify_one();
+}
+
+}  // namespace fkvs

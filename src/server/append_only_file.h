@@ -1,0 +1,134 @@
+#pragma once
+
+#include <sys/types.h>
+
+#include <condition_variable>
+#include <cstdint>
+#include <mutex>
+#include <optional>
+#include <span>
+#include <string>
+#include <string_view>
+#include <thread>
+
+#include "persistence/aof_manifest.h"
+#include "server/propagation.h"
+
+namespace fkvs {
+
+class Server;
+
+// The append-only file in Redis 7's multi-part layout: appenddirname/ holds
+// a base (an RDB image, as aof-use-rdb-preamble writes it), incremental
+// files of RESP commands written since, and the manifest naming them. It
+// consumes the server's Propagation, so it logs effects, not requests.
+//
+// Writes are gathered per loop iteration and written before the loop waits
+// (so before any reply of that iteration is sent); appendfsync always syncs
+// them there too, everysec hands the sync to a background thread once a
+// second, no leaves it to the kernel.
+//
+// A rewrite (BGREWRITEAOF, auto-aof-rewrite-*) needs no rewrite buffer: the
+// server switches to a new incremental file and forks; the child writes the
+// new base from its copy of the data; the manifest then names the new base
+// and the incremental files opened since, and the old files go.
+class AppendOnlyFile final : public Propagation::Consumer {
+ public:
+  explicit AppendOnlyFile(Server& server);
+  ~AppendOnlyFile();
+  AppendOnlyFile(const AppendOnlyFile&) = delete;
+  AppendOnlyFile& operator=(const AppendOnlyFile&) = delete;
+
+  // At start-up with appendonly yes: loads the AOF into the (empty)
+  // databases if there is one, then opens it for appending, creating a base
+  // and manifest when there was none. Throws std::runtime_error naming the
+  // file, the offset and the reason when the AOF cannot be loaded.
+  void start_at_boot();
+  // CONFIG SET appendonly yes at runtime: a rewrite writes the base of the
+  // data held now, and the AOF is on once it succeeds. An error message
+  // when it cannot start.
+  std::string turn_on();
+  // CONFIG SET appendonly no: stops logging (the files stay).
+  void turn_off();
+  bool on() const { return state_ == State::kOn; }
+
+  // Before the loop waits: writes what this iteration logged; with
+  // appendfsync always, syncs it before any reply goes out.
+  void flush();
+  // Per tick: the everysec sync, a finished rewrite child, auto rewrite.
+  void cron();
+
+  // BGREWRITEAOF: an error message, or empty when a rewrite started.
+  std::string background_rewrite();
+  bool rewrite_running() const { return child_pid_ > 0; }
+  void schedule_rewrite() { rewrite_scheduled_ = true; }
+  bool rewrite_scheduled() const { return rewrite_scheduled_; }
+  void kill_rewrite();
+
+  // INFO persistence.
+  bool last_write_ok() const { return last_write_ok_; }
+  bool last_rewrite_ok() const { return last_rewrite_ok_; }
+  int64_t last_rewrite_seconds() const { return last_rewrite_seconds_; }
+  int64_t current_rewrite_seconds() const;
+  uint64_t rewrites() const { return rewrites_; }
+  uint64_t current_size() const { return current_size_; }
+  uint64_t base_size() const { return base_size_; }
+
+  // Propagation::Consumer
+  void replay(int db, std::span<const std::string> argv) override;
+
+ private:
+  enum class State { kOff, kWaitingForBase, kOn };
+
+  std::string directory() const;
+  std::string path_in_directory(const std::string& name) const;
+  // Loads manifest's files into the databases.
+  void load(const persistence::AofManifest& manifest);
+  // Replays the RESP commands of bytes (an incremental file, or what follows
+  // an RDB preamble) from offset; returns where the last whole command ended.
+  size_t replay_commands(std::string_view bytes, size_t offset, const std::string& file,
+                         bool last_file);
+  void write_manifest(const persistence::AofManifest& manifest);
+  // Opens a new incremental file (seq) for appending; logging goes there.
+  void open_incremental(uint64_t seq);
+  void write_buffer();
+  void fork_rewrite();
+  void rewrite_done(int status);
+  // Writes a base of the data held now into fd (an RDB image, aof-base 1).
+  void write_base(int fd);
+
+  // The background fsync of appendfsync everysec.
+  void start_sync_thread();
+  void stop_sync_thread();
+  void request_sync();
+
+  Server& server_;
+  State state_ = State::kOff;
+  persistence::AofManifest manifest_;
+  int fd_ = -1;
+  std::string buffer_;
+  int selected_db_ = -1;
+  uint64_t current_size_ = 0;
+  uint64_t base_size_ = 0;
+  bool last_write_ok_ = true;
+  int64_t last_sync_ms_ = 0;
+
+  pid_t child_pid_ = -1;
+  int64_t child_start_ms_ = 0;
+  // The incremental file written now; during a rewrite, the first one the
+  // new base precedes.
+  uint64_t incremental_seq_ = 0;
+  bool rewrite_scheduled_ = false;
+  bool last_rewrite_ok_ = true;
+  int64_t last_rewrite_seconds_ = -1;
+  uint64_t rewrites_ = 0;
+
+  std::thread sync_thread_;
+  std::mutex sync_mutex_;
+  std::condition_variable sync_wakeup_;
+  int sync_fd_ = -1;  // a sync the thread is to do
+  bool sync_in_flight_ = false;
+  bool sync_thread_stop_ = false;
+};
+
+}  // namespace fkvs
