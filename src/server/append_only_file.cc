@@ -273,7 +273,11 @@ void AppendOnlyFile::write_base(int fd) {
   persistence::RdbWriter writer(fd, config.rdbcompression, config.aof_rewrite_incremental_fsync);
   persistence::SnapshotAux aux{FKVS_REDIS_COMPAT_VERSION, clock::now_ms() / 1000,
                                static_cast<int64_t>(used_memory()), true};
-  persistence::write_rdb_image(writer, all_dbs(server_), aux, config.rdbchecksum);
+  std::function<void()> delay;
+  if (config.rdb_key_save_delay > 0) {
+    delay = [&config] { ::usleep(static_cast<useconds_t>(config.rdb_key_save_delay)); };
+  }
+  persistence::write_rdb_image(writer, all_dbs(server_), aux, config.rdbchecksum, delay);
 }
 
 void AppendOnlyFile::replay(int db, std::span<const std::string> argv) {

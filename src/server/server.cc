@@ -686,7 +686,14 @@ void Server::rerun_blocked(Client& client) {
   const Command* command = commands_.find(args[0]);
   client.keeps_waiting = false;
   CommandContext ctx(*this, client, *command, args);
+  const bool propagating = propagation_.active();
+  const uint64_t dirty_before = dirty_;
+  if (propagating) [[unlikely]]
+    propagation_.begin_unit();
   command->spec.handler(ctx);
+  // Served, it propagates as the pop it became (see list_ops.cc).
+  if (propagating) [[unlikely]]
+    end_propagation(client.db_index, dirty_ != dirty_before, args);
   stats_.total_error_replies += ctx.reply().errors_written();
   if (client.keeps_waiting) return;
   blocked_.unblock(client);

@@ -1,0 +1,319 @@
+"""The append-only file: what it logs (effects, not requests), surviving
+kill -9 under appendfsync always, rewrites, turning it on at runtime,
+truncated files, and files moving between fkvs and redis-server."""
+
+import random
+import shutil
+import signal
+import subprocess
+import threading
+import time
+from pathlib import Path
+
+import pytest
+import redis
+
+from server_process import (REDIS_SERVER_BIN, ServerHandle, ServerStartError, join_threads,
+                            wait_until)
+
+FIXTURES = Path(__file__).parent / "fixtures" / "rdb"
+AOF_ALWAYS = ("--appendonly", "yes", "--appendfsync", "always")
+
+
+def kill_and_restart(handle):
+    handle.process.send_signal(signal.SIGKILL)
+    handle.wait_exit()
+    handle.start()
+    return handle.client()
+
+
+def digest(client):
+    return client.execute_command("DEBUG", "DIGEST")
+
+
+def write_effects(handle):
+    """Commands whose replay must log their effect, not their request."""
+    client = handle.client()
+    client.set("counter", 1)
+    client.incrbyfloat("float", "1.1")
+    client.hincrbyfloat("hash", "f", "2.5")
+    client.set("ttl:rel", "x", ex=100)
+    client.expire("counter", 1000)
+    client.set("gone", "x")
+    client.expire("gone", -1)
+    client.sadd("set", *range(30))
+    client.spop("set")
+    client.spop("set", 5)
+    client.sadd("small", 1, 2)
+    client.spop("small", 10)
+    client.rpush("list", *range(10))
+    client.lmpop(1, "list", direction="LEFT", count=3)
+    client.zadd("zset", {"a": 1, "b": 2, "c": 3})
+    client.zmpop(1, ["zset"], min=True)
+    client.rpush("src", "a", "b")
+    client.blmove("src", "dst", 0, "LEFT", "RIGHT")
+    pipe = client.pipeline(transaction=True)
+    pipe.set("tx", 1)
+    pipe.incr("tx")
+    pipe.execute()
+    client.execute_command("SELECT", 5)
+    client.set("db5", "five")
+    client.execute_command("SELECT", 0)
+    # A BLPOP served by a later push replays as the pop it became.
+    blocked = handle.client()
+    result = {}
+    waiter = threading.Thread(target=lambda: result.update(v=blocked.blpop("queue", 5)),
+                              daemon=True)
+    waiter.start()
+    wait_until(lambda: client.info("clients")["blocked_clients"] == 1, 10,
+               message="BLPOP to block")
+    client.rpush("queue", "job")
+    join_threads([waiter], 10, "the BLPOP to be served")
+    assert result["v"] == (b"queue", b"job")
+
+
+def test_kill_9_keeps_every_effect(start_server):
+    handle = start_server(*AOF_ALWAYS)
+    write_effects(handle)
+    client = handle.client()
+    expected = digest(client)
+    ttl = client.pexpiretime("ttl:rel")
+    client = kill_and_restart(handle)
+    assert digest(client) == expected
+    assert client.pexpiretime("ttl:rel") == ttl
+    assert client.exists("gone", "small") == 0
+    assert "DB loaded from append only file" in handle.log()
+
+
+def test_the_log_holds_effects_not_requests(start_server):
+    handle = start_server(*AOF_ALWAYS)
+    write_effects(handle)
+    incremental = next((handle.workdir / "appendonlydir").glob("*.incr.aof")).read_bytes()
+    for effect in [b"PEXPIREAT", b"SREM", b"KEEPTTL", b"HSET", b"PXAT", b"LPOP", b"ZPOPMIN",
+                   b"LMOVE", b"MULTI", b"DEL"]:
+        assert effect in incremental, effect
+    for request in [b"expire\r\n", b"spop", b"incrbyfloat", b"blpop", b"lmpop", b"blmove"]:
+        assert request not in incremental.lower().replace(b"pexpireat", b""), request
+
+
+def test_layout_and_info(start_server):
+    handle = start_server(*AOF_ALWAYS)
+    directory = handle.workdir / "appendonlydir"
+    assert (directory / "appendonly.aof.manifest").read_text() == (
+        "file appendonly.aof.1.base.rdb seq 1 type b\n"
+        "file appendonly.aof.1.incr.aof seq 1 type i\n")
+    assert (directory / "appendonly.aof.1.base.rdb").read_bytes().startswith(b"REDIS0010")
+    client = handle.client()
+    client.set("k", "v")
+    info = client.info("persistence")
+    assert info["aof_enabled"] == 1
+    assert info["aof_last_write_status"] == "ok"
+    assert info["aof_current_size"] > info["aof_base_size"]
+
+
+def test_acknowledged_writes_survive_kill_9_at_random_moments(start_server):
+    """appendfsync always: a write acknowledged is on disk. Twenty trials, each
+    killed at a random moment of a pipelined write load."""
+    handle = start_server(*AOF_ALWAYS)
+    rng = random.Random(20261206)
+    lost = []
+    total = 0
+    for trial in range(20):
+        client = handle.client()
+        acknowledged = []
+        stop = threading.Event()
+
+        def load(trial=trial, client=client, acknowledged=acknowledged):
+            i = 0
+            try:
+                while not stop.is_set():
+                    pipe = client.pipeline(transaction=False)
+                    for j in range(i, i + 10):
+                        pipe.set("t%d:%d" % (trial, j), j)
+                    pipe.execute()
+                    acknowledged.extend(range(i, i + 10))
+                    i += 10
+            except (redis.ConnectionError, redis.TimeoutError):
+                pass
+
+        writer = threading.Thread(target=load, daemon=True)
+        writer.start()
+        time.sleep(rng.uniform(0.02, 0.3))
+        handle.process.send_signal(signal.SIGKILL)
+        handle.wait_exit()
+        stop.set()
+        join_threads([writer], 10, "the writer to see the connection close")
+        handle.start()
+        check = handle.client()
+        keys = ["t%d:%d" % (trial, j) for j in acknowledged]
+        present = sum(check.exists(*keys[k:k + 500]) for k in range(0, len(keys), 500))
+        total += len(keys)
+        if present != len(keys):
+            lost.append((trial, len(keys) - present))
+    assert total > 0
+    print("kill -9 under appendfsync always: %d trials, %d acknowledged writes, lost %s" % (
+        20, total, lost or 0))
+    assert lost == [], "acknowledged writes lost (trial, count): %s of %d" % (lost, total)
+
+
+def test_bgrewriteaof_replaces_the_files_and_keeps_writes_made_meanwhile(start_server):
+    handle = start_server(*AOF_ALWAYS)
+    client = handle.client()
+    for i in range(50):
+        client.set("before:%d" % i, i)
+    client.config_set("rdb-key-save-delay", 20000)
+    assert handle.reply("BGREWRITEAOF") == b"+Background append only file rewriting started\r\n"
+    assert client.info("persistence")["aof_rewrite_in_progress"] == 1
+    assert handle.reply("BGREWRITEAOF") == (
+        b"-ERR Background append only file rewriting already in progress\r\n")
+    assert handle.reply("BGSAVE") == (
+        b"-ERR Another child process is active (AOF?): can't BGSAVE right now. Use BGSAVE "
+        b"SCHEDULE in order to schedule a BGSAVE whenever possible.\r\n")
+    client.set("during", "the rewrite")
+    client.config_set("rdb-key-save-delay", 0)
+    wait_until(lambda: client.info("persistence")["aof_rewrite_in_progress"] == 0, 30,
+               message="the AOF rewrite to finish")
+    info = client.info("persistence")
+    assert info["aof_last_bgrewrite_status"] == "ok"
+    assert info["aof_rewrites"] == 1
+    directory = handle.workdir / "appendonlydir"
+    assert sorted(p.name for p in directory.iterdir()) == [
+        "appendonly.aof.2.base.rdb", "appendonly.aof.2.incr.aof", "appendonly.aof.manifest"]
+    client.set("after", "the rewrite")
+    expected = digest(client)
+    client = kill_and_restart(handle)
+    assert digest(client) == expected
+    assert client.get("during") == b"the rewrite"
+
+
+def test_bgrewriteaof_is_scheduled_inside_multi(start_server):
+    handle = start_server(*AOF_ALWAYS)
+    replies = handle.raw(b"MULTI\r\nBGREWRITEAOF\r\nEXEC\r\n", replies=3)
+    assert replies.endswith(b"*1\r\n+Background append only file rewriting scheduled\r\n")
+    client = handle.client()
+    wait_until(lambda: client.info("persistence")["aof_rewrites"] == 1, 15,
+               message="the scheduled rewrite to run")
+
+
+def test_config_set_appendonly_writes_a_base_of_the_data_held(start_server):
+    handle = start_server()
+    client = handle.client()
+    client.set("before", "turning it on")
+    client.rpush("list", *range(100))
+    client.config_set("appendonly", "yes")
+    wait_until(lambda: client.info("persistence")["aof_rewrites"] == 1, 15,
+               message="the AOF's first base to be written")
+    client.set("after", "turning it on")
+    expected = digest(client)
+    handle.process.send_signal(signal.SIGKILL)
+    handle.wait_exit()
+    handle.extra_args = list(AOF_ALWAYS)
+    handle.start()
+    assert digest(handle.client()) == expected
+
+
+def test_a_truncated_last_command_is_dropped_or_refused(start_server, tmp_path, server_binary):
+    handle = start_server(*AOF_ALWAYS)
+    client = handle.client()
+    client.set("whole", "command")
+    client.set("cut", "short")
+    assert handle.stop() == 0
+    incremental = next((handle.workdir / "appendonlydir").glob("*.incr.aof"))
+    incremental.write_bytes(incremental.read_bytes()[:-7])
+    size_cut = incremental.stat().st_size
+
+    handle.extra_args = list(AOF_ALWAYS) + ["--aof-load-truncated", "no"]
+    with pytest.raises(ServerStartError, match="unexpected end of file"):
+        handle.start(attempts=1)
+    assert handle.process.returncode == 1
+
+    handle.extra_args = list(AOF_ALWAYS)
+    handle.start()
+    client = handle.client()
+    assert client.get("whole") == b"command"
+    assert client.get("cut") is None
+    assert "Warning: short read while loading the AOF file" in handle.log()
+    assert incremental.stat().st_size < size_cut
+
+
+def test_an_aof_with_a_stream_is_refused_by_name(tmp_path, server_binary):
+    handle = ServerHandle(server_binary, tmp_path / "server", args=AOF_ALWAYS)
+    handle.workdir.mkdir(parents=True)
+    shutil.copytree(FIXTURES / "7.0.15" / "appendonlydir", handle.workdir / "appendonlydir")
+    with pytest.raises(ServerStartError, match="stream"):
+        handle.start(attempts=1)
+    assert handle.process.returncode == 1
+
+
+def test_a_6_2_single_file_aof_is_migrated(tmp_path, server_binary):
+    handle = ServerHandle(server_binary, tmp_path / "server", args=AOF_ALWAYS)
+    handle.workdir.mkdir(parents=True)
+    shutil.copy(FIXTURES / "6.2.14" / "appendonly.aof", handle.workdir / "appendonly.aof")
+    # Its RDB preamble holds a stream, which fkvs cannot load yet: refused by name, and
+    # the file is where the migration put it, whole.
+    with pytest.raises(ServerStartError, match="stream"):
+        handle.start(attempts=1)
+    moved = handle.workdir / "appendonlydir" / "appendonly.aof"
+    assert moved.read_bytes() == (FIXTURES / "6.2.14" / "appendonly.aof").read_bytes()
+    assert (handle.workdir / "appendonlydir" / "appendonly.aof.manifest").read_text() == (
+        "file appendonly.aof seq 1 type b\n")
+
+
+def fill_for_interchange(client):
+    client.set("str", "value")
+    client.set("int", 42)
+    client.rpush("list", *range(300))
+    client.hset("hash", mapping={"f%d" % i: i for i in range(600)})
+    client.sadd("set", 1, 2, 3)
+    client.zadd("zset", {"m%d" % i: i / 7 for i in range(200)})
+    client.set("ttl", "x", ex=100000)
+    client.incrbyfloat("float", "3.3")
+    client.spop("set")
+    client.execute_command("SELECT", 9)
+    client.set("db9", "nine")
+    client.execute_command("SELECT", 0)
+
+
+@pytest.mark.fkvs_only
+def test_aof_directories_move_between_fkvs_and_redis(start_server, tmp_path):
+    if not shutil.which(REDIS_SERVER_BIN):
+        pytest.skip("reference redis-server not installed")
+    # redis-server writes an AOF (base, then commands), fkvs loads it.
+    redis_dir = tmp_path / "from-redis"
+    theirs = ServerHandle(REDIS_SERVER_BIN, redis_dir, args=AOF_ALWAYS, target="redis").start()
+    try:
+        client = theirs.client()
+        client.set("in-base", 1)
+        client.execute_command("BGREWRITEAOF")
+        wait_until(lambda: client.info("persistence")["aof_rewrite_in_progress"] == 0 and
+                   client.info("persistence")["aof_rewrite_scheduled"] == 0, 30,
+                   message="redis-server's rewrite")
+        fill_for_interchange(client)
+        expected = digest(client)
+    finally:
+        theirs.stop()
+    fkvs = start_server(*AOF_ALWAYS)
+    fkvs.stop()
+    shutil.rmtree(fkvs.workdir / "appendonlydir")
+    shutil.copytree(redis_dir / "appendonlydir", fkvs.workdir / "appendonlydir")
+    fkvs.start()
+    assert digest(fkvs.client()) == expected
+
+    # fkvs writes one, redis-server loads it.
+    client = fkvs.client()
+    client.flushall()
+    fill_for_interchange(client)
+    client.execute_command("BGREWRITEAOF")
+    wait_until(lambda: client.info("persistence")["aof_rewrite_in_progress"] == 0, 30,
+               message="fkvs's rewrite")
+    client.lpush("list", "after the rewrite")
+    expected = digest(client)
+    fkvs.stop()
+    back = tmp_path / "back"
+    back.mkdir()
+    shutil.copytree(fkvs.workdir / "appendonlydir", back / "appendonlydir")
+    theirs = ServerHandle(REDIS_SERVER_BIN, back, args=AOF_ALWAYS, target="redis").start()
+    try:
+        assert digest(theirs.client()) == expected
+    finally:
+        theirs.stop()
