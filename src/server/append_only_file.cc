@@ -100,10 +100,10 @@ void AppendOnlyFile::start_at_boot() {
       throw std::runtime_error("Can't load the AOF manifest " + manifest_path + ": " +
                                error.what());
     }
-    const int64_t started_ms = clock::now_ms();
+    const int64_t started_us = clock::monotonic_us();
     load(manifest_);
     spdlog::info("DB loaded from append only file: {:.3f} seconds",
-                 (clock::now_ms() - started_ms) / 1000.0);
+                 (clock::monotonic_us() - started_us) / 1e6);
     base_size_ = 0;
     if (manifest_.base) {
       struct stat status{};

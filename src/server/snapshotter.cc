@@ -219,7 +219,7 @@ void Snapshotter::load_at_start() {
 
 std::string Snapshotter::load(bool merge) {
   const std::string file = path();
-  const int64_t started_ms = clock::now_ms();
+  const int64_t started_us = clock::monotonic_us();
   std::vector<Db*> dbs;
   for (int i = 0; i < server_.db_count(); ++i) dbs.push_back(&server_.db(i));
   persistence::RdbLoadOptions options;
@@ -244,7 +244,7 @@ std::string Snapshotter::load(bool merge) {
   last_load_keys_expired_ = summary.expired_skipped;
   spdlog::info("Done loading RDB, keys loaded: {}, keys expired: {}.", summary.keys_loaded,
                summary.expired_skipped);
-  spdlog::info("DB loaded from disk: {:.3f} seconds", (clock::now_ms() - started_ms) / 1000.0);
+  spdlog::info("DB loaded from disk: {:.3f} seconds", (clock::monotonic_us() - started_us) / 1e6);
   return {};
 }
 

@@ -1,5 +1,6 @@
 #include "store/key_table.h"
 
+#include <atomic>
 #include <cassert>
 #include <cstdlib>
 #include <cstring>
@@ -13,6 +14,7 @@ namespace {
 
 // Any odd constant with well-mixed bits (here the 64-bit golden ratio).
 constexpr uint64_t kFinalMultiplier = 0x9e3779b97f4a7c15;
+constexpr uint64_t kSplitMixGamma = 0x9e3779b97f4a7c15;
 
 // The 128-bit product folded to 64 bits: every input bit reaches every
 // output bit, including the low ones the bucket index is taken from.
@@ -27,9 +29,20 @@ uint64_t fold_multiply(uint64_t a, uint64_t b) {
 
 namespace chained_table_detail {
 
+// Opening std::random_device costs a system call or two, too much for every
+// small set or hash that gets a table: the device is read once per process,
+// and each table takes the next value of a splitmix64 sequence from there,
+// distinct and as unpredictable to clients as the device's seed.
 uint64_t random_seed() {
-  std::random_device device;
-  return (static_cast<uint64_t>(device()) << 32) | device();
+  static const uint64_t process_seed = [] {
+    std::random_device device;
+    return (static_cast<uint64_t>(device()) << 32) | device();
+  }();
+  static std::atomic<uint64_t> counter{0};
+  uint64_t z = process_seed + (counter.fetch_add(1, std::memory_order_relaxed) + 1) * kSplitMixGamma;
+  z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9;
+  z = (z ^ (z >> 27)) * 0x94d049bb133111eb;
+  return z ^ (z >> 31);
 }
 
 }  // namespace chained_table_detail
