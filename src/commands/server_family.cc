@@ -14,6 +14,7 @@
 #include "commands/command_context.h"
 #include "commands/errors.h"
 #include "commands/families.h"
+#include "persistence/dump_payload.h"
 #include "server/dataset_digest.h"
 #include "server/info.h"
 #include "util/clock.h"
@@ -144,11 +145,47 @@ void debug_reload(CommandContext& ctx) {
   ctx.reply().ok();
 }
 
+// DEBUG LOADAOF: the dataset again from the append-only file alone.
+void debug_loadaof(CommandContext& ctx) {
+  Server& server = ctx.server();
+  if (!server.aof().on()) return ctx.reply().ok();
+  if (std::string error = server.aof().reload(); !error.empty()) {
+    spdlog::warn("{}", error);
+    return ctx.reply().error("ERR Error loading the append only file, check server logs.");
+  }
+  server.reset_dirty(0);
+  spdlog::warn("Append Only File loaded by DEBUG LOADAOF");
+  ctx.reply().ok();
+}
+
+// DEBUG OBJECT key: Redis's one-line description. fkvs shares no objects,
+// so the refcount is 1, and the LRU field is the key's last access second.
+void debug_object(CommandContext& ctx) {
+  Entry* entry = ctx.db().lookup_read_no_touch(ctx.arg(2));
+  if (entry == nullptr) return ctx.reply().error("ERR no such key");
+  const Value& value = entry->value();
+  const size_t serialized = persistence::make_dump_payload(value, ctx.server().config().rdbcompression)
+                                .size() - 11;  // less the type byte, version and CRC
+  const uint64_t idle = clock::now_s() - std::min(clock::now_s(), entry->access_time_s());
+  char text[256];
+  std::snprintf(text, sizeof(text),
+                "Value at:%p refcount:1 encoding:%s serializedlength:%zu lru:%u "
+                "lru_seconds_idle:%llu",
+                static_cast<const void*>(&value), Value::encoding_name(value.encoding()),
+                serialized, entry->access_time_s() & 0xFFFFFF,
+                static_cast<unsigned long long>(idle));
+  ctx.reply().simple(text);
+}
+
 void debug_help(CommandContext& ctx) {
   static constexpr std::string_view kLines[] = {
       "DEBUG <subcommand> [<arg> [value] [opt] ...]. Subcommands are:",
       "DIGEST",
       "    Output a hex signature representing the current DB content.",
+      "LOADAOF",
+      "    Flush the AOF buffers on disk and reload the AOF in memory.",
+      "OBJECT <key>",
+      "    Show low level info about the `key` and associated value.",
       "DIGEST-VALUE <key> [<key> ...]",
       "    Output a hex signature of the values of all the specified keys.",
       "RELOAD [option ...]",
@@ -186,6 +223,8 @@ void debug(CommandContext& ctx) {
   }
   if (equals_nocase(sub, "help") && ctx.argc() == 2) return debug_help(ctx);
   if (equals_nocase(sub, "reload")) return debug_reload(ctx);
+  if (equals_nocase(sub, "loadaof") && ctx.argc() == 2) return debug_loadaof(ctx);
+  if (equals_nocase(sub, "object") && ctx.argc() == 3) return debug_object(ctx);
   if (equals_nocase(sub, "digest") && ctx.argc() == 2) return debug_digest(ctx);
   if (equals_nocase(sub, "digest-value")) return debug_digest_value(ctx);
   ctx.reply().error(errors::format(errors::kUnknownSubcommandOrArity,

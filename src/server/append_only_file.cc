@@ -102,6 +102,7 @@ void AppendOnlyFile::start_at_boot() {
     }
     const int64_t started_us = clock::monotonic_us();
     load(manifest_);
+    server_.reset_dirty(0);  // replaying is not changing
     spdlog::info("DB loaded from append only file: {:.3f} seconds",
                  (clock::monotonic_us() - started_us) / 1e6);
     base_size_ = 0;
@@ -498,6 +499,27 @@ void AppendOnlyFile::kill_rewrite() {
 
 int64_t AppendOnlyFile::current_rewrite_seconds() const {
   return child_pid_ > 0 ? (clock::now_ms() - child_start_ms_) / 1000 : -1;
+}
+
+std::string AppendOnlyFile::reload() {
+  if (state_ != State::kOn) return "ERR the append only file is off";
+  flush();
+  if (fd_ >= 0) ::fdatasync(fd_);
+  for (int i = 0; i < server_.db_count(); ++i) server_.clear_db(i);
+  server_.propagation().remove_consumer(this);
+  std::string error;
+  try {
+    load(manifest_);
+  } catch (const std::exception& failure) {
+    error = failure.what();
+  }
+  server_.propagation().add_consumer(this);
+  // The file may have been truncated: appending goes on at its end.
+  struct stat status{};
+  if (fd_ >= 0 && ::fstat(fd_, &status) == 0) {
+    current_size_ = base_size_ + static_cast<uint64_t>(status.st_size);
+  }
+  return error;
 }
 
 std::string AppendOnlyFile::turn_on() {

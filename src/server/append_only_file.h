@@ -44,6 +44,10 @@ class AppendOnlyFile final : public Propagation::Consumer {
   // and manifest when there was none. Throws std::runtime_error naming the
   // file, the offset and the reason when the AOF cannot be loaded.
   void start_at_boot();
+  // DEBUG LOADAOF: writes what is pending, then loads the AOF afresh into
+  // the emptied databases (replayed commands are not logged again). An
+  // error message when it could not be loaded.
+  std::string reload();
   // CONFIG SET appendonly yes at runtime: a rewrite writes the base of the
   // data held now, and the AOF is on once it succeeds. An error message
   // when it cannot start.

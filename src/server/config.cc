@@ -392,6 +392,7 @@ const OptionSpec kOptions[] = {
     {"always-show-logo", kImmutable, BoolOption{&Config::always_show_logo}},
     {"list-max-listpack-size", kMutable,
      IntegerOption{&Config::list_max_listpack_size, INT_MIN, INT_MAX}, "list-max-ziplist-size"},
+    {"list-compress-depth", kMutable, IntegerOption{&Config::list_compress_depth, 0, INT_MAX}},
     {"hash-max-listpack-entries", kMutable,
      IntegerOption{&Config::hash_max_listpack_entries, 0, LONG_MAX}, "hash-max-ziplist-entries"},
     {"hash-max-listpack-value", kMutable,

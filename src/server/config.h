@@ -119,6 +119,9 @@ struct Config {
   // When a collection leaves its compact encoding (Redis 7.0's defaults).
   // Lists: positive is entries per listpack node, -1..-5 its size as 4..64 KB.
   int64_t list_max_listpack_size = -2;
+  // Accepted for redis.conf files: fkvs does not LZF-compress quicklist nodes (yet), so any
+  // depth gives the same results and memory as 0.
+  int64_t list_compress_depth = 0;
   int64_t hash_max_listpack_entries = 512;
   uint64_t hash_max_listpack_value = 64;  // bytes of a field or value
   int64_t set_max_intset_entries = 512;
