@@ -86,4 +86,43 @@ bool split_arguments(std::string_view line, char* out, std::vector<std::string_v
   }
 }
 
+std::string quote_bytes(std::string_view bytes) {
+  std::string out = "\"";
+  for (unsigned char c : bytes) {
+    switch (c) {
+      case '\\':
+        out += "\\\\";
+        break;
+      case '"':
+        out += "\\\"";
+        break;
+      case '\n':
+        out += "\\n";
+        break;
+      case '\r':
+        out += "\\r";
+        break;
+      case '\t':
+        out += "\\t";
+        break;
+      case '\a':
+        out += "\\a";
+        break;
+      case '\b':
+        out += "\\b";
+        break;
+      default:
+        if (c >= 0x20 && c < 0x7f) {
+          out += static_cast<char>(c);
+        } else {
+          char hex[5];
+          std::snprintf(hex, sizeof(hex), "\\x%02x", c);
+          out += hex;
+        }
+    }
+  }
+  out += '"';
+  return out;
+}
+
 }  // namespace fkvs::resp

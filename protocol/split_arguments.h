@@ -1,5 +1,6 @@
 #pragma once
 
+#include <string>
 #include <string_view>
 #include <vector>
 
@@ -12,5 +13,10 @@ namespace fkvs::resp {
 // out, which must have room for line.size() bytes, and args (cleared first)
 // gets views into it. False for unbalanced quotes.
 bool split_arguments(std::string_view line, char* out, std::vector<std::string_view>& args);
+
+// The inverse: bytes in double quotes with those escapes, so split_arguments
+// reads them back as one argument. It is how redis-cli shows a string and
+// Redis's sdscatrepr writes one (AOF manifests, MONITOR).
+std::string quote_bytes(std::string_view bytes);
 
 }  // namespace fkvs::resp

@@ -157,8 +157,7 @@ inline constexpr std::string_view kBadDataFormat = "ERR Bad data format";
 inline constexpr std::string_view kBusyKey = "BUSYKEY Target key name already exists.";
 inline constexpr std::string_view kInvalidTtl = "ERR Invalid TTL value, must be >= 0";
 inline constexpr std::string_view kInvalidIdletime = "ERR Invalid IDLETIME value, must be >= 0";
-inline constexpr std::string_view kInvalidFreq =
-    "ERR Invalid FREQ value, must be >= 0 and <= 255";
+inline constexpr std::string_view kInvalidFreq = "ERR Invalid FREQ value, must be >= 0 and <= 255";
 // DEBUG's reply to a subcommand it lacks or one with the wrong arguments: "%s" is the
 // subcommand as sent (up to 128 bytes), then the command name in upper case.
 inline constexpr std::string_view kUnknownSubcommandOrArity =

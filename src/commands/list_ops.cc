@@ -127,7 +127,8 @@ bool move_and_reply(CommandContext& ctx, ListRef& source, std::string_view desti
   ctx.notify(keyspace_events::kList, push_event(to), destination);
   ctx.notify(keyspace_events::kList, pop_event(from), source.entry->key());
   ctx.propagate_as({"LMOVE", source.entry->key(), destination,
-                    from == ListEnd::kLeft ? "LEFT" : "RIGHT", to == ListEnd::kLeft ? "LEFT" : "RIGHT"});
+                    from == ListEnd::kLeft ? "LEFT" : "RIGHT",
+                    to == ListEnd::kLeft ? "LEFT" : "RIGHT"});
   erase_if_empty(ctx, source);
   ctx.signal_key_ready(destination);
   ctx.reply().bulk(item);

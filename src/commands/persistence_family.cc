@@ -151,15 +151,14 @@ constexpr uint32_t kSaveFlags = kAdmin | kNoScript | kNoAsyncLoading;
 const CommandSpec kPersistenceCommands[] = {
     {"save", 1, kSaveFlags | kNoMulti, 0, 0, 0, save, "server",
      "Synchronously save the dataset to disk", "1.0.0"},
-    {"bgsave", -1, kSaveFlags, 0, 0, 0, bgsave, "server",
-     "Asynchronously save the dataset to disk", "1.0.0"},
+    {"bgsave", -1, kSaveFlags, 0, 0, 0, bgsave, "server", "Asynchronously save the dataset to disk",
+     "1.0.0"},
     {"bgrewriteaof", 1, kSaveFlags, 0, 0, 0, bgrewriteaof, "server",
      "Asynchronously rewrite the append-only file", "1.0.0"},
     {"dump", 2, kReadOnly, 1, 1, 1, dump, "generic",
      "Return a serialized version of the value stored at the specified key.", "2.6.0"},
     {"restore", -4, kWrite | kDenyOom, 1, 1, 1, restore, "generic",
-     "Create a key using the provided serialized value, previously obtained using DUMP.",
-     "2.6.0"},
+     "Create a key using the provided serialized value, previously obtained using DUMP.", "2.6.0"},
 };
 
 }  // namespace

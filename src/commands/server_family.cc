@@ -102,13 +102,9 @@ void debug_set_active_expire(CommandContext& ctx) {
   ctx.reply().ok();
 }
 
-std::vector<Db*> all_dbs(Server& server) {
-  std::vector<Db*> dbs;
-  for (int i = 0; i < server.db_count(); ++i) dbs.push_back(&server.db(i));
-  return dbs;
+void debug_digest(CommandContext& ctx) {
+  ctx.reply().simple(dataset_digest(ctx.server().db_pointers()));
 }
-
-void debug_digest(CommandContext& ctx) { ctx.reply().simple(dataset_digest(all_dbs(ctx.server()))); }
 
 void debug_digest_value(CommandContext& ctx) {
   ctx.reply().array(ctx.argc() - 2);
@@ -129,7 +125,8 @@ void debug_reload(CommandContext& ctx) {
     } else if (equals_nocase(ctx.arg(i), "nosave")) {
       save = false;
     } else {
-      return ctx.reply().error("ERR DEBUG RELOAD only supports the MERGE, NOFLUSH and NOSAVE options.");
+      return ctx.reply().error(
+          "ERR DEBUG RELOAD only supports the MERGE, NOFLUSH and NOSAVE options.");
     }
   }
   Server& server = ctx.server();
@@ -164,8 +161,9 @@ void debug_object(CommandContext& ctx) {
   Entry* entry = ctx.db().lookup_read_no_touch(ctx.arg(2));
   if (entry == nullptr) return ctx.reply().error("ERR no such key");
   const Value& value = entry->value();
-  const size_t serialized = persistence::make_dump_payload(value, ctx.server().config().rdbcompression)
-                                .size() - 11;  // less the type byte, version and CRC
+  const size_t serialized =
+      persistence::make_dump_payload(value, ctx.server().config().rdbcompression).size() -
+      11;  // less the type byte, version and CRC
   const uint64_t idle = clock::now_s() - std::min(clock::now_s(), entry->access_time_s());
   char text[256];
   std::snprintf(text, sizeof(text),

@@ -5,6 +5,7 @@
 #include <limits>
 
 #include "persistence/format_error.h"
+#include "split_arguments.h"
 #include "util/strings.h"
 
 namespace fkvs::persistence {
@@ -33,13 +34,6 @@ constexpr std::string_view kTooLong = "The AOF manifest file contains too long l
 // up is unprintable to it.
 constexpr bool is_print(char c) { return c >= 0x20 && c <= 0x7e; }
 constexpr bool is_space(char c) { return c == ' ' || (c >= '\t' && c <= '\r'); }
-constexpr bool is_hex(char c) {
-  return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
-}
-constexpr int hex_value(char c) {
-  if (c <= '9') return c - '0';
-  return (c | 0x20) - 'a' + 10;
-}
 
 // sdsneedsrepr's rule, plus the single quote: Redis 7.0 writes a name holding
 // one bare, and its own reader then takes it for an opening quote and refuses
@@ -51,130 +45,13 @@ bool needs_quoting(std::string_view name) {
   });
 }
 
-// sdscatrepr's escaping: C escapes for five control bytes, \xNN for the rest
-// of the unprintable ones.
-void append_quoted(std::string& out, std::string_view name) {
-  constexpr char kHex[] = "0123456789abcdef";
-  out += '"';
-  for (char c : name) {
-    switch (c) {
-      case '\\':
-      case '"':
-        out += '\\';
-        out += c;
-        break;
-      case '\n':
-        out += "\\n";
-        break;
-      case '\r':
-        out += "\\r";
-        break;
-      case '\t':
-        out += "\\t";
-        break;
-      case '\a':
-        out += "\\a";
-        break;
-      case '\b':
-        out += "\\b";
-        break;
-      default:
-        if (is_print(c)) {
-          out += c;
-        } else {
-          auto byte = static_cast<unsigned char>(c);
-          out += "\\x";
-          out += kHex[byte >> 4];
-          out += kHex[byte & 0xf];
-        }
-    }
-  }
-  out += '"';
-}
-
-char unescape(char c) {
-  switch (c) {
-    case 'n':
-      return '\n';
-    case 'r':
-      return '\r';
-    case 't':
-      return '\t';
-    case 'b':
-      return '\b';
-    case 'a':
-      return '\a';
-    default:
-      return c;
-  }
-}
-
-// Splits a line as Redis's sdssplitargs does: words apart by blanks, a double
-// quoted part with C and \xNN escapes, a single quoted part where only \' is
-// an escape, and a quote may open mid-word ("ab\"c d\"" is one word). A
-// closing quote must end the word. nullopt for an unclosed or misplaced quote.
+// Splits a line as Redis's sdssplitargs does (the rules of inline commands);
+// nullopt for an unclosed or misplaced quote.
 std::optional<std::vector<std::string>> split_args(std::string_view line) {
-  // Past the end reads as the NUL the C code stops at; the line holds none.
-  auto at = [line](size_t i) { return i < line.size() ? line[i] : '\0'; };
-  std::vector<std::string> args;
-  size_t i = 0;
-  while (true) {
-    while (i < line.size() && is_space(line[i])) ++i;
-    if (i == line.size()) return args;
-    std::string arg;
-    bool in_double = false;
-    bool in_single = false;
-    bool done = false;
-    while (!done) {
-      char c = at(i);
-      if (in_double) {
-        if (c == '\\' && at(i + 1) == 'x' && is_hex(at(i + 2)) && is_hex(at(i + 3))) {
-          arg += static_cast<char>(hex_value(at(i + 2)) * 16 + hex_value(at(i + 3)));
-          i += 3;
-        } else if (c == '\\' && at(i + 1) != '\0') {
-          arg += unescape(line[++i]);
-        } else if (c == '"') {
-          if (at(i + 1) != '\0' && !is_space(at(i + 1))) return std::nullopt;
-          done = true;
-        } else if (c == '\0') {
-          return std::nullopt;
-        } else {
-          arg += c;
-        }
-      } else if (in_single) {
-        if (c == '\\' && at(i + 1) == '\'') {
-          arg += line[++i];
-        } else if (c == '\'') {
-          if (at(i + 1) != '\0' && !is_space(at(i + 1))) return std::nullopt;
-          done = true;
-        } else if (c == '\0') {
-          return std::nullopt;
-        } else {
-          arg += c;
-        }
-      } else {
-        switch (c) {
-          case ' ':
-          case '\n':
-          case '\r':
-          case '\t':
-          case '\0':
-            done = true;
-            break;
-          case '"':
-            in_double = true;
-            break;
-          case '\'':
-            in_single = true;
-            break;
-          default:
-            arg += c;
-        }
-      }
-      if (i < line.size()) ++i;
-    }
-    args.push_back(std::move(arg));
-  }
+  std::string unescaped(line.size(), '\0');
+  std::vector<std::string_view> views;
+  if (!resp::split_arguments(line, unescaped.data(), views)) return std::nullopt;
+  return std::vector<std::string>(views.begin(), views.end());
 }
 
 std::string_view trim(std::string_view text) {
@@ -199,7 +76,7 @@ std::optional<uint64_t> parse_seq(std::string_view text) {
 void append_line(std::string& out, const AofManifest::File& file) {
   out += "file ";
   if (needs_quoting(file.name)) {
-    append_quoted(out, file.name);
+    out += resp::quote_bytes(file.name);
   } else {
     out += file.name;
   }

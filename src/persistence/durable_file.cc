@@ -39,8 +39,9 @@ void sync_directory_of(const std::string& path) {
 void replace_file_durably(const std::string& path, const std::function<void(int fd)>& write_body) {
   const size_t slash = path.rfind('/');
   const std::string name = slash == std::string::npos ? path : path.substr(slash + 1);
-  const std::string temp = (slash == std::string::npos ? std::string() : path.substr(0, slash + 1)) +
-                           "temp-" + std::to_string(::getpid()) + "." + name;
+  const std::string temp =
+      (slash == std::string::npos ? std::string() : path.substr(0, slash + 1)) + "temp-" +
+      std::to_string(::getpid()) + "." + name;
   const int fd = ::open(temp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
   if (fd < 0) throw_errno("open " + temp);
   try {

@@ -34,8 +34,8 @@ enum Type : uint8_t {
   kZSetListpack = 17,
   kListQuicklist2 = 18,
   kStreamListpacks2 = 19,
-  kSetListpack = 20,         // Redis 7.2
-  kStreamListpacks3 = 21,    // Redis 7.2
+  kSetListpack = 20,       // Redis 7.2
+  kStreamListpacks3 = 21,  // Redis 7.2
 };
 
 // Opcodes between keys.
@@ -54,8 +54,8 @@ enum Opcode : uint8_t {
 };
 
 // A length's first byte: the top two bits say how it continues.
-inline constexpr uint8_t kLength6Bit = 0;   // 00xxxxxx
-inline constexpr uint8_t kLength14Bit = 1;  // 01xxxxxx xxxxxxxx, big-endian
+inline constexpr uint8_t kLength6Bit = 0;      // 00xxxxxx
+inline constexpr uint8_t kLength14Bit = 1;     // 01xxxxxx xxxxxxxx, big-endian
 inline constexpr uint8_t kLength32Bit = 0x80;  // then 4 bytes big-endian
 inline constexpr uint8_t kLength64Bit = 0x81;  // then 8 bytes big-endian
 inline constexpr uint8_t kEncodedString = 3;   // 11xxxxxx: a string stored specially

@@ -97,11 +97,13 @@ RdbLoadSummary load_rdb_image(std::string_view bytes, std::span<Db* const> dbs,
           summary.aux.emplace_back(std::move(name), std::string(reader.read_string(aux_scratch)));
           continue;
         }
-        case rdb::kModuleAux: throw FormatError("module data is not supported");
+        case rdb::kModuleAux:
+          throw FormatError("module data is not supported");
         case rdb::kFunction:
         case rdb::kFunction2:
           throw FormatError("the file holds functions, which this version of fkvs cannot load");
-        case rdb::kEof: break;
+        case rdb::kEof:
+          break;
         default: {
           RdbReader::check_type(opcode);
           std::string key(reader.read_string(key_scratch));
@@ -115,7 +117,8 @@ RdbLoadSummary load_rdb_image(std::string_view bytes, std::span<Db* const> dbs,
           } else if (options.drop_expired && expire_ms != -1 && expire_ms < options.now_ms) {
             ++summary.expired_skipped;
           } else {
-            if (!options.replace_existing && db->holds(key)) throw FormatError("the key '" + key + "' appears twice");
+            if (!options.replace_existing && db->holds(key))
+              throw FormatError("the key '" + key + "' appears twice");
             Entry* entry = db->insert(key, std::move(value));
             if (expire_ms != -1) db->set_expire(entry, expire_ms);
             ++summary.keys_loaded;
@@ -135,9 +138,9 @@ RdbLoadSummary load_rdb_image(std::string_view bytes, std::span<Db* const> dbs,
         const uint64_t computed = crc64(0, bytes.data(), covered);
         if (computed != stored) {
           char message[96];
-          std::snprintf(message, sizeof(message), "wrong RDB checksum: expected %016llx, got %016llx",
-                        static_cast<unsigned long long>(stored),
-                        static_cast<unsigned long long>(computed));
+          std::snprintf(
+              message, sizeof(message), "wrong RDB checksum: expected %016llx, got %016llx",
+              static_cast<unsigned long long>(stored), static_cast<unsigned long long>(computed));
           throw FormatError(message);
         }
         summary.checksum_checked = true;

@@ -46,28 +46,36 @@ std::string type_message(std::string_view what, uint8_t type) {
 
 std::string_view RdbReader::type_name(uint8_t type) {
   switch (type) {
-    case rdb::kString: return "string";
+    case rdb::kString:
+      return "string";
     case rdb::kListLinked:
     case rdb::kListZiplist:
     case rdb::kListQuicklist:
-    case rdb::kListQuicklist2: return "list";
+    case rdb::kListQuicklist2:
+      return "list";
     case rdb::kSetHashtable:
     case rdb::kSetIntset:
-    case rdb::kSetListpack: return "set";
+    case rdb::kSetListpack:
+      return "set";
     case rdb::kZSetTextScores:
     case rdb::kZSetBinaryScores:
     case rdb::kZSetZiplist:
-    case rdb::kZSetListpack: return "zset";
+    case rdb::kZSetListpack:
+      return "zset";
     case rdb::kHashHashtable:
     case rdb::kHashZipmap:
     case rdb::kHashZiplist:
-    case rdb::kHashListpack: return "hash";
+    case rdb::kHashListpack:
+      return "hash";
     case rdb::kModule:
-    case rdb::kModule2: return "module";
+    case rdb::kModule2:
+      return "module";
     case rdb::kStreamListpacks:
     case rdb::kStreamListpacks2:
-    case rdb::kStreamListpacks3: return "stream";
-    default: return "unknown";
+    case rdb::kStreamListpacks3:
+      return "stream";
+    default:
+      return "unknown";
   }
 }
 
@@ -100,10 +108,14 @@ uint32_t RdbReader::read_u32_little_endian() {
 uint64_t RdbReader::read_length() {
   const uint8_t first = read_byte();
   switch (first >> 6) {
-    case rdb::kLength6Bit: return first & 0x3F;
-    case rdb::kLength14Bit: return (uint64_t{first & 0x3Fu} << 8) | read_byte();
-    case rdb::kEncodedString: fail("a length was expected, an encoded string found");
-    default: break;
+    case rdb::kLength6Bit:
+      return first & 0x3F;
+    case rdb::kLength14Bit:
+      return (uint64_t{first & 0x3Fu} << 8) | read_byte();
+    case rdb::kEncodedString:
+      fail("a length was expected, an encoded string found");
+    default:
+      break;
   }
   size_t width = 0;
   if (first == rdb::kLength32Bit) {
@@ -143,9 +155,12 @@ std::string_view RdbReader::read_string(std::string& scratch) {
     return std::string_view(scratch);
   };
   switch (first & 0x3F) {
-    case rdb::kEncodedInt8: return signed_integer(1);
-    case rdb::kEncodedInt16: return signed_integer(2);
-    case rdb::kEncodedInt32: return signed_integer(4);
+    case rdb::kEncodedInt8:
+      return signed_integer(1);
+    case rdb::kEncodedInt16:
+      return signed_integer(2);
+    case rdb::kEncodedInt32:
+      return signed_integer(4);
     case rdb::kEncodedLzf: {
       const uint64_t compressed_length = read_length();
       const uint64_t length = read_length();
@@ -159,7 +174,8 @@ std::string_view RdbReader::read_string(std::string& scratch) {
       scratch = lzf_decompress_bytes(read_bytes(compressed_length), length);
       return scratch;
     }
-    default: fail("unknown string encoding " + std::to_string(first & 0x3F));
+    default:
+      fail("unknown string encoding " + std::to_string(first & 0x3F));
   }
 }
 
@@ -176,9 +192,11 @@ double RdbReader::read_text_double() {
 void RdbReader::check_type(uint8_t type) {
   switch (type) {
     case rdb::kHashZipmap:
-      fail(type_message("a zipmap hash, written only by Redis 2.4 and older, is not supported", type));
+      fail(type_message("a zipmap hash, written only by Redis 2.4 and older, is not supported",
+                        type));
     case rdb::kModule:
-    case rdb::kModule2: fail(type_message("module values are not supported", type));
+    case rdb::kModule2:
+      fail(type_message("module values are not supported", type));
     case rdb::kStreamListpacks:
     case rdb::kStreamListpacks2:
     case rdb::kStreamListpacks3:
@@ -200,17 +218,22 @@ bool RdbReader::read_value(uint8_t type, const EncodingLimits& limits, Value& ou
     case rdb::kListLinked:
     case rdb::kListZiplist:
     case rdb::kListQuicklist:
-    case rdb::kListQuicklist2: return read_list(type, limits, out);
+    case rdb::kListQuicklist2:
+      return read_list(type, limits, out);
     case rdb::kSetHashtable:
-    case rdb::kSetIntset: return read_set(type, limits, out);
+    case rdb::kSetIntset:
+      return read_set(type, limits, out);
     case rdb::kHashHashtable:
     case rdb::kHashZiplist:
-    case rdb::kHashListpack: return read_hash(type, limits, out);
+    case rdb::kHashListpack:
+      return read_hash(type, limits, out);
     case rdb::kZSetTextScores:
     case rdb::kZSetBinaryScores:
     case rdb::kZSetZiplist:
-    case rdb::kZSetListpack: return read_zset(type, limits, out);
-    default: check_type(type);
+    case rdb::kZSetListpack:
+      return read_zset(type, limits, out);
+    default:
+      check_type(type);
   }
   fail("unknown value type " + std::to_string(type));
 }

@@ -127,10 +127,18 @@ void RdbWriter::put_value_body(const Value& value) {
       }
       break;
     }
-    case ValueType::kList: put_list(value); break;
-    case ValueType::kHash: put_hash(value); break;
-    case ValueType::kSet: put_set(value); break;
-    case ValueType::kZSet: put_zset(value); break;
+    case ValueType::kList:
+      put_list(value);
+      break;
+    case ValueType::kHash:
+      put_hash(value);
+      break;
+    case ValueType::kSet:
+      put_set(value);
+      break;
+    case ValueType::kZSet:
+      put_zset(value);
+      break;
   }
 }
 
@@ -222,8 +230,10 @@ void RdbWriter::put_binary_double(double value) {
 
 uint8_t RdbWriter::type_byte(const Value& value) const {
   switch (value.type()) {
-    case ValueType::kString: return rdb::kString;
-    case ValueType::kList: return rdb::kListQuicklist2;
+    case ValueType::kString:
+      return rdb::kString;
+    case ValueType::kList:
+      return rdb::kListQuicklist2;
     case ValueType::kHash:
       return value.encoding() == Encoding::kListpack ? rdb::kHashListpack : rdb::kHashHashtable;
     case ValueType::kSet:

@@ -2,11 +2,10 @@
 
 #include <fcntl.h>
 #include <signal.h>
+#include <spdlog/spdlog.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
-
-#include <spdlog/spdlog.h>
 
 #include <cerrno>
 #include <cstring>
@@ -22,6 +21,7 @@
 #include "persistence/mapped_file.h"
 #include "persistence/rdb_image.h"
 #include "request_parser.h"
+#include "server/child_process.h"
 #include "server/info.h"
 #include "server/server.h"
 #include "util/clock.h"
@@ -40,12 +40,6 @@ void append_bulk(std::string& out, std::string_view bytes) {
   out += "\r\n";
   out += bytes;
   out += "\r\n";
-}
-
-std::vector<Db*> all_dbs(Server& server) {
-  std::vector<Db*> dbs;
-  for (int i = 0; i < server.db_count(); ++i) dbs.push_back(&server.db(i));
-  return dbs;
 }
 
 }  // namespace
@@ -107,7 +101,7 @@ void AppendOnlyFile::start_at_boot() {
                  (clock::monotonic_us() - started_us) / 1e6);
     base_size_ = 0;
     if (manifest_.base) {
-      struct stat status{};
+      struct stat status {};
       if (::stat(path_in_directory(manifest_.base->name).c_str(), &status) == 0) {
         base_size_ = static_cast<uint64_t>(status.st_size);
       }
@@ -147,7 +141,7 @@ void AppendOnlyFile::load(const persistence::AofManifest& manifest) {
   std::vector<std::string> files;
   if (manifest.base) files.push_back(manifest.base->name);
   for (const auto& file : manifest.incrementals) files.push_back(file.name);
-  std::vector<Db*> dbs = all_dbs(server_);
+  std::vector<Db*> dbs = server_.db_pointers();
   for (size_t i = 0; i < files.size(); ++i) {
     const std::string path = path_in_directory(files[i]);
     const bool last_file = i + 1 == files.size();
@@ -186,8 +180,9 @@ void AppendOnlyFile::load(const persistence::AofManifest& manifest) {
         throw std::runtime_error("Can't truncate the AOF file " + path + ": " +
                                  std::strerror(errno));
       }
-      spdlog::warn("AOF {} loaded anyway because aof-load-truncated is enabled; truncated to {} bytes",
-                   path, end);
+      spdlog::warn(
+          "AOF {} loaded anyway because aof-load-truncated is enabled; truncated to {} bytes", path,
+          end);
     }
   }
 }
@@ -259,7 +254,7 @@ void AppendOnlyFile::open_incremental(uint64_t seq) {
   const std::string path = path_in_directory(name);
   const int fd = ::open(path.c_str(), O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0644);
   if (fd < 0) throw_errno("open " + path);
-  struct stat status{};
+  struct stat status {};
   ::fstat(fd, &status);
   if (fd_ >= 0) ::close(fd_);
   fd_ = fd;
@@ -278,7 +273,7 @@ void AppendOnlyFile::write_base(int fd) {
   if (config.rdb_key_save_delay > 0) {
     delay = [&config] { ::usleep(static_cast<useconds_t>(config.rdb_key_save_delay)); };
   }
-  persistence::write_rdb_image(writer, all_dbs(server_), aux, config.rdbchecksum, delay);
+  persistence::write_rdb_image(writer, server_.db_pointers(), aux, config.rdbchecksum, delay);
 }
 
 void AppendOnlyFile::replay(int db, std::span<const std::string> argv) {
@@ -350,7 +345,8 @@ void AppendOnlyFile::cron() {
   if (config.auto_aof_rewrite_percentage > 0 && current_size_ > config.auto_aof_rewrite_min_size) {
     const uint64_t base = std::max<uint64_t>(base_size_, 1);
     const uint64_t growth = (current_size_ - base) * 100 / base;
-    if (current_size_ > base && growth >= static_cast<uint64_t>(config.auto_aof_rewrite_percentage)) {
+    if (current_size_ > base &&
+        growth >= static_cast<uint64_t>(config.auto_aof_rewrite_percentage)) {
       spdlog::info("Starting automatic rewriting of AOF on {}% growth", growth);
       background_rewrite();
     }
@@ -388,28 +384,18 @@ void AppendOnlyFile::fork_rewrite() {
     }
   }
   std::filesystem::create_directories(directory());
-  const std::string temp = path_in_directory("temp-rewriteaof-bg-" + std::to_string(::getpid()) +
-                                             ".aof");
-  const pid_t pid = ::fork();
-  if (pid < 0) throw_errno("fork");
-  if (pid == 0) {
-    ::signal(SIGTERM, SIG_DFL);
-    ::signal(SIGINT, SIG_DFL);
-    int code = 0;
-    try {
-      const int fd = ::open(temp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-      if (fd < 0) throw_errno("open " + temp);
-      write_base(fd);
-      if (::fsync(fd) != 0) throw_errno("fsync " + temp);
-      ::close(fd);
-      spdlog::info("Successfully created the temporary AOF base file {}", temp);
-    } catch (const std::exception& error) {
-      spdlog::warn("Failed rewriting the append only file: {}", error.what());
-      code = 1;
-    }
-    spdlog::default_logger()->flush();
-    ::_exit(code);
-  }
+  const std::string temp =
+      path_in_directory("temp-rewriteaof-bg-" + std::to_string(::getpid()) + ".aof");
+  const pid_t pid = fork_child(
+      [&] {
+        const int fd = ::open(temp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+        if (fd < 0) throw_errno("open " + temp);
+        write_base(fd);
+        if (::fsync(fd) != 0) throw_errno("fsync " + temp);
+        ::close(fd);
+        spdlog::info("Successfully created the temporary AOF base file {}", temp);
+      },
+      "Failed rewriting the append only file");
   child_pid_ = pid;
   child_start_ms_ = clock::now_ms();
   spdlog::info("Background append only file rewriting started by pid {}", pid);
@@ -419,8 +405,8 @@ void AppendOnlyFile::rewrite_done(int status) {
   const pid_t child = child_pid_;
   child_pid_ = -1;
   last_rewrite_seconds_ = (clock::now_ms() - child_start_ms_) / 1000;
-  const std::string temp = path_in_directory("temp-rewriteaof-bg-" + std::to_string(::getpid()) +
-                                             ".aof");
+  const std::string temp =
+      path_in_directory("temp-rewriteaof-bg-" + std::to_string(::getpid()) + ".aof");
   (void)child;
   const bool succeeded = WIFEXITED(status) && WEXITSTATUS(status) == 0;
   if (!succeeded) {
@@ -439,7 +425,8 @@ void AppendOnlyFile::rewrite_done(int status) {
   try {
     persistence::AofManifest next;
     const uint64_t base_seq = manifest_.next_base_seq();
-    const std::string base = persistence::AofManifest::base_name(config.appendfilename, base_seq, true);
+    const std::string base =
+        persistence::AofManifest::base_name(config.appendfilename, base_seq, true);
     if (::rename(temp.c_str(), path_in_directory(base).c_str()) != 0) throw_errno("rename " + temp);
     next.base = {base, base_seq, persistence::AofManifest::FileType::kBase};
     for (const auto& file : manifest_.incrementals) {
@@ -456,8 +443,8 @@ void AppendOnlyFile::rewrite_done(int status) {
            incremental_seq_, persistence::AofManifest::FileType::kIncremental});
     }
     if (manifest_.base) {
-      next.history.push_back(
-          {manifest_.base->name, manifest_.base->seq, persistence::AofManifest::FileType::kHistory});
+      next.history.push_back({manifest_.base->name, manifest_.base->seq,
+                              persistence::AofManifest::FileType::kHistory});
     }
     write_manifest(next);
     // The old files are history now: delete them, then forget them.
@@ -465,10 +452,10 @@ void AppendOnlyFile::rewrite_done(int status) {
     next.history.clear();
     write_manifest(next);
     manifest_ = next;
-    struct stat status_of_base{};
+    struct stat status_of_base {};
     ::stat(path_in_directory(base).c_str(), &status_of_base);
     base_size_ = static_cast<uint64_t>(status_of_base.st_size);
-    struct stat status_of_incr{};
+    struct stat status_of_incr {};
     ::fstat(fd_, &status_of_incr);
     current_size_ = base_size_ + static_cast<uint64_t>(status_of_incr.st_size) + buffer_.size();
   } catch (const std::exception& error) {
@@ -515,7 +502,7 @@ std::string AppendOnlyFile::reload() {
   }
   server_.propagation().add_consumer(this);
   // The file may have been truncated: appending goes on at its end.
-  struct stat status{};
+  struct stat status {};
   if (fd_ >= 0 && ::fstat(fd_, &status) == 0) {
     current_size_ = base_size_ + static_cast<uint64_t>(status.st_size);
   }
@@ -541,9 +528,10 @@ std::string AppendOnlyFile::turn_on() {
   } catch (const std::exception& error) {
     state_ = State::kOff;
     server_.propagation().remove_consumer(this);
-    spdlog::warn("Redis needs to enable the AOF but can't trigger a background AOF rewrite "
-                 "operation: {}",
-                 error.what());
+    spdlog::warn(
+        "Redis needs to enable the AOF but can't trigger a background AOF rewrite "
+        "operation: {}",
+        error.what());
     return "ERR Can't turn on the append only file: " + std::string(error.what());
   }
   return {};

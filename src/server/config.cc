@@ -217,13 +217,15 @@ Refusal parse_dbfilename(Config& config, Args args, SetMode) {
 
 // The AOF's directory and file-name prefix: plain names inside dir, as Redis requires.
 Refusal parse_appenddirname(Config& config, Args args, SetMode) {
-  if (args[0].find('/') != std::string_view::npos) return "appenddirname can't be a path, just a dirname";
+  if (args[0].find('/') != std::string_view::npos)
+    return "appenddirname can't be a path, just a dirname";
   config.appenddirname = args[0];
   return std::nullopt;
 }
 
 Refusal parse_appendfilename(Config& config, Args args, SetMode) {
-  if (args[0].find('/') != std::string_view::npos) return "appendfilename can't be a path, just a filename";
+  if (args[0].find('/') != std::string_view::npos)
+    return "appendfilename can't be a path, just a filename";
   config.appendfilename = args[0];
   return std::nullopt;
 }
@@ -352,12 +354,10 @@ const OptionSpec kOptions[] = {
     {"save", kMutable, CustomOption{parse_save, format_save, true}},
     {"appendonly", kMutable, BoolOption{&Config::appendonly}},
     {"appendfsync", kMutable, EnumOption{&Config::appendfsync, kAppendfsyncModes}},
-    {"appenddirname", kImmutable, CustomOption{parse_appenddirname,
-                                               [](const Config& c) { return c.appenddirname; },
-                                               false}},
-    {"appendfilename", kImmutable, CustomOption{parse_appendfilename,
-                                                [](const Config& c) { return c.appendfilename; },
-                                                false}},
+    {"appenddirname", kImmutable,
+     CustomOption{parse_appenddirname, [](const Config& c) { return c.appenddirname; }, false}},
+    {"appendfilename", kImmutable,
+     CustomOption{parse_appendfilename, [](const Config& c) { return c.appendfilename; }, false}},
     {"aof-use-rdb-preamble", kMutable, BoolOption{&Config::aof_use_rdb_preamble}},
     {"aof-load-truncated", kMutable, BoolOption{&Config::aof_load_truncated}},
     {"aof-timestamp-enabled", kMutable, BoolOption{&Config::aof_timestamp_enabled}},

@@ -132,7 +132,7 @@ struct Config {
   std::string config_file;  // absolute path of the file read at start-up, or empty
   bool show_version = false;
   bool show_help = false;
-  bool test_config = false;  // --test-config: check the configuration and exit
+  bool test_config = false;         // --test-config: check the configuration and exit
   bool save_read_at_start = false;  // a "save" line was read: the defaults are gone
 
   // CONFIG GET: every option matching one of the glob patterns (case-insensitively), once

@@ -38,11 +38,16 @@ void mix_in(Digest& digest, std::string_view bytes) { mix_in(digest, bytes.data(
 // Redis's numbers for the types (OBJ_STRING ...), which the digest mixes in.
 uint32_t redis_type_number(ValueType type) {
   switch (type) {
-    case ValueType::kString: return 0;
-    case ValueType::kList: return 1;
-    case ValueType::kSet: return 2;
-    case ValueType::kZSet: return 3;
-    case ValueType::kHash: return 4;
+    case ValueType::kString:
+      return 0;
+    case ValueType::kList:
+      return 1;
+    case ValueType::kSet:
+      return 2;
+    case ValueType::kZSet:
+      return 3;
+    case ValueType::kHash:
+      return 4;
   }
   return 0;
 }

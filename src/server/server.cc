@@ -133,6 +133,12 @@ void Server::register_commands() {
   register_persistence_family(commands_);
 }
 
+std::vector<Db*> Server::db_pointers() {
+  std::vector<Db*> dbs;
+  for (auto& db : dbs_) dbs.push_back(db.get());
+  return dbs;
+}
+
 const char* Server::backend_name() const { return loop_ ? loop_->name() : "none"; }
 
 void Server::swap_dbs(int a, int b) {
@@ -846,8 +852,10 @@ void Server::on_tick() {
     pending_signal = 0;
     spdlog::warn("Received {} scheduling shutdown...", name);
     if (!save_before_shutdown(false, false)) {
-      spdlog::warn("{} received but errors trying to shut down the server, check the logs for "
-                   "more information", name);
+      spdlog::warn(
+          "{} received but errors trying to shut down the server, check the logs for "
+          "more information",
+          name);
       return;
     }
     request_shutdown();

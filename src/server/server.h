@@ -43,6 +43,8 @@ class Server final : public net::ConnectionHandler, public KeyspaceListener {
   CommandTable& commands() { return commands_; }
   Db& db(int index) { return *dbs_[index]; }
   int db_count() const { return static_cast<int>(dbs_.size()); }
+  // Every database, [i] being database i (snapshots, digests).
+  std::vector<Db*> db_pointers();
   // SWAPDB: the clients that selected one now see the other's data.
   void swap_dbs(int a, int b);
   // FLUSHDB/FLUSHALL of one database; returns the keys it held.

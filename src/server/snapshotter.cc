@@ -1,10 +1,9 @@
 #include "server/snapshotter.h"
 
 #include <signal.h>
+#include <spdlog/spdlog.h>
 #include <sys/wait.h>
 #include <unistd.h>
-
-#include <spdlog/spdlog.h>
 
 #include <cerrno>
 #include <cstring>
@@ -17,6 +16,7 @@
 #include "persistence/durable_file.h"
 #include "persistence/mapped_file.h"
 #include "persistence/rdb_image.h"
+#include "server/child_process.h"
 #include "server/info.h"
 #include "server/server.h"
 #include "util/clock.h"
@@ -38,7 +38,8 @@ persistence::EncodingLimits loading_limits(const Config& config) {
   limits.list_fill = config.list_max_listpack_size;
   limits.hash = {static_cast<size_t>(std::max<int64_t>(config.hash_max_listpack_entries, 0)),
                  static_cast<size_t>(config.hash_max_listpack_value)};
-  limits.set_max_intset_entries = static_cast<size_t>(std::max<int64_t>(config.set_max_intset_entries, 0));
+  limits.set_max_intset_entries =
+      static_cast<size_t>(std::max<int64_t>(config.set_max_intset_entries, 0));
   limits.zset = {static_cast<size_t>(std::max<int64_t>(config.zset_max_listpack_entries, 0)),
                  static_cast<size_t>(config.zset_max_listpack_value)};
   return limits;
@@ -55,8 +56,7 @@ namespace {
 
 // Writes the whole dataset to path, durably; throws on failure.
 void write_snapshot(Server& server, const std::string& path) {
-  std::vector<Db*> dbs;
-  for (int i = 0; i < server.db_count(); ++i) dbs.push_back(&server.db(i));
+  std::vector<Db*> dbs = server.db_pointers();
   const Config& config = server.config();
   persistence::SnapshotAux aux{FKVS_REDIS_COMPAT_VERSION, now_unix(),
                                static_cast<int64_t>(used_memory()), false};
@@ -99,27 +99,18 @@ std::string Snapshotter::background_save() {
   }
   last_bgsave_try_unix_ = now_unix();
   const std::string target = path();
-  const pid_t pid = ::fork();
-  if (pid < 0) {
+  pid_t pid = -1;
+  try {
+    pid = fork_child(
+        [&] {
+          write_snapshot(server_, target);
+          spdlog::info("DB saved on disk");
+        },
+        "Failed saving the DB");
+  } catch (const std::system_error& error) {
     last_bgsave_ok_ = false;
-    spdlog::warn("Can't save in background: fork: {}", std::strerror(errno));
-    return std::string("ERR Can't save in background: fork: ") + std::strerror(errno);
-  }
-  if (pid == 0) {
-    // The child: the parent's shutdown handlers would only set a flag
-    // nobody reads here, so a signal ends it as it would any process.
-    ::signal(SIGTERM, SIG_DFL);
-    ::signal(SIGINT, SIG_DFL);
-    int code = 0;
-    try {
-      write_snapshot(server_, target);
-      spdlog::info("DB saved on disk");
-    } catch (const std::exception& error) {
-      spdlog::warn("Failed saving the DB: {}", error.what());
-      code = 1;
-    }
-    spdlog::default_logger()->flush();
-    ::_exit(code);
+    spdlog::warn("Can't save in background: {}", error.what());
+    return std::string("ERR Can't save in background: ") + error.what();
   }
   child_pid_ = pid;
   child_start_ms_ = clock::now_ms();
@@ -141,9 +132,9 @@ void Snapshotter::kill_child() {
 // The file a child that did not finish was writing (replace_file_durably's name).
 void Snapshotter::remove_temp_file(pid_t child) const {
   const Config& config = server_.config();
-  const std::string temp =
-      (std::filesystem::path(config.dir) / ("temp-" + std::to_string(child) + "." + config.dbfilename))
-          .string();
+  const std::string temp = (std::filesystem::path(config.dir) /
+                            ("temp-" + std::to_string(child) + "." + config.dbfilename))
+                               .string();
   ::unlink(temp.c_str());
 }
 
@@ -220,8 +211,7 @@ void Snapshotter::load_at_start() {
 std::string Snapshotter::load(bool merge) {
   const std::string file = path();
   const int64_t started_us = clock::monotonic_us();
-  std::vector<Db*> dbs;
-  for (int i = 0; i < server_.db_count(); ++i) dbs.push_back(&server_.db(i));
+  std::vector<Db*> dbs = server_.db_pointers();
   persistence::RdbLoadOptions options;
   options.limits = loading_limits(server_.config());
   options.verify_checksum = server_.config().rdbchecksum;

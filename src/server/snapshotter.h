@@ -55,9 +55,7 @@ class Snapshotter {
 
   // MISCONF: a background save failed, save points are set and
   // stop-writes-on-bgsave-error is on.
-  bool writes_refused() const {
-    return !last_bgsave_ok_ && writes_refused_after_failure();
-  }
+  bool writes_refused() const { return !last_bgsave_ok_ && writes_refused_after_failure(); }
 
   int64_t lastsave_unix() const { return lastsave_unix_; }
   void set_lastsave_unix(int64_t seconds) { lastsave_unix_ = seconds; }

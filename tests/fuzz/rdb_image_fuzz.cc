@@ -1,5 +1,5 @@
 // The RDB loader on arbitrary bytes: a whole image (a dump.rdb, or the base
-// of an AOF) loaded into 16 fresh databases, as at start-up or DEBUG RELOAD.
+// of an AOF) loaded into 16 empty databases, as at start-up or DEBUG RELOAD.
 //
 // Input: the image itself. Its stored CRC-64 is not checked, so mutations
 // reach past it; the image's last byte (the CRC's, in a whole file) picks
@@ -10,9 +10,10 @@
 //  - loading either succeeds or throws FormatError (RdbLoadError); anything
 //    else escapes, and the fuzzer reports it;
 //  - what was loaded, written back as an image (with its CRC-64) and loaded
-//    into fresh databases, loads without error and holds the same keys, each
-//    with the same type, size, TTL and (for strings) bytes: what we write we
-//    must read.
+//    into empty databases, loads without error and holds the same keys, each
+//    with the same type, encoding, size and TTL, and (hash tables aside,
+//    whose order is random) the same DUMP payload: what we write we must
+//    read.
 #include <algorithm>
 #include <array>
 #include <cstdint>
@@ -25,6 +26,7 @@
 #include <tuple>
 #include <vector>
 
+#include "persistence/dump_payload.h"
 #include "persistence/format_error.h"
 #include "persistence/rdb_image.h"
 #include "persistence/rdb_writer.h"
@@ -59,9 +61,9 @@ persistence::RdbLoadOptions options_from(uint8_t bits) {
 }
 
 // The 16 databases of a load. A run takes them empty and leaves them empty:
-// constructing Dbs anew each run would cost three std::random_device each
-// (the keyspace's hash seed), most of the fuzzer's time, and a cleared Db is
-// as a new one but for that seed, which is random anyway.
+// constructing 32 Dbs a run, each seeding its generator from
+// std::random_device, took most of the fuzzer's time, and a cleared Db is as
+// a new one but for its random seeds.
 class Databases {
  public:
   Databases() {
@@ -112,11 +114,15 @@ struct KeyFacts {
   int db;
   std::string key;
   ValueType type;
+  Encoding encoding;
   size_t size;  // elements, or a string's bytes
   int64_t expire_ms;
-  std::string bytes;  // a string's bytes
+  // The value as DUMP makes it, where the encoding keeps an order of its own
+  // (all but hash tables, whose order depends on each table's random seed):
+  // equal values make the same bytes.
+  std::string dump;
 
-  auto tie() const { return std::tie(db, key, type, size, expire_ms, bytes); }
+  auto tie() const { return std::tie(db, key, type, encoding, size, expire_ms, dump); }
   bool operator<(const KeyFacts& other) const { return tie() < other.tie(); }
   bool operator==(const KeyFacts& other) const { return tie() == other.tie(); }
 };
@@ -127,15 +133,13 @@ std::vector<KeyFacts> facts_of(const Databases& databases) {
     const Db& db = databases[i];
     db.for_each_held([&](const Entry& entry) {
       const Value& value = entry.value();
-      KeyFacts fact{i, std::string(entry.key()), value.type(), 0, db.expire_at(&entry), {}};
-      if (value.is_string()) {
-        IntScratch scratch;
-        fact.bytes = value.string_bytes(scratch);
-        fact.size = value.string_length();
-      } else {
-        fact.size = value.collection()->size();
+      const size_t size = value.is_string() ? value.string_length() : value.collection()->size();
+      std::string dump;
+      if (value.encoding() != Encoding::kHashtable) {
+        dump = persistence::make_dump_payload(value, false);
       }
-      facts.push_back(std::move(fact));
+      facts.push_back({i, std::string(entry.key()), value.type(), value.encoding(), size,
+                       db.expire_at(&entry), std::move(dump)});
     });
   }
   std::sort(facts.begin(), facts.end());
@@ -143,9 +147,10 @@ std::vector<KeyFacts> facts_of(const Databases& databases) {
 }
 
 std::string describe(const KeyFacts& fact) {
-  return "db " + std::to_string(fact.db) + " key '" + fact.key.substr(0, 64) + "' type " +
-         Value::type_name(fact.type) + " size " + std::to_string(fact.size) + " expire " +
-         std::to_string(fact.expire_ms);
+  return "db " + std::to_string(fact.db) + " key '" + fact.key.substr(0, 64) + "' " +
+         Value::type_name(fact.type) + " (" + Value::encoding_name(fact.encoding) + ") size " +
+         std::to_string(fact.size) + " expire " + std::to_string(fact.expire_ms) + " dump " +
+         std::to_string(fact.dump.size()) + " bytes";
 }
 
 std::string first_difference(const std::vector<KeyFacts>& loaded,

@@ -85,12 +85,32 @@ Value zset_of(size_t count, size_t member_length) {
 // One key of every type and encoding fkvs has, some with TTLs, in three databases.
 void fill(Dataset& data) {
   Db& db0 = data.db(0);
-  db0.insert("str:int", [] { Value v; v.set_string("12345"); return v; }());
-  db0.insert("str:int64", [] { Value v; v.set_string("-9223372036854775808"); return v; }());
-  db0.insert("str:short", [] { Value v; v.set_string("hi"); return v; }());
+  db0.insert("str:int", [] {
+    Value v;
+    v.set_string("12345");
+    return v;
+  }());
+  db0.insert("str:int64", [] {
+    Value v;
+    v.set_string("-9223372036854775808");
+    return v;
+  }());
+  db0.insert("str:short", [] {
+    Value v;
+    v.set_string("hi");
+    return v;
+  }());
   db0.insert("str:empty", Value());
-  db0.insert("str:long", [] { Value v; v.set_string(std::string(5000, 'x') + "end"); return v; }());
-  db0.insert("str:binary", [] { Value v; v.set_string(std::string("\0\xff\r\n", 4)); return v; }());
+  db0.insert("str:long", [] {
+    Value v;
+    v.set_string(std::string(5000, 'x') + "end");
+    return v;
+  }());
+  db0.insert("str:binary", [] {
+    Value v;
+    v.set_string(std::string("\0\xff\r\n", 4));
+    return v;
+  }());
   db0.insert("list:small", list_of(5, -2));
   db0.insert("list:nodes", list_of(1000, 16));
   db0.insert("hash:listpack", hash_of(10, 5));
@@ -99,11 +119,19 @@ void fill(Dataset& data) {
   db0.insert("set:table", set_of({"a", "b", "", std::string("\0x", 2)}));
   db0.insert("zset:listpack", zset_of(20, 3));
   db0.insert("zset:skiplist", zset_of(300, 3));
-  Entry* expiring = db0.insert("ttl:str", [] { Value v; v.set_string("soon"); return v; }());
+  Entry* expiring = db0.insert("ttl:str", [] {
+    Value v;
+    v.set_string("soon");
+    return v;
+  }());
   db0.set_expire(expiring, 4102444800123);
   Entry* expiring_list = data.db(3).insert("ttl:list", list_of(3, -2));
   data.db(3).set_expire(expiring_list, 4102444800000);
-  data.db(15).insert("db15", [] { Value v; v.set_string("fifteen"); return v; }());
+  data.db(15).insert("db15", [] {
+    Value v;
+    v.set_string("fifteen");
+    return v;
+  }());
 }
 
 std::string image_of(Dataset& data, bool compress, bool checksum) {
@@ -157,7 +185,8 @@ TEST_CASE("rdb_image: the aux fields are those Redis 7.0 writes") {
       load_rdb_image(image_of(data, true, true), Dataset().dbs, options_now());
   std::vector<std::string> names;
   for (const auto& [name, value] : summary.aux) names.push_back(name);
-  CHECK(names == std::vector<std::string>{"redis-ver", "redis-bits", "ctime", "used-mem", "aof-base"});
+  CHECK(names ==
+        std::vector<std::string>{"redis-ver", "redis-bits", "ctime", "used-mem", "aof-base"});
   CHECK(summary.aux[0].second == "7.0.15");
   CHECK(summary.aux[2].second == "1700000000");
 }
@@ -222,8 +251,7 @@ TEST_CASE("rdb_image: defects are refused with where and why") {
 
   std::string version = image;
   version.replace(5, 4, "0099");
-  CHECK(load_error(with_checksum(version)) ==
-        "at offset 9: can't handle RDB format version 99");
+  CHECK(load_error(with_checksum(version)) == "at offset 9: can't handle RDB format version 99");
   CHECK(load_error("RADIS0010") == "at offset 9: not an RDB file (no REDIS signature)");
 
   // The first key follows the aux fields and the SELECTDB and RESIZEDB records.
@@ -251,9 +279,9 @@ TEST_CASE("rdb_image: every truncation is refused, never half-loaded silently") 
   const std::string image = image_of(data, true, true);
   for (size_t length = 0; length < image.size(); ++length) {
     Dataset target;
-    CHECK_THROWS_AS(load_rdb_image(std::string_view(image).substr(0, length), target.dbs,
-                                   options_now()),
-                    RdbLoadError);
+    CHECK_THROWS_AS(
+        load_rdb_image(std::string_view(image).substr(0, length), target.dbs, options_now()),
+        RdbLoadError);
   }
 }
 

@@ -582,7 +582,8 @@ TEST_CASE("CONFIG SET: change handlers run for real changes, and may veto them")
 }
 
 TEST_CASE("config: the first save line of a file replaces the default save points") {
-  CHECK(from_text("port 7000\n").save == std::vector<fkvs::SavePoint>{{3600, 1}, {300, 100}, {60, 10000}});
+  CHECK(from_text("port 7000\n").save ==
+        std::vector<fkvs::SavePoint>{{3600, 1}, {300, 100}, {60, 10000}});
   CHECK(from_text("save 10 1\n").save == std::vector<fkvs::SavePoint>{{10, 1}});
   CHECK(from_text("save 10 1\nsave 20 2\n").save == std::vector<fkvs::SavePoint>{{10, 1}, {20, 2}});
   CHECK(from_text("save \"\"\n").save.empty());

@@ -2,6 +2,8 @@
 
 #include <cstdio>
 
+#include "split_arguments.h"
+
 namespace fkvs::cli {
 namespace {
 
@@ -27,7 +29,7 @@ void append_tty(std::string& out, const redisReply& reply, const std::string& in
       out += "(integer) " + std::to_string(reply.integer) + "\n";
       return;
     case REDIS_REPLY_STRING:
-      out += quote_bytes(text_of(reply));
+      out += resp::quote_bytes(text_of(reply));
       out += '\n';
       return;
     case REDIS_REPLY_NIL:
@@ -84,11 +86,11 @@ void append_csv(std::string& out, const redisReply& reply) {
   switch (reply.type) {
     case REDIS_REPLY_ERROR:
       out += "ERROR,";
-      out += quote_bytes(c_text_of(reply));
+      out += resp::quote_bytes(c_text_of(reply));
       return;
     case REDIS_REPLY_STATUS:
     case REDIS_REPLY_STRING:
-      out += quote_bytes(text_of(reply));
+      out += resp::quote_bytes(text_of(reply));
       return;
     case REDIS_REPLY_INTEGER:
       out += std::to_string(reply.integer);
@@ -108,45 +110,6 @@ void append_csv(std::string& out, const redisReply& reply) {
 }
 
 }  // namespace
-
-std::string quote_bytes(std::string_view bytes) {
-  std::string out = "\"";
-  for (unsigned char c : bytes) {
-    switch (c) {
-      case '\\':
-        out += "\\\\";
-        break;
-      case '"':
-        out += "\\\"";
-        break;
-      case '\n':
-        out += "\\n";
-        break;
-      case '\r':
-        out += "\\r";
-        break;
-      case '\t':
-        out += "\\t";
-        break;
-      case '\a':
-        out += "\\a";
-        break;
-      case '\b':
-        out += "\\b";
-        break;
-      default:
-        if (c >= 0x20 && c < 0x7f) {
-          out += static_cast<char>(c);
-        } else {
-          char hex[5];
-          std::snprintf(hex, sizeof(hex), "\\x%02x", c);
-          out += hex;
-        }
-    }
-  }
-  out += '"';
-  return out;
-}
 
 std::string format_reply(const redisReply& reply, OutputMode mode) {
   std::string out;

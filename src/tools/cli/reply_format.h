@@ -17,8 +17,4 @@ std::string format_reply(const redisReply& reply, OutputMode mode);
 // in every mode: the raw form with no newline added (their text ends in one).
 std::string format_verbatim(const redisReply& reply);
 
-// bytes in double quotes with redis-cli's escapes: \" \\ \n \r \t \a \b, and
-// \xHH for any other byte outside printable ASCII.
-std::string quote_bytes(std::string_view bytes);
-
 }  // namespace fkvs::cli

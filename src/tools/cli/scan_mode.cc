@@ -5,6 +5,7 @@
 #include <thread>
 #include <vector>
 
+#include "split_arguments.h"
 #include "tools/cli/reply_format.h"
 
 namespace fkvs::cli {
@@ -36,7 +37,7 @@ int run_scan(Session& session, const std::optional<std::string>& pattern, long c
     std::string out;
     for (size_t i = 0; i < keys.elements; ++i) {
       std::string_view key(keys.element[i]->str, keys.element[i]->len);
-      out += session.mode() == OutputMode::kTty ? quote_bytes(key) : std::string(key);
+      out += session.mode() == OutputMode::kTty ? resp::quote_bytes(key) : std::string(key);
       out += '\n';
     }
     std::fwrite(out.data(), 1, out.size(), stdout);

@@ -7,10 +7,12 @@
 #include <string>
 #include <vector>
 
+#include "split_arguments.h"
+
 using fkvs::cli::format_reply;
 using fkvs::cli::format_verbatim;
 using fkvs::cli::OutputMode;
-using fkvs::cli::quote_bytes;
+using fkvs::resp::quote_bytes;
 
 namespace {
 
