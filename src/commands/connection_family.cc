@@ -141,6 +141,7 @@ void reset(CommandContext& ctx) {
   client.authenticated = ctx.server().config().requirepass.empty();
   client.parser().set_unauthenticated(!client.authenticated);
   ctx.server().pubsub().leave_all(client);
+  ctx.server().stop_monitoring(client);
   ctx.server().end_transaction(client);
   ctx.reply().simple("RESET");
 }
@@ -148,6 +149,7 @@ void reset(CommandContext& ctx) {
 // CLIENT LIST's flags: one letter per state, in Redis's order; N for none.
 std::string client_flags(const Client& client) {
   std::string flags;
+  if (client.monitor) flags += 'O';
   if (client.subscriptions.any()) flags += 'P';
   if (client.multi.open) flags += 'x';
   if (client.blocked) flags += 'b';

@@ -80,6 +80,18 @@ void shutdown(CommandContext& ctx) {
   ctx.server().request_shutdown();
 }
 
+// MONITOR: from now on the client receives every command the server runs
+// (Server::feed_monitors). A second MONITOR gets no reply, as in Redis.
+void monitor(CommandContext& ctx) {
+  Client& client = ctx.client();
+  if (client.multi.executing) {
+    return ctx.reply().error("ERR MONITOR isn't allowed for DENY BLOCKING client");
+  }
+  if (client.monitor) return;
+  ctx.server().start_monitoring(client);
+  ctx.reply().ok();
+}
+
 // ---- DEBUG ----
 
 // DEBUG SLEEP takes the seconds as strtod reads them, so "0.5" sleeps half a second and a
@@ -544,6 +556,8 @@ constexpr CommandSpec kCommands[] = {
      "Get the UNIX time stamp of the last successful save to disk", "1.0.0"},
     {"shutdown", -1, kAdminFlags | kNoMulti | kAllowBusy, 0, 0, 0, shutdown, "server",
      "Synchronously save the dataset to disk and then shut down the server", "1.0.0"},
+    {"monitor", 1, kAdminFlags, 0, 0, 0, monitor, "server",
+     "Listen for all requests received by the server in real time", "1.0.0"},
     {"debug", -2, kAdminFlags | kProtectedCommand, 0, 0, 0, debug, "server",
      "A container for debugging commands", "1.0.0"},
 };

@@ -32,6 +32,8 @@ class Client {
   int64_t last_interaction_ms;
   int db_index = 0;
   bool authenticated = false;
+  // In MONITOR mode: sees every command the server runs (CLIENT LIST flag O).
+  bool monitor = false;
   std::string name;
   std::string lib_name;
   std::string lib_ver;

@@ -22,6 +22,7 @@
 #include "server/key_lookahead.h"
 #include "server/keyspace_events.h"
 #include "server/logging.h"
+#include "split_arguments.h"
 #include "util/clock.h"
 #include "util/strings.h"
 
@@ -348,6 +349,45 @@ size_t Server::publish(SubscriptionKind kind, std::string_view channel, std::str
       [this](Client& subscriber, std::string_view frame) { deliver(subscriber, frame); });
 }
 
+void Server::start_monitoring(Client& client) {
+  if (client.monitor) return;
+  client.monitor = true;
+  monitors_.push_back(&client);
+}
+
+void Server::stop_monitoring(Client& client) {
+  if (!client.monitor) return;
+  client.monitor = false;
+  std::erase(monitors_, &client);
+}
+
+// "+<unix seconds>.<micros> [<db> <address>] "arg" "arg"...": the arguments
+// quoted as sdscatrepr does, passwords redacted as Redis redacts them.
+void Server::feed_monitors(Client& client, std::span<const std::string_view> args) {
+  const int64_t now_us = clock::wall_us();
+  const std::string address =
+      client.conn().is_unix() ? "unix:" + config_.unixsocket : client.conn().peer_address();
+  std::string line = fmt::format("+{}.{:06} [{} {}]", now_us / 1000000, now_us % 1000000,
+                                 client.db_index, address);
+  std::vector<bool> redacted(args.size(), false);
+  if (equals_nocase(args[0], "auth")) {
+    std::fill(redacted.begin() + 1, redacted.end(), true);
+  } else if (equals_nocase(args[0], "hello")) {
+    for (size_t i = 2; i + 2 < args.size(); ++i) {
+      if (equals_nocase(args[i], "auth")) {
+        redacted[i + 1] = redacted[i + 2] = true;
+        i += 2;
+      }
+    }
+  }
+  for (size_t i = 0; i < args.size(); ++i) {
+    line += ' ';
+    line += redacted[i] ? std::string("\"(redacted)\"") : resp::quote_bytes(args[i]);
+  }
+  line += "\r\n";
+  for (Client* monitor : monitors_) deliver(*monitor, line);
+}
+
 void Server::deliver(Client& subscriber, std::string_view frame) {
   net::Connection& conn = subscriber.conn();
   // Counted as a receiver, as in Redis, but a client being closed gets nothing more.
@@ -436,6 +476,7 @@ void Server::on_close(net::Connection& conn) {
   if (client == nullptr) return;
   if (client->blocked) blocked_.unblock(*client);
   pubsub_.leave_all(*client);
+  stop_monitoring(*client);
   end_transaction(*client);
   clients_.erase(client->id());
   conn.set_owner(nullptr);
@@ -599,6 +640,9 @@ inline void Server::run_now(Client& client, const Command& command,
   if (propagating) [[unlikely]]
     end_propagation(db_before, dirty_ != dirty_before && !(command.spec.flags & kRunsInMulti),
                     args);
+  // As Redis 7.0: after the call, and never admin commands (CONFIG, DEBUG).
+  if (!monitors_.empty() && !(command.spec.flags & (kSkipMonitor | kAdmin))) [[unlikely]]
+    feed_monitors(client, args);
   command.calls++;
   if (size_t errors = ctx.reply().errors_written(); errors > 0) [[unlikely]] {
     command.failed_calls++;

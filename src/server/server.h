@@ -120,6 +120,9 @@ class Server final : public net::ConnectionHandler, public KeyspaceListener {
     }
   }
 
+  // MONITOR: client sees every command run from now on; stop_monitoring ends it (RESET, close).
+  void start_monitoring(Client& client);
+  void stop_monitoring(Client& client);
   PubSub& pubsub() { return pubsub_; }
   // Where every write goes out as commands (see Propagation).
   Propagation& propagation() { return propagation_; }
@@ -168,6 +171,8 @@ class Server final : public net::ConnectionHandler, public KeyspaceListener {
   inline const Command* admit(Client& client, std::span<const std::string_view> args);
   inline void run_now(Client& client, const Command& command,
                       std::span<const std::string_view> args);
+  // Sends the command client ran to every MONITOR client.
+  void feed_monitors(Client& client, std::span<const std::string_view> args);
   // A call ended under propagation: it joins the unit if it changed data.
   void end_propagation(int db, bool changed, std::span<const std::string_view> args);
   // A rejected request's error; inside MULTI it also dooms the transaction.
@@ -207,6 +212,7 @@ class Server final : public net::ConnectionHandler, public KeyspaceListener {
   BlockedClients blocked_;
   PubSub pubsub_;
   Propagation propagation_;
+  std::vector<Client*> monitors_;
   WatchedKeys watched_;
   bool serving_blocked_ = false;
   bool active_expire_ = true;

@@ -1,0 +1,57 @@
+"""MONITOR: every command the server runs, as redis-server 7.0 shows it."""
+
+import re
+
+import pytest
+
+LINE = re.compile(rb"^\+(\d+)\.(\d{6}) \[(\d+) ([^\]]+)\] (.*)\r\n$")
+
+
+def monitoring(handle):
+    """A raw connection in MONITOR mode."""
+    conn = handle.connect_raw()
+    assert conn.command("MONITOR") == b"+OK\r\n"
+    return conn
+
+
+def read_line(conn):
+    line = conn.read_reply()
+    match = LINE.match(line)
+    assert match, line
+    return match
+
+
+@pytest.mark.parametrize("target_server", ["server", "reference"])
+def test_monitor_shows_commands_after_they_run(target_server, request):
+    handle = request.getfixturevalue(target_server)
+    watcher = monitoring(handle)
+    other = handle.connect_raw()
+    other.command("SET", "a b", 'x"y\n')
+    other.command("SELECT", "3")
+    other.command("GET", "k")
+    other.command("AUTH", "secret")
+    other.command("CONFIG", "GET", "port")  # admin: never shown
+    other.command("HELLO", "2", "AUTH", "user", "pass")
+    other.command("PING")
+    seen = [read_line(watcher) for _ in range(6)]
+    assert [m.group(5) for m in seen] == [
+        b'"SET" "a b" "x\\"y\\n"',
+        b'"SELECT" "3"',
+        b'"GET" "k"',
+        b'"AUTH" "(redacted)"',
+        b'"HELLO" "2" "AUTH" "(redacted)" "(redacted)"',
+        b'"PING"',
+    ]
+    # The database after the command ran, and the client's address.
+    assert [int(m.group(3)) for m in seen] == [0, 3, 3, 3, 3, 3]
+    assert seen[0].group(4).startswith(b"127.0.0.1:")
+
+
+def test_monitor_flag_and_reset(server):
+    watcher = monitoring(server)
+    client = server.client()
+    assert b"flags=O" in client.execute_command("CLIENT", "LIST")
+    assert watcher.command("RESET") == b"+RESET\r\n"
+    assert b"flags=O" not in client.execute_command("CLIENT", "LIST")
+    client.set("after", "reset")
+    assert watcher.command("PING") == b"+PONG\r\n"
