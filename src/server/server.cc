@@ -629,26 +629,41 @@ inline void Server::run_now(Client& client, const Command& command,
                             std::span<const std::string_view> args) {
   // Inside EXEC, CLIENT LIST keeps showing cmd=exec, as in Redis.
   if (!client.multi.executing) client.last_command = &command;
+  // Someone watches calls (the AOF, a MONITOR): the slower path.
+  if (propagation_.active() || !monitors_.empty()) [[unlikely]]
+    return run_observed(client, command, args);
   CommandContext ctx(*this, client, command, args);
-  const bool propagating = propagation_.active();
-  const uint64_t dirty_before = dirty_;
-  const int db_before = client.db_index;
-  if (propagating) [[unlikely]]
-    propagation_.begin_unit();
   command.spec.handler(ctx);
-  // EXEC's own changes are its queue's, which propagated themselves.
-  if (propagating) [[unlikely]]
-    end_propagation(db_before, dirty_ != dirty_before && !(command.spec.flags & kRunsInMulti),
-                    args);
-  // As Redis 7.0: after the call, and never admin commands (CONFIG, DEBUG).
-  if (!monitors_.empty() && !(command.spec.flags & (kSkipMonitor | kAdmin))) [[unlikely]]
-    feed_monitors(client, args);
+  count_call(command, ctx);
+}
+
+inline void Server::count_call(const Command& command, CommandContext& ctx) {
   command.calls++;
   if (size_t errors = ctx.reply().errors_written(); errors > 0) [[unlikely]] {
     command.failed_calls++;
     stats_.total_error_replies += errors;
   }
   stats_.total_commands_processed++;
+}
+
+void Server::run_observed(Client& client, const Command& command,
+                          std::span<const std::string_view> args) {
+  CommandContext ctx(*this, client, command, args);
+  const bool propagating = propagation_.active();
+  const uint64_t dirty_before = dirty_;
+  const int db_before = client.db_index;
+  if (propagating) propagation_.begin_unit();
+  command.spec.handler(ctx);
+  // EXEC's own changes are its queue's, which propagated themselves.
+  if (propagating) {
+    end_propagation(db_before, dirty_ != dirty_before && !(command.spec.flags & kRunsInMulti),
+                    args);
+  }
+  // As Redis 7.0: after the call, and never admin commands (CONFIG, DEBUG).
+  if (!monitors_.empty() && !(command.spec.flags & (kSkipMonitor | kAdmin))) {
+    feed_monitors(client, args);
+  }
+  count_call(command, ctx);
 }
 
 void Server::end_propagation(int db, bool changed, std::span<const std::string_view> args) {

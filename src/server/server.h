@@ -171,6 +171,9 @@ class Server final : public net::ConnectionHandler, public KeyspaceListener {
   inline const Command* admit(Client& client, std::span<const std::string_view> args);
   inline void run_now(Client& client, const Command& command,
                       std::span<const std::string_view> args);
+  // run_now while the AOF or a MONITOR watches: propagation and monitors fed.
+  void run_observed(Client& client, const Command& command, std::span<const std::string_view> args);
+  inline void count_call(const Command& command, CommandContext& ctx);
   // Sends the command client ran to every MONITOR client.
   void feed_monitors(Client& client, std::span<const std::string_view> args);
   // A call ended under propagation: it joins the unit if it changed data.
