@@ -104,6 +104,9 @@ def test_bgsave_writes_the_file_in_a_child(start_server):
     assert info["rdb_saves"] == 1
     assert info["rdb_changes_since_last_save"] == 0
     assert "Background saving terminated with success" in handle.log()
+    stats = client.info("stats")
+    assert stats["total_forks"] == 1
+    assert stats["latest_fork_usec"] > 0
     client = restart(handle)
     assert digest(client) == expected
 

@@ -8,12 +8,28 @@
 #include <exception>
 #include <system_error>
 
+#include "util/clock.h"
+
 namespace fkvs {
 
+namespace {
+
+ForkStats stats;
+
+}  // namespace
+
+const ForkStats& fork_stats() { return stats; }
+
 pid_t fork_child(const std::function<void()>& work, const char* failure_message) {
+  const int64_t started_us = clock::monotonic_us();
   const pid_t pid = ::fork();
   if (pid < 0) throw std::system_error(errno, std::generic_category(), "fork");
-  if (pid > 0) return pid;
+  if (pid > 0) {
+    // The parent is stopped while the kernel copies the page tables.
+    stats.latest_fork_us = clock::monotonic_us() - started_us;
+    ++stats.total_forks;
+    return pid;
+  }
   // The parent's shutdown handlers would only set a flag nobody reads here,
   // so a signal ends the child as it would any process.
   ::signal(SIGTERM, SIG_DFL);

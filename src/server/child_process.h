@@ -2,6 +2,7 @@
 
 #include <sys/types.h>
 
+#include <cstdint>
 #include <functional>
 
 namespace fkvs {
@@ -12,5 +13,12 @@ namespace fkvs {
 // failure_message). Returns the child's pid to the parent; throws
 // std::system_error when fork fails.
 pid_t fork_child(const std::function<void()>& work, const char* failure_message);
+
+// What the forks cost the parent (INFO stats: latest_fork_usec, total_forks).
+struct ForkStats {
+  int64_t latest_fork_us = 0;
+  uint64_t total_forks = 0;
+};
+const ForkStats& fork_stats();
 
 }  // namespace fkvs

@@ -15,6 +15,7 @@
 #include <random>
 
 #include "fkvs_build_config.h"
+#include "server/child_process.h"
 #include "server/server.h"
 #include "util/clock.h"
 
@@ -337,8 +338,8 @@ void add_stats(InfoText& info, Server& server) {
   info.field("pubsub_channels", server.pubsub().count(SubscriptionKind::kChannel));
   info.field("pubsub_patterns", server.pubsub().count(SubscriptionKind::kPattern));
   info.field("pubsubshard_channels", server.pubsub().count(SubscriptionKind::kShardChannel));
-  info.field("latest_fork_usec", 0);
-  info.field("total_forks", 0);
+  info.field("latest_fork_usec", fork_stats().latest_fork_us);
+  info.field("total_forks", fork_stats().total_forks);
   info.field("migrate_cached_sockets", 0);
   info.field("slave_expires_tracked_keys", 0);
   info.field("active_defrag_hits", 0);
