@@ -88,10 +88,14 @@ RdbLoadSummary load_rdb_image(std::string_view bytes, std::span<Db* const> dbs,
           db = dbs[index];
           continue;
         }
-        case rdb::kResizeDb:
+        case rdb::kResizeDb: {
+          // Sized once rather than grown step by step; a size the bytes left
+          // could not hold is a lie, and sizes nothing.
+          const uint64_t keys = reader.read_length();
           reader.read_length();
-          reader.read_length();
+          if (db != nullptr && keys <= reader.remaining() / 3) db->reserve(keys);
           continue;
+        }
         case rdb::kAux: {
           std::string name(reader.read_string(key_scratch));
           summary.aux.emplace_back(std::move(name), std::string(reader.read_string(aux_scratch)));
@@ -117,9 +121,14 @@ RdbLoadSummary load_rdb_image(std::string_view bytes, std::span<Db* const> dbs,
           } else if (options.drop_expired && expire_ms != -1 && expire_ms < options.now_ms) {
             ++summary.expired_skipped;
           } else {
-            if (!options.replace_existing && db->holds(key))
-              throw FormatError("the key '" + key + "' appears twice");
-            Entry* entry = db->insert(key, std::move(value));
+            // insert_absent leaves value alone when the key is held.
+            auto [entry, inserted] = db->insert_absent(key, std::move(value));
+            if (!inserted) {
+              if (!options.replace_existing) {
+                throw FormatError("the key '" + key + "' appears twice");
+              }
+              entry = db->insert(key, std::move(value));
+            }
             if (expire_ms != -1) db->set_expire(entry, expire_ms);
             ++summary.keys_loaded;
           }

@@ -117,6 +117,11 @@ class ChainedTable {
   // chain: close enough to uniform with short chains), or nullptr if empty.
   Node* random_entry();
 
+  // An empty table makes room for count nodes at once, so filling it (a
+  // snapshot loading) does not resize it step by step. Does nothing to a
+  // table that holds nodes.
+  void reserve(size_t count);
+
   // Moves up to `buckets` buckets of a resize in progress, and starts a
   // pending shrink. Returns true while a resize remains in progress.
   bool rehash_step(size_t buckets);
@@ -341,6 +346,18 @@ void ChainedTable<Node>::grow_if_full() {
   } else if (table.used >= table.buckets()) {
     start_resize(table.buckets() * 2);
   }
+}
+
+template <ChainedNode Node>
+void ChainedTable<Node>::reserve(size_t count) {
+  if (size() != 0 || is_rehashing()) return;
+  const size_t buckets = std::bit_ceil(std::max(count, chained_table_detail::kMinBuckets));
+  Table& table = tables_[0];
+  if (table.slots != nullptr && buckets <= table.buckets()) return;
+  Node** slots = chained_table_detail::allocate_buckets<Node>(buckets);
+  std::free(table.slots);
+  table.slots = slots;
+  table.mask = buckets - 1;
 }
 
 template <ChainedNode Node>

@@ -84,6 +84,15 @@ std::pair<Entry*, bool> Db::find_or_insert(std::string_view key) {
   return {entry, inserted};
 }
 
+std::pair<Entry*, bool> Db::insert_absent(std::string_view key, Value&& value) {
+  auto [entry, inserted] = table_.find_or_insert(key);
+  if (!inserted) return {entry, false};
+  entry->access_time_s_ = clock::now_s();
+  entry->value() = std::move(value);
+  created(entry);
+  return {entry, true};
+}
+
 Entry* Db::insert(std::string_view key, Value&& value) {
   auto [entry, inserted] = table_.find_or_insert(key);
   entry->access_time_s_ = clock::now_s();

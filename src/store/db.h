@@ -63,6 +63,11 @@ class Db {
   std::pair<Entry*, bool> find_or_insert(std::string_view key);
   // Inserts key with value, replacing any existing entry and its TTL.
   Entry* insert(std::string_view key, Value&& value);
+  // Inserts key with value unless the table holds it (expired or not):
+  // second is false then, and nothing changed. One lookup (loading).
+  std::pair<Entry*, bool> insert_absent(std::string_view key, Value&& value);
+  // An empty Db makes room for this many keys (a snapshot's RESIZEDB).
+  void reserve(size_t keys) { table_.reserve(keys); }
 
   bool erase(std::string_view key);
   void erase(Entry* entry);
