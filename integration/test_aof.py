@@ -317,3 +317,41 @@ def test_aof_directories_move_between_fkvs_and_redis(start_server, tmp_path):
         assert digest(theirs.client()) == expected
     finally:
         theirs.stop()
+
+
+def test_flushall_is_logged_even_when_it_saves_a_snapshot(start_server):
+    # With save points set FLUSHALL also saves, which resets the change count.
+    handle = start_server(*AOF_ALWAYS, "--save", "3600 1")
+    client = handle.client()
+    client.set("a", 1)
+    client.flushall()
+    client = kill_and_restart(handle)
+    assert client.dbsize() == 0
+
+
+def test_replay_expires_nothing(start_server):
+    """A TTL that passed before the restart, then PERSIST: Redis's replay
+    expires no key, so the key is there and permanent."""
+    handle = start_server(*AOF_ALWAYS)
+    client = handle.client()
+    client.set("k", "v", px=300)
+    client.persist("k")
+    client.set("ttl", "v", px=300)
+    time.sleep(0.4)
+    client = kill_and_restart(handle)
+    assert client.get("k") == b"v"
+    assert client.ttl("k") == -1
+    assert client.get("ttl") is None  # it expires as soon as the server runs
+
+
+def test_a_rewrite_with_the_aof_off_keeps_nothing_twice(start_server):
+    handle = start_server(*AOF_ALWAYS)
+    client = handle.client()
+    client.incr("counter")
+    client.config_set("appendonly", "no")
+    assert handle.reply("BGREWRITEAOF") == b"+Background append only file rewriting started\r\n"
+    wait_until(lambda: client.info("persistence")["aof_rewrite_in_progress"] == 0, 30,
+               message="the AOF rewrite to finish")
+    assert handle.stop() == 0
+    handle.start()
+    assert handle.client().get("counter") == b"1"

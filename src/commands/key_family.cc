@@ -356,7 +356,7 @@ void expire_generic(CommandContext& ctx, int64_t base_ms, bool in_seconds) {
   // A time already past deletes the key at once, and still counts as set.
   // Replayed later, a relative time would land elsewhere: it goes out as
   // the absolute PEXPIREAT (or the DEL it amounted to).
-  if (when <= clock::now_ms()) {
+  if (when <= clock::now_ms() && !ctx.server().loading()) {
     db.erase(entry);
     ctx.notify(keyspace_events::kGeneric, "del", ctx.arg(1));
     ctx.propagate_as({"DEL", ctx.arg(1)});

@@ -119,7 +119,7 @@ void restore(CommandContext& ctx) {
   if (expire_at != 0 && !absolute_ttl) {
     expire_at = expire_at > INT64_MAX - clock::now_ms() ? INT64_MAX : expire_at + clock::now_ms();
   }
-  if (expire_at != 0 && expire_at <= clock::now_ms()) {
+  if (expire_at != 0 && expire_at <= clock::now_ms() && !ctx.server().loading()) {
     // Already expired: the key is gone, as if restored and expired at once.
     if (deleted) {
       ctx.notify(keyspace_events::kGeneric, "del", key);

@@ -159,8 +159,11 @@ void debug_loadaof(CommandContext& ctx) {
   Server& server = ctx.server();
   if (!server.aof().on()) return ctx.reply().ok();
   if (std::string error = server.aof().reload(); !error.empty()) {
-    spdlog::warn("{}", error);
-    return ctx.reply().error("ERR Error loading the append only file, check server logs.");
+    // As Redis: half a dataset must not go on to be logged and rewritten.
+    spdlog::error("{}", error);
+    spdlog::error("Failed loading the append only file by DEBUG LOADAOF; exiting.");
+    spdlog::default_logger()->flush();
+    std::_Exit(1);
   }
   server.reset_dirty(0);
   spdlog::warn("Append Only File loaded by DEBUG LOADAOF");

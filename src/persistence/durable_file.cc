@@ -44,15 +44,14 @@ void replace_file_durably(const std::string& path, const std::function<void(int 
       std::to_string(::getpid()) + "." + name;
   const int fd = ::open(temp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
   if (fd < 0) throw_errno("open " + temp);
+  bool closed = false;
   try {
     write_body(fd);
     if (::fsync(fd) != 0) throw_errno("fsync " + temp);
-    if (::close(fd) != 0) {
-      ::unlink(temp.c_str());
-      throw_errno("close " + temp);
-    }
+    closed = true;  // even a failed close releases the descriptor
+    if (::close(fd) != 0) throw_errno("close " + temp);
   } catch (...) {
-    ::close(fd);
+    if (!closed) ::close(fd);
     ::unlink(temp.c_str());
     throw;
   }

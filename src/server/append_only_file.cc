@@ -197,6 +197,11 @@ size_t AppendOnlyFile::replay_commands(std::string_view bytes, size_t offset,
   limits.max_multibulk_len = SIZE_MAX / 2;
   resp::RequestParser parser(limits);
   size_t transaction_start = 0;  // where an open MULTI began
+  server_.set_loading(true);
+  struct LoadingEnds {
+    Server& server;
+    ~LoadingEnds() { server.set_loading(false); }
+  } loading_ends{server_};
   const auto fail = [&](size_t at, const std::string& reason) {
     throw std::runtime_error("Bad file format reading the append only file " + file +
                              " at offset " + std::to_string(at) + ": " + reason);
@@ -258,6 +263,7 @@ void AppendOnlyFile::open_incremental(uint64_t seq) {
   ::fstat(fd, &status);
   if (fd_ >= 0) ::close(fd_);
   fd_ = fd;
+  file_size_ = static_cast<uint64_t>(status.st_size);
   selected_db_ = -1;
   incremental_seq_ = seq;
   current_size_ = base_size_ + static_cast<uint64_t>(status.st_size);
@@ -296,16 +302,21 @@ void AppendOnlyFile::write_buffer() {
     const ssize_t n = ::write(fd_, buffer_.data() + done, buffer_.size() - done);
     if (n < 0) {
       if (errno == EINTR) continue;
-      if (last_write_ok_) spdlog::warn("Error writing to the AOF file: {}", std::strerror(errno));
+      last_write_error_ = std::strerror(errno);
+      if (last_write_ok_) spdlog::warn("Error writing to the AOF file: {}", last_write_error_);
       last_write_ok_ = false;
-      buffer_.erase(0, done);
-      current_size_ += done;
+      // Cut a partial write back, and keep all of it to write again.
+      if (done > 0 && ::ftruncate(fd_, static_cast<off_t>(file_size_)) != 0) {
+        spdlog::warn("Could not remove a partial write from the AOF file: {}",
+                     std::strerror(errno));
+      }
       return;
     }
     done += static_cast<size_t>(n);
   }
   if (!last_write_ok_) spdlog::warn("AOF write error looks solved, Redis can write again.");
   last_write_ok_ = true;
+  file_size_ += buffer_.size();
   current_size_ += buffer_.size();
   buffer_.clear();
 }
@@ -329,8 +340,8 @@ void AppendOnlyFile::cron() {
     const pid_t done = ::waitpid(child_pid_, &status, WNOHANG);
     if (done == child_pid_) rewrite_done(status);
   }
-  if (state_ != State::kOn) return;
-  if (server_.config().appendfsync == "everysec" && clock::now_ms() - last_sync_ms_ >= 1000) {
+  if (state_ == State::kOn && server_.config().appendfsync == "everysec" &&
+      clock::now_ms() - last_sync_ms_ >= 1000) {
     flush();
     request_sync();
     last_sync_ms_ = clock::now_ms();
@@ -341,7 +352,11 @@ void AppendOnlyFile::cron() {
     background_rewrite();
     return;
   }
+  if (state_ != State::kOn) return;
   const Config& config = server_.config();
+  // After a failed rewrite, automatic ones wait a while rather than fork
+  // (and start a new incremental file) on every tick.
+  if (!last_rewrite_ok_ && clock::now_ms() - last_rewrite_end_ms_ < kRewriteRetryDelayMs) return;
   if (config.auto_aof_rewrite_percentage > 0 && current_size_ > config.auto_aof_rewrite_min_size) {
     const uint64_t base = std::max<uint64_t>(base_size_, 1);
     const uint64_t growth = (current_size_ - base) * 100 / base;
@@ -405,6 +420,7 @@ void AppendOnlyFile::rewrite_done(int status) {
   const pid_t child = child_pid_;
   child_pid_ = -1;
   last_rewrite_seconds_ = (clock::now_ms() - child_start_ms_) / 1000;
+  last_rewrite_end_ms_ = clock::now_ms();
   const std::string temp =
       path_in_directory("temp-rewriteaof-bg-" + std::to_string(::getpid()) + ".aof");
   (void)child;
@@ -430,7 +446,8 @@ void AppendOnlyFile::rewrite_done(int status) {
     if (::rename(temp.c_str(), path_in_directory(base).c_str()) != 0) throw_errno("rename " + temp);
     next.base = {base, base_seq, persistence::AofManifest::FileType::kBase};
     for (const auto& file : manifest_.incrementals) {
-      if (file.seq >= incremental_seq_) {
+      // With the AOF off the new base holds everything logged so far.
+      if (state_ != State::kOff && file.seq >= incremental_seq_) {
         next.incrementals.push_back(file);
       } else {
         next.history.push_back({file.name, file.seq, persistence::AofManifest::FileType::kHistory});

@@ -55,6 +55,8 @@ class AppendOnlyFile final : public Propagation::Consumer {
   // CONFIG SET appendonly no: stops logging (the files stay).
   void turn_off();
   bool on() const { return state_ == State::kOn; }
+  // CONFIG SET appendonly yes is still writing the first base.
+  bool waiting_for_base() const { return state_ == State::kWaitingForBase; }
 
   // Before the loop waits: writes what this iteration logged; with
   // appendfsync always, syncs it before any reply goes out.
@@ -68,6 +70,11 @@ class AppendOnlyFile final : public Propagation::Consumer {
   void schedule_rewrite() { rewrite_scheduled_ = true; }
   bool rewrite_scheduled() const { return rewrite_scheduled_; }
   void kill_rewrite();
+
+  // While the last write to the AOF failed, writes are refused (MISCONF):
+  // their acknowledgement would promise what the disk did not take.
+  bool writes_refused() const { return state_ != State::kOff && !last_write_ok_; }
+  const std::string& last_write_error() const { return last_write_error_; }
 
   // INFO persistence.
   bool last_write_ok() const { return last_write_ok_; }
@@ -115,6 +122,10 @@ class AppendOnlyFile final : public Propagation::Consumer {
   uint64_t current_size_ = 0;
   uint64_t base_size_ = 0;
   bool last_write_ok_ = true;
+  std::string last_write_error_;
+  // Bytes of the incremental file known whole: a partial write is cut back
+  // to this, so the file never ends inside a command.
+  uint64_t file_size_ = 0;
   int64_t last_sync_ms_ = 0;
 
   pid_t child_pid_ = -1;
@@ -125,6 +136,8 @@ class AppendOnlyFile final : public Propagation::Consumer {
   bool rewrite_scheduled_ = false;
   bool last_rewrite_ok_ = true;
   int64_t last_rewrite_seconds_ = -1;
+  int64_t last_rewrite_end_ms_ = 0;
+  static constexpr int64_t kRewriteRetryDelayMs = 60 * 1000;
   uint64_t rewrites_ = 0;
 
   std::thread sync_thread_;

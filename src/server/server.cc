@@ -134,6 +134,11 @@ void Server::register_commands() {
   register_persistence_family(commands_);
 }
 
+void Server::set_loading(bool loading) {
+  loading_ = loading;
+  for (auto& db : dbs_) db->set_expiry_paused(loading);
+}
+
 std::vector<Db*> Server::db_pointers() {
   std::vector<Db*> dbs;
   for (auto& db : dbs_) dbs.push_back(db.get());
@@ -298,6 +303,10 @@ void Server::warn_about_unimplemented_options() const {
 }
 
 bool Server::save_before_shutdown(bool save, bool nosave) {
+  if (aof_.waiting_for_base()) {
+    spdlog::warn("Writing initial AOF, can't exit.");
+    return false;
+  }
   snapshots_.kill_child();
   aof_.kill_rewrite();
   aof_.flush();
@@ -562,6 +571,9 @@ void Server::prefetch_input(net::Connection& conn, int step) {
 void Server::on_output_drained(net::Connection& conn) {
   loop_->pause_reading(conn, false);
   on_input(conn);  // run the requests that waited in the input buffer
+  // This may run inside the loop's flush, after before_wait wrote the AOF:
+  // what these requests logged must reach it before their replies go out.
+  aof_.flush();
 }
 
 void Server::reject(Client& client, const Command* command, std::string_view message) {
@@ -618,8 +630,12 @@ void Server::reject(Client& client, const Command* command, std::string_view mes
     return nullptr;
   }
   // As Redis, PING too reports the failure to persist.
-  if (snapshots_.writes_refused() && ((spec.flags & kWrite) || spec.name == "ping")) [[unlikely]] {
-    reject(client, command, errors::kMisconf);
+  if ((snapshots_.writes_refused() || aof_.writes_refused()) && !loading_ &&
+      ((spec.flags & kWrite) || spec.name == "ping")) [[unlikely]] {
+    reject(client, command,
+           snapshots_.writes_refused()
+               ? std::string(errors::kMisconf)
+               : "MISCONF Errors writing to the AOF file: " + aof_.last_write_error());
     return nullptr;
   }
   return command;
@@ -650,17 +666,16 @@ void Server::run_observed(Client& client, const Command& command,
                           std::span<const std::string_view> args) {
   CommandContext ctx(*this, client, command, args);
   const bool propagating = propagation_.active();
-  const uint64_t dirty_before = dirty_;
   const int db_before = client.db_index;
   if (propagating) propagation_.begin_unit();
+  call_changed_ = false;
   command.spec.handler(ctx);
   // EXEC's own changes are its queue's, which propagated themselves.
   if (propagating) {
-    end_propagation(db_before, dirty_ != dirty_before && !(command.spec.flags & kRunsInMulti),
-                    args);
+    end_propagation(db_before, call_changed_ && !(command.spec.flags & kRunsInMulti), args);
   }
   // As Redis 7.0: after the call, and never admin commands (CONFIG, DEBUG).
-  if (!monitors_.empty() && !(command.spec.flags & (kSkipMonitor | kAdmin))) {
+  if (!monitors_.empty() && !loading_ && !(command.spec.flags & (kSkipMonitor | kAdmin))) {
     feed_monitors(client, args);
   }
   count_call(command, ctx);
@@ -696,7 +711,7 @@ void Server::execute(Client& client, std::span<const std::string_view> args) {
   }
   run_now(client, *command, args);
   // Pushes inside EXEC serve blocked clients once the whole transaction ran.
-  if (blocked_.has_ready() && !serving_blocked_) serve_ready_keys();
+  if (blocked_.has_ready() && !serving_blocked_ && !loading_) serve_ready_keys();
 }
 
 void Server::end_transaction(Client& client) {
@@ -752,13 +767,13 @@ void Server::rerun_blocked(Client& client) {
   client.keeps_waiting = false;
   CommandContext ctx(*this, client, *command, args);
   const bool propagating = propagation_.active();
-  const uint64_t dirty_before = dirty_;
   if (propagating) [[unlikely]]
     propagation_.begin_unit();
+  call_changed_ = false;
   command->spec.handler(ctx);
   // Served, it propagates as the pop it became (see list_ops.cc).
   if (propagating) [[unlikely]]
-    end_propagation(client.db_index, dirty_ != dirty_before, args);
+    end_propagation(client.db_index, call_changed_, args);
   stats_.total_error_replies += ctx.reply().errors_written();
   if (client.keeps_waiting) return;
   blocked_.unblock(client);

@@ -75,9 +75,16 @@ class Server final : public net::ConnectionHandler, public KeyspaceListener {
   const Supervisor& supervisor() const { return supervisor_; }
   int64_t lastsave_unix() const { return snapshots_.lastsave_unix(); }
   uint64_t dirty() const { return dirty_; }
-  void add_dirty(uint64_t changes) { dirty_ += changes; }
+  void add_dirty(uint64_t changes) {
+    dirty_ += changes;
+    call_changed_ = true;
+  }
   // A snapshot saved the changes but these.
   void reset_dirty(uint64_t unsaved) { dirty_ = unsaved; }
+  // Replaying the AOF: no key expires, no blocked client is served, MONITOR
+  // sees nothing and writes are never refused (see AppendOnlyFile).
+  bool loading() const { return loading_; }
+  void set_loading(bool loading);
   Snapshotter& snapshots() { return snapshots_; }
   AppendOnlyFile& aof() { return aof_; }
   const AppendOnlyFile& aof() const { return aof_; }
@@ -231,6 +238,10 @@ class Server final : public net::ConnectionHandler, public KeyspaceListener {
   AppendOnlyFile aof_{*this};
   int64_t start_time_ms_ = 0;
   uint64_t dirty_ = 0;
+  // The running call changed data (propagation asks; a SAVE inside the call
+  // may reset dirty_, so dirty_ alone cannot tell).
+  bool call_changed_ = false;
+  bool loading_ = false;
   std::string executable_;
   int cron_loops_ = 0;
   bool shutting_down_ = false;

@@ -28,7 +28,7 @@ Db::Db(KeyspaceStats& stats, int index, KeyspaceListener* listener)
 Db::~Db() = default;
 
 bool Db::is_expired(const Entry& entry, int64_t now_ms) const {
-  return entry.has_ttl() && ttl_slots_[entry.ttl_slot_].expire_at_ms < now_ms;
+  return entry.has_ttl() && ttl_slots_[entry.ttl_slot_].expire_at_ms < now_ms && !expiry_paused_;
 }
 
 void Db::expire(Entry* entry) {

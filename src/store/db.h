@@ -78,6 +78,10 @@ class Db {
   // Whether key is in the table but past its TTL, not yet reclaimed.
   bool holds_expired(std::string_view key);
 
+  // While the AOF is replayed no key expires, as in Redis: a PEXPIREAT
+  // already past followed by a PERSIST must leave the key.
+  void set_expiry_paused(bool paused) { expiry_paused_ = paused; }
+
   // SWAPDB moved this Db to another number.
   void renumber(int index) { index_ = index; }
 
@@ -150,6 +154,7 @@ class Db {
   KeyspaceStats& stats_;
   int index_ = 0;
   KeyspaceListener* listener_ = nullptr;
+  bool expiry_paused_ = false;
   KeyTable table_;
   // Every entry with a TTL, in no order; each such entry holds its index.
   std::vector<TtlSlot> ttl_slots_;
