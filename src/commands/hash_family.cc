@@ -33,11 +33,7 @@ constexpr int64_t kScanBucketsPerCount = 10;
 // at a time instead of sampling from the whole hash (Redis's case 3 / 4).
 constexpr uint64_t kRandomSparseRatio = 3;
 
-HashLimits limits_of(CommandContext& ctx) {
-  const Config& config = ctx.server().config();
-  return HashLimits{static_cast<size_t>(std::max<int64_t>(config.hash_max_listpack_entries, 0)),
-                    static_cast<size_t>(config.hash_max_listpack_value)};
-}
+HashLimits limits_of(CommandContext& ctx) { return encoding_limits(ctx.server().config()).hash; }
 
 // Redis's hashTypeLookupWriteOrCreate: the key's hash, a new empty one if
 // it is missing; replies WRONGTYPE and returns nullptr for another type.

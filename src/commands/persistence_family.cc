@@ -109,7 +109,7 @@ void restore(CommandContext& ctx) {
   }
   Value value;
   try {
-    value = persistence::read_dump_payload(payload, loading_limits(ctx.server().config()));
+    value = persistence::read_dump_payload(payload, encoding_limits(ctx.server().config()));
   } catch (const persistence::FormatError&) {
     return ctx.reply().error(errors::kBadDataFormat);
   }

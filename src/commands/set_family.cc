@@ -27,7 +27,7 @@ namespace {
 using SetRef = CollectionRef<SetValue>;
 
 size_t max_intset_entries(CommandContext& ctx) {
-  return static_cast<size_t>(std::max<int64_t>(0, ctx.server().config().set_max_intset_entries));
+  return encoding_limits(ctx.server().config()).set_max_intset_entries;
 }
 
 // ---- Single-key commands ----

@@ -27,12 +27,7 @@
 
 namespace fkvs {
 
-ZSetLimits zset_limits(CommandContext& ctx) {
-  const auto& config = ctx.server().config();
-  const int64_t entries = config.zset_max_listpack_entries;
-  return {entries < 0 ? 0 : static_cast<size_t>(entries),
-          static_cast<size_t>(config.zset_max_listpack_value)};
-}
+ZSetLimits zset_limits(CommandContext& ctx) { return encoding_limits(ctx.server().config()).zset; }
 
 std::optional<int64_t> zset_parse_long(CommandContext& ctx, std::string_view text) {
   auto value = parse_int64(text);

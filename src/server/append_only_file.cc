@@ -161,7 +161,7 @@ void AppendOnlyFile::load(const persistence::AofManifest& manifest) {
     size_t offset = 0;
     if (bytes.starts_with("REDIS")) {
       persistence::RdbLoadOptions options;
-      options.limits = loading_limits(server_.config());
+      options.limits = encoding_limits(server_.config());
       options.verify_checksum = server_.config().rdbchecksum;
       options.drop_expired = false;
       options.now_ms = clock::now_ms();

@@ -121,7 +121,8 @@ std::string dataset_digest(std::span<Db* const> dbs) {
 
 std::string key_digest(Db& db, std::string_view key) {
   Digest digest{};
-  if (const Entry* entry = db.find(key)) mix_value(digest, entry->value(), entry->has_ttl());
+  if (const Entry* entry = db.lookup_read_no_touch(key))
+    mix_value(digest, entry->value(), entry->has_ttl());
   return Sha1::hex(digest);
 }
 

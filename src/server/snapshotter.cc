@@ -33,18 +33,6 @@ int64_t now_unix() { return clock::now_ms() / 1000; }
 
 }  // namespace
 
-persistence::EncodingLimits loading_limits(const Config& config) {
-  persistence::EncodingLimits limits;
-  limits.list_fill = config.list_max_listpack_size;
-  limits.hash = {static_cast<size_t>(std::max<int64_t>(config.hash_max_listpack_entries, 0)),
-                 static_cast<size_t>(config.hash_max_listpack_value)};
-  limits.set_max_intset_entries =
-      static_cast<size_t>(std::max<int64_t>(config.set_max_intset_entries, 0));
-  limits.zset = {static_cast<size_t>(std::max<int64_t>(config.zset_max_listpack_entries, 0)),
-                 static_cast<size_t>(config.zset_max_listpack_value)};
-  return limits;
-}
-
 Snapshotter::~Snapshotter() { kill_child(); }
 
 std::string Snapshotter::path() const {
@@ -213,7 +201,7 @@ std::string Snapshotter::load(bool merge) {
   const int64_t started_us = clock::monotonic_us();
   std::vector<Db*> dbs = server_.db_pointers();
   persistence::RdbLoadOptions options;
-  options.limits = loading_limits(server_.config());
+  options.limits = encoding_limits(server_.config());
   options.verify_checksum = server_.config().rdbchecksum;
   options.replace_existing = merge;
   options.now_ms = clock::now_ms();

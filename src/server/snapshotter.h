@@ -2,6 +2,7 @@
 
 #include <sys/types.h>
 
+#include <algorithm>
 #include <cstdint>
 #include <string>
 
@@ -12,9 +13,20 @@ namespace fkvs {
 
 class Server;
 
-// The encodings loaded values get (RESTORE, DEBUG RELOAD, start-up): those
-// the configuration gives values built by commands.
-persistence::EncodingLimits loading_limits(const Config& config);
+// The compact-encoding limits as the configuration sets them now: what
+// commands building values and loaders (RESTORE, DEBUG RELOAD, start-up)
+// both go by, so a loaded value gets the encoding a command would give it.
+inline persistence::EncodingLimits encoding_limits(const Config& config) {
+  persistence::EncodingLimits limits;
+  limits.list_fill = config.list_max_listpack_size;
+  limits.hash = {static_cast<size_t>(std::max<int64_t>(config.hash_max_listpack_entries, 0)),
+                 static_cast<size_t>(config.hash_max_listpack_value)};
+  limits.set_max_intset_entries =
+      static_cast<size_t>(std::max<int64_t>(config.set_max_intset_entries, 0));
+  limits.zset = {static_cast<size_t>(std::max<int64_t>(config.zset_max_listpack_entries, 0)),
+                 static_cast<size_t>(config.zset_max_listpack_value)};
+  return limits;
+}
 
 // The server's RDB snapshots: SAVE, BGSAVE in a forked child, the save
 // points, loading at start-up, and the state INFO persistence and MISCONF
