@@ -274,13 +274,23 @@ def fill_for_interchange(client):
     client.execute_command("SELECT", 0)
 
 
+def base_file(directory):
+    (base,) = [p for p in directory.iterdir() if ".base." in p.name]
+    return base
+
+
 @pytest.mark.fkvs_only
-def test_aof_directories_move_between_fkvs_and_redis(start_server, tmp_path):
+@pytest.mark.parametrize("preamble", ["yes", "no"])
+def test_aof_directories_move_between_fkvs_and_redis(start_server, tmp_path, preamble):
+    """Both ways, with the base as an RDB image and (aof-use-rdb-preamble no)
+    as commands."""
     if not shutil.which(REDIS_SERVER_BIN):
         pytest.skip("reference redis-server not installed")
+    args = AOF_ALWAYS + ("--aof-use-rdb-preamble", preamble)
+    suffix = ".rdb" if preamble == "yes" else ".aof"
     # redis-server writes an AOF (base, then commands), fkvs loads it.
     redis_dir = tmp_path / "from-redis"
-    theirs = ServerHandle(REDIS_SERVER_BIN, redis_dir, args=AOF_ALWAYS, target="redis").start()
+    theirs = ServerHandle(REDIS_SERVER_BIN, redis_dir, args=args, target="redis").start()
     try:
         client = theirs.client()
         client.set("in-base", 1)
@@ -292,7 +302,8 @@ def test_aof_directories_move_between_fkvs_and_redis(start_server, tmp_path):
         expected = digest(client)
     finally:
         theirs.stop()
-    fkvs = start_server(*AOF_ALWAYS)
+    assert base_file(redis_dir / "appendonlydir").suffix == suffix
+    fkvs = start_server(*args)
     fkvs.stop()
     shutil.rmtree(fkvs.workdir / "appendonlydir")
     shutil.copytree(redis_dir / "appendonlydir", fkvs.workdir / "appendonlydir")
@@ -309,10 +320,13 @@ def test_aof_directories_move_between_fkvs_and_redis(start_server, tmp_path):
     client.lpush("list", "after the rewrite")
     expected = digest(client)
     fkvs.stop()
+    base = base_file(fkvs.workdir / "appendonlydir")
+    assert base.suffix == suffix
+    assert base.read_bytes().startswith(b"REDIS" if preamble == "yes" else b"*2\r\n$6\r\nSELECT")
     back = tmp_path / "back"
     back.mkdir()
     shutil.copytree(fkvs.workdir / "appendonlydir", back / "appendonlydir")
-    theirs = ServerHandle(REDIS_SERVER_BIN, back, args=AOF_ALWAYS, target="redis").start()
+    theirs = ServerHandle(REDIS_SERVER_BIN, back, args=args, target="redis").start()
     try:
         assert digest(theirs.client()) == expected
     finally:
@@ -355,3 +369,22 @@ def test_a_rewrite_with_the_aof_off_keeps_nothing_twice(start_server):
     assert handle.stop() == 0
     handle.start()
     assert handle.client().get("counter") == b"1"
+
+
+def test_timestamp_annotations_are_written_and_skipped_on_load(start_server):
+    handle = start_server(*AOF_ALWAYS, "--aof-timestamp-enabled", "yes",
+                          "--aof-use-rdb-preamble", "no")
+    client = handle.client()
+    client.set("a", 1)
+    client.execute_command("BGREWRITEAOF")
+    wait_until(lambda: client.info("persistence")["aof_rewrites"] == 1, 30,
+               message="the AOF rewrite")
+    client.set("b", 2)
+    directory = handle.workdir / "appendonlydir"
+    assert base_file(directory).read_bytes().startswith(b"#TS:")
+    (incremental,) = [p for p in directory.iterdir() if ".incr." in p.name]
+    text = incremental.read_bytes()
+    assert text.startswith(b"#TS:%d\r\n" % int(text[4:14])), text[:40]
+    assert abs(int(text[4:14]) - time.time()) < 600
+    client = kill_and_restart(handle)
+    assert client.mget("a", "b") == [b"1", b"2"]

@@ -170,6 +170,15 @@ void debug_loadaof(CommandContext& ctx) {
   ctx.reply().ok();
 }
 
+// DEBUG AOF-SYNC-DELAY <microseconds>: fkvs's own, for tests: each
+// background AOF sync first waits this long, as a slow disk would.
+void debug_aof_sync_delay(CommandContext& ctx) {
+  auto delay = parse_int64(ctx.arg(2));
+  if (!delay || *delay < 0) return ctx.reply().error(errors::kNotInteger);
+  ctx.server().aof().set_sync_delay_us(*delay);
+  ctx.reply().ok();
+}
+
 // DEBUG OBJECT key: Redis's one-line description. fkvs shares no objects,
 // so the refcount is 1, and the LRU field is the key's last access second.
 void debug_object(CommandContext& ctx) {
@@ -214,6 +223,9 @@ void debug_help(CommandContext& ctx) {
       "      existing RDB file.",
       "    * DEBUG RELOAD NOSAVE NOFLUSH MERGE: add the contents of an existing RDB",
       "      file to the database.",
+      "AOF-SYNC-DELAY <microseconds>",
+      "    (fkvs) Make each background AOF fsync wait this long first, as a slow disk",
+      "    would.",
       "SET-ACTIVE-EXPIRE <0|1>",
       "    Setting it to 0 disables expiring keys in background when they are not",
       "    accessed (otherwise the Redis behavior). Setting it to 1 reenables back the",
@@ -237,6 +249,7 @@ void debug(CommandContext& ctx) {
   if (equals_nocase(sub, "help") && ctx.argc() == 2) return debug_help(ctx);
   if (equals_nocase(sub, "reload")) return debug_reload(ctx);
   if (equals_nocase(sub, "loadaof") && ctx.argc() == 2) return debug_loadaof(ctx);
+  if (equals_nocase(sub, "aof-sync-delay") && ctx.argc() == 3) return debug_aof_sync_delay(ctx);
   if (equals_nocase(sub, "object") && ctx.argc() == 3) return debug_object(ctx);
   if (equals_nocase(sub, "digest") && ctx.argc() == 2) return debug_digest(ctx);
   if (equals_nocase(sub, "digest-value")) return debug_digest_value(ctx);

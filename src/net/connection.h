@@ -1,6 +1,8 @@
 #pragma once
 
+#include <algorithm>
 #include <cstdint>
+#include <limits>
 #include <string>
 
 #include "byte_buffer.h"
@@ -34,6 +36,22 @@ class Connection {
   // Reply bytes not yet sent, wherever they wait (output limits, omem).
   size_t pending_output() const { return output_.size() + in_flight_output_.size(); }
   size_t output_capacity() const { return output_.capacity() + in_flight_output_.capacity(); }
+
+  // Output is counted over the connection's life: a reply queued now starts
+  // at queued_output_end().
+  uint64_t queued_output_end() const { return bytes_sent + pending_output(); }
+  // Replies from position on stay queued until release_output() or a later
+  // hold (appendfsync always: they wait for the AOF sync they depend on).
+  void hold_output_from(uint64_t position) { held_from_ = position; }
+  void release_output() { held_from_ = kNotHeld; }
+  bool output_held() const { return held_from_ != kNotHeld; }
+  // How many bytes at the front of output() may be sent now.
+  size_t sendable_output() const {
+    if (held_from_ == kNotHeld) return output_.size();
+    const uint64_t output_start = bytes_sent + in_flight_output_.size();
+    if (held_from_ <= output_start) return 0;
+    return static_cast<size_t>(std::min<uint64_t>(held_from_ - output_start, output_.size()));
+  }
 
   // "ip:port" (or "path:0" for unix sockets), as CLIENT LIST prints them.
   const std::string& peer_address() const { return peer_address_; }
@@ -71,6 +89,8 @@ class Connection {
   bool is_unix_;
   bool close_after_flush_ = false;
   bool close_now_ = false;
+  static constexpr uint64_t kNotHeld = std::numeric_limits<uint64_t>::max();
+  uint64_t held_from_ = kNotHeld;
   void* owner_ = nullptr;
   resp::ByteBuffer input_;
   resp::ByteBuffer output_;

@@ -1,6 +1,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -65,6 +66,10 @@ class EventLoop {
   virtual void set_tick_interval_ms(int interval_ms) = 0;
   // Stop or resume reading from conn (backpressure on large pending output).
   virtual void pause_reading(Connection& conn, bool paused) = 0;
+  // Calls on_readable on the loop's thread whenever fd is readable, for as
+  // long as the loop lives: how another thread (a background fsync) wakes
+  // the loop through a pipe. on_readable drains fd itself.
+  virtual void watch(int fd, std::function<void()> on_readable) = 0;
 };
 
 // Builds the backend named "epoll", "uring", "kqueue" or "auto". Returns

@@ -5,6 +5,7 @@
 
 #include <cerrno>
 #include <cstring>
+#include <functional>
 #include <memory>
 #include <stdexcept>
 #include <string>
@@ -40,6 +41,7 @@ class ReadinessLoop final : public EventLoop {
   void want_close(Connection& conn) override;
   void set_tick_interval_ms(int interval_ms) override { ticks_.set_interval_ms(interval_ms); }
   void pause_reading(Connection& conn, bool paused) override;
+  void watch(int fd, std::function<void()> on_readable) override;
 
  private:
   static constexpr size_t kReadChunk = 16 * 1024;
@@ -58,6 +60,7 @@ class ReadinessLoop final : public EventLoop {
   TickSchedule ticks_;
   std::vector<ListenerSpec> listeners_;                   // indexed by fd lookup below
   std::vector<int> listener_index_by_fd_;                 // -1 when the fd is not a listener
+  std::vector<std::function<void()>> watches_;            // indexed by fd; empty when not watched
   std::vector<std::unique_ptr<Connection>> connections_;  // indexed by fd
   std::vector<Connection*> flush_list_;
   std::vector<Connection*> close_list_;
@@ -114,6 +117,10 @@ void ReadinessLoop<P>::run() {
       if (static_cast<size_t>(fd) < listener_index_by_fd_.size() &&
           listener_index_by_fd_[fd] >= 0) {
         accept_clients(listeners_[listener_index_by_fd_[fd]]);
+        continue;
+      }
+      if (static_cast<size_t>(fd) < watches_.size() && watches_[fd]) [[unlikely]] {
+        watches_[fd]();
         continue;
       }
       Connection* conn =
@@ -198,12 +205,14 @@ void ReadinessLoop<P>::want_flush(Connection& conn) {
 template <Poller P>
 void ReadinessLoop<P>::flush(Connection& conn) {
   resp::ByteBuffer& output = conn.output();
-  while (!output.empty() && !conn.closing_now()) {
-    ssize_t n = ::send(conn.fd(), output.data(), output.size(), MSG_NOSIGNAL);
+  // Replies held for the AOF's sync stay queued; the rest go.
+  for (size_t sendable = conn.sendable_output(); sendable > 0 && !conn.closing_now();
+       sendable = conn.sendable_output()) {
+    ssize_t n = ::send(conn.fd(), output.data(), sendable, MSG_NOSIGNAL);
     if (n > 0) {
       output.consume(static_cast<size_t>(n));
       conn.bytes_sent += static_cast<uint64_t>(n);
-      if (!output.empty()) break;  // the socket buffer is full; wait until it is writable
+      if (static_cast<size_t>(n) < sendable) break;  // the socket buffer is full; wait until it is writable
       continue;
     }
     if (n < 0 && errno == EINTR) continue;
@@ -212,7 +221,7 @@ void ReadinessLoop<P>::flush(Connection& conn) {
     want_close(conn);
     return;
   }
-  bool pending = !output.empty() && !conn.closing_now();
+  bool pending = conn.sendable_output() > 0 && !conn.closing_now();
   if (pending != conn.waiting_writable) {
     conn.waiting_writable = pending;
     update_interest(conn);
@@ -258,7 +267,7 @@ void ReadinessLoop<P>::close_all_pending() {
     Connection* conn = close_list_[i];
     // A connection closing after its replies waits while they are still going out.
     if (!conn->closing_now() && conn->closing_after_flush() && !conn->output().empty() &&
-        conn->waiting_writable) {
+        (conn->waiting_writable || conn->output_held())) {
       close_list_[kept++] = conn;
       continue;
     }
@@ -275,6 +284,16 @@ void ReadinessLoop<P>::pause_reading(Connection& conn, bool paused) {
   if (conn.reading_paused == paused) return;
   conn.reading_paused = paused;
   update_interest(conn);
+}
+
+template <Poller P>
+void ReadinessLoop<P>::watch(int fd, std::function<void()> on_readable) {
+  if (!poller_.add(fd)) {
+    throw std::runtime_error(std::string(P::kName) + ": cannot watch a descriptor: " +
+                             strerror(errno));
+  }
+  if (static_cast<size_t>(fd) >= watches_.size()) watches_.resize(fd + 1);
+  watches_[fd] = std::move(on_readable);
 }
 
 template <Poller P>

@@ -1,5 +1,6 @@
 #include "net/uring_loop.h"
 
+#include <poll.h>
 #include <spdlog/spdlog.h>
 #include <sys/mman.h>
 #include <sys/socket.h>
@@ -31,7 +32,7 @@ constexpr int64_t kDrainTimeoutUs = 1'000'000;
 
 // A request's user_data is the object it belongs to with the operation in the
 // low bits (listeners and slots are at least 8-byte aligned).
-enum class Op : uint64_t { kAccept = 1, kRecv = 2, kSend = 3, kCancel = 4 };
+enum class Op : uint64_t { kAccept = 1, kRecv = 2, kSend = 3, kCancel = 4, kWatch = 5 };
 constexpr uint64_t kOpBits = 7;
 
 uint64_t tagged(const void* object, Op op) {
@@ -66,6 +67,13 @@ struct UringLoop::Slot {
   bool send_in_flight = false;
   bool closed = false;
   int requests = 0;
+};
+
+// A descriptor watched for readability: one poll request at a time.
+struct UringLoop::Watch {
+  int fd;
+  std::function<void()> on_readable;
+  bool armed = false;
 };
 
 // The provided-buffer ring receives draw from (Linux 5.19).
@@ -159,6 +167,13 @@ UringLoop::~UringLoop() {
     listener->removed = true;
     ::shutdown(listener->spec.fd, SHUT_RDWR);
   }
+  for (auto& watch : watches_) {
+    if (!watch->armed) continue;
+    io_uring_sqe* sqe = next_sqe();
+    io_uring_prep_cancel64(sqe, tagged(watch.get(), Op::kWatch), 0);
+    io_uring_sqe_set_data64(sqe, tagged(nullptr, Op::kCancel));
+    ++requests_in_flight_;
+  }
   drain_in_flight();
   slots_.clear();
   for (auto& listener : listeners_) ::close(listener->spec.fd);
@@ -232,6 +247,19 @@ void UringLoop::arm_recv(Slot& slot) {
   ++requests_in_flight_;
 }
 
+void UringLoop::watch(int fd, std::function<void()> on_readable) {
+  watches_.push_back(std::make_unique<Watch>(Watch{fd, std::move(on_readable)}));
+  if (running_) arm_watch(*watches_.back());
+}
+
+void UringLoop::arm_watch(Watch& watch) {
+  io_uring_sqe* sqe = next_sqe();
+  io_uring_prep_poll_add(sqe, watch.fd, POLLIN);
+  io_uring_sqe_set_data64(sqe, tagged(&watch, Op::kWatch));
+  watch.armed = true;
+  ++requests_in_flight_;
+}
+
 void UringLoop::cancel_recv(Slot& slot) {
   if (!slot.recv_armed || slot.recv_cancelling) return;
   io_uring_sqe* sqe = next_sqe();
@@ -246,10 +274,17 @@ void UringLoop::start_send(Slot& slot) {
   if (slot.send_in_flight || conn.closing_now()) return;
   resp::ByteBuffer& sending = conn.in_flight_output();
   if (sending.empty()) {
-    if (conn.output().empty()) return;
+    const size_t sendable = conn.sendable_output();
+    if (sendable == 0) return;
     // Replies queued from now on go to the other buffer; this one stays put
     // while the kernel reads it.
-    std::swap(sending, conn.output());
+    if (sendable == conn.output().size()) {
+      std::swap(sending, conn.output());
+    } else {
+      // Replies held for the AOF's sync stay behind.
+      sending.append(conn.output().data(), sendable);
+      conn.output().consume(sendable);
+    }
   }
   io_uring_sqe* sqe = next_sqe();
   io_uring_prep_send(sqe, conn.fd(), sending.data(), sending.size(), MSG_NOSIGNAL);
@@ -264,6 +299,9 @@ void UringLoop::run() {
   running_ = true;
   for (auto& listener : listeners_) {
     if (!listener->accept_armed && !listener->removed) arm_accept(*listener);
+  }
+  for (auto& watch : watches_) {
+    if (!watch->armed) arm_watch(*watch);
   }
   ticks_.start();
   while (running_) {
@@ -316,6 +354,15 @@ void UringLoop::handle_completion(const io_uring_cqe& cqe) {
     case Op::kSend:
       on_sent(object_of<Slot>(cqe.user_data), cqe);
       break;
+    case Op::kWatch: {
+      auto& watch = object_of<Watch>(cqe.user_data);
+      watch.armed = false;
+      --requests_in_flight_;
+      if (cqe.res == -ECANCELED || !running_) break;
+      watch.on_readable();
+      arm_watch(watch);
+      break;
+    }
     case Op::kCancel:
       --requests_in_flight_;
       break;
@@ -419,7 +466,12 @@ void UringLoop::on_sent(Slot& slot, const io_uring_cqe& cqe) {
   conn.in_flight_output().consume(static_cast<size_t>(cqe.res));
   conn.bytes_sent += static_cast<uint64_t>(cqe.res);
   if (conn.closing_now()) return;
-  if (conn.pending_output() > 0) return start_send(slot);
+  if (!conn.in_flight_output().empty() || conn.sendable_output() > 0) return start_send(slot);
+  if (conn.pending_output() > 0) {
+    // The rest waits for the AOF's sync; releasing it asks for a flush.
+    conn.waiting_writable = false;
+    return;
+  }
   output_drained(slot);
 }
 

@@ -2,6 +2,7 @@
 
 #include <liburing.h>
 
+#include <functional>
 #include <memory>
 #include <string>
 #include <vector>
@@ -42,17 +43,20 @@ class UringLoop final : public EventLoop {
   void want_close(Connection& conn) override;
   void set_tick_interval_ms(int interval_ms) override { ticks_.set_interval_ms(interval_ms); }
   void pause_reading(Connection& conn, bool paused) override;
+  void watch(int fd, std::function<void()> on_readable) override;
 
   const UringFeatures& features() const { return features_; }
 
  private:
   struct Listener;
   struct Slot;
+  struct Watch;
   class BufferRing;
 
   io_uring_sqe* next_sqe();
   void arm_accept(Listener& listener);
   void arm_recv(Slot& slot);
+  void arm_watch(Watch& watch);
   void cancel_recv(Slot& slot);
   void start_send(Slot& slot);
   void handle_completion(const io_uring_cqe& cqe);
@@ -78,6 +82,7 @@ class UringLoop final : public EventLoop {
   TickSchedule ticks_;
   std::vector<std::unique_ptr<Listener>> listeners_;
   std::vector<std::unique_ptr<Slot>> slots_;  // indexed by fd; kept until no request uses it
+  std::vector<std::unique_ptr<Watch>> watches_;
   std::vector<Slot*> flush_list_;
   std::vector<Slot*> close_list_;
   InputBatch received_;

@@ -7,6 +7,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 #include <filesystem>
@@ -16,11 +17,12 @@
 
 #include "fkvs_build_config.h"
 #include "net/connection.h"
+#include "persistence/aof_base_writer.h"
+#include "persistence/aof_reader.h"
 #include "persistence/durable_file.h"
 #include "persistence/format_error.h"
 #include "persistence/mapped_file.h"
 #include "persistence/rdb_image.h"
-#include "request_parser.h"
 #include "server/child_process.h"
 #include "server/info.h"
 #include "server/server.h"
@@ -52,7 +54,7 @@ AppendOnlyFile::~AppendOnlyFile() {
     flush();
     if (fd_ >= 0) ::fsync(fd_);
   }
-  stop_sync_thread();
+  sync_.stop();
   if (fd_ >= 0) ::close(fd_);
 }
 
@@ -121,9 +123,11 @@ void AppendOnlyFile::start_at_boot() {
     std::filesystem::create_directories(directory());
     manifest_ = {};
     const uint64_t base_seq = manifest_.next_base_seq();
+    const bool rdb = config.aof_use_rdb_preamble;
     const std::string base =
-        persistence::AofManifest::base_name(config.appendfilename, base_seq, true);
-    persistence::replace_file_durably(path_in_directory(base), [&](int fd) { write_base(fd); });
+        persistence::AofManifest::base_name(config.appendfilename, base_seq, rdb);
+    persistence::replace_file_durably(path_in_directory(base),
+                                      [&](int fd) { write_base(fd, rdb); });
     manifest_.base = {base, base_seq, persistence::AofManifest::FileType::kBase};
     open_incremental(manifest_.next_incremental_seq());
     manifest_.incrementals.push_back(
@@ -134,7 +138,6 @@ void AppendOnlyFile::start_at_boot() {
   }
   state_ = State::kOn;
   server_.propagation().add_consumer(this);
-  start_sync_thread();
 }
 
 void AppendOnlyFile::load(const persistence::AofManifest& manifest) {
@@ -192,11 +195,7 @@ size_t AppendOnlyFile::replay_commands(std::string_view bytes, size_t offset,
   net::Connection conn(-1, "aof", "aof", false);
   Client client(0, conn, clock::now_ms());
   client.authenticated = true;
-  resp::ParserLimits limits;
-  limits.max_bulk_len = SIZE_MAX / 2;
-  limits.max_multibulk_len = SIZE_MAX / 2;
-  resp::RequestParser parser(limits);
-  size_t transaction_start = 0;  // where an open MULTI began
+  persistence::AofReader reader(bytes, offset);
   server_.set_loading(true);
   struct LoadingEnds {
     Server& server;
@@ -206,33 +205,23 @@ size_t AppendOnlyFile::replay_commands(std::string_view bytes, size_t offset,
     throw std::runtime_error("Bad file format reading the append only file " + file +
                              " at offset " + std::to_string(at) + ": " + reason);
   };
-  while (offset < bytes.size()) {
-    // aof-timestamp-enabled annotations: "#TS:<unix time>\r\n".
-    if (bytes[offset] == '#') {
-      const size_t line_end = bytes.find('\n', offset);
-      if (line_end == std::string_view::npos) break;
-      offset = line_end + 1;
-      continue;
+  persistence::AofReader::Step step;
+  try {
+    while ((step = reader.next()) == persistence::AofReader::Step::kCommand) {
+      const std::string_view name = reader.args()[0];
+      if (server_.commands().find(name) == nullptr) {
+        fail(reader.offset(), "unknown command '" + std::string(name.substr(0, 128)) + "'");
+      }
+      server_.execute(client, reader.args());
+      conn.output().clear();
     }
-    if (bytes[offset] != '*') fail(offset, "a command must start with '*'");
-    parser.reset();
-    const resp::ParseStatus status = parser.parse(bytes.substr(offset));
-    if (status == resp::ParseStatus::kError) fail(offset, std::string(parser.error()));
-    if (status == resp::ParseStatus::kNeedMore) break;
-    const auto& args = parser.args();
-    if (args.empty()) fail(offset, "an empty command");
-    if (server_.commands().find(args[0]) == nullptr) {
-      fail(offset, "unknown command '" + std::string(args[0].substr(0, 128)) + "'");
-    }
-    if (!client.multi.open) transaction_start = offset;
-    server_.execute(client, args);
-    conn.output().clear();
-    offset += parser.consumed();
+  } catch (const persistence::FormatError& error) {
+    fail(reader.offset(), error.what());
   }
-  const size_t whole = client.multi.open ? transaction_start : offset;
-  if (whole < bytes.size()) {
+  const size_t whole = reader.whole_end();
+  if (step == persistence::AofReader::Step::kTruncated || reader.in_transaction()) {
     if (!last_file || !server_.config().aof_load_truncated) {
-      fail(whole, client.multi.open ? "a MULTI without its EXEC" : "unexpected end of file");
+      fail(whole, reader.in_transaction() ? "a MULTI without its EXEC" : "unexpected end of file");
     }
     if (client.multi.open) server_.end_transaction(client);
     spdlog::warn("!!! Warning: short read while loading the AOF file {}!!!", file);
@@ -265,24 +254,45 @@ void AppendOnlyFile::open_incremental(uint64_t seq) {
   fd_ = fd;
   file_size_ = static_cast<uint64_t>(status.st_size);
   selected_db_ = -1;
+  last_timestamp_s_ = 0;
   incremental_seq_ = seq;
   current_size_ = base_size_ + static_cast<uint64_t>(status.st_size);
   persistence::sync_directory_of(path);
 }
 
-void AppendOnlyFile::write_base(int fd) {
+void AppendOnlyFile::write_base(int fd, bool rdb) {
   const Config& config = server_.config();
-  persistence::RdbWriter writer(fd, config.rdbcompression, config.aof_rewrite_incremental_fsync);
-  persistence::SnapshotAux aux{FKVS_REDIS_COMPAT_VERSION, clock::now_ms() / 1000,
-                               static_cast<int64_t>(used_memory()), true};
   std::function<void()> delay;
   if (config.rdb_key_save_delay > 0) {
     delay = [&config] { ::usleep(static_cast<useconds_t>(config.rdb_key_save_delay)); };
   }
+  if (!rdb) {
+    // aof-use-rdb-preamble no: the data as commands, as Redis writes it.
+    if (config.aof_timestamp_enabled) {
+      const std::string annotation = "#TS:" + std::to_string(clock::now_s()) + "\r\n";
+      if (::write(fd, annotation.data(), annotation.size()) !=
+          static_cast<ssize_t>(annotation.size())) {
+        throw_errno("write AOF base");
+      }
+    }
+    persistence::write_aof_base(fd, server_.db_pointers(), clock::now_ms(),
+                                config.aof_rewrite_incremental_fsync, delay);
+    return;
+  }
+  persistence::RdbWriter writer(fd, config.rdbcompression, config.aof_rewrite_incremental_fsync);
+  persistence::SnapshotAux aux{FKVS_REDIS_COMPAT_VERSION, clock::now_ms() / 1000,
+                               static_cast<int64_t>(used_memory()), true};
   persistence::write_rdb_image(writer, server_.db_pointers(), aux, config.rdbchecksum, delay);
 }
 
 void AppendOnlyFile::replay(int db, std::span<const std::string> argv) {
+  if (holds_replies()) note_written_keys(db, argv);
+  if (server_.config().aof_timestamp_enabled && clock::now_s() > last_timestamp_s_) [[unlikely]] {
+    // aof-timestamp-enabled: a "#TS:<unix time>" line before the first
+    // command of each second, which loaders skip.
+    last_timestamp_s_ = clock::now_s();
+    buffer_ += "#TS:" + std::to_string(last_timestamp_s_) + "\r\n";
+  }
   if (db != selected_db_) {
     const std::string number = std::to_string(db);
     buffer_ += "*2\r\n";
@@ -321,17 +331,109 @@ void AppendOnlyFile::write_buffer() {
   buffer_.clear();
 }
 
-void AppendOnlyFile::flush() {
-  if (state_ == State::kOff || buffer_.empty()) return;
-  write_buffer();
-  const std::string& policy = server_.config().appendfsync;
-  if (policy == "always") {
-    if (::fdatasync(fd_) != 0) {
-      spdlog::warn("Can't fsync the AOF file: {}", std::strerror(errno));
-      last_write_ok_ = false;
-    }
-    last_sync_ms_ = clock::now_ms();
+void AppendOnlyFile::note_written_keys(int db, std::span<const std::string> argv) {
+  const Command* command = server_.commands().find(argv[0]);
+  if (command == nullptr || !(command->spec.flags & kWrite)) return;  // MULTI, EXEC, SELECT
+  const CommandSpec& spec = command->spec;
+  if (spec.first_key <= 0) return replies_.everything_written(batch_);  // FLUSHALL, SWAPDB
+  const int last = spec.last_key < 0 ? static_cast<int>(argv.size()) + spec.last_key
+                                     : std::min<int>(spec.last_key, static_cast<int>(argv.size()) - 1);
+  for (int i = spec.first_key; i <= last; i += std::max(spec.key_step, 1)) {
+    replies_.key_written(db, argv[i], batch_);
   }
+}
+
+bool AppendOnlyFile::holds_replies() const {
+  return state_ == State::kOn && server_.config().appendfsync == "always";
+}
+
+uint64_t AppendOnlyFile::batch_needed_by(int db, const Command& command,
+                                         std::span<const std::string_view> args,
+                                         bool changed) const {
+  if (changed) return batch_;
+  if (replies_.newest_unsynced() == 0) return 0;
+  const CommandSpec& spec = command.spec;
+  // Commands that read no data (PING, INFO, CLIENT) depend on nothing.
+  if (!(spec.flags & (kWrite | kReadOnly))) return 0;
+  // Those that read the keyspace as a whole (DBSIZE, SCAN) or name their
+  // keys after a count (ZUNION, LMPOP) wait for everything written.
+  if (spec.first_key <= 0) return replies_.newest_unsynced();
+  const int last = spec.last_key < 0 ? static_cast<int>(args.size()) + spec.last_key
+                                     : std::min<int>(spec.last_key, static_cast<int>(args.size()) - 1);
+  uint64_t batch = 0;
+  for (int i = spec.first_key; i <= last; i += std::max(spec.key_step, 1)) {
+    batch = std::max(batch, replies_.batch_of_key(db, args[i]));
+  }
+  return batch;
+}
+
+void AppendOnlyFile::flush() {
+  if (state_ == State::kOff) return;
+  const bool always = server_.config().appendfsync == "always";
+  if (!buffer_.empty()) {
+    write_buffer();
+    // A failed write keeps the batch (and the replies waiting for it) to
+    // try again.
+    if (!buffer_.empty()) return;
+    written_batch_ = batch_++;
+  } else if (replies_.waits_for(batch_)) {
+    written_batch_ = batch_++;
+  } else if (always || !replies_.any_held() || sync_.busy()) {
+    return;
+  }
+  // Replies held under appendfsync always still get their sync after a
+  // switch to everysec or no.
+  if (always || replies_.any_held()) request_sync();
+}
+
+void AppendOnlyFile::request_sync() {
+  if (fd_ < 0) return;
+  // The sync works on its own descriptor, so switching to another file
+  // meanwhile does not close the one it syncs.
+  const int fd = ::dup(fd_);
+  if (fd < 0) {
+    spdlog::warn("Can't sync the AOF in the background: {}", std::strerror(errno));
+    return;
+  }
+  if (!sync_.running()) sync_.start();
+  sync_.request(fd, written_batch_);
+}
+
+void AppendOnlyFile::sync_finished() {
+  const BackgroundSync::Outcome outcome = sync_.collect();
+  if (outcome.error != 0) {
+    if (server_.config().appendfsync == "always") {
+      // The writes of the batches not synced were run and may have been
+      // seen: the only safe way on is a restart that replays what the disk
+      // holds, as Redis does.
+      spdlog::warn(
+          "Can't persist AOF for fsync error when the AOF fsync policy is 'always': {}. "
+          "Exiting...",
+          std::strerror(outcome.error));
+      spdlog::default_logger()->flush();
+      std::_Exit(1);
+    }
+    if (sync_error_ == 0) {
+      spdlog::warn("Error syncing the AOF file: {}", std::strerror(outcome.error));
+    }
+    sync_error_ = outcome.error;
+  } else if (sync_error_ != 0 && outcome.synced_batch > synced_batch_) {
+    spdlog::warn("AOF fsync error looks solved, Redis can write again.");
+    sync_error_ = 0;
+  }
+  release_replies(outcome.synced_batch);
+}
+
+void AppendOnlyFile::synced_here() { release_replies(written_batch_); }
+
+void AppendOnlyFile::release_replies(uint64_t synced_batch) {
+  if (synced_batch <= synced_batch_) return;
+  synced_batch_ = synced_batch;
+  replies_.synced(synced_batch_, [this](Client& client) { server_.flush_later(client); });
+}
+
+std::string AppendOnlyFile::last_write_error() const {
+  return last_write_ok_ ? std::strerror(sync_error_) : last_write_error_;
 }
 
 void AppendOnlyFile::cron() {
@@ -343,7 +445,8 @@ void AppendOnlyFile::cron() {
   if (state_ == State::kOn && server_.config().appendfsync == "everysec" &&
       clock::now_ms() - last_sync_ms_ >= 1000) {
     flush();
-    request_sync();
+    // One sync at a time; a slow disk skips a second rather than queueing.
+    if (!sync_.busy()) request_sync();
     last_sync_ms_ = clock::now_ms();
   }
   if (child_pid_ > 0 || server_.snapshots().child_running()) return;
@@ -388,7 +491,7 @@ void AppendOnlyFile::fork_rewrite() {
     // Writes from here on go to a new incremental file, which the manifest
     // names before any of them reaches it.
     flush();
-    if (fd_ >= 0) ::fdatasync(fd_);
+    if (fd_ >= 0 && ::fdatasync(fd_) == 0) synced_here();
     const uint64_t seq = manifest_.next_incremental_seq();
     open_incremental(seq);
     if (state_ == State::kOn) {
@@ -399,13 +502,14 @@ void AppendOnlyFile::fork_rewrite() {
     }
   }
   std::filesystem::create_directories(directory());
+  rewrite_base_is_rdb_ = config.aof_use_rdb_preamble;
   const std::string temp =
       path_in_directory("temp-rewriteaof-bg-" + std::to_string(::getpid()) + ".aof");
   const pid_t pid = fork_child(
       [&] {
         const int fd = ::open(temp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
         if (fd < 0) throw_errno("open " + temp);
-        write_base(fd);
+        write_base(fd, rewrite_base_is_rdb_);
         if (::fsync(fd) != 0) throw_errno("fsync " + temp);
         ::close(fd);
         spdlog::info("Successfully created the temporary AOF base file {}", temp);
@@ -442,7 +546,7 @@ void AppendOnlyFile::rewrite_done(int status) {
     persistence::AofManifest next;
     const uint64_t base_seq = manifest_.next_base_seq();
     const std::string base =
-        persistence::AofManifest::base_name(config.appendfilename, base_seq, true);
+        persistence::AofManifest::base_name(config.appendfilename, base_seq, rewrite_base_is_rdb_);
     if (::rename(temp.c_str(), path_in_directory(base).c_str()) != 0) throw_errno("rename " + temp);
     next.base = {base, base_seq, persistence::AofManifest::FileType::kBase};
     for (const auto& file : manifest_.incrementals) {
@@ -484,7 +588,6 @@ void AppendOnlyFile::rewrite_done(int status) {
   ++rewrites_;
   if (state_ == State::kWaitingForBase) {
     state_ = State::kOn;
-    start_sync_thread();
     spdlog::info("Background AOF rewrite finished successfully; the AOF is on");
   } else {
     spdlog::info("Background AOF rewrite finished successfully");
@@ -508,7 +611,7 @@ int64_t AppendOnlyFile::current_rewrite_seconds() const {
 std::string AppendOnlyFile::reload() {
   if (state_ != State::kOn) return "ERR the append only file is off";
   flush();
-  if (fd_ >= 0) ::fdatasync(fd_);
+  if (fd_ >= 0 && ::fdatasync(fd_) == 0) synced_here();
   for (int i = 0; i < server_.db_count(); ++i) server_.clear_db(i);
   server_.propagation().remove_consumer(this);
   std::string error;
@@ -558,59 +661,14 @@ void AppendOnlyFile::turn_off() {
   if (state_ == State::kOff) return;
   flush();
   if (fd_ >= 0) {
-    ::fsync(fd_);
+    if (::fsync(fd_) == 0) synced_here();
     ::close(fd_);
     fd_ = -1;
   }
   kill_rewrite();
-  stop_sync_thread();
+  sync_.stop();
   server_.propagation().remove_consumer(this);
   state_ = State::kOff;
-}
-
-// ---- the everysec sync thread ----
-
-void AppendOnlyFile::start_sync_thread() {
-  if (sync_thread_.joinable()) return;
-  sync_thread_stop_ = false;
-  sync_thread_ = std::thread([this] {
-    std::unique_lock lock(sync_mutex_);
-    for (;;) {
-      sync_wakeup_.wait(lock, [this] { return sync_thread_stop_ || sync_fd_ >= 0; });
-      if (sync_fd_ < 0 && sync_thread_stop_) return;
-      const int fd = sync_fd_;
-      sync_fd_ = -1;
-      lock.unlock();
-      ::fdatasync(fd);
-      ::close(fd);
-      lock.lock();
-      sync_in_flight_ = false;
-    }
-  });
-}
-
-void AppendOnlyFile::stop_sync_thread() {
-  if (!sync_thread_.joinable()) return;
-  {
-    std::lock_guard lock(sync_mutex_);
-    sync_thread_stop_ = true;
-  }
-  sync_wakeup_.notify_one();
-  sync_thread_.join();
-}
-
-void AppendOnlyFile::request_sync() {
-  if (fd_ < 0) return;
-  std::lock_guard lock(sync_mutex_);
-  // One sync at a time; a slow disk skips a second rather than queueing.
-  if (sync_in_flight_) return;
-  // The thread syncs its own descriptor, so a switch to another file
-  // meanwhile does not close the one it syncs.
-  const int fd = ::dup(fd_);
-  if (fd < 0) return;
-  sync_fd_ = fd;
-  sync_in_flight_ = true;
-  sync_wakeup_.notify_one();
 }
 
 }  // namespace fkvs

@@ -2,31 +2,33 @@
 
 #include <sys/types.h>
 
-#include <condition_variable>
 #include <cstdint>
-#include <mutex>
 #include <optional>
 #include <span>
 #include <string>
 #include <string_view>
-#include <thread>
 
 #include "persistence/aof_manifest.h"
+#include "server/background_sync.h"
+#include "server/durable_replies.h"
 #include "server/propagation.h"
 
 namespace fkvs {
 
+class Client;
+struct Command;
 class Server;
 
 // The append-only file in Redis 7's multi-part layout: appenddirname/ holds
-// a base (an RDB image, as aof-use-rdb-preamble writes it), incremental
+// a base (an RDB image, or commands with aof-use-rdb-preamble no), incremental
 // files of RESP commands written since, and the manifest naming them. It
 // consumes the server's Propagation, so it logs effects, not requests.
 //
-// Writes are gathered per loop iteration and written before the loop waits
-// (so before any reply of that iteration is sent); appendfsync always syncs
-// them there too, everysec hands the sync to a background thread once a
-// second, no leaves it to the kernel.
+// Writes are gathered per loop iteration (a batch) and written before the
+// loop waits. A background thread syncs them: appendfsync always asks for
+// every batch and holds the replies that depend on it until its sync ends
+// (group commit; see DurableReplies), everysec asks once a second, no
+// leaves it to the kernel.
 //
 // A rewrite (BGREWRITEAOF, auto-aof-rewrite-*) needs no rewrite buffer: the
 // server switches to a new incremental file and forks; the child writes the
@@ -59,8 +61,26 @@ class AppendOnlyFile final : public Propagation::Consumer {
   bool waiting_for_base() const { return state_ == State::kWaitingForBase; }
 
   // Before the loop waits: writes what this iteration logged; with
-  // appendfsync always, syncs it before any reply goes out.
+  // appendfsync always, asks for it to be synced.
   void flush();
+  // The background sync announces finished syncs on this descriptor, and
+  // sync_finished() is to run when it is readable.
+  int sync_notify_fd() const { return sync_.notify_fd(); }
+  void sync_finished();
+
+  // appendfsync always: replies wait for the syncs they depend on.
+  bool holds_replies() const;
+  // The batch the reply to a call of command with args in db waits for
+  // (0: none); changed says the call changed data.
+  uint64_t batch_needed_by(int db, const Command& command, std::span<const std::string_view> args,
+                           bool changed) const;
+  // client's output from position on waits until batch is synced.
+  void hold_reply(Client& client, uint64_t position, uint64_t batch) {
+    replies_.hold(client, position, batch);
+  }
+  void forget(Client& client) { replies_.forget(client); }
+  // DEBUG AOF-SYNC-DELAY: each background sync first sleeps this long.
+  void set_sync_delay_us(int64_t delay_us) { sync_.set_delay_us(delay_us); }
   // Per tick: the everysec sync, a finished rewrite child, auto rewrite.
   void cron();
 
@@ -73,8 +93,10 @@ class AppendOnlyFile final : public Propagation::Consumer {
 
   // While the last write to the AOF failed, writes are refused (MISCONF):
   // their acknowledgement would promise what the disk did not take.
-  bool writes_refused() const { return state_ != State::kOff && !last_write_ok_; }
-  const std::string& last_write_error() const { return last_write_error_; }
+  bool writes_refused() const {
+    return state_ != State::kOff && (!last_write_ok_ || sync_error_ != 0);
+  }
+  std::string last_write_error() const;
 
   // INFO persistence.
   bool last_write_ok() const { return last_write_ok_; }
@@ -105,13 +127,18 @@ class AppendOnlyFile final : public Propagation::Consumer {
   void write_buffer();
   void fork_rewrite();
   void rewrite_done(int status);
-  // Writes a base of the data held now into fd (an RDB image, aof-base 1).
-  void write_base(int fd);
+  // Writes a base of the data held now into fd: an RDB image (aof-base 1)
+  // or, with aof-use-rdb-preamble no, commands.
+  void write_base(int fd, bool rdb);
 
-  // The background fsync of appendfsync everysec.
-  void start_sync_thread();
-  void stop_sync_thread();
+  // appendfsync always: the keys argv (a logged command) wrote.
+  void note_written_keys(int db, std::span<const std::string> argv);
+  // Asks the background sync for everything written so far.
   void request_sync();
+  // Everything written so far was synced on this thread: replies waiting
+  // for it go.
+  void synced_here();
+  void release_replies(uint64_t synced_batch);
 
   Server& server_;
   State state_ = State::kOff;
@@ -119,6 +146,7 @@ class AppendOnlyFile final : public Propagation::Consumer {
   int fd_ = -1;
   std::string buffer_;
   int selected_db_ = -1;
+  int64_t last_timestamp_s_ = 0;  // of the last "#TS:" annotation
   uint64_t current_size_ = 0;
   uint64_t base_size_ = 0;
   bool last_write_ok_ = true;
@@ -134,18 +162,23 @@ class AppendOnlyFile final : public Propagation::Consumer {
   // new base precedes.
   uint64_t incremental_seq_ = 0;
   bool rewrite_scheduled_ = false;
+  bool rewrite_base_is_rdb_ = true;  // the running rewrite's base
   bool last_rewrite_ok_ = true;
   int64_t last_rewrite_seconds_ = -1;
   int64_t last_rewrite_end_ms_ = 0;
   static constexpr int64_t kRewriteRetryDelayMs = 60 * 1000;
   uint64_t rewrites_ = 0;
 
-  std::thread sync_thread_;
-  std::mutex sync_mutex_;
-  std::condition_variable sync_wakeup_;
-  int sync_fd_ = -1;  // a sync the thread is to do
-  bool sync_in_flight_ = false;
-  bool sync_thread_stop_ = false;
+  // The batch being gathered in buffer_, the last one written to the file,
+  // and the last one known synced.
+  uint64_t batch_ = 1;
+  uint64_t written_batch_ = 0;
+  uint64_t synced_batch_ = 0;
+  // errno of the last background sync when it failed (everysec: writes are
+  // refused until a sync succeeds, as in Redis).
+  int sync_error_ = 0;
+  DurableReplies replies_;
+  BackgroundSync sync_;
 };
 
 }  // namespace fkvs

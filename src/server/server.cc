@@ -258,6 +258,7 @@ int Server::run() {
                  loop_->name());
   }
   loop_->set_tick_interval_ms(static_cast<int>(1000 / config_.hz));
+  loop_->watch(aof_.sync_notify_fd(), [this] { aof_.sync_finished(); });
   if (chdir(config_.dir.c_str()) != 0) {
     throw std::runtime_error("Can't chdir to '" + config_.dir + "': " + std::strerror(errno));
   }
@@ -484,6 +485,7 @@ void Server::on_close(net::Connection& conn) {
   stats_.total_net_output_bytes += conn.bytes_sent;
   if (client == nullptr) return;
   if (client->blocked) blocked_.unblock(*client);
+  aof_.forget(*client);
   pubsub_.leave_all(*client);
   stop_monitoring(*client);
   end_transaction(*client);
@@ -572,7 +574,8 @@ void Server::on_output_drained(net::Connection& conn) {
   loop_->pause_reading(conn, false);
   on_input(conn);  // run the requests that waited in the input buffer
   // This may run inside the loop's flush, after before_wait wrote the AOF:
-  // what these requests logged must reach it before their replies go out.
+  // what these requests logged is written (and its sync asked for) now
+  // rather than after the loop's next wait.
   aof_.flush();
 }
 
@@ -667,12 +670,24 @@ void Server::run_observed(Client& client, const Command& command,
   CommandContext ctx(*this, client, command, args);
   const bool propagating = propagation_.active();
   const int db_before = client.db_index;
+  // EXEC's queue runs nested: the reply to EXEC waits for all of it.
+  const bool top_level = !client.multi.executing;
+  const uint64_t reply_start = client.conn().queued_output_end();
+  if (top_level) reply_waits_for_ = 0;
   if (propagating) propagation_.begin_unit();
   call_changed_ = false;
   command.spec.handler(ctx);
   // EXEC's own changes are its queue's, which propagated themselves.
   if (propagating) {
     end_propagation(db_before, call_changed_ && !(command.spec.flags & kRunsInMulti), args);
+  }
+  // (Replayed commands have no one to reply to.)
+  if (aof_.holds_replies() && !loading_) {
+    reply_waits_for_ = std::max(reply_waits_for_,
+                                aof_.batch_needed_by(db_before, command, args, call_changed_));
+    if (top_level && reply_waits_for_ != 0) {
+      aof_.hold_reply(client, reply_start, reply_waits_for_);
+    }
   }
   // As Redis 7.0: after the call, and never admin commands (CONFIG, DEBUG).
   if (!monitors_.empty() && !loading_ && !(command.spec.flags & (kSkipMonitor | kAdmin))) {
@@ -767,6 +782,7 @@ void Server::rerun_blocked(Client& client) {
   client.keeps_waiting = false;
   CommandContext ctx(*this, client, *command, args);
   const bool propagating = propagation_.active();
+  const uint64_t reply_start = client.conn().queued_output_end();
   if (propagating) [[unlikely]]
     propagation_.begin_unit();
   call_changed_ = false;
@@ -774,6 +790,10 @@ void Server::rerun_blocked(Client& client) {
   // Served, it propagates as the pop it became (see list_ops.cc).
   if (propagating) [[unlikely]]
     end_propagation(client.db_index, call_changed_, args);
+  if (call_changed_ && aof_.holds_replies()) [[unlikely]] {
+    aof_.hold_reply(client, reply_start,
+                    aof_.batch_needed_by(client.db_index, *command, args, true));
+  }
   stats_.total_error_replies += ctx.reply().errors_written();
   if (client.keeps_waiting) return;
   blocked_.unblock(client);

@@ -62,6 +62,8 @@ class Server final : public net::ConnectionHandler, public KeyspaceListener {
   const std::unordered_map<uint64_t, Client*>& clients() const { return clients_; }
   // Closes a client at the end of this loop iteration.
   void kill_client(Client& client);
+  // client's output is sent before the loop next waits.
+  void flush_later(Client& client) { loop_->want_flush(client.conn()); }
   // For a command whose reply has no bound of its own (SRANDMEMBER with a
   // count in the billions): true, and the client closed, once its pending
   // output passes the normal class's hard limit or kMaxReplyBytes.
@@ -241,6 +243,9 @@ class Server final : public net::ConnectionHandler, public KeyspaceListener {
   // The running call changed data (propagation asks; a SAVE inside the call
   // may reset dirty_, so dirty_ alone cannot tell).
   bool call_changed_ = false;
+  // appendfsync always: the AOF batch the running top-level call's reply
+  // waits for (0: none).
+  uint64_t reply_waits_for_ = 0;
   bool loading_ = false;
   std::string executable_;
   int cron_loops_ = 0;
