@@ -152,3 +152,37 @@ def test_held_replies_go_out_after_a_switch_to_appendfsync_no(start_server):
     started = time.monotonic()
     client.set("k2", "v")
     assert time.monotonic() - started < SYNC_DELAY_S, "appendfsync no waited for a sync"
+
+
+def test_a_key_moved_to_another_db_is_read_there_only_after_the_sync(start_server):
+    handle = start_server(*AOF_ALWAYS)
+    handle.client().set("k", "v")
+    slow_syncs(handle)
+    started = time.monotonic()
+    mover, moved = timed_in_thread(lambda: handle.client().move("k", 1))
+    reader = handle.client(db=1)
+    wait_until(lambda: reader.execute_command("DEBUG", "DIGEST-VALUE", "k") != [b"0" * 40],
+               10, message="the MOVE to run")
+    assert reader.get("k") == b"v"
+    assert time.monotonic() - started >= SYNC_DELAY_S * 0.9
+    join_threads([mover], 10 + SYNC_DELAY_S, "the MOVE's reply")
+    assert moved["value"] is True
+
+
+def test_a_keyspace_event_waits_for_the_sync_of_its_write(start_server):
+    handle = start_server(*AOF_ALWAYS, "--notify-keyspace-events", "KA")
+    subscriber = handle.client().pubsub()
+    subscriber.psubscribe("__keyspace@0__:*")
+    assert subscriber.get_message(timeout=10)["type"] == "psubscribe"
+    slow_syncs(handle)
+    started = time.monotonic()
+    writer, _ = timed_in_thread(lambda: handle.client().set("k", "v"))
+    message = None
+    deadline = time.monotonic() + 10 + SYNC_DELAY_S
+    while message is None and time.monotonic() < deadline:
+        message = subscriber.get_message(timeout=0.1)
+    assert message is not None, "no keyspace event within %ss" % (10 + SYNC_DELAY_S)
+    assert message["data"] == b"set"
+    assert time.monotonic() - started >= SYNC_DELAY_S * 0.9
+    join_threads([writer], 10 + SYNC_DELAY_S, "the SET's reply")
+    subscriber.close()

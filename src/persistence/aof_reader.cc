@@ -1,5 +1,6 @@
 #include "persistence/aof_reader.h"
 
+#include <algorithm>
 #include <cstdint>
 #include <string>
 
@@ -28,8 +29,8 @@ AofReader::Step AofReader::next() {
     offset_ = next_;
     if (offset_ >= bytes_.size()) return Step::kEnd;
     if (bytes_[offset_] != '#') break;
-    const size_t line_end = bytes_.find('\n', offset_);
-    if (line_end == std::string_view::npos) return Step::kTruncated;
+    // An annotation cut short at the end is read as one, as Redis does.
+    const size_t line_end = std::min(bytes_.find('\n', offset_), bytes_.size() - 1);
     next_ = line_end + 1;
     if (!in_transaction_) whole_end_ = next_;
   }

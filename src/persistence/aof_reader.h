@@ -21,7 +21,7 @@ class AofReader {
   enum class Step {
     kCommand,    // args() holds the next command
     kEnd,        // the bytes end after a whole command (or annotation)
-    kTruncated,  // the bytes end inside a command or annotation
+    kTruncated,  // the bytes end inside a command
   };
   // Throws FormatError, with offset() naming where, when the bytes are not
   // commands.

@@ -209,7 +209,11 @@ size_t AppendOnlyFile::replay_commands(std::string_view bytes, size_t offset,
   try {
     while ((step = reader.next()) == persistence::AofReader::Step::kCommand) {
       const std::string_view name = reader.args()[0];
-      if (server_.commands().find(name) == nullptr) {
+      const Command* command = server_.commands().find(name);
+      if (command != nullptr && command->is_container() && reader.args().size() >= 2) {
+        command = command->find_subcommand(reader.args()[1]);
+      }
+      if (command == nullptr) {
         fail(reader.offset(), "unknown command '" + std::string(name.substr(0, 128)) + "'");
       }
       server_.execute(client, reader.args());
@@ -335,7 +339,10 @@ void AppendOnlyFile::note_written_keys(int db, std::span<const std::string> argv
   const Command* command = server_.commands().find(argv[0]);
   if (command == nullptr || !(command->spec.flags & kWrite)) return;  // MULTI, EXEC, SELECT
   const CommandSpec& spec = command->spec;
-  if (spec.first_key <= 0) return replies_.everything_written(batch_);  // FLUSHALL, SWAPDB
+  // FLUSHALL, SWAPDB; MOVE and COPY ... DB write a key of another db.
+  if (spec.first_key <= 0 || spec.name == "move" || (spec.name == "copy" && argv.size() > 3)) {
+    return replies_.everything_written(batch_);
+  }
   const int last = spec.last_key < 0 ? static_cast<int>(argv.size()) + spec.last_key
                                      : std::min<int>(spec.last_key, static_cast<int>(argv.size()) - 1);
   for (int i = spec.first_key; i <= last; i += std::max(spec.key_step, 1)) {
@@ -378,11 +385,11 @@ void AppendOnlyFile::flush() {
     written_batch_ = batch_++;
   } else if (replies_.waits_for(batch_)) {
     written_batch_ = batch_++;
-  } else if (always || !replies_.any_held() || sync_.busy()) {
+  } else if (!replies_.any_held() || synced_batch_ >= written_batch_ || sync_.busy()) {
     return;
   }
-  // Replies held under appendfsync always still get their sync after a
-  // switch to everysec or no.
+  // Held replies always get a sync: after a switch to everysec or no, and
+  // after a request that could not be made (no descriptor left to dup).
   if (always || replies_.any_held()) request_sync();
 }
 
@@ -402,21 +409,7 @@ void AppendOnlyFile::request_sync() {
 void AppendOnlyFile::sync_finished() {
   const BackgroundSync::Outcome outcome = sync_.collect();
   if (outcome.error != 0) {
-    if (server_.config().appendfsync == "always") {
-      // The writes of the batches not synced were run and may have been
-      // seen: the only safe way on is a restart that replays what the disk
-      // holds, as Redis does.
-      spdlog::warn(
-          "Can't persist AOF for fsync error when the AOF fsync policy is 'always': {}. "
-          "Exiting...",
-          std::strerror(outcome.error));
-      spdlog::default_logger()->flush();
-      std::_Exit(1);
-    }
-    if (sync_error_ == 0) {
-      spdlog::warn("Error syncing the AOF file: {}", std::strerror(outcome.error));
-    }
-    sync_error_ = outcome.error;
+    sync_failed(outcome.error);
   } else if (sync_error_ != 0 && outcome.synced_batch > synced_batch_) {
     spdlog::warn("AOF fsync error looks solved, Redis can write again.");
     sync_error_ = 0;
@@ -424,7 +417,29 @@ void AppendOnlyFile::sync_finished() {
   release_replies(outcome.synced_batch);
 }
 
-void AppendOnlyFile::synced_here() { release_replies(written_batch_); }
+void AppendOnlyFile::sync_failed(int error) {
+  if (server_.config().appendfsync == "always") {
+    // The writes of the batches not synced were run and may have been
+    // seen: the only safe way on is a restart that replays what the disk
+    // holds, as Redis does.
+    spdlog::warn(
+        "Can't persist AOF for fsync error when the AOF fsync policy is 'always': {}. "
+        "Exiting...",
+        std::strerror(error));
+    spdlog::default_logger()->flush();
+    std::_Exit(1);
+  }
+  if (sync_error_ == 0) spdlog::warn("Error syncing the AOF file: {}", std::strerror(error));
+  sync_error_ = error;
+}
+
+void AppendOnlyFile::sync_here() {
+  if (fd_ < 0) return;
+  // Linux reports a failed write-back once, to whichever sync asks first:
+  // this one's failure is never seen by the background sync.
+  if (::fdatasync(fd_) != 0) return sync_failed(errno);
+  release_replies(written_batch_);
+}
 
 void AppendOnlyFile::release_replies(uint64_t synced_batch) {
   if (synced_batch <= synced_batch_) return;
@@ -491,7 +506,7 @@ void AppendOnlyFile::fork_rewrite() {
     // Writes from here on go to a new incremental file, which the manifest
     // names before any of them reaches it.
     flush();
-    if (fd_ >= 0 && ::fdatasync(fd_) == 0) synced_here();
+    sync_here();
     const uint64_t seq = manifest_.next_incremental_seq();
     open_incremental(seq);
     if (state_ == State::kOn) {
@@ -611,7 +626,7 @@ int64_t AppendOnlyFile::current_rewrite_seconds() const {
 std::string AppendOnlyFile::reload() {
   if (state_ != State::kOn) return "ERR the append only file is off";
   flush();
-  if (fd_ >= 0 && ::fdatasync(fd_) == 0) synced_here();
+  sync_here();
   for (int i = 0; i < server_.db_count(); ++i) server_.clear_db(i);
   server_.propagation().remove_consumer(this);
   std::string error;
@@ -660,13 +675,17 @@ std::string AppendOnlyFile::turn_on() {
 void AppendOnlyFile::turn_off() {
   if (state_ == State::kOff) return;
   flush();
+  sync_here();
   if (fd_ >= 0) {
-    if (::fsync(fd_) == 0) synced_here();
     ::close(fd_);
     fd_ = -1;
   }
   kill_rewrite();
   sync_.stop();
+  // Off, the AOF promises nothing more: what a failed write kept goes, and
+  // replies waiting for it are let go.
+  buffer_.clear();
+  replies_.release_all([this](Client& client) { server_.flush_later(client); });
   server_.propagation().remove_consumer(this);
   state_ = State::kOff;
 }

@@ -79,6 +79,8 @@ class AppendOnlyFile final : public Propagation::Consumer {
     replies_.hold(client, position, batch);
   }
   void forget(Client& client) { replies_.forget(client); }
+  // The batch commands logged now join.
+  uint64_t gathering_batch() const { return batch_; }
   // DEBUG AOF-SYNC-DELAY: each background sync first sleeps this long.
   void set_sync_delay_us(int64_t delay_us) { sync_.set_delay_us(delay_us); }
   // Per tick: the everysec sync, a finished rewrite child, auto rewrite.
@@ -135,9 +137,12 @@ class AppendOnlyFile final : public Propagation::Consumer {
   void note_written_keys(int db, std::span<const std::string> argv);
   // Asks the background sync for everything written so far.
   void request_sync();
-  // Everything written so far was synced on this thread: replies waiting
-  // for it go.
-  void synced_here();
+  // Syncs what was written so far on this thread (before switching files,
+  // reloading, turning off); replies waiting for it go. A failure is
+  // handled as the background sync's is.
+  void sync_here();
+  // A sync failed with error: under appendfsync always the server exits.
+  void sync_failed(int error);
   void release_replies(uint64_t synced_batch);
 
   Server& server_;

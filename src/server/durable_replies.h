@@ -39,6 +39,8 @@ class DurableReplies {
   // Every batch up to batch is synced: the replies waiting for them are
   // released, and flush is called for each client whose output may now go.
   void synced(uint64_t batch, const std::function<void(Client&)>& flush);
+  // The AOF is off: nothing waits any more.
+  void release_all(const std::function<void(Client&)>& flush) { synced(UINT64_MAX, flush); }
   // client is closing.
   void forget(Client& client);
 

@@ -402,7 +402,13 @@ void Server::deliver(Client& subscriber, std::string_view frame) {
   net::Connection& conn = subscriber.conn();
   // Counted as a receiver, as in Redis, but a client being closed gets nothing more.
   if (conn.closing_now()) return;
+  const uint64_t position = conn.queued_output_end();
   conn.output().append(frame);
+  // A keyspace event or a MONITOR line may tell of a write not yet synced:
+  // under appendfsync always it waits as a reply would (Redis sends no
+  // output at all before the iteration's fsync).
+  if (aof_.holds_replies() && !loading_) [[unlikely]]
+    aof_.hold_reply(subscriber, position, aof_.gathering_batch());
   loop_->want_flush(conn);
   if (over_output_limits(subscriber)) kill_client(subscriber);
 }
