@@ -15,6 +15,7 @@
 #include "../store/test_values.h"
 #include "request_parser.h"
 #include "server/dataset_digest.h"
+#include "test_dataset.h"
 #include "store/hash_value.h"
 #include "store/list_value.h"
 #include "store/set_value.h"
@@ -29,19 +30,6 @@ using Command = std::vector<std::string>;
 constexpr int64_t kNowMs = 1700000000000;
 constexpr int64_t kYear2100Ms = 4102444800123;
 
-// Sixteen databases, as a server has.
-struct Dataset {
-  KeyspaceStats stats;
-  std::vector<std::unique_ptr<Db>> owned;
-  std::vector<Db*> dbs;
-  Dataset() {
-    for (int i = 0; i < 16; ++i) {
-      owned.push_back(std::make_unique<Db>(stats, i));
-      dbs.push_back(owned.back().get());
-    }
-  }
-  Db& db(int index) { return *dbs[index]; }
-};
 
 // The RESP array a client sends for args.
 std::string resp(const Command& args) {

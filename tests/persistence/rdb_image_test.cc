@@ -11,6 +11,7 @@
 #include "persistence/rdb_reader.h"
 #include "persistence/rdb_writer.h"
 #include "server/dataset_digest.h"
+#include "test_dataset.h"
 #include "store/hash_value.h"
 #include "store/list_value.h"
 #include "store/set_value.h"
@@ -27,20 +28,6 @@ std::string from_hex(std::string_view hex) {
   return bytes;
 }
 
-// Sixteen databases, as a server has.
-struct Dataset {
-  KeyspaceStats stats;
-  std::vector<std::unique_ptr<Db>> owned;
-  std::vector<Db*> dbs;
-  Dataset() {
-    for (int i = 0; i < 16; ++i) {
-      owned.push_back(std::make_unique<Db>(stats, i));
-      dbs.push_back(owned.back().get());
-    }
-  }
-  Db& db(int index) { return *dbs[index]; }
-  std::string digest() const { return dataset_digest(dbs); }
-};
 
 template <typename T>
 Value holding(std::unique_ptr<T> collection) {
