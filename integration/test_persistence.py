@@ -111,6 +111,30 @@ def test_bgsave_writes_the_file_in_a_child(start_server):
     assert digest(client) == expected
 
 
+@pytest.mark.parametrize("target", ["fkvs", "redis"])
+def test_reads_during_a_bgsave_leave_access_times_alone(start_server, reference, target):
+    """A lookup during a save would write the key's access time and so copy
+    its page: as in Redis, access times stand still while a child runs."""
+    handle = start_server() if target == "fkvs" else reference
+    client = handle.client()
+    client.flushall()
+    client.set("k", "v")
+    client.set("filler", "x")
+    time.sleep(2.1)
+    client.config_set("rdb-key-save-delay", 1000000)
+    client.bgsave()
+    try:
+        wait_until(lambda: client.info("persistence")["rdb_bgsave_in_progress"] == 1, 10,
+                   message="the BGSAVE to start")
+        assert client.get("k") == b"v"
+        assert client.object("idletime", "k") >= 2
+    finally:
+        client.config_set("rdb-key-save-delay", 0)  # the child has its own: 2 keys, 2 s
+    wait_for_bgsave(handle, 60)
+    assert client.get("k") == b"v"
+    assert client.object("idletime", "k") == 0
+
+
 def test_bgsave_refuses_a_second_save_while_one_runs(start_server):
     handle = start_server("--rdb-key-save-delay", "100000")
     client = handle.client()

@@ -926,6 +926,10 @@ void Server::run_expire_cycle(int64_t budget_us) {
 // short extra cycle runs between loop iterations, as Redis's fast cycle
 // does: 1 ms at most, and not more often than every 2 ms.
 void Server::before_wait() {
+  if (child_running() != access_times_frozen_) [[unlikely]] {
+    access_times_frozen_ = !access_times_frozen_;
+    for (auto& db : dbs_) db->set_access_times_frozen(access_times_frozen_);
+  }
   time_out_blocked_clients();
   run_resumed_clients();
   // Before any reply of this iteration is sent (appendfsync always).

@@ -247,6 +247,8 @@ class Server final : public net::ConnectionHandler, public KeyspaceListener {
   // waits for (0: none).
   uint64_t reply_waits_for_ = 0;
   bool loading_ = false;
+  // A child is saving: lookups leave access times alone (see Db).
+  bool access_times_frozen_ = false;
   std::string executable_;
   int cron_loops_ = 0;
   bool shutting_down_ = false;

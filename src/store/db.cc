@@ -57,7 +57,7 @@ Entry* Db::find_live(std::string_view key) {
 
 Entry* Db::find(std::string_view key) {
   Entry* entry = find_live(key);
-  if (entry != nullptr) entry->access_time_s_ = clock::now_s();
+  if (entry != nullptr) mark_accessed(*entry);
   return entry;
 }
 
@@ -72,7 +72,11 @@ Entry* Db::lookup_read_no_touch(std::string_view key) { return count_lookup(key,
 
 std::pair<Entry*, bool> Db::find_or_insert(std::string_view key) {
   auto [entry, inserted] = table_.find_or_insert(key);
-  entry->access_time_s_ = clock::now_s();
+  if (inserted) {
+    entry->access_time_s_ = clock::now_s();
+  } else {
+    mark_accessed(*entry);
+  }
   if (!inserted && is_expired(*entry, clock::now_ms())) {
     // Reuse the entry as the new key rather than freeing and reallocating it.
     reclaimed(key);
@@ -95,7 +99,7 @@ std::pair<Entry*, bool> Db::insert_absent(std::string_view key, Value&& value) {
 
 Entry* Db::insert(std::string_view key, Value&& value) {
   auto [entry, inserted] = table_.find_or_insert(key);
-  entry->access_time_s_ = clock::now_s();
+  entry->access_time_s_ = clock::now_s();  // a new value: its page is written anyway
   if (!inserted && entry->has_ttl()) {
     if (is_expired(*entry, clock::now_ms())) {
       reclaimed(key);

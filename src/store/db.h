@@ -10,6 +10,7 @@
 
 #include "store/key_table.h"
 #include "store/value.h"
+#include "util/clock.h"
 
 namespace fkvs {
 
@@ -81,6 +82,9 @@ class Db {
   // While the AOF is replayed no key expires, as in Redis: a PEXPIREAT
   // already past followed by a PERSIST must leave the key.
   void set_expiry_paused(bool paused) { expiry_paused_ = paused; }
+  // While a forked child saves, looking a key up does not write its access
+  // time (as in Redis): that write would copy the page the key is on.
+  void set_access_times_frozen(bool frozen) { access_times_frozen_ = frozen; }
 
   // SWAPDB moved this Db to another number.
   void renumber(int index) { index_ = index; }
@@ -127,6 +131,10 @@ class Db {
  private:
   // find() without marking the entry accessed.
   Entry* find_live(std::string_view key);
+  void mark_accessed(Entry& entry) const {
+    if (!access_times_frozen_) [[likely]]
+      entry.access_time_s_ = clock::now_s();
+  }
   // Counts a hit, or a miss (which the listener hears of); returns entry.
   Entry* count_lookup(std::string_view key, Entry* entry) {
     if (entry != nullptr) [[likely]] {
@@ -155,6 +163,7 @@ class Db {
   int index_ = 0;
   KeyspaceListener* listener_ = nullptr;
   bool expiry_paused_ = false;
+  bool access_times_frozen_ = false;
   KeyTable table_;
   // Every entry with a TTL, in no order; each such entry holds its index.
   std::vector<TtlSlot> ttl_slots_;
