@@ -474,3 +474,27 @@ def test_start_up_refuses_a_damaged_file(tmp_path, server_binary):
     assert handle.process.returncode == 1
     assert re.search(re.escape(str(dump)) + r" at offset \d+: unexpected end of the data",
                      handle.log())
+
+
+@pytest.mark.parametrize("save", ["BGSAVE", "BGREWRITEAOF"])
+def test_info_reports_what_the_child_copied_on_write(start_server, save):
+    handle = start_server("--appendonly", "yes") if save == "BGREWRITEAOF" else start_server()
+    client = handle.client()
+    field = "rdb_last_cow_size" if save == "BGSAVE" else "aof_last_cow_size"
+    pipe = client.pipeline(transaction=False)
+    for i in range(5000):
+        pipe.set("key:%d" % i, "a" * 1000)
+    pipe.execute()
+    assert client.info("persistence")[field] == 0
+    client.config_set("rdb-key-save-delay", 200)  # 5000 keys: a second or more
+    client.execute_command(save)
+    client.config_set("rdb-key-save-delay", 0)
+    # Every value rewritten while the child runs: each page copied.
+    pipe = client.pipeline(transaction=False)
+    for i in range(5000):
+        pipe.set("key:%d" % i, "b" * 1000)
+    pipe.execute()
+    wait_until(lambda: client.info("persistence")["rdb_bgsave_in_progress"] == 0 and
+               client.info("persistence")["aof_rewrite_in_progress"] == 0, 60,
+               message="the %s child to finish" % save)
+    assert client.info("persistence")[field] >= 1024 * 1024

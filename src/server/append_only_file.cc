@@ -542,8 +542,12 @@ void AppendOnlyFile::rewrite_done(int status) {
   last_rewrite_end_ms_ = clock::now_ms();
   const std::string temp =
       path_in_directory("temp-rewriteaof-bg-" + std::to_string(::getpid()) + ".aof");
-  (void)child;
+  const uint64_t copied = take_child_cow_bytes(child);
   const bool succeeded = WIFEXITED(status) && WEXITSTATUS(status) == 0;
+  if (succeeded) {
+    last_cow_bytes_ = copied;
+    spdlog::info("AOF rewrite: {} MB of memory used by copy-on-write", copied / (1024 * 1024));
+  }
   if (!succeeded) {
     ::unlink(temp.c_str());
     last_rewrite_ok_ = false;
@@ -615,6 +619,7 @@ void AppendOnlyFile::kill_rewrite() {
   int status = 0;
   while (::waitpid(child_pid_, &status, 0) < 0 && errno == EINTR) {
   }
+  take_child_cow_bytes(child_pid_);
   ::unlink(path_in_directory("temp-rewriteaof-bg-" + std::to_string(::getpid()) + ".aof").c_str());
   child_pid_ = -1;
 }

@@ -106,6 +106,8 @@ class AppendOnlyFile final : public Propagation::Consumer {
   int64_t last_rewrite_seconds() const { return last_rewrite_seconds_; }
   int64_t current_rewrite_seconds() const;
   uint64_t rewrites() const { return rewrites_; }
+  // What the last successful rewrite's child copied on write (aof_last_cow_size).
+  uint64_t last_cow_bytes() const { return last_cow_bytes_; }
   uint64_t current_size() const { return current_size_; }
   uint64_t base_size() const { return base_size_; }
 
@@ -173,6 +175,7 @@ class AppendOnlyFile final : public Propagation::Consumer {
   int64_t last_rewrite_end_ms_ = 0;
   static constexpr int64_t kRewriteRetryDelayMs = 60 * 1000;
   uint64_t rewrites_ = 0;
+  uint64_t last_cow_bytes_ = 0;
 
   // The batch being gathered in buffer_, the last one written to the file,
   // and the last one known synced.

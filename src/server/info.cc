@@ -276,7 +276,7 @@ void add_persistence(InfoText& info, Server& server) {
   info.field("rdb_last_bgsave_time_sec", snapshots.last_bgsave_seconds());
   info.field("rdb_current_bgsave_time_sec", snapshots.current_bgsave_seconds());
   info.field("rdb_saves", snapshots.saves());
-  info.field("rdb_last_cow_size", 0);
+  info.field("rdb_last_cow_size", snapshots.last_cow_bytes());
   info.field("rdb_last_load_keys_expired", snapshots.last_load_keys_expired());
   info.field("rdb_last_load_keys_loaded", snapshots.last_load_keys_loaded());
   const AppendOnlyFile& aof = server.aof();
@@ -289,7 +289,7 @@ void add_persistence(InfoText& info, Server& server) {
   info.field("aof_rewrites", aof.rewrites());
   info.field("aof_rewrites_consecutive_failures", 0);
   info.field("aof_last_write_status", aof.last_write_ok() ? "ok" : "err");
-  info.field("aof_last_cow_size", 0);
+  info.field("aof_last_cow_size", aof.last_cow_bytes());
   info.field("module_fork_in_progress", 0);
   info.field("module_fork_last_cow_size", 0);
   if (aof.on()) {

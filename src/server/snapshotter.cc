@@ -113,6 +113,7 @@ void Snapshotter::kill_child() {
   int status = 0;
   while (::waitpid(child_pid_, &status, 0) < 0 && errno == EINTR) {
   }
+  take_child_cow_bytes(child_pid_);
   remove_temp_file(child_pid_);
   child_pid_ = -1;
 }
@@ -130,7 +131,10 @@ void Snapshotter::child_done(int status) {
   const pid_t child = child_pid_;
   child_pid_ = -1;
   last_bgsave_seconds_ = (clock::now_ms() - child_start_ms_) / 1000;
+  const uint64_t copied = take_child_cow_bytes(child);
   if (WIFEXITED(status) && WEXITSTATUS(status) == 0) {
+    last_cow_bytes_ = copied;
+    spdlog::info("RDB: {} MB of memory used by copy-on-write", copied / (1024 * 1024));
     spdlog::info("Background saving terminated with success");
     // Writes made while the child saved are still unsaved.
     server_.reset_dirty(server_.dirty() - std::min(server_.dirty(), dirty_before_child_));

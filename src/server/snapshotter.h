@@ -73,6 +73,8 @@ class Snapshotter {
   void set_lastsave_unix(int64_t seconds) { lastsave_unix_ = seconds; }
   bool last_bgsave_ok() const { return last_bgsave_ok_; }
   int64_t last_bgsave_seconds() const { return last_bgsave_seconds_; }
+  // What the last successful BGSAVE's child copied on write (rdb_last_cow_size).
+  uint64_t last_cow_bytes() const { return last_cow_bytes_; }
   // Seconds the running child has been saving; -1 when none is.
   int64_t current_bgsave_seconds() const;
   uint64_t saves() const { return saves_; }
@@ -94,6 +96,7 @@ class Snapshotter {
   int64_t last_bgsave_try_unix_ = 0;
   bool last_bgsave_ok_ = true;
   int64_t last_bgsave_seconds_ = -1;
+  uint64_t last_cow_bytes_ = 0;
   bool scheduled_ = false;
   uint64_t saves_ = 0;
   uint64_t last_load_keys_loaded_ = 0;
