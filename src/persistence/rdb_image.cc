@@ -53,12 +53,15 @@ RdbLoadSummary load_rdb_image(std::string_view bytes, std::span<Db* const> dbs,
   RdbReader reader(bytes);
   RdbLoadSummary summary;
   // What was being read, for the message of an error: which key of which
-  // database says more to a user than an offset alone.
+  // database says more to a user than an offset alone. Built only for an
+  // error: per key it would cost a formatted string.
   std::string context;
+  std::string key;  // reused, so each key costs no allocation of its own
+  bool reading_key = false;
+  uint64_t db_index = 0;
   try {
     summary.version = read_version(reader);
     Db* db = dbs.empty() ? nullptr : dbs[0];
-    uint64_t db_index = 0;
     int64_t expire_ms = -1;
     std::string key_scratch;
     std::string aux_scratch;
@@ -110,9 +113,10 @@ RdbLoadSummary load_rdb_image(std::string_view bytes, std::span<Db* const> dbs,
           break;
         default: {
           RdbReader::check_type(opcode);
-          std::string key(reader.read_string(key_scratch));
-          context = " (reading key '" + key.substr(0, 128) + "' of database " +
-                    std::to_string(db_index) + ")";
+          key.assign(reader.read_string(key_scratch));
+          reading_key = true;
+          // The key's bucket is fetched from memory while its value is decoded.
+          if (db != nullptr) db->keys().prefetch_bucket(db->keys().hash(key));
           Value value;
           const bool held = reader.read_value(opcode, options.limits, value);
           if (db == nullptr) throw FormatError("a key outside any database");
@@ -133,7 +137,7 @@ RdbLoadSummary load_rdb_image(std::string_view bytes, std::span<Db* const> dbs,
             ++summary.keys_loaded;
           }
           expire_ms = -1;
-          context.clear();
+          reading_key = false;
           continue;
         }
       }
@@ -159,6 +163,10 @@ RdbLoadSummary load_rdb_image(std::string_view bytes, std::span<Db* const> dbs,
   } catch (const RdbLoadError&) {
     throw;
   } catch (const FormatError& error) {
+    if (reading_key) {
+      context = " (reading key '" + key.substr(0, 128) + "' of database " +
+                std::to_string(db_index) + ")";
+    }
     throw RdbLoadError(reader.offset(), error.what() + context);
   }
   return summary;
