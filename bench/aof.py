@@ -44,6 +44,7 @@ import time
 
 from compare import cpu_model, load_average, measure_once
 from load import rounded_requests, run_benchmark
+from ratio_table import print_ratio_table
 from servers import (add_pinning_arguments, add_server_arguments, BenchError, Connection,
                      prefill, REFERENCE_NAME, REPO_ROOT, server_launcher, ServerProcess)
 
@@ -702,9 +703,6 @@ def failed_checks(rows):
     return [row for row in rows if "FAILED" in row[5]]
 
 
-COLUMNS = ["", "metric", "fkvs", "redis", "fkvs/redis", ""]
-
-
 def header_lines(args, results, elapsed):
     lines = ["command: %s" % " ".join(shlex.quote(a) for a in [sys.argv[0]] + sys.argv[1:])]
     lines += ["%s: %s (%s)" % (name, *results["versions"][name]) for name in SERVER_NAMES
@@ -735,28 +733,7 @@ def header_lines(args, results, elapsed):
 def print_results(args, results, elapsed):
     rows = table_rows(args, results)
     lines = header_lines(args, results, elapsed)
-    if args.markdown:
-        print("\n".join("- %s" % line for line in lines) + "\n")
-        print("| %s |" % " | ".join(COLUMNS[:5] + ["better"]))
-        print("|---|---|---:|---:|---:|---|")
-        previous = None
-        for row in rows:
-            section = row[0] if row[0] != previous else ""
-            previous = row[0]
-            print("| %s |" % " | ".join([section, row[1], row[2], row[3],
-                                         "**%s**" % row[4] if row[4] else "",
-                                         row[5].replace(" is better", "")]))
-        return rows
-    print("\n".join(lines) + "\n")
-    widths = [max(len(COLUMNS[i]), *(len(row[i]) for row in rows)) for i in range(len(COLUMNS))]
-    previous = None
-    for row in [COLUMNS] + rows:
-        shown = list(row)
-        if row is not COLUMNS:
-            shown[0] = row[0] if row[0] != previous else ""
-            previous = row[0]
-        print("  ".join(("%-*s" if i in (0, 1, 5) else "%*s") % (w, v)
-                        for i, (w, v) in enumerate(zip(widths, shown))).rstrip())
+    print_ratio_table(lines, rows, args.markdown)
     return rows
 
 

@@ -49,6 +49,7 @@ import tempfile
 import threading
 import time
 
+from ratio_table import print_ratio_table
 from servers import (add_pinning_arguments, add_server_arguments, BenchError, Connection,
                      REFERENCE_NAME, server_launcher, ServerProcess)
 
@@ -867,9 +868,6 @@ def table_rows(results):
     return rows
 
 
-COLUMNS = ["", "metric", "fkvs", "redis", "fkvs/redis", ""]
-
-
 def print_results(args, dataset, results, versions, elapsed):
     lines = ["%s: %s (%s)" % (name, path, version) for name, path, version in versions]
     lines += [
@@ -885,28 +883,7 @@ def print_results(args, dataset, results, versions, elapsed):
         "ratios fkvs/redis; total time %.0f s" % elapsed,
     ]
     rows = table_rows(results)
-    if args.markdown:
-        print("\n".join("- %s" % line for line in lines) + "\n")
-        print("| %s |" % " | ".join(COLUMNS[:5] + ["better"]))
-        print("|---|---|---:|---:|---:|---|")
-        previous = None
-        for row in rows:
-            section = row[0] if row[0] != previous else ""
-            previous = row[0]
-            ratio = "**%s**" % row[4] if row[4] else ""
-            print("| %s |" % " | ".join([section, row[1], row[2], row[3], ratio,
-                                         row[5].replace(" is better", "")]))
-        return
-    print("\n".join(lines) + "\n")
-    widths = [max(len(COLUMNS[i]), *(len(row[i]) for row in rows)) for i in range(len(COLUMNS))]
-    previous = None
-    for row in [COLUMNS] + rows:
-        shown = list(row)
-        if row is not COLUMNS:
-            shown[0] = row[0] if row[0] != previous else ""
-            previous = row[0]
-        print("  ".join(("%-*s" if i in (0, 1, 5) else "%*s") % (w, v)
-                        for i, (w, v) in enumerate(zip(widths, shown))).rstrip())
+    print_ratio_table(lines, rows, args.markdown)
 
 
 def load_and_check(servers, dataset, args, results):
