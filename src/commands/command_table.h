@@ -1,5 +1,6 @@
 #pragma once
 
+#include <algorithm>
 #include <cstdint>
 #include <optional>
 #include <span>
@@ -56,6 +57,17 @@ struct CommandSpec {
   std::string_view group;    // COMMAND DOCS group: "string", "generic", "server", ...
   std::string_view summary;  // COMMAND DOCS summary
   std::string_view since;    // Redis version that introduced it
+
+  // Calls visit(i) for each index of a call of argc arguments that the key
+  // positions name (none when first_key is 0: the keys follow a count, or
+  // there are none).
+  template <typename Visit>
+  void for_each_key_index(size_t argc, Visit visit) const {
+    if (first_key <= 0) return;
+    const int count = static_cast<int>(argc);
+    const int last = last_key < 0 ? count + last_key : std::min(last_key, count - 1);
+    for (int i = first_key; i <= last; i += std::max(key_step, 1)) visit(static_cast<size_t>(i));
+  }
 };
 
 // A container command (CLIENT, CONFIG, OBJECT, COMMAND) dispatches on its

@@ -343,11 +343,8 @@ void AppendOnlyFile::note_written_keys(int db, std::span<const std::string> argv
   if (spec.first_key <= 0 || spec.name == "move" || (spec.name == "copy" && argv.size() > 3)) {
     return replies_.everything_written(batch_);
   }
-  const int last = spec.last_key < 0 ? static_cast<int>(argv.size()) + spec.last_key
-                                     : std::min<int>(spec.last_key, static_cast<int>(argv.size()) - 1);
-  for (int i = spec.first_key; i <= last; i += std::max(spec.key_step, 1)) {
-    replies_.key_written(db, argv[i], batch_);
-  }
+  spec.for_each_key_index(argv.size(),
+                          [&](size_t i) { replies_.key_written(db, argv[i], batch_); });
 }
 
 bool AppendOnlyFile::holds_replies() const {
@@ -365,12 +362,9 @@ uint64_t AppendOnlyFile::batch_needed_by(int db, const Command& command,
   // Those that read the keyspace as a whole (DBSIZE, SCAN) or name their
   // keys after a count (ZUNION, LMPOP) wait for everything written.
   if (spec.first_key <= 0) return replies_.newest_unsynced();
-  const int last = spec.last_key < 0 ? static_cast<int>(args.size()) + spec.last_key
-                                     : std::min<int>(spec.last_key, static_cast<int>(args.size()) - 1);
   uint64_t batch = 0;
-  for (int i = spec.first_key; i <= last; i += std::max(spec.key_step, 1)) {
-    batch = std::max(batch, replies_.batch_of_key(db, args[i]));
-  }
+  spec.for_each_key_index(
+      args.size(), [&](size_t i) { batch = std::max(batch, replies_.batch_of_key(db, args[i])); });
   return batch;
 }
 
