@@ -212,7 +212,8 @@ void ReadinessLoop<P>::flush(Connection& conn) {
     if (n > 0) {
       output.consume(static_cast<size_t>(n));
       conn.bytes_sent += static_cast<uint64_t>(n);
-      if (static_cast<size_t>(n) < sendable) break;  // the socket buffer is full; wait until it is writable
+      if (static_cast<size_t>(n) < sendable)
+        break;  // the socket buffer is full; wait until it is writable
       continue;
     }
     if (n < 0 && errno == EINTR) continue;
@@ -289,8 +290,8 @@ void ReadinessLoop<P>::pause_reading(Connection& conn, bool paused) {
 template <Poller P>
 void ReadinessLoop<P>::watch(int fd, std::function<void()> on_readable) {
   if (!poller_.add(fd)) {
-    throw std::runtime_error(std::string(P::kName) + ": cannot watch a descriptor: " +
-                             strerror(errno));
+    throw std::runtime_error(std::string(P::kName) +
+                             ": cannot watch a descriptor: " + strerror(errno));
   }
   if (static_cast<size_t>(fd) >= watches_.size()) watches_.resize(fd + 1);
   watches_[fd] = std::move(on_readable);

@@ -689,8 +689,8 @@ void Server::run_observed(Client& client, const Command& command,
   }
   // (Replayed commands have no one to reply to.)
   if (aof_.holds_replies() && !loading_) {
-    reply_waits_for_ = std::max(reply_waits_for_,
-                                aof_.batch_needed_by(db_before, command, args, call_changed_));
+    reply_waits_for_ =
+        std::max(reply_waits_for_, aof_.batch_needed_by(db_before, command, args, call_changed_));
     if (top_level && reply_waits_for_ != 0) {
       aof_.hold_reply(client, reply_start, reply_waits_for_);
     }

@@ -15,11 +15,11 @@
 #include "../store/test_values.h"
 #include "request_parser.h"
 #include "server/dataset_digest.h"
-#include "test_dataset.h"
 #include "store/hash_value.h"
 #include "store/list_value.h"
 #include "store/set_value.h"
 #include "store/zset_value.h"
+#include "test_dataset.h"
 #include "util/number.h"
 
 namespace fkvs::persistence {
@@ -29,7 +29,6 @@ using Command = std::vector<std::string>;
 
 constexpr int64_t kNowMs = 1700000000000;
 constexpr int64_t kYear2100Ms = 4102444800123;
-
 
 // The RESP array a client sends for args.
 std::string resp(const Command& args) {
@@ -66,13 +65,6 @@ std::vector<std::string> numbers(size_t count) {
   std::vector<std::string> texts;
   for (size_t i = 0; i < count; ++i) texts.push_back(std::to_string(i));
   return texts;
-}
-
-template <typename T>
-Value holding(std::unique_ptr<T> collection) {
-  Value value;
-  value.set_collection(std::move(collection));
-  return value;
 }
 
 Value list_of(const std::vector<std::string>& items) {

@@ -26,7 +26,8 @@ std::vector<std::string> read_all(AofReader& reader, AofReader::Step& last) {
   std::vector<std::string> commands;
   while ((last = reader.next()) == AofReader::Step::kCommand) {
     std::string joined;
-    for (std::string_view arg : reader.args()) joined += (joined.empty() ? "" : " ") + std::string(arg);
+    for (std::string_view arg : reader.args())
+      joined += (joined.empty() ? "" : " ") + std::string(arg);
     commands.push_back(joined);
   }
   return commands;
@@ -34,8 +35,8 @@ std::vector<std::string> read_all(AofReader& reader, AofReader::Step& last) {
 
 TEST_CASE("aof_reader: commands and timestamp annotations, from an offset") {
   const std::string preamble = "REDIS-preamble";
-  const std::string bytes = preamble + command({"SELECT", "0"}) + "#TS:1733500000\r\n" +
-                            command({"SET", "k", "v"});
+  const std::string bytes =
+      preamble + command({"SELECT", "0"}) + "#TS:1733500000\r\n" + command({"SET", "k", "v"});
   AofReader reader(bytes, preamble.size());
   AofReader::Step last;
   CHECK(read_all(reader, last) == std::vector<std::string>{"SELECT 0", "SET k v"});
@@ -64,7 +65,8 @@ TEST_CASE("aof_reader: a file cut inside a command or a transaction ends where t
     CHECK(reader.whole_end() == whole.size());
   }
   SUBCASE("a closed transaction is whole") {
-    const std::string bytes = whole + command({"multi"}) + command({"INCR", "n"}) + command({"exec"});
+    const std::string bytes =
+        whole + command({"multi"}) + command({"INCR", "n"}) + command({"exec"});
     AofReader reader(bytes, 0);
     AofReader::Step last;
     CHECK(read_all(reader, last).size() == 4);

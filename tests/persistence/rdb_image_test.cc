@@ -6,16 +6,17 @@
 #include <string>
 #include <vector>
 
+#include "../store/test_values.h"
 #include "persistence/crc64.h"
 #include "persistence/dump_payload.h"
 #include "persistence/rdb_reader.h"
 #include "persistence/rdb_writer.h"
 #include "server/dataset_digest.h"
-#include "test_dataset.h"
 #include "store/hash_value.h"
 #include "store/list_value.h"
 #include "store/set_value.h"
 #include "store/zset_value.h"
+#include "test_dataset.h"
 
 namespace fkvs::persistence {
 namespace {
@@ -26,14 +27,6 @@ std::string from_hex(std::string_view hex) {
     bytes.push_back(static_cast<char>(std::stoi(std::string(hex.substr(i, 2)), nullptr, 16)));
   }
   return bytes;
-}
-
-
-template <typename T>
-Value holding(std::unique_ptr<T> collection) {
-  Value value;
-  value.set_collection(std::move(collection));
-  return value;
 }
 
 Value list_of(size_t count, int64_t fill) {

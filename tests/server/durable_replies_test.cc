@@ -9,9 +9,7 @@
 namespace fkvs {
 namespace {
 
-void queue_reply(Client& client, std::string_view reply) {
-  client.conn().output().append(reply);
-}
+void queue_reply(Client& client, std::string_view reply) { client.conn().output().append(reply); }
 
 TEST_CASE("durable_replies: a read waits for the newest unsynced batch that wrote its key") {
   DurableReplies replies;

@@ -1,6 +1,8 @@
 #pragma once
 
+#include <memory>
 #include <string_view>
+#include <utility>
 
 #include "store/value.h"
 
@@ -10,6 +12,14 @@ namespace fkvs {
 inline Value string_value(std::string_view bytes) {
   Value value;
   value.set_string(bytes);
+  return value;
+}
+
+// A Value owning collection, as the commands that create one store it.
+template <typename T>
+Value holding(std::unique_ptr<T> collection) {
+  Value value;
+  value.set_collection(std::move(collection));
   return value;
 }
 
