@@ -27,12 +27,15 @@ void reply_string(CommandContext& ctx, const Value& value) {
 }
 
 // Stores bytes as the key's string, in place so an existing value's storage
-// is reused. Like Redis's setKey, any TTL goes unless keep_ttl.
-void store_string(Db& db, Entry* entry, std::string_view bytes, bool keep_ttl) {
+// is reused. Like Redis's setKey, any TTL goes unless keep_ttl. Returns the
+// entry, which may have moved (Db::writable).
+Entry* store_string(Db& db, Entry* entry, std::string_view bytes, bool keep_ttl) {
+  entry = db.writable(entry);
   Value& value = entry->value();
   if (!value.is_string()) value = Value();
   value.set_string(bytes);
   if (!keep_ttl && entry->has_ttl()) db.persist(entry);
+  return entry;
 }
 
 // Redis's checkStringLength: a string may not grow past proto-max-bulk-len.
@@ -191,7 +194,7 @@ SetOutcome set_with_options(CommandContext& ctx, std::string_view value,
   if (entry == nullptr) entry = db.find_or_insert(key).first;
   // An EXAT or PXAT already past is still stored, as Redis 7.0 does; the key
   // expires on its next access.
-  store_string(db, entry, value, options.keep_ttl || expire_at.has_value());
+  entry = store_string(db, entry, value, options.keep_ttl || expire_at.has_value());
   ctx.notify(keyspace_events::kString, "set", key);
   if (expire_at) {
     db.set_expire(entry, *expire_at);
@@ -352,7 +355,7 @@ void append(CommandContext& ctx) {
   if (!value.is_string()) return ctx.reply().error(errors::kWrongType);
   const size_t length = value.string_length();
   if (!fits_string_limit(ctx, length, suffix.size())) return;
-  char* bytes = value.resize_raw(length + suffix.size());
+  char* bytes = ctx.db().writable(entry)->value().resize_raw(length + suffix.size());
   std::memcpy(bytes + length, suffix.data(), suffix.size());
   ctx.notify(keyspace_events::kString, "append", ctx.arg(1));
   ctx.dirty();
@@ -375,7 +378,7 @@ void setrange(CommandContext& ctx) {
   if (patch.empty()) return ctx.reply().integer(static_cast<int64_t>(length));
   const auto start = static_cast<uint64_t>(*offset);
   if (!fits_string_limit(ctx, start, patch.size())) return;
-  if (entry == nullptr) entry = db.find_or_insert(ctx.arg(1)).first;
+  entry = entry == nullptr ? db.find_or_insert(ctx.arg(1)).first : db.writable(entry);
   const size_t new_length = std::max<size_t>(length, start + patch.size());
   char* bytes = entry->value().resize_raw(new_length);
   std::memcpy(bytes + start, patch.data(), patch.size());
@@ -432,7 +435,7 @@ void increment_by(CommandContext& ctx, int64_t increment) {
   if (__builtin_add_overflow(current, increment, &result)) {
     return ctx.reply().error(errors::kOverflow);
   }
-  value.set_integer(result);
+  ctx.db().writable(entry)->value().set_integer(result);
   ctx.notify(keyspace_events::kString, "incrby", ctx.arg(1));
   ctx.dirty();
   ctx.reply().integer(result);
@@ -477,7 +480,7 @@ void incrbyfloat(CommandContext& ctx) {
   }
   char text[kLongDoubleTextMax];
   const std::string_view formatted = format_long_double(result, text);
-  if (entry == nullptr) entry = db.find_or_insert(ctx.arg(1)).first;
+  entry = entry == nullptr ? db.find_or_insert(ctx.arg(1)).first : db.writable(entry);
   entry->value().set_text(formatted);  // the TTL stays
   ctx.notify(keyspace_events::kString, "incrbyfloat", ctx.arg(1));
   // The result, not the increment: float arithmetic replayed elsewhere may round otherwise.

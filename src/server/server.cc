@@ -23,6 +23,7 @@
 #include "server/keyspace_events.h"
 #include "server/logging.h"
 #include "split_arguments.h"
+#include "store/shared_pages.h"
 #include "util/clock.h"
 #include "util/strings.h"
 
@@ -40,6 +41,10 @@ constexpr const char* kDefaultPidFile = "/var/run/fkvs.pid";
 
 constexpr size_t kInlineErrorArgBudget = 128;
 constexpr int64_t kFastExpireCycleUs = 1000;
+// Blocks set aside while a child saved go back to the allocator for at most
+// this long per loop iteration, this many between looks at the clock.
+constexpr int64_t kSetAsideReleaseBudgetUs = 500;
+constexpr size_t kSetAsideReleaseBatch = 256;
 constexpr size_t kIdleInputKeep = 32 * 1024;
 // Descriptors kept for listeners, the log file and the like.
 constexpr rlim_t kReservedFds = 32;
@@ -926,10 +931,12 @@ void Server::run_expire_cycle(int64_t budget_us) {
 // short extra cycle runs between loop iterations, as Redis's fast cycle
 // does: 1 ms at most, and not more often than every 2 ms.
 void Server::before_wait() {
-  if (child_running() != access_times_frozen_) [[unlikely]] {
-    access_times_frozen_ = !access_times_frozen_;
-    for (auto& db : dbs_) db->set_access_times_frozen(access_times_frozen_);
+  if (child_running() != memory_shared_with_child_) [[unlikely]] {
+    memory_shared_with_child_ = !memory_shared_with_child_;
+    for (auto& db : dbs_) db->set_access_times_frozen(memory_shared_with_child_);
+    shared_pages::set_shared_with_child(memory_shared_with_child_);
   }
+  release_set_aside_blocks();
   time_out_blocked_clients();
   run_resumed_clients();
   // Before any reply of this iteration is sent (appendfsync always).
@@ -939,6 +946,18 @@ void Server::before_wait() {
   if (now_us - last_fast_expire_us_ < 2 * kFastExpireCycleUs) return;
   last_fast_expire_us_ = now_us;
   run_expire_cycle(kFastExpireCycleUs);
+}
+
+// Even with the child gone, the first write to each page it shared faults,
+// so freeing tens of thousands of set-aside blocks at once stalls for tens of
+// milliseconds; a slice per loop iteration does not.
+void Server::release_set_aside_blocks() {
+  if (!shared_pages::has_set_aside()) [[likely]]
+    return;
+  const int64_t deadline_us = clock::monotonic_us() + kSetAsideReleaseBudgetUs;
+  while (shared_pages::release_set_aside(kSetAsideReleaseBatch) &&
+         clock::monotonic_us() < deadline_us) {
+  }
 }
 
 void Server::on_tick() {

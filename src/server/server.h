@@ -164,6 +164,7 @@ class Server final : public net::ConnectionHandler, public KeyspaceListener {
 
  private:
   void fit_maxclients_to_open_files_limit();
+  void release_set_aside_blocks();
   void open_listeners();
   // Binds every address of `bind` on `port`; on failure closes what it opened.
   std::optional<std::vector<int>> listen_tcp_addresses();
@@ -247,8 +248,9 @@ class Server final : public net::ConnectionHandler, public KeyspaceListener {
   // waits for (0: none).
   uint64_t reply_waits_for_ = 0;
   bool loading_ = false;
-  // A child is saving: lookups leave access times alone (see Db).
-  bool access_times_frozen_ = false;
+  // A child is saving: lookups leave access times alone (see Db), and the
+  // keyspace's frees wait for it (see shared_pages).
+  bool memory_shared_with_child_ = false;
   std::string executable_;
   int cron_loops_ = 0;
   bool shutting_down_ = false;

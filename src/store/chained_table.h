@@ -94,6 +94,12 @@ class ChainedTable {
   bool erase(std::string_view key);
   // Erases a node this table holds.
   void erase(Node* node);
+  // Replaces node and each node before it in its chain with what
+  // renew(n) returns: n itself, or a byte copy of n (same key, same chain
+  // pointer), after which the table never reads n. Only the bucket's slot
+  // and the nodes renew returns are written. Returns node's replacement.
+  template <typename Renew>
+  Node* renew_chain_to(Node* node, Renew&& renew);
   void clear();
 
   size_t size() const { return tables_[0].used + tables_[1].used; }
@@ -147,6 +153,9 @@ class ChainedTable {
   Node* find_in(std::string_view key, uint64_t key_hash) const;
   template <typename... Args>
   Node* add(std::string_view key, uint64_t key_hash, Args&&... args);
+  // The link (bucket slot or chain pointer) that points to node, and the
+  // table holding it.
+  std::pair<Node**, Table*> link_to(Node* node, uint64_t key_hash);
   void unlink(Node* node, uint64_t key_hash);
   void rehash_buckets(size_t buckets);
   void start_resize(size_t buckets);
@@ -304,19 +313,37 @@ void ChainedTable<Node>::erase(Node* node) {
 }
 
 template <ChainedNode Node>
-void ChainedTable<Node>::unlink(Node* node, uint64_t key_hash) {
+template <typename Renew>
+Node* ChainedTable<Node>::renew_chain_to(Node* node, Renew&& renew) {
+  const uint64_t key_hash = hash(node->key());
+  Table* table = link_to(node, key_hash).second;
+  for (Node** link = &table->slots[key_hash & table->mask];; link = &(*link)->next_) {
+    Node* current = *link;
+    Node* renewed = renew(current);
+    if (renewed != current) *link = renewed;
+    if (current == node) return renewed;
+  }
+}
+
+template <ChainedNode Node>
+std::pair<Node**, typename ChainedTable<Node>::Table*> ChainedTable<Node>::link_to(
+    Node* node, uint64_t key_hash) {
   for (Table& table : tables_) {
     if (table.slots == nullptr) break;
     for (Node** link = &table.slots[key_hash & table.mask]; *link != nullptr;
          link = &(*link)->next_) {
-      if (*link == node) {
-        *link = node->next_;
-        --table.used;
-        return;
-      }
+      if (*link == node) return {link, &table};
     }
   }
-  assert(false && "erasing a node the table does not hold");
+  assert(false && "looking for a node the table does not hold");
+  return {nullptr, nullptr};
+}
+
+template <ChainedNode Node>
+void ChainedTable<Node>::unlink(Node* node, uint64_t key_hash) {
+  auto [link, table] = link_to(node, key_hash);
+  *link = node->next_;
+  --table->used;
 }
 
 template <ChainedNode Node>

@@ -177,6 +177,19 @@ void Db::remove_ttl_slot(Entry* entry) {
   }
 }
 
+// The entries before entry in its chain move too: otherwise the one that
+// points to it would be written, copying its page.
+Entry* Db::relocate(Entry* entry) {
+  return table_.renew_chain_to(entry, [this](Entry* node) {
+    if (node->made_since_fork()) return node;
+    Entry* copy = Entry::relocated(*node);
+    if (copy->has_ttl()) ttl_slots_[copy->ttl_slot_].entry = copy;
+    // The bytes only: the copy owns the value now.
+    shared_pages::release(node);
+    return copy;
+  });
+}
+
 uint64_t Db::scan(uint64_t cursor, size_t count, const std::function<void(Entry&)>& visit) {
   const int64_t now_ms = clock::now_ms();
   std::vector<Entry*> expired;

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "store/key_table.h"
+#include "store/shared_pages.h"
 #include "store/value.h"
 #include "util/clock.h"
 
@@ -69,6 +70,18 @@ class Db {
   std::pair<Entry*, bool> insert_absent(std::string_view key, Value&& value);
   // An empty Db makes room for this many keys (a snapshot's RESIZEDB).
   void reserve(size_t keys) { table_.reserve(keys); }
+
+  // The entry a write of the key's string should go to: entry itself, or,
+  // while a forked child shares the page entry is on, a copy of it on a page
+  // of this process that takes its place. Writing the old page would copy
+  // it, and the entry's key and neighbours with it. Entries before it in its
+  // chain may move too, so call this just before the write, holding no other
+  // Entry*; entry is invalid afterwards.
+  Entry* writable(Entry* entry) {
+    if (!shared_pages::shared_with_child() || entry->made_since_fork()) [[likely]]
+      return entry;
+    return relocate(entry);
+  }
 
   bool erase(std::string_view key);
   void erase(Entry* entry);
@@ -158,6 +171,7 @@ class Db {
   // counted, and the listener told.
   void reclaimed(std::string_view key);
   void remove_ttl_slot(Entry* entry);
+  Entry* relocate(Entry* entry);
 
   KeyspaceStats& stats_;
   int index_ = 0;

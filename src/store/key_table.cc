@@ -7,6 +7,7 @@
 #include <new>
 #include <random>
 
+#include "store/shared_pages.h"
 #include "util/bytes.h"
 
 namespace fkvs {
@@ -101,9 +102,19 @@ Entry* Entry::create(std::string_view key) {
   return new (block) Entry(key);
 }
 
+Entry* Entry::relocated(const Entry& entry) {
+  const size_t size = sizeof(Entry) + entry.key_length_;
+  void* block = std::malloc(size);
+  if (block == nullptr) throw std::bad_alloc();
+  std::memcpy(block, &entry, size);
+  auto* copy = static_cast<Entry*>(block);
+  copy->fork_generation_ = shared_pages::fork_generation();
+  return copy;
+}
+
 void Entry::destroy(Entry* entry) {
   entry->~Entry();
-  std::free(entry);
+  shared_pages::release(entry);
 }
 
 template class ChainedTable<Entry>;

@@ -6,6 +6,7 @@
 #include <utility>
 
 #include "store/chained_table.h"
+#include "store/shared_pages.h"
 #include "store/value.h"
 
 namespace fkvs {
@@ -14,7 +15,8 @@ class Db;
 
 // One key and its value, in a single heap block: the chain pointer, the
 // value, the key's slot in its Db's TTL array, the key length, when the key
-// was last accessed (OBJECT IDLETIME, and later LRU eviction), then the key
+// was last accessed (OBJECT IDLETIME, and later LRU eviction), which forked
+// child's lifetime the block was made in (see shared_pages), then the key
 // bytes. 40 bytes plus the key.
 class Entry {
  public:
@@ -39,6 +41,12 @@ class Entry {
   ~Entry() = default;
   static Entry* create(std::string_view key);
   static void destroy(Entry* entry);
+  // A byte copy of entry in a new block, which now owns the value; entry's
+  // block is left as it was, to be released without destroying it.
+  static Entry* relocated(const Entry& entry);
+  // Whether the block was made since the running child forked, so writing it
+  // copies no page the child shares.
+  bool made_since_fork() const { return fork_generation_ == shared_pages::fork_generation(); }
   const char* key_bytes() const { return reinterpret_cast<const char*>(this + 1); }
   char* key_bytes() { return reinterpret_cast<char*>(this + 1); }
 
@@ -47,6 +55,7 @@ class Entry {
   uint32_t ttl_slot_ = kNoTtl;
   uint32_t key_length_;
   uint32_t access_time_s_ = 0;
+  uint32_t fork_generation_ = shared_pages::fork_generation();
 };
 
 static_assert(sizeof(Entry) == 40);

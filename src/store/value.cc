@@ -10,6 +10,7 @@
 #include <new>
 
 #include "store/collection.h"
+#include "store/shared_pages.h"
 #include "util/number.h"
 
 namespace fkvs {
@@ -161,7 +162,7 @@ void Value::set_empty_string() {
 }
 
 void Value::release() {
-  if (storage() == Storage::kHeap) std::free(heap_block());
+  if (storage() == Storage::kHeap) shared_pages::release(heap_block());
   if (storage() == Storage::kCollection) delete collection();
 }
 
@@ -194,10 +195,10 @@ void Value::set_text(std::string_view bytes) {
   char* old_block = storage() == Storage::kHeap ? heap_block() : nullptr;
   if (bytes.size() <= kEmbeddedMax) {
     set_inline(bytes);
-    if (old_block != nullptr) std::free(old_block);  // a call saved on the SET hot path
+    if (old_block != nullptr) shared_pages::release(old_block);  // a call saved on the SET hot path
     return;
   }
-  if (old_block != nullptr) {
+  if (old_block != nullptr && !shared_pages::shared_with_child()) {
     const size_t capacity = usable_size(old_block);
     if (bytes.size() <= capacity && bytes.size() * kMaxReuseSlack >= capacity) {
       std::memmove(old_block, bytes.data(), bytes.size());
@@ -208,7 +209,7 @@ void Value::set_text(std::string_view bytes) {
   char* block = allocate(bytes.size());
   std::memcpy(block, bytes.data(), bytes.size());
   set_heap(block, bytes.size());
-  std::free(old_block);
+  shared_pages::release(old_block);
 }
 
 void Value::set_integer(int64_t value) {

@@ -70,5 +70,40 @@ TEST_CASE("chained_table: a node type of its own matches std::set through growth
   CHECK(table.random_entry() == nullptr);
 }
 
+// renew_chain_to replaces the node and exactly the nodes before it in its
+// chain; the table then holds the copies, and the originals are never read.
+TEST_CASE("chained_table: renew_chain_to replaces a node and those before it, in place") {
+  ChainedTable<Member> table;
+  for (int n = 0; n < 3000; ++n) table.insert("m" + std::to_string(n));
+  while (table.rehash_step(1000)) {
+  }
+  int chains_checked = 0;
+  for (int n = 0; n < 3000; ++n) {
+    const std::string key = "m" + std::to_string(n);
+    Member* target = table.find(key);
+    std::set<std::string> renewed;
+    Member* copy = table.renew_chain_to(target, [&](Member* member) {
+      renewed.insert(std::string(member->key()));
+      Member* fresh = Member::create(member->key());
+      fresh->next_ = member->next_;
+      Member::destroy(member);
+      return fresh;
+    });
+    CHECK(copy->key() == key);
+    CHECK(table.find(key) == copy);
+    CHECK(renewed.count(key) == 1);
+    // The nodes renewed before the target are those the chain holds ahead of it.
+    for (const std::string& other : renewed) CHECK(table.find(other) != nullptr);
+    if (renewed.size() > 1) ++chains_checked;
+    // A renew that keeps every node changes nothing.
+    CHECK(table.renew_chain_to(copy, [](Member* member) { return member; }) == copy);
+  }
+  CHECK(chains_checked > 100);
+  CHECK(table.size() == 3000);
+  std::set<std::string> all;
+  for (int n = 0; n < 3000; ++n) all.insert("m" + std::to_string(n));
+  CHECK(scan_all(table) == all);
+}
+
 }  // namespace
 }  // namespace fkvs

@@ -1,0 +1,42 @@
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <vector>
+
+namespace fkvs::shared_pages {
+
+// While a forked child (BGSAVE, an AOF rewrite) shares this process's memory,
+// the kernel copies every page either side writes. Redis pays for the pages of
+// the small dictEntries it rewrites; fkvs would pay more, its entries holding
+// key and value together, and the allocator writing into each block it frees.
+// So while a child lives:
+//  - a string write moves its key's entry to a new block (Db::writable), on a
+//    page the server owns already, rather than writing the shared one;
+//  - blocks the keyspace lets go of are set aside, not freed, and go back to
+//    the allocator once the child has exited.
+// Setting a block aside costs no memory while the child lives: the child holds
+// the page the block is on either way.
+
+namespace detail {
+inline bool shared_with_child = false;
+inline uint32_t fork_generation = 0;
+inline std::vector<void*> set_aside;
+}  // namespace detail
+
+inline bool shared_with_child() { return detail::shared_with_child; }
+// Sharing starts a new generation: blocks made in an earlier one may be on
+// pages the child holds.
+void set_shared_with_child(bool shared);
+inline uint32_t fork_generation() { return detail::fork_generation; }
+
+// Frees block (from malloc) now, or once no child shares it.
+void release(void* block);
+
+inline bool has_set_aside() { return !detail::set_aside.empty(); }
+inline size_t set_aside_count() { return detail::set_aside.size(); }
+// Frees up to max_blocks of the blocks set aside; true while some remain.
+// Does nothing while a child still shares them.
+bool release_set_aside(size_t max_blocks);
+
+}  // namespace fkvs::shared_pages
