@@ -952,7 +952,7 @@ void Server::before_wait() {
 // so freeing tens of thousands of set-aside blocks at once stalls for tens of
 // milliseconds; a slice per loop iteration does not.
 void Server::release_set_aside_blocks() {
-  if (!shared_pages::has_set_aside()) [[likely]]
+  if (!shared_pages::has_set_aside() || shared_pages::shared_with_child()) [[likely]]
     return;
   const int64_t deadline_us = clock::monotonic_us() + kSetAsideReleaseBudgetUs;
   while (shared_pages::release_set_aside(kSetAsideReleaseBatch) &&
