@@ -933,7 +933,7 @@ void Server::run_expire_cycle(int64_t budget_us) {
 void Server::before_wait() {
   if (child_running() != memory_shared_with_child_) [[unlikely]] {
     memory_shared_with_child_ = !memory_shared_with_child_;
-    for (auto& db : dbs_) db->set_access_times_frozen(memory_shared_with_child_);
+    for (auto& db : dbs_) db->set_shared_with_child(memory_shared_with_child_);
     shared_pages::set_shared_with_child(memory_shared_with_child_);
   }
   release_set_aside_blocks();

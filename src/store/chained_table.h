@@ -38,6 +38,9 @@ namespace chained_table_detail {
 inline constexpr size_t kMinBuckets = 4;
 // A shrink starts when fewer than one bucket in this many holds a key.
 inline constexpr size_t kShrinkRatio = 8;
+// While resizing is paused, the table still grows past this many keys per
+// bucket (as Redis's dict_force_resize_ratio), so chains stay short.
+inline constexpr size_t kPausedGrowthRatio = 5;
 // Rehash steps skip empty buckets for free, up to this many per bucket moved,
 // so a step over a sparse table stays short.
 inline constexpr size_t kEmptyVisitsPerStep = 10;
@@ -131,6 +134,10 @@ class ChainedTable {
   // Moves up to `buckets` buckets of a resize in progress, and starts a
   // pending shrink. Returns true while a resize remains in progress.
   bool rehash_step(size_t buckets);
+  // While a forked child shares the nodes' pages, moving them would copy
+  // those pages: lookups then move no buckets, no shrink starts, and the
+  // table grows only past kPausedGrowthRatio keys per bucket.
+  void set_resizing_paused(bool paused) { resizing_paused_ = paused; }
 
   // The seeded hash the table places keys by.
   uint64_t hash(std::string_view key) const { return hash_(key); }
@@ -157,6 +164,10 @@ class ChainedTable {
   // table holding it.
   std::pair<Node**, Table*> link_to(Node* node, uint64_t key_hash);
   void unlink(Node* node, uint64_t key_hash);
+  void rehash_on_access() {
+    if (is_rehashing() && !resizing_paused_) [[unlikely]]
+      rehash_buckets(1);
+  }
   void rehash_buckets(size_t buckets);
   void start_resize(size_t buckets);
   void grow_if_full();
@@ -170,6 +181,7 @@ class ChainedTable {
   Table tables_[2];
   // The next bucket of tables_[0] to move while resizing; -1 otherwise.
   int64_t rehash_index_ = -1;
+  bool resizing_paused_ = false;
   SeededHash hash_;
   uint64_t random_state_;
 };
@@ -256,7 +268,7 @@ Node* ChainedTable<Node>::find_in(std::string_view key, uint64_t key_hash) const
 
 template <ChainedNode Node>
 Node* ChainedTable<Node>::find(std::string_view key) {
-  if (is_rehashing()) rehash_buckets(1);
+  rehash_on_access();
   if (empty()) return nullptr;
   return find_in(key, hash(key));
 }
@@ -264,14 +276,14 @@ Node* ChainedTable<Node>::find(std::string_view key) {
 template <ChainedNode Node>
 template <typename... Args>
 Node* ChainedTable<Node>::insert(std::string_view key, Args&&... args) {
-  if (is_rehashing()) rehash_buckets(1);
+  rehash_on_access();
   grow_if_full();
   return add(key, hash(key), std::forward<Args>(args)...);
 }
 
 template <ChainedNode Node>
 std::pair<Node*, bool> ChainedTable<Node>::find_or_insert(std::string_view key) {
-  if (is_rehashing()) rehash_buckets(1);
+  rehash_on_access();
   const uint64_t key_hash = hash(key);
   if (Node* node = find_in(key, key_hash)) return {node, false};
   grow_if_full();
@@ -293,7 +305,7 @@ Node* ChainedTable<Node>::add(std::string_view key, uint64_t key_hash, Args&&...
 
 template <ChainedNode Node>
 bool ChainedTable<Node>::erase(std::string_view key) {
-  if (is_rehashing()) rehash_buckets(1);
+  rehash_on_access();
   if (empty()) return false;
   const uint64_t key_hash = hash(key);
   Node* node = find_in(key, key_hash);
@@ -306,7 +318,7 @@ bool ChainedTable<Node>::erase(std::string_view key) {
 
 template <ChainedNode Node>
 void ChainedTable<Node>::erase(Node* node) {
-  if (is_rehashing()) rehash_buckets(1);
+  rehash_on_access();
   unlink(node, hash(node->key()));
   Node::destroy(node);
   shrink_if_sparse();
@@ -370,7 +382,7 @@ void ChainedTable<Node>::grow_if_full() {
   if (table.slots == nullptr) {
     table.slots = chained_table_detail::allocate_buckets<Node>(chained_table_detail::kMinBuckets);
     table.mask = chained_table_detail::kMinBuckets - 1;
-  } else if (table.used >= table.buckets()) {
+  } else if (table.used >= table.buckets() * (resizing_paused_ ? chained_table_detail::kPausedGrowthRatio : 1)) {
     start_resize(table.buckets() * 2);
   }
 }
@@ -389,7 +401,7 @@ void ChainedTable<Node>::reserve(size_t count) {
 
 template <ChainedNode Node>
 void ChainedTable<Node>::shrink_if_sparse() {
-  if (is_rehashing()) return;
+  if (is_rehashing() || resizing_paused_) return;
   const Table& table = tables_[0];
   if (table.buckets() <= chained_table_detail::kMinBuckets ||
       table.used * chained_table_detail::kShrinkRatio >= table.buckets())
@@ -459,7 +471,7 @@ uint64_t ChainedTable<Node>::next_random() {
 
 template <ChainedNode Node>
 Node* ChainedTable<Node>::random_entry() {
-  if (is_rehashing()) rehash_buckets(1);
+  rehash_on_access();
   if (empty()) return nullptr;
   Node* head = nullptr;
   if (is_rehashing()) {

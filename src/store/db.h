@@ -95,9 +95,13 @@ class Db {
   // While the AOF is replayed no key expires, as in Redis: a PEXPIREAT
   // already past followed by a PERSIST must leave the key.
   void set_expiry_paused(bool paused) { expiry_paused_ = paused; }
-  // While a forked child saves, looking a key up does not write its access
-  // time (as in Redis): that write would copy the page the key is on.
-  void set_access_times_frozen(bool frozen) { access_times_frozen_ = frozen; }
+  // While a forked child saves, nothing that only reads a key writes its
+  // page, which would copy it: lookups leave access times alone (as in
+  // Redis) and move no buckets of a resize (see ChainedTable).
+  void set_shared_with_child(bool shared) {
+    access_times_frozen_ = shared;
+    table_.set_resizing_paused(shared);
+  }
 
   // SWAPDB moved this Db to another number.
   void renumber(int index) { index_ = index; }

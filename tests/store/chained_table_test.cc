@@ -105,5 +105,41 @@ TEST_CASE("chained_table: renew_chain_to replaces a node and those before it, in
   CHECK(scan_all(table) == all);
 }
 
+TEST_CASE("chained_table: while resizing is paused, lookups move no buckets and growth waits") {
+  ChainedTable<Member> table;
+  int next = 0;
+  while (!table.is_rehashing()) table.insert("m" + std::to_string(next++));
+  table.set_resizing_paused(true);
+  for (int n = 0; n < next * 4; ++n) CHECK(table.find("m" + std::to_string(n % next)) != nullptr);
+  CHECK(table.is_rehashing());
+  table.set_resizing_paused(false);
+  for (int n = 0; n < next * 4 && table.is_rehashing(); ++n) table.find("m0");
+  CHECK_FALSE(table.is_rehashing());
+
+  // Paused, the table fills to five keys per bucket before it grows.
+  while (table.size() < 3000) table.insert("m" + std::to_string(next++));
+  while (table.rehash_step(1000)) {
+  }
+  const size_t buckets = table.bucket_count();
+  table.set_resizing_paused(true);
+  while (table.size() < buckets * 5) table.insert("m" + std::to_string(next++));
+  CHECK(table.bucket_count() == buckets);
+  table.insert("m" + std::to_string(next++));
+  CHECK(table.is_rehashing());
+  // Nor does erasing most keys start a shrink.
+  table.set_resizing_paused(false);
+  while (table.rehash_step(1000)) {
+  }
+  table.set_resizing_paused(true);
+  const size_t grown = table.bucket_count();
+  for (int n = 0; n < next - 10; ++n) CHECK(table.erase("m" + std::to_string(n)));
+  CHECK(table.bucket_count() == grown);
+  CHECK_FALSE(table.is_rehashing());
+  table.set_resizing_paused(false);
+  CHECK(table.erase("m" + std::to_string(next - 1)));
+  CHECK(table.is_rehashing());
+  CHECK(table.size() == 9);
+}
+
 }  // namespace
 }  // namespace fkvs
