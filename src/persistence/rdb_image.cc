@@ -1,6 +1,8 @@
 #include "persistence/rdb_image.h"
 
+#include <array>
 #include <cstdlib>
+#include <string>
 
 #include "persistence/crc64.h"
 #include "persistence/rdb_format.h"
@@ -29,6 +31,81 @@ void write_rdb_image(RdbWriter& writer, std::span<Db* const> dbs, const Snapshot
 }
 
 namespace {
+
+// Keys go into their Db a few keys after they are read: meanwhile the bucket
+// each lands in, and then the first entry of its chain, come from memory
+// while the next keys are decoded. With millions of keys, those cache misses
+// are most of a load.
+class KeyInserter {
+ public:
+  KeyInserter(const RdbLoadOptions& options, RdbLoadSummary& summary)
+      : options_(options), summary_(summary) {}
+
+  // offset and db_index say where the key was, should it be refused.
+  void add(Db& db, std::string_view key, Value&& value, int64_t expire_ms, size_t offset,
+           uint64_t db_index) {
+    Pending& slot = ring_[added_ % kDepth];
+    if (added_ >= kDepth) insert(slot);
+    slot.db = &db;
+    slot.key.assign(key);
+    slot.hash = db.keys().hash(key);
+    slot.value = std::move(value);
+    slot.expire_ms = expire_ms;
+    slot.offset = offset;
+    slot.db_index = db_index;
+    db.keys().prefetch_bucket(slot.hash);
+    if (added_ >= kChainLag) {
+      const Pending& earlier = ring_[(added_ - kChainLag) % kDepth];
+      earlier.db->keys().prefetch_chain(earlier.hash);
+    }
+    ++added_;
+  }
+
+  // Inserts every key still waiting, in the order they were read.
+  void flush() {
+    for (uint64_t n = added_ > kDepth ? added_ - kDepth : 0; n < added_; ++n) {
+      insert(ring_[n % kDepth]);
+    }
+    added_ = 0;
+  }
+
+ private:
+  // Deep enough for a bucket to arrive while the keys in between decode;
+  // the chain's first entry is fetched halfway.
+  static constexpr uint64_t kDepth = 8;
+  static constexpr uint64_t kChainLag = kDepth / 2;
+
+  struct Pending {
+    Db* db = nullptr;
+    std::string key;
+    uint64_t hash = 0;
+    Value value;
+    int64_t expire_ms = -1;
+    size_t offset = 0;
+    uint64_t db_index = 0;
+  };
+
+  void insert(Pending& pending) {
+    Db& db = *pending.db;
+    // insert_absent leaves value alone when the key is held.
+    auto [entry, inserted] = db.insert_absent(pending.key, pending.hash, std::move(pending.value));
+    if (!inserted) {
+      if (!options_.replace_existing) {
+        throw RdbLoadError(pending.offset, "the key '" + pending.key.substr(0, 128) +
+                                               "' appears twice in database " +
+                                               std::to_string(pending.db_index));
+      }
+      entry = db.insert(pending.key, std::move(pending.value));
+    }
+    if (pending.expire_ms != -1) db.set_expire(entry, pending.expire_ms);
+    ++summary_.keys_loaded;
+  }
+
+  const RdbLoadOptions& options_;
+  RdbLoadSummary& summary_;
+  std::array<Pending, kDepth> ring_;
+  uint64_t added_ = 0;
+};
 
 int read_version(RdbReader& reader) {
   std::string_view header = reader.read_bytes(rdb::kHeaderBytes);
@@ -61,6 +138,7 @@ RdbLoadSummary load_rdb_image(std::string_view bytes, std::span<Db* const> dbs,
   uint64_t db_index = 0;
   try {
     summary.version = read_version(reader);
+    KeyInserter inserter(options, summary);
     Db* db = dbs.empty() ? nullptr : dbs[0];
     int64_t expire_ms = -1;
     std::string key_scratch;
@@ -113,10 +191,9 @@ RdbLoadSummary load_rdb_image(std::string_view bytes, std::span<Db* const> dbs,
           break;
         default: {
           RdbReader::check_type(opcode);
+          const size_t key_offset = reader.offset();
           key.assign(reader.read_string(key_scratch));
           reading_key = true;
-          // The key's bucket is fetched from memory while its value is decoded.
-          if (db != nullptr) db->keys().prefetch_bucket(db->keys().hash(key));
           Value value;
           const bool held = reader.read_value(opcode, options.limits, value);
           if (db == nullptr) throw FormatError("a key outside any database");
@@ -125,16 +202,7 @@ RdbLoadSummary load_rdb_image(std::string_view bytes, std::span<Db* const> dbs,
           } else if (options.drop_expired && expire_ms != -1 && expire_ms < options.now_ms) {
             ++summary.expired_skipped;
           } else {
-            // insert_absent leaves value alone when the key is held.
-            auto [entry, inserted] = db->insert_absent(key, std::move(value));
-            if (!inserted) {
-              if (!options.replace_existing) {
-                throw FormatError("the key '" + key + "' appears twice");
-              }
-              entry = db->insert(key, std::move(value));
-            }
-            if (expire_ms != -1) db->set_expire(entry, expire_ms);
-            ++summary.keys_loaded;
+            inserter.add(*db, key, std::move(value), expire_ms, key_offset, db_index);
           }
           expire_ms = -1;
           reading_key = false;
@@ -143,6 +211,7 @@ RdbLoadSummary load_rdb_image(std::string_view bytes, std::span<Db* const> dbs,
       }
       break;
     }
+    inserter.flush();
     if (summary.version >= 5) {
       context = " (reading the checksum)";
       const size_t covered = reader.offset();

@@ -93,7 +93,11 @@ class ChainedTable {
   template <typename... Args>
   Node* insert(std::string_view key, Args&&... args);
   // The node for key, adding it if absent; second is true when added.
-  std::pair<Node*, bool> find_or_insert(std::string_view key);
+  std::pair<Node*, bool> find_or_insert(std::string_view key) {
+    return find_or_insert(key, hash(key));
+  }
+  // The same with key_hash, hash(key), computed ahead (for prefetching).
+  std::pair<Node*, bool> find_or_insert(std::string_view key, uint64_t key_hash);
   bool erase(std::string_view key);
   // Erases a node this table holds.
   void erase(Node* node);
@@ -282,9 +286,9 @@ Node* ChainedTable<Node>::insert(std::string_view key, Args&&... args) {
 }
 
 template <ChainedNode Node>
-std::pair<Node*, bool> ChainedTable<Node>::find_or_insert(std::string_view key) {
+std::pair<Node*, bool> ChainedTable<Node>::find_or_insert(std::string_view key,
+                                                           uint64_t key_hash) {
   rehash_on_access();
-  const uint64_t key_hash = hash(key);
   if (Node* node = find_in(key, key_hash)) return {node, false};
   grow_if_full();
   return {add(key, key_hash), true};

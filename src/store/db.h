@@ -67,7 +67,11 @@ class Db {
   Entry* insert(std::string_view key, Value&& value);
   // Inserts key with value unless the table holds it (expired or not):
   // second is false then, and nothing changed. One lookup (loading).
-  std::pair<Entry*, bool> insert_absent(std::string_view key, Value&& value);
+  std::pair<Entry*, bool> insert_absent(std::string_view key, Value&& value) {
+    return insert_absent(key, table_.hash(key), std::move(value));
+  }
+  // The same with key_hash, keys().hash(key), computed ahead (for prefetching).
+  std::pair<Entry*, bool> insert_absent(std::string_view key, uint64_t key_hash, Value&& value);
   // An empty Db makes room for this many keys (a snapshot's RESIZEDB).
   void reserve(size_t keys) { table_.reserve(keys); }
 

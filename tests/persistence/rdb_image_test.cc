@@ -202,6 +202,39 @@ TEST_CASE("rdb_image: a key loaded twice is an error unless merging") {
   CHECK(load_rdb_image(image, target.dbs, merge).keys_loaded == 1);
 }
 
+// Keys go into the table a few at a time (KeyInserter): a key repeated
+// within that window, or far after it, is still found, and every key before
+// the end is in.
+TEST_CASE("rdb_image: a key the image holds twice is refused, wherever the second is") {
+  for (int gap : {0, 1, 7, 8, 9, 100}) {
+    CAPTURE(gap);
+    RdbWriter writer(false);
+    writer.write_header();
+    writer.write_select_db(2);
+    writer.write_entry("twice", string_value("first"), -1);
+    for (int n = 0; n < gap; ++n) writer.write_entry("k" + std::to_string(n), string_value("v"), -1);
+    writer.write_entry("twice", string_value("second"), -1);
+    writer.write_end(true);
+    const std::string image = writer.take();
+    Dataset target;
+    try {
+      load_rdb_image(image, target.dbs, options_now());
+      FAIL("loaded");
+    } catch (const RdbLoadError& error) {
+      CHECK(std::string(error.what()).find("the key 'twice' appears twice in database 2") !=
+            std::string::npos);
+      CHECK(error.offset() > 9);
+    }
+    CHECK(target.db(2).size() == static_cast<size_t>(gap) + 1);
+    RdbLoadOptions merge = options_now();
+    merge.replace_existing = true;
+    Dataset merged;
+    CHECK(load_rdb_image(image, merged.dbs, merge).keys_loaded == static_cast<uint64_t>(gap) + 2);
+    IntScratch scratch;
+    CHECK(merged.db(2).find("twice")->value().string_bytes(scratch) == "second");
+  }
+}
+
 std::string load_error(std::string_view image, RdbLoadOptions options = options_now()) {
   Dataset target;
   try {
