@@ -5,7 +5,7 @@
 #   packaging/setup.sh server   install what is missing, build, run fkvs-server on 127.0.0.1:6379
 #   packaging/setup.sh test     install what is missing, build, run every test: once on the
 #                               release build, once on an ASan+UBSan build, then each fuzz
-#                               target for 20 s under ASan+UBSan
+#                               target for 10 s under ASan+UBSan
 #   packaging/setup.sh stress [N]
 #                               run "test" N times in a row (default 10) while stress-ng keeps
 #                               every core busy; count the runs that passed, failed and hung
