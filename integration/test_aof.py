@@ -212,6 +212,39 @@ def test_config_set_appendonly_writes_a_base_of_the_data_held(start_server):
     assert digest(handle.client()) == expected
 
 
+def test_config_set_appendonly_during_a_bgsave_waits_for_it(start_server):
+    # As Redis: one child at a time. The base is forked once the save ends,
+    # and writes made before then are in it.
+    handle = start_server()
+    client = handle.client()
+    pipe = client.pipeline(transaction=False)
+    for i in range(1000):
+        pipe.set("key:%d" % i, i)
+    pipe.execute()
+    client.config_set("rdb-key-save-delay", 1000)  # 1000 keys: a second
+    client.bgsave()
+    client.config_set("appendonly", "yes")
+    persistence = client.info("persistence")
+    assert persistence["rdb_bgsave_in_progress"] == 1
+    assert persistence["aof_rewrite_in_progress"] == 0
+    assert persistence["aof_rewrite_scheduled"] == 1
+    assert persistence["aof_enabled"] == 1
+    client.set("during", "the save")
+    client.config_set("rdb-key-save-delay", 0)
+    wait_until(lambda: client.info("persistence")["aof_rewrites"] == 1, 30,
+               message="the AOF's first base, once the save had ended")
+    assert client.info("persistence")["rdb_last_bgsave_status"] == "ok"
+    assert "AOF was enabled but there is already another background operation" in handle.log()
+    client.set("after", "the base")
+    expected = digest(client)
+    handle.process.send_signal(signal.SIGKILL)
+    handle.wait_exit()
+    handle.extra_args = list(AOF_ALWAYS)
+    handle.start()
+    assert digest(handle.client()) == expected
+    assert handle.client().dbsize() == 1002
+
+
 def test_a_truncated_last_command_is_dropped_or_refused(start_server, tmp_path, server_binary):
     handle = start_server(*AOF_ALWAYS)
     client = handle.client()

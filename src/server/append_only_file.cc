@@ -461,7 +461,12 @@ void AppendOnlyFile::cron() {
   if (child_pid_ > 0 || server_.snapshots().child_running()) return;
   if (rewrite_scheduled_) {
     rewrite_scheduled_ = false;
-    background_rewrite();
+    // A base scheduled by CONFIG SET appendonly yes during a save.
+    if (state_ == State::kWaitingForBase) {
+      start_logging_from_base();
+    } else {
+      background_rewrite();
+    }
     return;
   }
   if (state_ != State::kOn) return;
@@ -646,6 +651,20 @@ std::string AppendOnlyFile::reload() {
 std::string AppendOnlyFile::turn_on() {
   if (state_ != State::kOff) return {};
   if (child_pid_ > 0) return "ERR Background append only file rewriting already in progress";
+  state_ = State::kWaitingForBase;
+  if (server_.snapshots().child_running()) {
+    // As Redis: one child at a time. The base is forked once the save ends;
+    // until then writes need no logging, the base will hold them.
+    spdlog::warn(
+        "AOF was enabled but there is already another background operation. An AOF "
+        "background was scheduled to start when possible.");
+    rewrite_scheduled_ = true;
+    return {};
+  }
+  return start_logging_from_base();
+}
+
+std::string AppendOnlyFile::start_logging_from_base() {
   try {
     std::filesystem::create_directories(directory());
     const std::string manifest_path =
@@ -656,7 +675,6 @@ std::string AppendOnlyFile::turn_on() {
       persistence::MappedFile mapped(manifest_path);
       manifest_ = persistence::AofManifest::parse(mapped.bytes());
     }
-    state_ = State::kWaitingForBase;
     server_.propagation().add_consumer(this);
     fork_rewrite();
   } catch (const std::exception& error) {
@@ -673,6 +691,7 @@ std::string AppendOnlyFile::turn_on() {
 
 void AppendOnlyFile::turn_off() {
   if (state_ == State::kOff) return;
+  rewrite_scheduled_ = false;
   flush();
   sync_here();
   if (fd_ >= 0) {

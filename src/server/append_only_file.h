@@ -129,6 +129,8 @@ class AppendOnlyFile final : public Propagation::Consumer {
   // Opens a new incremental file (seq) for appending; logging goes there.
   void open_incremental(uint64_t seq);
   void write_buffer();
+  // Logs writes from now on, forking the child that writes the base.
+  std::string start_logging_from_base();
   void fork_rewrite();
   void rewrite_done(int status);
   // Writes a base of the data held now into fd: an RDB image (aof-base 1)
