@@ -121,6 +121,10 @@ resp::ParserLimits Server::parser_limits() const {
 Server::~Server() {
   // The loop reports every open connection through on_close before it goes.
   loop_.reset();
+  // No child outlives the server's use of its memory: what was set aside
+  // for one, and the keyspace itself, go back to the allocator now.
+  shared_pages::set_shared_with_child(false);
+  shared_pages::release_set_aside(SIZE_MAX);
 }
 
 void Server::register_commands() {

@@ -64,6 +64,23 @@ TEST_CASE("shared_pages: each fork starts a generation") {
   CHECK(shared_pages::fork_generation() == before + 1);
 }
 
+TEST_CASE("value: while a child shares memory, a string is rewritten into a new block") {
+  Value value;
+  value.set_string(std::string(100, 'a'));
+  IntScratch scratch;
+  const char* before = value.string_bytes(scratch).data();
+  value.set_string(std::string(100, 'b'));
+  CHECK(value.string_bytes(scratch).data() == before);  // no child: in place
+
+  PretendChild child;
+  value.set_string(std::string(100, 'c'));
+  CHECK(value.string_bytes(scratch).data() != before);
+  CHECK(value.string_bytes(scratch) == std::string(100, 'c'));
+  CHECK(shared_pages::set_aside_count() == 1);
+  value.set_string("short");  // inline: the block goes too
+  CHECK(shared_pages::set_aside_count() == 2);
+}
+
 TEST_CASE("db: writable moves only entries made before the fork, and only while it is shared") {
   KeyspaceStats stats;
   Db db(stats);
