@@ -27,6 +27,13 @@ def kill_and_restart(handle):
     return handle.client()
 
 
+def restarted_with_the_aof_on(handle):
+    """After CONFIG SET appendonly yes: SIGKILL, and a restart with the AOF
+    on in the arguments too; the new client."""
+    handle.extra_args = list(AOF_ALWAYS)
+    return kill_and_restart(handle)
+
+
 def digest(client):
     return client.execute_command("DEBUG", "DIGEST")
 
@@ -205,11 +212,7 @@ def test_config_set_appendonly_writes_a_base_of_the_data_held(start_server):
                message="the AOF's first base to be written")
     client.set("after", "turning it on")
     expected = digest(client)
-    handle.process.send_signal(signal.SIGKILL)
-    handle.wait_exit()
-    handle.extra_args = list(AOF_ALWAYS)
-    handle.start()
-    assert digest(handle.client()) == expected
+    assert digest(restarted_with_the_aof_on(handle)) == expected
 
 
 def test_config_set_appendonly_during_a_bgsave_waits_for_it(start_server):
@@ -237,11 +240,7 @@ def test_config_set_appendonly_during_a_bgsave_waits_for_it(start_server):
     assert "AOF was enabled but there is already another background operation" in handle.log()
     client.set("after", "the base")
     expected = digest(client)
-    handle.process.send_signal(signal.SIGKILL)
-    handle.wait_exit()
-    handle.extra_args = list(AOF_ALWAYS)
-    handle.start()
-    assert digest(handle.client()) == expected
+    assert digest(restarted_with_the_aof_on(handle)) == expected
     assert handle.client().dbsize() == 1002
 
 
