@@ -485,16 +485,20 @@ uint64_t used_memory() {
   return __sanitizer_get_current_allocated_bytes();
 #elif FKVS_HAVE_MIMALLOC
   // mimalloc keeps no allocated-bytes counter in release builds, so add up the blocks in use
-  // page by page (without visiting the blocks themselves). The default heap is the one every
-  // allocation of the serving thread comes from.
+  // page by page (without visiting the blocks themselves): the serving thread's heap, and
+  // while a save child runs the second heap it then allocates from (see shared_pages).
   uint64_t total = 0;
-  mi_heap_visit_blocks(
-      mi_heap_get_default(), false,
-      [](const mi_heap_t*, const mi_heap_area_t* area, void* block, size_t, void* sum) {
-        if (block == nullptr) *static_cast<uint64_t*>(sum) += area->used * area->block_size;
-        return true;
-      },
-      &total);
+  auto add_up = [&total](mi_heap_t* heap) {
+    mi_heap_visit_blocks(
+        heap, false,
+        [](const mi_heap_t*, const mi_heap_area_t* area, void* block, size_t, void* sum) {
+          if (block == nullptr) *static_cast<uint64_t*>(sum) += area->used * area->block_size;
+          return true;
+        },
+        &total);
+  };
+  add_up(mi_heap_get_backing());
+  if (mi_heap_get_default() != mi_heap_get_backing()) add_up(mi_heap_get_default());
   return total;
 #else
   struct mallinfo2 heap = mallinfo2();

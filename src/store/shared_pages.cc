@@ -2,10 +2,44 @@
 
 #include <cstdlib>
 
+#include "fkvs_build_config.h"
+#if FKVS_HAVE_MIMALLOC
+#include <mimalloc.h>
+#endif
+
 namespace fkvs::shared_pages {
+namespace {
+
+#if FKVS_HAVE_MIMALLOC
+// While a child lives, the server allocates from a heap of its own. Once a
+// dataset has churned, the main heap's free lists point into pages all over
+// it, which the child shares: each allocation would copy one. A new heap
+// takes fresh pages only. When the child is gone its pages join the main
+// heap, blocks still in use and all.
+mi_heap_t* heap_while_shared = nullptr;
+#endif
+
+void switch_heap(bool shared) {
+#if FKVS_HAVE_MIMALLOC
+  if (shared) {
+    heap_while_shared = mi_heap_new();
+    if (heap_while_shared != nullptr) mi_heap_set_default(heap_while_shared);
+  } else if (heap_while_shared != nullptr) {
+    mi_heap_set_default(mi_heap_get_backing());
+    mi_heap_delete(heap_while_shared);
+    heap_while_shared = nullptr;
+  }
+#else
+  (void)shared;
+#endif
+}
+
+}  // namespace
 
 void set_shared_with_child(bool shared) {
-  if (shared && !detail::shared_with_child) ++detail::fork_generation;
+  if (shared == detail::shared_with_child) return;
+  if (shared) ++detail::fork_generation;
+  switch_heap(shared);
   detail::shared_with_child = shared;
 }
 

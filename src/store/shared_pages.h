@@ -14,7 +14,9 @@ namespace fkvs::shared_pages {
 //  - a string write moves its key's entry to a new block (Db::writable), on a
 //    page the server owns already, rather than writing the shared one;
 //  - blocks the keyspace lets go of are set aside, not freed, and go back to
-//    the allocator once the child has exited.
+//    the allocator once the child has exited;
+//  - with mimalloc, the server allocates from a heap of its own, which takes
+//    fresh pages rather than free slots on shared ones.
 // Setting a block aside costs no memory while the child lives: the child holds
 // the page the block is on either way.
 
