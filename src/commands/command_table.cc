@@ -95,9 +95,9 @@ const Command* CommandTable::find(std::string_view name) const {
 
 void CommandTable::reset_stats() {
   for (const Command& command : commands_) {
-    command.calls = command.usec = command.rejected_calls = command.failed_calls = 0;
+    command.calls = command.ticks = command.rejected_calls = command.failed_calls = 0;
     for (const Command& sub : command.subcommands) {
-      sub.calls = sub.usec = sub.rejected_calls = sub.failed_calls = 0;
+      sub.calls = sub.ticks = sub.rejected_calls = sub.failed_calls = 0;
     }
   }
 }

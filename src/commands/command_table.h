@@ -79,7 +79,7 @@ struct Command {
   const Command* find_subcommand(std::string_view name) const;  // case-insensitive
   // Per-command statistics for INFO commandstats.
   mutable uint64_t calls = 0;
-  mutable uint64_t usec = 0;
+  mutable uint64_t ticks = 0;  // time spent, in clock::ticks()
   mutable uint64_t rejected_calls = 0;
   mutable uint64_t failed_calls = 0;
 };

@@ -310,6 +310,66 @@ void config_help(CommandContext& ctx) {
   ctx.reply().simple_lines(kLines);
 }
 
+// ---- SLOWLOG ----
+
+// SLOWLOG GET [count]: the newest count entries (10 by default, -1 for all).
+void slowlog_get(CommandContext& ctx) {
+  const auto& entries = ctx.server().slow_log().entries();
+  int64_t count = 10;
+  if (ctx.argc() > 3) {
+    return ctx.reply().error(
+        errors::format(errors::kUnknownSubcommandOrArity, {ctx.arg(1).substr(0, 128), "SLOWLOG"}));
+  }
+  if (ctx.argc() == 3) {
+    const std::optional<int64_t> parsed = parse_int64(ctx.arg(2));
+    if (!parsed || *parsed < -1) {
+      return ctx.reply().error("ERR count should be greater than or equal to -1");
+    }
+    count = *parsed;
+  }
+  const size_t shown = count == -1 ? entries.size()
+                                   : std::min(entries.size(), static_cast<size_t>(count));
+  ctx.reply().array(shown);
+  for (size_t i = 0; i < shown; ++i) {
+    const SlowLog::Entry& entry = entries[i];
+    ctx.reply().array(6);
+    ctx.reply().integer(static_cast<int64_t>(entry.id));
+    ctx.reply().integer(entry.unix_s);
+    ctx.reply().integer(entry.duration_us);
+    ctx.reply().array(entry.args.size());
+    for (const std::string& arg : entry.args) ctx.reply().bulk(arg);
+    ctx.reply().bulk(entry.peer);
+    ctx.reply().bulk(entry.client_name);
+  }
+}
+
+void slowlog_len(CommandContext& ctx) {
+  ctx.reply().integer(static_cast<int64_t>(ctx.server().slow_log().entries().size()));
+}
+
+void slowlog_reset(CommandContext& ctx) {
+  ctx.server().slow_log().reset();
+  ctx.reply().ok();
+}
+
+void slowlog_help(CommandContext& ctx) {
+  static constexpr std::string_view kLines[] = {
+      "SLOWLOG <subcommand> [<arg> [value] [opt] ...]. Subcommands are:",
+      "GET [<count>]",
+      "    Return top <count> entries from the slowlog (default: 10, -1 mean all).",
+      "    Entries are made of:",
+      "    id, timestamp, time in microseconds, arguments array, client IP and port,",
+      "    client name",
+      "LEN",
+      "    Return the length of the slowlog.",
+      "RESET",
+      "    Reset the slowlog.",
+      "HELP",
+      "    Prints this help.",
+  };
+  ctx.reply().simple_lines(kLines);
+}
+
 // ---- COMMAND ----
 
 // COMMAND INFO's flag names, in the order Redis lists them.
@@ -594,6 +654,20 @@ constexpr CommandSpec kConfigCommands[] = {
      "Show helpful text about the different subcommands", "5.0.0"},
 };
 
+constexpr CommandSpec kSlowlogContainer = {
+    "slowlog", -2, 0, 0, 0, 0, nullptr, "server", "A container for slow log commands", "2.2.12"};
+
+constexpr CommandSpec kSlowlogCommands[] = {
+    {"slowlog|get", -2, kAdmin | kLoading | kStale, 0, 0, 0, slowlog_get, "server",
+     "Get the slow log's entries", "2.2.12"},
+    {"slowlog|len", 2, kAdmin | kLoading | kStale, 0, 0, 0, slowlog_len, "server",
+     "Get the slow log's length", "2.2.12"},
+    {"slowlog|reset", 2, kAdmin | kLoading | kStale, 0, 0, 0, slowlog_reset, "server",
+     "Clear all entries from the slow log", "2.2.12"},
+    {"slowlog|help", 2, kLoading | kStale, 0, 0, 0, slowlog_help, "server",
+     "Show helpful text about the different subcommands", "6.2.0"},
+};
+
 // Bare COMMAND runs the container's own handler.
 constexpr CommandSpec kCommandContainer = {
     "command",   -1,       kLoading | kStale,
@@ -620,6 +694,7 @@ void register_server_family(CommandTable& table) {
   table.add(kCommands);
   table.add_container(kConfigContainer, kConfigCommands);
   table.add_container(kCommandContainer, kCommandCommands);
+  table.add_container(kSlowlogContainer, kSlowlogCommands);
 }
 
 }  // namespace fkvs

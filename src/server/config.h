@@ -109,6 +109,10 @@ struct Config {
   // keyspace_events flags (server/keyspace_events.h); 0 sends no notifications.
   uint32_t notify_keyspace_events = 0;
   int64_t active_expire_effort = 1;
+  // SLOWLOG: commands running longer than this many microseconds are logged
+  // (0: every command, -1: none), the newest slowlog_max_len of them kept.
+  int64_t slowlog_log_slower_than = 10000;
+  int64_t slowlog_max_len = 128;
   bool protected_mode = true;
   // Who may use DEBUG, CONFIG SET the protected options (dir, dbfilename) and MODULE: no one,
   // everyone (yes), or clients on the loopback address or the unix socket (local).

@@ -398,12 +398,13 @@ void add_modules(InfoText& info, Server&) { info.section("Modules"); }
 
 void add_command_stats(InfoText& info, const Command& command) {
   if (command.calls || command.rejected_calls || command.failed_calls) {
-    double per_call = command.calls ? static_cast<double>(command.usec) / command.calls : 0.0;
+    const auto usec =
+        static_cast<uint64_t>(static_cast<double>(command.ticks) / clock::ticks_per_us());
+    double per_call = command.calls ? static_cast<double>(usec) / command.calls : 0.0;
     info.field(
         fmt::format("cmdstat_{}", command.spec.name),
         fmt::format("calls={},usec={},usec_per_call={:.2f},rejected_calls={},failed_calls={}",
-                    command.calls, command.usec, per_call, command.rejected_calls,
-                    command.failed_calls));
+                    command.calls, usec, per_call, command.rejected_calls, command.failed_calls));
   }
   for (const Command& sub : command.subcommands) add_command_stats(info, sub);
 }

@@ -22,6 +22,7 @@
 #include "server/key_lookahead.h"
 #include "server/keyspace_events.h"
 #include "server/logging.h"
+#include "server/redaction.h"
 #include "split_arguments.h"
 #include "store/shared_pages.h"
 #include "util/clock.h"
@@ -388,17 +389,7 @@ void Server::feed_monitors(Client& client, std::span<const std::string_view> arg
       client.conn().is_unix() ? "unix:" + config_.unixsocket : client.conn().peer_address();
   std::string line = fmt::format("+{}.{:06} [{} {}]", now_us / 1000000, now_us % 1000000,
                                  client.db_index, address);
-  std::vector<bool> redacted(args.size(), false);
-  if (equals_nocase(args[0], "auth")) {
-    std::fill(redacted.begin() + 1, redacted.end(), true);
-  } else if (equals_nocase(args[0], "hello")) {
-    for (size_t i = 2; i + 2 < args.size(); ++i) {
-      if (equals_nocase(args[i], "auth")) {
-        redacted[i + 1] = redacted[i + 2] = true;
-        i += 2;
-      }
-    }
-  }
+  const std::vector<bool> redacted = redacted_arguments(args);
   for (size_t i = 0; i < args.size(); ++i) {
     line += ' ';
     line += redacted[i] ? std::string("\"(redacted)\"") : resp::quote_bytes(args[i]);
@@ -667,11 +658,17 @@ inline void Server::run_now(Client& client, const Command& command,
   if (propagation_.active() || !monitors_.empty()) [[unlikely]]
     return run_observed(client, command, args);
   CommandContext ctx(*this, client, command, args);
+  const uint64_t started = clock::ticks();
   command.spec.handler(ctx);
-  count_call(command, ctx);
+  count_call(client, command, ctx, args, clock::ticks() - started);
 }
 
-inline void Server::count_call(const Command& command, CommandContext& ctx) {
+inline void Server::count_call(Client& client, const Command& command, CommandContext& ctx,
+                               std::span<const std::string_view> args, uint64_t ticks) {
+  command.ticks += ticks;
+  // A command that blocked is logged when it is served (rerun_blocked).
+  if (slow_call(ticks) && !client.blocked) [[unlikely]]
+    log_slow_call(client, command, args, ticks);
   command.calls++;
   if (size_t errors = ctx.reply().errors_written(); errors > 0) [[unlikely]] {
     command.failed_calls++;
@@ -683,6 +680,7 @@ inline void Server::count_call(const Command& command, CommandContext& ctx) {
 void Server::run_observed(Client& client, const Command& command,
                           std::span<const std::string_view> args) {
   CommandContext ctx(*this, client, command, args);
+  const uint64_t started = clock::ticks();
   const bool propagating = propagation_.active();
   const int db_before = client.db_index;
   // EXEC's queue runs nested: the reply to EXEC waits for all of it.
@@ -708,7 +706,31 @@ void Server::run_observed(Client& client, const Command& command,
   if (!monitors_.empty() && !loading_ && !(command.spec.flags & (kSkipMonitor | kAdmin))) {
     feed_monitors(client, args);
   }
-  count_call(command, ctx);
+  count_call(client, command, ctx, args, clock::ticks() - started);
+}
+
+void Server::update_slow_call_ticks() {
+  slow_call_threshold_us_ = config_.slowlog_log_slower_than;
+  slow_call_ticks_ = slow_call_threshold_us_ < 0
+                         ? UINT64_MAX
+                         : static_cast<uint64_t>(static_cast<double>(slow_call_threshold_us_) *
+                                                 clock::ticks_per_us());
+}
+
+inline bool Server::slow_call(uint64_t ticks) {
+  if (config_.slowlog_log_slower_than != slow_call_threshold_us_) [[unlikely]]
+    update_slow_call_ticks();
+  return ticks >= slow_call_ticks_;
+}
+
+// As Redis: EXEC is not logged, the commands it ran are.
+void Server::log_slow_call(Client& client, const Command& command,
+                           std::span<const std::string_view> args, uint64_t ticks) {
+  if (command.spec.name == "exec") return;
+  const auto duration_us = static_cast<int64_t>(static_cast<double>(ticks) / clock::ticks_per_us());
+  slow_log_.add(args, redacted_arguments(args), clock::now_ms() / 1000, duration_us,
+                client.conn().is_unix() ? "unix:" + config_.unixsocket : client.conn().peer_address(),
+                client.name, static_cast<size_t>(config_.slowlog_max_len));
 }
 
 void Server::end_propagation(int db, bool changed, std::span<const std::string_view> args) {
@@ -801,7 +823,10 @@ void Server::rerun_blocked(Client& client) {
   if (propagating) [[unlikely]]
     propagation_.begin_unit();
   call_changed_ = false;
+  const uint64_t started = clock::ticks();
   command->spec.handler(ctx);
+  const uint64_t ticks = clock::ticks() - started;
+  command->ticks += ticks;
   // Served, it propagates as the pop it became (see list_ops.cc).
   if (propagating) [[unlikely]]
     end_propagation(client.db_index, call_changed_, args);
@@ -811,6 +836,7 @@ void Server::rerun_blocked(Client& client) {
   }
   stats_.total_error_replies += ctx.reply().errors_written();
   if (client.keeps_waiting) return;
+  if (slow_call(ticks)) log_slow_call(client, *command, args, ticks);
   blocked_.unblock(client);
   resume(client);
 }

@@ -17,6 +17,7 @@
 #include "server/config.h"
 #include "server/propagation.h"
 #include "server/pubsub.h"
+#include "server/slow_log.h"
 #include "server/snapshotter.h"
 #include "server/stats.h"
 #include "server/supervisor.h"
@@ -88,6 +89,7 @@ class Server final : public net::ConnectionHandler, public KeyspaceListener {
   bool loading() const { return loading_; }
   void set_loading(bool loading);
   Snapshotter& snapshots() { return snapshots_; }
+  SlowLog& slow_log() { return slow_log_; }
   AppendOnlyFile& aof() { return aof_; }
   const AppendOnlyFile& aof() const { return aof_; }
   // A snapshot or AOF rewrite child is running: only one forks at a time.
@@ -183,7 +185,14 @@ class Server final : public net::ConnectionHandler, public KeyspaceListener {
                       std::span<const std::string_view> args);
   // run_now while the AOF or a MONITOR watches: propagation and monitors fed.
   void run_observed(Client& client, const Command& command, std::span<const std::string_view> args);
-  inline void count_call(const Command& command, CommandContext& ctx);
+  inline void count_call(Client& client, const Command& command, CommandContext& ctx,
+                         std::span<const std::string_view> args, uint64_t ticks);
+  // Whether a call that took this long goes into the SLOWLOG.
+  inline bool slow_call(uint64_t ticks);
+  // slow_call_ticks_ from slowlog-log-slower-than, after a change.
+  void update_slow_call_ticks();
+  void log_slow_call(Client& client, const Command& command,
+                     std::span<const std::string_view> args, uint64_t ticks);
   // Sends the command client ran to every MONITOR client.
   void feed_monitors(Client& client, std::span<const std::string_view> args);
   // A call ended under propagation: it joins the unit if it changed data.
@@ -251,6 +260,11 @@ class Server final : public net::ConnectionHandler, public KeyspaceListener {
   // A child is saving: lookups leave access times alone (see Db), and the
   // keyspace's frees wait for it (see shared_pages).
   bool memory_shared_with_child_ = false;
+  SlowLog slow_log_;
+  // slowlog-log-slower-than in clock ticks (UINT64_MAX when off), and the
+  // setting it was computed from.
+  int64_t slow_call_threshold_us_ = INT64_MIN;
+  uint64_t slow_call_ticks_ = 0;
   std::string executable_;
   int cron_loops_ = 0;
   bool shutting_down_ = false;

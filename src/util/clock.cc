@@ -1,6 +1,11 @@
 #include "util/clock.h"
 
+#include <chrono>
 #include <ctime>
+
+#if defined(__x86_64__)
+#include <cpuid.h>
+#endif
 
 namespace fkvs::clock {
 namespace {
@@ -21,5 +26,40 @@ int64_t now_us() { return cached_us; }
 int64_t now_ms() { return cached_us / 1000; }
 uint32_t now_s() { return static_cast<uint32_t>(cached_us / 1000000); }
 void update() { cached_us = wall_us(); }
+
+namespace detail {
+
+// The TSC counts at one rate whatever the core's frequency or sleep state
+// only where CPUID says it is invariant.
+bool ticks_from_tsc() {
+#if defined(__x86_64__)
+  unsigned eax = 0, ebx = 0, ecx = 0, edx = 0;
+  if (__get_cpuid(0x80000000, &eax, &ebx, &ecx, &edx) == 0 || eax < 0x80000007) return false;
+  __get_cpuid(0x80000007, &eax, &ebx, &ecx, &edx);
+  return (edx & (1u << 8)) != 0;
+#else
+  return false;
+#endif
+}
+
+uint64_t steady_ns() {
+  return static_cast<uint64_t>(std::chrono::duration_cast<std::chrono::nanoseconds>(
+                                   std::chrono::steady_clock::now().time_since_epoch())
+                                   .count());
+}
+
+}  // namespace detail
+
+double ticks_per_us() {
+  static const double rate = [] {
+    const int64_t start_us = monotonic_us();
+    const uint64_t start = ticks();
+    int64_t elapsed_us = 0;
+    while ((elapsed_us = monotonic_us() - start_us) < 2000) {
+    }
+    return static_cast<double>(ticks() - start) / static_cast<double>(elapsed_us);
+  }();
+  return rate;
+}
 
 }  // namespace fkvs::clock

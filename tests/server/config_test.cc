@@ -139,6 +139,8 @@ TEST_CASE("config: defaults are Redis 7.0's, shown as CONFIG GET shows them") {
                       {"maxmemory", "0"},
                       {"maxmemory-policy", "noeviction"},
                       {"active-expire-effort", "1"},
+                      {"slowlog-log-slower-than", "10000"},
+                      {"slowlog-max-len", "128"},
                       {"protected-mode", "yes"},
                       {"always-show-logo", "no"},
                       {"enable-debug-command", "no"},
@@ -447,7 +449,7 @@ TEST_CASE("CONFIG GET: glob patterns match names without case, once each") {
   CHECK(names({"nosuch", "nosuch*"}).empty());
   CHECK(names({"t[a-c]p-*"}) == std::vector<std::string>{"tcp-keepalive", "tcp-backlog"});
   // 34 options, 5 of them also under their ziplist alias.
-  CHECK(config.get("*").size() == 66);
+  CHECK(config.get("*").size() == 68);
 }
 
 TEST_CASE("CONFIG SET: values are checked and stored as Redis would") {
