@@ -71,9 +71,11 @@ def test_only_commands_past_the_threshold_are_logged(both):
         client.config_set("slowlog-log-slower-than", 100000)
         client.ping()
         client.execute_command("DEBUG", "SLEEP", "0.2")
-        entries = raw_slowlog(client)
-        assert [list(map(bytes, e[3])) for e in entries] == [[b"DEBUG", b"SLEEP", b"0.2"]], name
-        assert 200000 <= entries[0][2] < 5000000, name
+        # (Only PING's absence is asserted: on a loaded machine the CONFIG SET
+        # before it may itself pass the 10 ms default.)
+        entries = {tuple(map(bytes, e[3])): e[2] for e in raw_slowlog(client)}
+        assert (b"PING",) not in entries, name
+        assert 200000 <= entries[(b"DEBUG", b"SLEEP", b"0.2")] < 5000000, name
         # The time it took shows in INFO commandstats too.
         assert client.info("commandstats")["cmdstat_debug"]["usec"] >= 200000, name
 
@@ -91,13 +93,15 @@ def test_a_blocked_command_is_logged_once_when_served(both):
         thread.start()
         wait_until(lambda: client.info("clients")["blocked_clients"] == 1, 10,
                    message="the BLPOP to block")
+        client.execute_command("SLOWLOG", "RESET")  # the polls above are not the point
         client.lpush("list", "x")
         thread.join(10)
         assert result.get("v") == (b"list", b"x")
         client.config_set("slowlog-log-slower-than", -1)
         logged[name] = [list(map(bytes, e[3])) for e in raw_slowlog(client)]
     assert logged["fkvs"] == logged["redis"]
-    assert logged["fkvs"].count([b"BLPOP", b"list", b"10"]) == 1
+    assert logged["fkvs"][:3] == [[b"BLPOP", b"list", b"10"], [b"LPUSH", b"list", b"x"],
+                                  [b"SLOWLOG", b"RESET"]]
 
 
 def test_length_limit_count_and_errors_match_redis(both):
