@@ -93,6 +93,8 @@ class Db {
 
   // Whether key is in the table, expired or not; no lazy expiry (WATCH).
   bool holds(std::string_view key) { return table_.find(key) != nullptr; }
+  // The entry for key, expired or not, counting and touching nothing (MEMORY USAGE).
+  Entry* peek(std::string_view key) { return table_.find(key); }
   // Whether key is in the table but past its TTL, not yet reclaimed.
   bool holds_expired(std::string_view key);
 
