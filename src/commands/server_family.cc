@@ -328,8 +328,8 @@ void slowlog_get(CommandContext& ctx) {
     }
     count = *parsed;
   }
-  const size_t shown = count == -1 ? entries.size()
-                                   : std::min(entries.size(), static_cast<size_t>(count));
+  const size_t shown =
+      count == -1 ? entries.size() : std::min(entries.size(), static_cast<size_t>(count));
   ctx.reply().array(shown);
   for (size_t i = 0; i < shown; ++i) {
     const SlowLog::Entry& entry = entries[i];

@@ -18,8 +18,7 @@ std::vector<bool> redacted_arguments(std::span<const std::string_view> args) {
         i += 2;
       }
     }
-  } else if (equals_nocase(args[0], "config") && args.size() > 1 &&
-             equals_nocase(args[1], "set")) {
+  } else if (equals_nocase(args[0], "config") && args.size() > 1 && equals_nocase(args[1], "set")) {
     for (size_t i = 2; i + 1 < args.size(); i += 2) {
       if (equals_nocase(args[i], "masterauth") || equals_nocase(args[i], "requirepass")) {
         redacted[i + 1] = true;

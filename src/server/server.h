@@ -191,8 +191,8 @@ class Server final : public net::ConnectionHandler, public KeyspaceListener {
   inline bool slow_call(uint64_t ticks);
   // slow_call_ticks_ from slowlog-log-slower-than, after a change.
   void update_slow_call_ticks();
-  void log_slow_call(Client& client, const Command& command,
-                     std::span<const std::string_view> args, uint64_t ticks);
+  void log_slow_call(Client& client, const Command& command, std::span<const std::string_view> args,
+                     uint64_t ticks);
   // Sends the command client ran to every MONITOR client.
   void feed_monitors(Client& client, std::span<const std::string_view> args);
   // A call ended under propagation: it joins the unit if it changed data.

@@ -1,9 +1,9 @@
 #include "server/slow_log.h"
 
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <utility>
-
-#include <fmt/format.h>
 
 namespace fkvs {
 
@@ -21,7 +21,8 @@ void SlowLog::add(std::span<const std::string_view> args, const std::vector<bool
     if (i < redacted.size() && redacted[i]) {
       entry.args.emplace_back("(redacted)");
     } else if (args[i].size() > kMaxArgumentBytes) {
-      entry.args.push_back(fmt::format("{}... ({} more bytes)", args[i].substr(0, kMaxArgumentBytes),
+      entry.args.push_back(fmt::format("{}... ({} more bytes)",
+                                       args[i].substr(0, kMaxArgumentBytes),
                                        args[i].size() - kMaxArgumentBytes));
     } else {
       entry.args.emplace_back(args[i]);

@@ -286,8 +286,7 @@ Node* ChainedTable<Node>::insert(std::string_view key, Args&&... args) {
 }
 
 template <ChainedNode Node>
-std::pair<Node*, bool> ChainedTable<Node>::find_or_insert(std::string_view key,
-                                                           uint64_t key_hash) {
+std::pair<Node*, bool> ChainedTable<Node>::find_or_insert(std::string_view key, uint64_t key_hash) {
   rehash_on_access();
   if (Node* node = find_in(key, key_hash)) return {node, false};
   grow_if_full();
@@ -386,7 +385,8 @@ void ChainedTable<Node>::grow_if_full() {
   if (table.slots == nullptr) {
     table.slots = chained_table_detail::allocate_buckets<Node>(chained_table_detail::kMinBuckets);
     table.mask = chained_table_detail::kMinBuckets - 1;
-  } else if (table.used >= table.buckets() * (resizing_paused_ ? chained_table_detail::kPausedGrowthRatio : 1)) {
+  } else if (table.used >=
+             table.buckets() * (resizing_paused_ ? chained_table_detail::kPausedGrowthRatio : 1)) {
     start_resize(table.buckets() * 2);
   }
 }

@@ -88,8 +88,7 @@ std::pair<Entry*, bool> Db::find_or_insert(std::string_view key) {
   return {entry, inserted};
 }
 
-std::pair<Entry*, bool> Db::insert_absent(std::string_view key, uint64_t key_hash,
-                                          Value&& value) {
+std::pair<Entry*, bool> Db::insert_absent(std::string_view key, uint64_t key_hash, Value&& value) {
   auto [entry, inserted] = table_.find_or_insert(key, key_hash);
   if (!inserted) return {entry, false};
   entry->access_time_s_ = clock::now_s();

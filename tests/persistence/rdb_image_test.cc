@@ -212,7 +212,8 @@ TEST_CASE("rdb_image: a key the image holds twice is refused, wherever the secon
     writer.write_header();
     writer.write_select_db(2);
     writer.write_entry("twice", string_value("first"), -1);
-    for (int n = 0; n < gap; ++n) writer.write_entry("k" + std::to_string(n), string_value("v"), -1);
+    for (int n = 0; n < gap; ++n)
+      writer.write_entry("k" + std::to_string(n), string_value("v"), -1);
     writer.write_entry("twice", string_value("second"), -1);
     writer.write_end(true);
     const std::string image = writer.take();
