@@ -728,10 +728,10 @@ void Server::log_slow_call(Client& client, const Command& command,
                            std::span<const std::string_view> args, uint64_t ticks) {
   if (command.spec.name == "exec") return;
   const auto duration_us = static_cast<int64_t>(static_cast<double>(ticks) / clock::ticks_per_us());
-  slow_log_.add(
-      args, redacted_arguments(args), clock::now_ms() / 1000, duration_us,
-      client.conn().is_unix() ? "unix:" + config_.unixsocket : client.conn().peer_address(),
-      client.name, static_cast<size_t>(config_.slowlog_max_len));
+  // As Redis's SLOWLOG (not MONITOR's "unix:path"): a unix-socket client is "path:0".
+  slow_log_.add(args, redacted_arguments(args), clock::now_ms() / 1000, duration_us,
+                client.conn().peer_address(), client.name,
+                static_cast<size_t>(config_.slowlog_max_len));
 }
 
 void Server::end_propagation(int db, bool changed, std::span<const std::string_view> args) {
