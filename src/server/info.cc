@@ -34,6 +34,9 @@
 extern "C" size_t __sanitizer_get_current_allocated_bytes();
 #elif FKVS_HAVE_MIMALLOC
 #include <mimalloc.h>
+// fkvs-server's own malloc family keeps this total (src/allocation_counter.cc);
+// programs built without it (the unit tests) have none.
+extern "C" [[gnu::weak]] int64_t fkvs_counted_heap_bytes();
 #else
 #include <malloc.h>
 #endif
@@ -244,13 +247,14 @@ void add_memory(InfoText& info, Server& server) {
   info.field("maxmemory_policy", config.maxmemory_policy);
   info.fixed("mem_fragmentation_ratio", used ? static_cast<double>(rss) / used : 0.0, 2);
   info.field("mem_fragmentation_bytes", static_cast<int64_t>(rss) - static_cast<int64_t>(used));
-  info.field("mem_not_counted_for_evict", 0);
+  const uint64_t counted = server.eviction().counted_memory();
+  info.field("mem_not_counted_for_evict", used > counted ? used - counted : 0);
   info.field("mem_replication_backlog", 0);
   info.field("mem_total_replication_buffers", 0);
   info.field("mem_clients_slaves", 0);
   info.field("mem_clients_normal", client_memory(server));
   info.field("mem_cluster_links", 0);
-  info.field("mem_aof_buffer", 0);
+  info.field("mem_aof_buffer", server.aof().buffered_bytes());
   info.field("mem_allocator", FKVS_ALLOCATOR);
   info.field("active_defrag_running", 0);
   info.field("lazyfree_pending_objects", 0);
@@ -329,10 +333,10 @@ void add_stats(InfoText& info, Server& server) {
   info.field("expired_keys", keyspace.expired_keys);
   info.field("expired_stale_perc", fmt::format("{:.2f}", keyspace.expired_stale_perc * 100));
   info.field("expired_time_cap_reached_count", keyspace.expired_time_cap_reached_count);
-  info.field("evicted_keys", 0);
+  info.field("evicted_keys", server.eviction().evicted_keys());
   info.field("evicted_clients", 0);
-  info.field("total_eviction_exceeded_time", 0);
-  info.field("current_eviction_exceeded_time", 0);
+  info.field("total_eviction_exceeded_time", server.eviction().total_exceeded_ms());
+  info.field("current_eviction_exceeded_time", server.eviction().current_exceeded_ms());
   info.field("keyspace_hits", keyspace.keyspace_hits);
   info.field("keyspace_misses", keyspace.keyspace_misses);
   info.field("pubsub_channels", server.pubsub().count(SubscriptionKind::kChannel));
@@ -485,6 +489,9 @@ uint64_t used_memory() {
 #if defined(FKVS_MEMORY_FROM_ASAN)
   return __sanitizer_get_current_allocated_bytes();
 #elif FKVS_HAVE_MIMALLOC
+  if (fkvs_counted_heap_bytes != nullptr) {
+    return static_cast<uint64_t>(std::max<int64_t>(fkvs_counted_heap_bytes(), 0));
+  }
   // mimalloc keeps no allocated-bytes counter in release builds, so add up the blocks in use
   // page by page (without visiting the blocks themselves): the serving thread's heap, and
   // while a save child runs the second heap it then allocates from (see shared_pages).
