@@ -13,6 +13,7 @@
 #include "commands/errors.h"
 #include "commands/families.h"
 #include "commands/scan_options.h"
+#include "store/key_access.h"
 #include "util/clock.h"
 #include "util/glob.h"
 #include "util/number.h"
@@ -60,18 +61,23 @@ void del(CommandContext& ctx) {
   ctx.reply().integer(deleted);
 }
 
-// EXISTS and TOUCH both count the keys that exist, repeats included.
-void count_existing(CommandContext& ctx) {
+// EXISTS and TOUCH both count the keys that exist, repeats included; only
+// TOUCH counts as an access.
+void count_existing(CommandContext& ctx, bool touch) {
   Db& db = ctx.db();
   int64_t found = 0;
   for (size_t i = 1; i < ctx.argc(); ++i) {
-    if (db.lookup_read(ctx.arg(i)) != nullptr) ++found;
+    const std::string_view key = ctx.arg(i);
+    if ((touch ? db.lookup_read(key) : db.lookup_read_no_touch(key)) != nullptr) ++found;
   }
   ctx.reply().integer(found);
 }
+void exists(CommandContext& ctx) { count_existing(ctx, false); }
+void touch(CommandContext& ctx) { count_existing(ctx, true); }
 
+// TYPE, TTL and friends only look: a key's access time stays (eviction, OBJECT IDLETIME).
 void type(CommandContext& ctx) {
-  Entry* entry = ctx.db().lookup_read(ctx.arg(1));
+  Entry* entry = ctx.db().lookup_read_no_touch(ctx.arg(1));
   ctx.reply().simple(entry == nullptr ? "none" : Value::type_name(entry->value().type()));
 }
 
@@ -392,7 +398,7 @@ void persist(CommandContext& ctx) {
 // (or the absolute expiry), never negative, in seconds rounded to nearest.
 void ttl_generic(CommandContext& ctx, bool in_milliseconds, bool absolute) {
   Db& db = ctx.db();
-  Entry* entry = db.lookup_read(ctx.arg(1));
+  Entry* entry = db.lookup_read_no_touch(ctx.arg(1));
   if (entry == nullptr) return ctx.reply().integer(-2);
   const int64_t expire_at = db.expire_at(entry);
   if (expire_at == -1) return ctx.reply().integer(-1);
@@ -431,19 +437,20 @@ void object_refcount(CommandContext& ctx) {
   ctx.reply().integer(1);
 }
 
+// A key's stamp holds its idle time or its access frequency, whichever the
+// maxmemory-policy tracks; asking for the other is an error, as in Redis.
 void object_idletime(CommandContext& ctx) {
   Entry* entry = object_lookup(ctx);
   if (entry == nullptr) return;
-  uint32_t now = clock::now_s();
-  uint32_t accessed = entry->access_time_s();
-  ctx.reply().integer(now > accessed ? now - accessed : 0);
+  if (key_access::settings.lfu) return ctx.reply().error(errors::kLruNotSelected);
+  ctx.reply().integer(key_access::idle_seconds(entry->access_stamp(), clock::now_s()));
 }
 
-// Access frequency exists only under an LFU maxmemory-policy, which fkvs does
-// not offer, so this is Redis's answer under the default policy.
 void object_freq(CommandContext& ctx) {
-  if (object_lookup(ctx) == nullptr) return;
-  ctx.reply().error(errors::kLfuNotSelected);
+  Entry* entry = object_lookup(ctx);
+  if (entry == nullptr) return;
+  if (!key_access::settings.lfu) return ctx.reply().error(errors::kLfuNotSelected);
+  ctx.reply().integer(key_access::counter(entry->access_stamp(), clock::now_s()));
 }
 
 void object_help(CommandContext& ctx) {
@@ -473,9 +480,9 @@ constexpr CommandSpec kCommands[] = {
      "Delete a key asynchronously in another thread. Otherwise it is just as DEL, but non "
      "blocking.",
      "4.0.0"},
-    {"exists", -2, kReadOnly | kFast, 1, -1, 1, count_existing, "generic",
-     "Determine if a key exists", "1.0.0"},
-    {"touch", -2, kReadOnly | kFast, 1, -1, 1, count_existing, "generic",
+    {"exists", -2, kReadOnly | kFast, 1, -1, 1, exists, "generic", "Determine if a key exists",
+     "1.0.0"},
+    {"touch", -2, kReadOnly | kFast, 1, -1, 1, touch, "generic",
      "Alters the last access time of a key(s). Returns the number of existing keys specified.",
      "3.2.1"},
     {"type", 2, kReadOnly | kFast, 1, 1, 1, type, "generic", "Determine the type stored at key",

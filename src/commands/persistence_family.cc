@@ -8,6 +8,7 @@
 #include "commands/families.h"
 #include "persistence/dump_payload.h"
 #include "persistence/format_error.h"
+#include "store/key_access.h"
 #include "util/clock.h"
 #include "util/number.h"
 #include "util/strings.h"
@@ -138,7 +139,12 @@ void restore(CommandContext& ctx) {
     std::vector<std::string_view> views(argv.begin(), argv.end());
     ctx.server().propagation().rewrite_call(views);
   }
-  if (idle_seconds) db.set_idle_seconds(entry, *idle_seconds);
+  // Each applies only under the policy that tracks it, as in Redis.
+  if (key_access::settings.lfu) {
+    if (frequency) db.set_access_counter(entry, static_cast<uint8_t>(*frequency));
+  } else if (idle_seconds) {
+    db.set_idle_seconds(entry, *idle_seconds);
+  }
   ctx.notify(keyspace_events::kGeneric, "restore", key);
   const ValueType type = entry->value().type();
   if (type == ValueType::kList || type == ValueType::kZSet) ctx.signal_key_ready(key);

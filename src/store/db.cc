@@ -73,7 +73,7 @@ Entry* Db::lookup_read_no_touch(std::string_view key) { return count_lookup(key,
 std::pair<Entry*, bool> Db::find_or_insert(std::string_view key) {
   auto [entry, inserted] = table_.find_or_insert(key);
   if (inserted) {
-    entry->access_time_s_ = clock::now_s();
+    mark_created(*entry);
   } else {
     mark_accessed(*entry);
   }
@@ -82,6 +82,7 @@ std::pair<Entry*, bool> Db::find_or_insert(std::string_view key) {
     reclaimed(key);
     remove_ttl_slot(entry);
     entry->value() = Value();
+    mark_created(*entry);
     inserted = true;
   }
   if (inserted) created(entry);
@@ -91,7 +92,7 @@ std::pair<Entry*, bool> Db::find_or_insert(std::string_view key) {
 std::pair<Entry*, bool> Db::insert_absent(std::string_view key, uint64_t key_hash, Value&& value) {
   auto [entry, inserted] = table_.find_or_insert(key, key_hash);
   if (!inserted) return {entry, false};
-  entry->access_time_s_ = clock::now_s();
+  mark_created(*entry);
   entry->value() = std::move(value);
   created(entry);
   return {entry, true};
@@ -99,7 +100,12 @@ std::pair<Entry*, bool> Db::insert_absent(std::string_view key, uint64_t key_has
 
 Entry* Db::insert(std::string_view key, Value&& value) {
   auto [entry, inserted] = table_.find_or_insert(key);
-  entry->access_time_s_ = clock::now_s();  // a new value: its page is written anyway
+  // A new value: its page is written anyway. An LFU counter carries over, as in Redis.
+  if (inserted || !key_access::settings.lfu) {
+    mark_created(*entry);
+  } else {
+    entry->access_stamp_ = key_access::accessed(entry->access_stamp_, clock::now_s());
+  }
   if (!inserted && entry->has_ttl()) {
     if (is_expired(*entry, clock::now_ms())) {
       reclaimed(key);
@@ -144,7 +150,11 @@ int64_t Db::expire_at(const Entry* entry) const {
 
 void Db::set_idle_seconds(Entry* entry, int64_t seconds) {
   const int64_t now_s = clock::now_s();
-  entry->access_time_s_ = static_cast<uint32_t>(std::max<int64_t>(now_s - seconds, 0));
+  entry->access_stamp_ = static_cast<uint32_t>(std::max<int64_t>(now_s - seconds, 0));
+}
+
+void Db::set_access_counter(Entry* entry, uint8_t counter) {
+  entry->access_stamp_ = key_access::with_counter(counter, clock::now_s());
 }
 
 void Db::set_expire(Entry* entry, int64_t unix_ms) {

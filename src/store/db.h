@@ -8,6 +8,7 @@
 #include <utility>
 #include <vector>
 
+#include "store/key_access.h"
 #include "store/key_table.h"
 #include "store/shared_pages.h"
 #include "store/value.h"
@@ -124,6 +125,8 @@ class Db {
   void set_expire(Entry* entry, int64_t unix_ms);
   // RESTORE ... IDLETIME: the key was last accessed this many seconds ago.
   void set_idle_seconds(Entry* entry, int64_t seconds);
+  // RESTORE ... FREQ: the key's LFU counter.
+  void set_access_counter(Entry* entry, uint8_t counter);
   // Returns true when a TTL was removed.
   bool persist(Entry* entry);
 
@@ -143,6 +146,12 @@ class Db {
   // A random live key (near uniform, as RANDOMKEY), or nullptr when empty.
   // Expired keys it draws are reclaimed.
   Entry* random_entry();
+  // For eviction: a random key held (expired or not), or one of those with a
+  // TTL; nullptr when there is none. Nothing is reclaimed or touched.
+  Entry* sample_key() { return table_.random_entry(); }
+  Entry* sample_key_with_ttl() {
+    return ttl_slots_.empty() ? nullptr : ttl_slots_[random_() % ttl_slots_.size()].entry;
+  }
 
   // One bounded step of the active expiry cycle: samples keys with a TTL and
   // deletes the expired ones until the time budget ends or few are expiring.
@@ -156,7 +165,10 @@ class Db {
   Entry* find_live(std::string_view key);
   void mark_accessed(Entry& entry) const {
     if (!access_times_frozen_) [[likely]]
-      entry.access_time_s_ = clock::now_s();
+      entry.access_stamp_ = key_access::accessed(entry.access_stamp_, clock::now_s());
+  }
+  static void mark_created(Entry& entry) {
+    entry.access_stamp_ = key_access::created(clock::now_s());
   }
   // Counts a hit, or a miss (which the listener hears of); returns entry.
   Entry* count_lookup(std::string_view key, Entry* entry) {

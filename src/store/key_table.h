@@ -14,8 +14,8 @@ namespace fkvs {
 class Db;
 
 // One key and its value, in a single heap block: the chain pointer, the
-// value, the key's slot in its Db's TTL array, the key length, when the key
-// was last accessed (OBJECT IDLETIME, and later LRU eviction), which forked
+// value, the key's slot in its Db's TTL array, the key length, its access
+// stamp (see key_access: OBJECT IDLETIME / FREQ, and eviction), which forked
 // child's lifetime the block was made in (see shared_pages), then the key
 // bytes. 40 bytes plus the key.
 class Entry {
@@ -29,8 +29,8 @@ class Entry {
   Value& value() { return value_; }
   const Value& value() const { return value_; }
   bool has_ttl() const { return ttl_slot_ != kNoTtl; }
-  // Unix time in seconds of the last command that looked the key up.
-  uint32_t access_time_s() const { return access_time_s_; }
+  // When, or how often, commands looked the key up (see key_access).
+  uint32_t access_stamp() const { return access_stamp_; }
 
  private:
   template <ChainedNode>
@@ -54,7 +54,7 @@ class Entry {
   Value value_;
   uint32_t ttl_slot_ = kNoTtl;
   uint32_t key_length_;
-  uint32_t access_time_s_ = 0;
+  uint32_t access_stamp_ = 0;
   uint32_t fork_generation_ = shared_pages::fork_generation();
 };
 
