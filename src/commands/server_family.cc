@@ -18,6 +18,7 @@
 #include "persistence/dump_payload.h"
 #include "server/dataset_digest.h"
 #include "server/info.h"
+#include "store/key_access.h"
 #include "util/clock.h"
 #include "util/glob.h"
 #include "util/number.h"
@@ -189,13 +190,13 @@ void debug_object(CommandContext& ctx) {
   const size_t serialized =
       persistence::make_dump_payload(value, ctx.server().config().rdbcompression).size() -
       11;  // less the type byte, version and CRC
-  const uint64_t idle = clock::now_s() - std::min(clock::now_s(), entry->access_time_s());
+  const uint64_t idle = key_access::idle_seconds(entry->access_stamp(), clock::now_s());
   char text[256];
   std::snprintf(text, sizeof(text),
                 "Value at:%p refcount:1 encoding:%s serializedlength:%zu lru:%u "
                 "lru_seconds_idle:%llu",
                 static_cast<const void*>(&value), Value::encoding_name(value.encoding()),
-                serialized, entry->access_time_s() & 0xFFFFFF,
+                serialized, entry->access_stamp() & 0xFFFFFF,
                 static_cast<unsigned long long>(idle));
   ctx.reply().simple(text);
 }
@@ -293,6 +294,7 @@ void config_resetstat(CommandContext& ctx) {
   }
   server.keyspace_stats() = KeyspaceStats{};
   server.commands().reset_stats();
+  server.eviction().reset_stats();
   ctx.reply().ok();
 }
 

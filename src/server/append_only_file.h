@@ -110,6 +110,8 @@ class AppendOnlyFile final : public Propagation::Consumer {
   uint64_t last_cow_bytes() const { return last_cow_bytes_; }
   uint64_t current_size() const { return current_size_; }
   uint64_t base_size() const { return base_size_; }
+  // Commands gathered for the next write (left out of maxmemory's count).
+  size_t buffered_bytes() const { return buffer_.capacity(); }
 
   // Propagation::Consumer
   void replay(int db, std::span<const std::string> argv) override;

@@ -317,6 +317,28 @@ constexpr std::string_view kMaxmemoryPolicies[] = {
 
 constexpr uint64_t kMegabyte = 1024 * 1024;
 
+// maxmemory-clients: a memory value, or a percentage of maxmemory ("10%").
+Refusal parse_maxmemory_clients(Config& config, Args args, SetMode) {
+  constexpr std::string_view kUnparsable = "argument must be a memory or percent value";
+  const std::string_view text = args[0];
+  if (text.ends_with('%')) {
+    const auto percent = parse_like_strtoll(text.substr(0, text.size() - 1), 10);
+    if (!percent || percent->overflowed || percent->value < 0) return std::string(kUnparsable);
+    if (percent->value > 100) return "percentage argument must be less or equal to 100";
+    config.maxmemory_clients = -percent->value;
+    return std::nullopt;
+  }
+  const std::optional<uint64_t> bytes = parse_memory(text);
+  if (!bytes || *bytes > static_cast<uint64_t>(INT64_MAX)) return std::string(kUnparsable);
+  config.maxmemory_clients = static_cast<int64_t>(*bytes);
+  return std::nullopt;
+}
+
+std::string format_maxmemory_clients(const Config& config) {
+  return config.maxmemory_clients < 0 ? std::to_string(-config.maxmemory_clients) + "%"
+                                      : std::to_string(config.maxmemory_clients);
+}
+
 using enum Mutability;
 // Which options are immutable or protected follows redis-server 7.0.
 const OptionSpec kOptions[] = {
@@ -377,6 +399,13 @@ const OptionSpec kOptions[] = {
      EnumOption{&Config::sanitize_dump_payload, kSanitizeDumpPayloadModes}},
     {"maxmemory", kMutable, MemoryOption{&Config::maxmemory, 0, UINT64_MAX}},
     {"maxmemory-policy", kMutable, EnumOption{&Config::maxmemory_policy, kMaxmemoryPolicies}},
+    {"maxmemory-samples", kMutable, IntegerOption{&Config::maxmemory_samples, 1, kIntMax}},
+    {"maxmemory-eviction-tenacity", kMutable,
+     IntegerOption{&Config::maxmemory_eviction_tenacity, 0, 100}},
+    {"lfu-log-factor", kMutable, IntegerOption{&Config::lfu_log_factor, 0, kIntMax}},
+    {"lfu-decay-time", kMutable, IntegerOption{&Config::lfu_decay_time, 0, kIntMax}},
+    {"maxmemory-clients", kMutable,
+     CustomOption{parse_maxmemory_clients, format_maxmemory_clients, false}},
     {"notify-keyspace-events", kMutable,
      CustomOption{parse_notify_keyspace_events,
                   [](const Config& c) { return keyspace_events::format(c.notify_keyspace_events); },

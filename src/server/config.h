@@ -106,6 +106,13 @@ struct Config {
   bool aof_rewrite_incremental_fsync = true;
   uint64_t maxmemory = 0;
   std::string maxmemory_policy = "noeviction";
+  int64_t maxmemory_samples = 5;             // keys sampled per database and eviction round
+  int64_t maxmemory_eviction_tenacity = 10;  // 0..100: how long one round may evict
+  int64_t lfu_log_factor = 10;
+  int64_t lfu_decay_time = 1;  // minutes
+  // The most client buffers may hold before the biggest clients are closed:
+  // bytes, or (negative) a percentage of maxmemory; 0 for no limit.
+  int64_t maxmemory_clients = 0;
   // keyspace_events flags (server/keyspace_events.h); 0 sends no notifications.
   uint32_t notify_keyspace_events = 0;
   int64_t active_expire_effort = 1;

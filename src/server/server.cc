@@ -79,6 +79,7 @@ Server::Server(Config config) : config_(std::move(config)), supervisor_(config_.
     dbs_.push_back(std::make_unique<Db>(keyspace_stats_, i, this));
   register_commands();
   watch_config();
+  eviction_.apply_settings();
 }
 
 // CONFIG SET changes that must reach state built from the config at start.
@@ -107,6 +108,25 @@ void Server::watch_config() {
     return std::nullopt;
   });
   config_.on_change("bind", [this] { return rebind_tcp(); });
+  for (const char* name : {"maxmemory-policy", "lfu-log-factor", "lfu-decay-time"}) {
+    config_.on_change(name, [this]() -> std::optional<std::string> {
+      eviction_.apply_settings();
+      return std::nullopt;
+    });
+  }
+  // A lower limit is enforced at once, as in Redis.
+  config_.on_change("maxmemory", [this]() -> std::optional<std::string> {
+    if (config_.maxmemory == 0) return std::nullopt;
+    if (const uint64_t used = eviction_.counted_memory(); used > config_.maxmemory) {
+      spdlog::warn(
+          "WARNING: the new maxmemory value set via CONFIG SET ({}) is smaller than the current "
+          "memory usage ({}). This will result in key eviction and/or the inability to accept new "
+          "write commands depending on the maxmemory-policy.",
+          config_.maxmemory, used);
+    }
+    eviction_.make_room();
+    return std::nullopt;
+  });
   config_.on_change("hz", [this]() -> std::optional<std::string> {
     if (loop_) loop_->set_tick_interval_ms(static_cast<int>(1000 / config_.hz));
     return std::nullopt;
@@ -295,7 +315,6 @@ int Server::run() {
   }
   spdlog::info("fkvs {} started: port={} pid={} io-backend={} allocator={}", FKVS_VERSION,
                tcp_port_, getpid(), loop_->name(), FKVS_ALLOCATOR);
-  warn_about_unimplemented_options();
   spdlog::info("Ready to accept connections");
   supervisor_.ready("Ready to accept connections");
   loop_->run();
@@ -303,14 +322,6 @@ int Server::run() {
   if (!config_.unixsocket.empty()) unlink(config_.unixsocket.c_str());
   spdlog::info("fkvs is now ready to exit, bye bye...");
   return 0;
-}
-
-// Options a redis.conf may carry whose features are still to come: accepted
-// so the file works, and said plainly in the log.
-void Server::warn_about_unimplemented_options() const {
-  if (config_.maxmemory > 0) {
-    spdlog::warn("maxmemory is set but not enforced yet: there is no eviction");
-  }
 }
 
 bool Server::save_before_shutdown(bool save, bool nosave) {
@@ -750,6 +761,9 @@ void Server::run(Client& client, const Command& command, std::span<const std::st
 void Server::execute(Client& client, std::span<const std::string_view> args) {
   const Command* command = admit(client, args);
   if (command == nullptr) return;
+  if (config_.maxmemory != 0 && !loading_) [[unlikely]] {
+    if (!fits_memory_limit(client, *command)) return;
+  }
   Transaction& multi = client.multi;
   if (multi.open && !(command->spec.flags & kRunsInMulti)) [[unlikely]] {
     if (command->spec.flags & kNoMulti) return reject(client, command, errors::kNotInMulti);
@@ -765,6 +779,25 @@ void Server::execute(Client& client, std::span<const std::string_view> args) {
   run_now(client, *command, args);
   // Pushes inside EXEC serve blocked clients once the whole transaction ran.
   if (blocked_.has_ready() && !serving_blocked_ && !loading_) serve_ready_keys();
+}
+
+// Eviction runs before every command while a limit is set. Over the limit
+// with nothing left to evict, commands that may grow memory are refused, and
+// so is queuing inside MULTI (the queue grows too), as in Redis; EXEC only
+// when its queue holds such a command.
+bool Server::fits_memory_limit(Client& client, const Command& command) {
+  if (eviction_.make_room() != Eviction::Outcome::kOutOfMemory) return true;
+  const uint32_t flags = command.spec.flags;
+  bool refused = (flags & kDenyOom) != 0;
+  if (client.multi.open && !(flags & kRunsInMulti)) refused = true;
+  if (command.spec.name == "exec" && client.multi.open) {
+    refused = std::ranges::any_of(client.multi.queued, [](const QueuedCommand& queued) {
+      return (queued.command->spec.flags & kDenyOom) != 0;
+    });
+  }
+  if (!refused) return true;
+  reject(client, &command, errors::kOutOfMemory);
+  return false;
 }
 
 void Server::end_transaction(Client& client) {
@@ -968,6 +1001,7 @@ void Server::before_wait() {
     shared_pages::set_shared_with_child(memory_shared_with_child_);
   }
   release_set_aside_blocks();
+  if (eviction_.unfinished()) eviction_.make_room();
   time_out_blocked_clients();
   run_resumed_clients();
   // Before any reply of this iteration is sent (appendfsync always).

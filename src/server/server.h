@@ -15,6 +15,7 @@
 #include "server/blocking.h"
 #include "server/client.h"
 #include "server/config.h"
+#include "server/eviction.h"
 #include "server/propagation.h"
 #include "server/pubsub.h"
 #include "server/slow_log.h"
@@ -90,6 +91,7 @@ class Server final : public net::ConnectionHandler, public KeyspaceListener {
   void set_loading(bool loading);
   Snapshotter& snapshots() { return snapshots_; }
   SlowLog& slow_log() { return slow_log_; }
+  Eviction& eviction() { return eviction_; }
   AppendOnlyFile& aof() { return aof_; }
   const AppendOnlyFile& aof() const { return aof_; }
   // A snapshot or AOF rewrite child is running: only one forks at a time.
@@ -172,7 +174,6 @@ class Server final : public net::ConnectionHandler, public KeyspaceListener {
   std::optional<std::vector<int>> listen_tcp_addresses();
   std::optional<std::string> rebind_tcp();
   void watch_config();
-  void warn_about_unimplemented_options() const;
   // During a shutdown: stops the loop once no client has replies waiting.
   void stop_when_drained();
   resp::ParserLimits parser_limits() const;
@@ -197,6 +198,8 @@ class Server final : public net::ConnectionHandler, public KeyspaceListener {
   void feed_monitors(Client& client, std::span<const std::string_view> args);
   // A call ended under propagation: it joins the unit if it changed data.
   void end_propagation(int db, bool changed, std::span<const std::string_view> args);
+  // maxmemory: evicts as needed; false when the command was refused for memory.
+  bool fits_memory_limit(Client& client, const Command& command);
   // A rejected request's error; inside MULTI it also dooms the transaction.
   void reject(Client& client, const Command* command, std::string_view message);
   bool over_output_limits(Client& client);
@@ -261,6 +264,7 @@ class Server final : public net::ConnectionHandler, public KeyspaceListener {
   // keyspace's frees wait for it (see shared_pages).
   bool memory_shared_with_child_ = false;
   SlowLog slow_log_;
+  Eviction eviction_{*this};
   // slowlog-log-slower-than in clock ticks (UINT64_MAX when off), and the
   // setting it was computed from.
   int64_t slow_call_threshold_us_ = INT64_MIN;

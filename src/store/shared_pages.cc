@@ -1,5 +1,7 @@
 #include "store/shared_pages.h"
 
+#include <malloc.h>
+
 #include <cstdlib>
 
 #include "fkvs_build_config.h"
@@ -49,12 +51,14 @@ void release(void* block) {
     return;
   }
   detail::set_aside.push_back(block);
+  detail::set_aside_bytes += malloc_usable_size(block);
 }
 
 bool release_set_aside(size_t max_blocks) {
   std::vector<void*>& blocks = detail::set_aside;
   if (detail::shared_with_child) return !blocks.empty();
   for (size_t freed = 0; freed < max_blocks && !blocks.empty(); ++freed) {
+    detail::set_aside_bytes -= malloc_usable_size(blocks.back());
     std::free(blocks.back());
     blocks.pop_back();
   }

@@ -24,6 +24,7 @@ namespace detail {
 inline bool shared_with_child = false;
 inline uint32_t fork_generation = 0;
 inline std::vector<void*> set_aside;
+inline size_t set_aside_bytes = 0;
 }  // namespace detail
 
 inline bool shared_with_child() { return detail::shared_with_child; }
@@ -37,6 +38,8 @@ void release(void* block);
 
 inline bool has_set_aside() { return !detail::set_aside.empty(); }
 inline size_t set_aside_count() { return detail::set_aside.size(); }
+// What the blocks set aside hold: freed as far as maxmemory is concerned.
+inline size_t set_aside_bytes() { return detail::set_aside_bytes; }
 // Frees up to max_blocks of the blocks set aside; true while some remain.
 // Does nothing while a child still shares them.
 bool release_set_aside(size_t max_blocks);

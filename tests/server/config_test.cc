@@ -138,6 +138,11 @@ TEST_CASE("config: defaults are Redis 7.0's, shown as CONFIG GET shows them") {
                       {"aof-rewrite-incremental-fsync", "yes"},
                       {"maxmemory", "0"},
                       {"maxmemory-policy", "noeviction"},
+            {"maxmemory-samples", "5"},
+            {"maxmemory-eviction-tenacity", "10"},
+            {"lfu-log-factor", "10"},
+            {"lfu-decay-time", "1"},
+            {"maxmemory-clients", "0"},
                       {"active-expire-effort", "1"},
                       {"slowlog-log-slower-than", "10000"},
                       {"slowlog-max-len", "128"},
@@ -442,14 +447,16 @@ TEST_CASE("CONFIG GET: glob patterns match names without case, once each") {
     for (const auto& [name, value] : config.get(patterns)) out.push_back(name);
     return out;
   };
-  CHECK(names({"maxmemory*"}) == std::vector<std::string>{"maxmemory", "maxmemory-policy"});
+  CHECK(names({"maxmemory*"}) ==
+        std::vector<std::string>{"maxmemory", "maxmemory-policy", "maxmemory-samples",
+                                 "maxmemory-eviction-tenacity", "maxmemory-clients"});
   CHECK(names({"P*RT"}) == std::vector<std::string>{"port"});
   CHECK(names({"*port*", "port", "PORT"}) == std::vector<std::string>{"port"});
   CHECK(names({"PORT", "p?rt"}) == std::vector<std::string>{"PORT"});  // a plain name is echoed
   CHECK(names({"nosuch", "nosuch*"}).empty());
   CHECK(names({"t[a-c]p-*"}) == std::vector<std::string>{"tcp-keepalive", "tcp-backlog"});
-  // 34 options, 5 of them also under their ziplist alias.
-  CHECK(config.get("*").size() == 68);
+  // 68 options, 5 of them also under their ziplist alias.
+  CHECK(config.get("*").size() == 73);
 }
 
 TEST_CASE("CONFIG SET: values are checked and stored as Redis would") {
