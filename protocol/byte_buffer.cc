@@ -48,6 +48,28 @@ void ByteBuffer::make_room(size_t n) {
   capacity_ = new_capacity;
 }
 
+void ByteBuffer::shrink_to(size_t bytes) {
+  const size_t used = size();
+  const size_t wanted = used > bytes ? used : bytes;
+  if (wanted >= capacity_) return;
+  if (wanted == 0) {
+    std::free(data_);
+    data_ = nullptr;
+    start_ = end_ = capacity_ = 0;
+    return;
+  }
+  if (start_ > 0) {
+    std::memmove(data_, data_ + start_, used);
+    start_ = 0;
+    end_ = used;
+  }
+  // Shrinking in place cannot fail in practice; if it does, the block stays.
+  if (char* shrunk = static_cast<char*>(std::realloc(data_, wanted))) {
+    data_ = shrunk;
+    capacity_ = wanted;
+  }
+}
+
 void ByteBuffer::release_if_idle(size_t keep_bytes) {
   if (!empty() || capacity_ <= keep_bytes) return;
   std::free(data_);

@@ -62,6 +62,8 @@ class ByteBuffer {
   // Frees the storage when the buffer is empty and larger than keep_bytes, so
   // an idle connection does not hold on to a large peak allocation.
   void release_if_idle(size_t keep_bytes);
+  // Gives back the room past max(size(), bytes): all of it when both are 0.
+  void shrink_to(size_t bytes);
 
  private:
   void make_room(size_t n);

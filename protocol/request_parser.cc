@@ -271,6 +271,15 @@ ParseStatus RequestParser::fail(std::string_view message) {
   return ParseStatus::kError;
 }
 
+void RequestParser::release_spare_capacity() {
+  if (state_ != State::kStart) return;
+  if (args_.capacity() > kKeptArguments) std::vector<std::string_view>().swap(args_);
+  if (arg_offsets_.capacity() > kKeptArguments) {
+    std::vector<std::pair<size_t, size_t>>().swap(arg_offsets_);
+  }
+  if (inline_storage_.capacity() > kKeptArguments) std::string().swap(inline_storage_);
+}
+
 void RequestParser::reset() {
   state_ = State::kStart;
   request_start_ = 0;

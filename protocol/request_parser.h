@@ -57,6 +57,11 @@ class RequestParser {
   bool in_inline() const { return state_ == State::kInline; }
 
   void reset();
+  // Between requests, gives back the argument lists a request of more than
+  // kKeptArguments arguments grew: a client that sent one SADD of a million
+  // members would hold 32 bytes per member until it closes.
+  void release_spare_capacity();
+  static constexpr size_t kKeptArguments = 1024;
 
  private:
   enum class State { kStart, kMultibulkHeader, kBulkHeader, kBulkBody, kInline };

@@ -48,11 +48,13 @@ bool is_db_index(CommandContext& ctx, int index) {
 
 // UNLINK frees in the foreground too: values are small enough here that a
 // background thread would cost more than it saves.
-void del(CommandContext& ctx) {
+// DEL and UNLINK: UNLINK frees big values on the lazy-free thread, and so
+// does DEL under lazyfree-lazy-user-del.
+void delete_keys(CommandContext& ctx, bool lazily) {
   Db& db = ctx.db();
   int64_t deleted = 0;
   for (size_t i = 1; i < ctx.argc(); ++i) {
-    if (db.erase(ctx.arg(i))) {
+    if (db.erase(ctx.arg(i), lazily)) {
       ++deleted;
       ctx.notify(keyspace_events::kGeneric, "del", ctx.arg(i));
     }
@@ -60,6 +62,8 @@ void del(CommandContext& ctx) {
   if (deleted > 0) ctx.dirty(deleted);
   ctx.reply().integer(deleted);
 }
+void del(CommandContext& ctx) { delete_keys(ctx, ctx.server().config().lazyfree_lazy_user_del); }
+void unlink(CommandContext& ctx) { delete_keys(ctx, true); }
 
 // EXISTS and TOUCH both count the keys that exist, repeats included; only
 // TOUCH counts as an access.
@@ -237,30 +241,31 @@ void dbsize(CommandContext& ctx) { ctx.reply().integer(static_cast<int64_t>(ctx.
 
 // ---- FLUSHDB, FLUSHALL, SWAPDB ----
 
-// FLUSHDB and FLUSHALL take an optional ASYNC or SYNC. Both free in the
-// foreground: the keyspace is freed entry by entry either way.
-bool check_flush_mode(CommandContext& ctx) {
-  if (ctx.argc() == 1) return true;
-  if (ctx.argc() == 2 &&
-      (equals_nocase(ctx.arg(1), "async") || equals_nocase(ctx.arg(1), "sync"))) {
-    return true;
-  }
+// FLUSHDB and FLUSHALL take an optional ASYNC or SYNC; without either,
+// lazyfree-lazy-user-flush decides. Returns whether to free lazily, or
+// nullopt after a syntax error.
+std::optional<bool> flush_lazily(CommandContext& ctx) {
+  if (ctx.argc() == 1) return ctx.server().config().lazyfree_lazy_user_flush;
+  if (ctx.argc() == 2 && equals_nocase(ctx.arg(1), "async")) return true;
+  if (ctx.argc() == 2 && equals_nocase(ctx.arg(1), "sync")) return false;
   ctx.reply().error(errors::kSyntax);
-  return false;
+  return std::nullopt;
 }
 
 void flushdb(CommandContext& ctx) {
-  if (!check_flush_mode(ctx)) return;
-  const size_t removed = ctx.server().clear_db(ctx.client().db_index);
+  const std::optional<bool> lazily = flush_lazily(ctx);
+  if (!lazily) return;
+  const size_t removed = ctx.server().clear_db(ctx.client().db_index, *lazily);
   if (removed > 0) ctx.dirty(removed);
   ctx.reply().ok();
 }
 
 void flushall(CommandContext& ctx) {
-  if (!check_flush_mode(ctx)) return;
+  const std::optional<bool> lazily = flush_lazily(ctx);
+  if (!lazily) return;
   size_t removed = 0;
   Server& server = ctx.server();
-  for (int i = 0; i < server.db_count(); ++i) removed += server.clear_db(i);
+  for (int i = 0; i < server.db_count(); ++i) removed += server.clear_db(i, *lazily);
   if (removed > 0) ctx.dirty(removed);
   // As Redis: a save in progress is of data that is gone, and with save
   // points set the empty dataset is saved at once.
@@ -476,7 +481,7 @@ void object_help(CommandContext& ctx) {
 
 constexpr CommandSpec kCommands[] = {
     {"del", -2, kWrite, 1, -1, 1, del, "generic", "Delete a key", "1.0.0"},
-    {"unlink", -2, kWrite | kFast, 1, -1, 1, del, "generic",
+    {"unlink", -2, kWrite | kFast, 1, -1, 1, unlink, "generic",
      "Delete a key asynchronously in another thread. Otherwise it is just as DEL, but non "
      "blocking.",
      "4.0.0"},

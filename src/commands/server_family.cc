@@ -295,6 +295,7 @@ void config_resetstat(CommandContext& ctx) {
   server.keyspace_stats() = KeyspaceStats{};
   server.commands().reset_stats();
   server.eviction().reset_stats();
+  server.lazy_free().reset_stats();
   ctx.reply().ok();
 }
 

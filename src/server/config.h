@@ -113,6 +113,13 @@ struct Config {
   // The most client buffers may hold before the biggest clients are closed:
   // bytes, or (negative) a percentage of maxmemory; 0 for no limit.
   int64_t maxmemory_clients = 0;
+  // Which deletions free big values on the lazy-free thread (see LazyFree).
+  bool lazyfree_lazy_eviction = false;
+  bool lazyfree_lazy_expire = false;
+  bool lazyfree_lazy_server_del = false;  // values replaced by RENAME, RESTORE, ...
+  bool lazyfree_lazy_user_del = false;    // DEL as UNLINK
+  bool lazyfree_lazy_user_flush = false;  // FLUSHALL / FLUSHDB without SYNC as ASYNC
+  bool replica_lazy_flush = false;
   // keyspace_events flags (server/keyspace_events.h); 0 sends no notifications.
   uint32_t notify_keyspace_events = 0;
   int64_t active_expire_effort = 1;

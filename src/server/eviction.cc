@@ -1,8 +1,10 @@
 #include "server/eviction.h"
 
 #include <algorithm>
+#include <chrono>
 #include <cmath>
 #include <limits>
+#include <thread>
 
 #include "server/info.h"
 #include "server/keyspace_events.h"
@@ -62,43 +64,61 @@ int64_t Eviction::time_limit_us() const {
 
 Eviction::Outcome Eviction::make_room() {
   const uint64_t limit = server_.config().maxmemory;
-  if (limit == 0 || counted_memory() <= limit) {
+  const uint64_t used = counted_memory();
+  if (limit == 0 || used <= limit) {
     unfinished_ = false;
     exceeded(false);
     return Outcome::kWithinLimit;
   }
   exceeded(true);
-  if (policy_ == Policy::kNoEviction) {
-    unfinished_ = false;
-    return Outcome::kOutOfMemory;
-  }
+  unfinished_ = false;
+  if (policy_ == Policy::kNoEviction) return Outcome::kOutOfMemory;
+  // What each eviction frees is measured across it, as Redis does. A value
+  // freed on the lazy-free thread shows up later, so then the loop also
+  // stops as soon as memory is under the limit.
+  const bool lazily = server_.config().lazyfree_lazy_eviction;
+  const uint64_t to_free = used - limit;
   const int64_t limit_us = time_limit_us();
   const int64_t start_us = clock::monotonic_us();
-  int evicted = 0;
-  while (counted_memory() > limit) {
-    if (!evict_one()) {
-      unfinished_ = false;
-      return Outcome::kOutOfMemory;
-    }
-    if (++evicted % kEvictionsPerClockCheck == 0 && clock::monotonic_us() - start_us > limit_us) {
+  uint64_t freed = 0;
+  for (int evicted = 1; freed < to_free; ++evicted) {
+    const uint64_t before = counted_memory();
+    if (!evict_one(lazily)) return out_of_keys(limit);
+    const uint64_t after = counted_memory();
+    freed += before > after ? before - after : 0;
+    if (lazily && after <= limit) break;
+    if (evicted % kEvictionsPerClockCheck == 0 && clock::monotonic_us() - start_us > limit_us) {
       unfinished_ = true;
       return Outcome::kEvicting;
     }
   }
-  unfinished_ = false;
   exceeded(false);
   return Outcome::kWithinLimit;
 }
 
-bool Eviction::evict_one() {
-  if (policy_ == Policy::kAllKeysRandom || policy_ == Policy::kVolatileRandom) {
-    return evict_random();
+// Nothing left to evict. Values still being freed in the background may yet
+// bring memory under the limit: a short wait for them, as Redis waits.
+Eviction::Outcome Eviction::out_of_keys(uint64_t limit) {
+  if (server_.lazy_free().pending() > 0) {
+    std::this_thread::sleep_for(
+        std::chrono::microseconds(std::min<int64_t>(time_limit_us(), 1000)));
+    if (counted_memory() <= limit) {
+      exceeded(false);
+      return Outcome::kWithinLimit;
+    }
   }
-  return evict_from_pool();
+  return Outcome::kOutOfMemory;
+}
+
+bool Eviction::evict_one(bool lazily) {
+  if (policy_ == Policy::kAllKeysRandom || policy_ == Policy::kVolatileRandom) {
+    return evict_random(lazily);
+  }
+  return evict_from_pool(lazily);
 }
 
 // Databases take turns, so no one database is emptied first.
-bool Eviction::evict_random() {
+bool Eviction::evict_random(bool lazily) {
   const int dbs = server_.db_count();
   for (int tried = 0; tried < dbs; ++tried) {
     const int index = next_random_db_;
@@ -106,14 +126,14 @@ bool Eviction::evict_random() {
     Db& db = server_.db(index);
     Entry* entry = volatile_only() ? db.sample_key_with_ttl() : db.sample_key();
     if (entry != nullptr) {
-      evict(index, entry);
+      evict(index, entry, lazily);
       return true;
     }
   }
   return false;
 }
 
-bool Eviction::evict_from_pool() {
+bool Eviction::evict_from_pool(bool lazily) {
   for (;;) {
     size_t offered = 0;
     for (int index = 0; index < server_.db_count(); ++index) offered += sample_into_pool(index);
@@ -125,7 +145,7 @@ bool Eviction::evict_from_pool() {
       Db& db = server_.db(best.db);
       Entry* entry = db.peek(best.key);
       if (entry != nullptr && (!volatile_only() || entry->has_ttl())) {
-        evict(best.db, entry);
+        evict(best.db, entry, lazily);
         return true;
       }
     }
@@ -196,10 +216,10 @@ void Eviction::consider(int db_index, const Entry& entry, uint64_t score) {
 
 // As Redis: the DEL goes out to the AOF first, then the key goes, then
 // WATCH and the "evicted" event hear of it.
-void Eviction::evict(int db_index, Entry* entry) {
+void Eviction::evict(int db_index, Entry* entry, bool lazily) {
   const std::string key(entry->key());
   if (server_.propagation().active()) server_.propagation().add(db_index, {"DEL", key});
-  server_.db(db_index).erase(entry);
+  server_.db(db_index).erase(entry, lazily);
   ++evicted_keys_;
   server_.key_changed(keyspace_events::kEvicted, "evicted", key, db_index);
 }

@@ -74,14 +74,16 @@ class Eviction {
   static constexpr size_t kPoolSize = 16;
 
   bool volatile_only() const;
-  bool evict_one();
-  bool evict_random();
-  bool evict_from_pool();
+  // Each evicts one key, its value freed on the lazy-free thread when lazily.
+  bool evict_one(bool lazily);
+  bool evict_random(bool lazily);
+  bool evict_from_pool(bool lazily);
+  Outcome out_of_keys(uint64_t limit);
   // Samples keys of db into the pool; returns how many keys db could offer.
   size_t sample_into_pool(int db_index);
   uint64_t score(const Db& db, const Entry& entry) const;
   void consider(int db_index, const Entry& entry, uint64_t score);
-  void evict(int db_index, Entry* entry);
+  void evict(int db_index, Entry* entry, bool lazily);
   void exceeded(bool over_limit);
   // How long one make_room may evict, from maxmemory-eviction-tenacity.
   int64_t time_limit_us() const;

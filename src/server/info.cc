@@ -257,8 +257,8 @@ void add_memory(InfoText& info, Server& server) {
   info.field("mem_aof_buffer", server.aof().buffered_bytes());
   info.field("mem_allocator", FKVS_ALLOCATOR);
   info.field("active_defrag_running", 0);
-  info.field("lazyfree_pending_objects", 0);
-  info.field("lazyfreed_objects", 0);
+  info.field("lazyfree_pending_objects", server.lazy_free().pending());
+  info.field("lazyfreed_objects", server.lazy_free().freed());
 }
 
 // Snapshots as Snapshotter keeps them; there is no AOF yet.

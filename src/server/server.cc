@@ -46,7 +46,12 @@ constexpr int64_t kFastExpireCycleUs = 1000;
 // this long per loop iteration, this many between looks at the clock.
 constexpr int64_t kSetAsideReleaseBudgetUs = 500;
 constexpr size_t kSetAsideReleaseBatch = 256;
-constexpr size_t kIdleInputKeep = 32 * 1024;
+// Query buffers: the cron resizes only one wasting more than this, frees one
+// idle this long, and cuts one past this size down to its recent peak (the
+// figures of Redis 7.0).
+constexpr size_t kQueryBufferWasteBytes = 4 * 1024;
+constexpr int64_t kQueryBufferIdleMs = 2000;
+constexpr size_t kQueryBufferResizeBytes = 32 * 1024;
 // Descriptors kept for listeners, the log file and the like.
 constexpr rlim_t kReservedFds = 32;
 // A client with this much unsent output gets no more of its requests run
@@ -75,10 +80,13 @@ std::string unknown_command_error(std::span<const std::string_view> args) {
 }  // namespace
 
 Server::Server(Config config) : config_(std::move(config)), supervisor_(config_.supervised) {
-  for (int i = 0; i < config_.databases; ++i)
+  for (int i = 0; i < config_.databases; ++i) {
     dbs_.push_back(std::make_unique<Db>(keyspace_stats_, i, this));
+    dbs_.back()->set_lazy_free(&lazy_free_);
+  }
   register_commands();
   watch_config();
+  apply_lazy_free_settings();
   eviction_.apply_settings();
 }
 
@@ -114,6 +122,12 @@ void Server::watch_config() {
       return std::nullopt;
     });
   }
+  for (const char* name : {"lazyfree-lazy-expire", "lazyfree-lazy-server-del"}) {
+    config_.on_change(name, [this]() -> std::optional<std::string> {
+      apply_lazy_free_settings();
+      return std::nullopt;
+    });
+  }
   // A lower limit is enforced at once, as in Redis.
   config_.on_change("maxmemory", [this]() -> std::optional<std::string> {
     if (config_.maxmemory == 0) return std::nullopt;
@@ -131,6 +145,12 @@ void Server::watch_config() {
     if (loop_) loop_->set_tick_interval_ms(static_cast<int>(1000 / config_.hz));
     return std::nullopt;
   });
+}
+
+void Server::apply_lazy_free_settings() {
+  for (auto& db : dbs_) {
+    db->set_free_lazily(config_.lazyfree_lazy_expire, config_.lazyfree_lazy_server_del);
+  }
 }
 
 resp::ParserLimits Server::parser_limits() const {
@@ -187,11 +207,11 @@ void Server::swap_dbs(int a, int b) {
   dbs_[b]->renumber(b);
 }
 
-size_t Server::clear_db(int index) {
+size_t Server::clear_db(int index, bool lazily) {
   Db& db = *dbs_[index];
   if (!watched_.empty()) watched_.touch_all(index, db, nullptr);
   const size_t removed = db.size();
-  db.clear();
+  db.clear(lazily);
   return removed;
 }
 
@@ -516,6 +536,7 @@ void Server::on_input(net::Connection& conn) {
   if (client == nullptr) return;
   client->last_interaction_ms = clock::now_ms();
   resp::ByteBuffer& input = conn.input();
+  if (input.size() > client->query_peak) client->query_peak = input.size();
   resp::RequestParser& parser = client->parser();
   KeyLookahead lookahead;
   // After SHUTDOWN nothing more runs, not even the rest of a pipeline.
@@ -946,11 +967,27 @@ void Server::client_cron() {
       kill_client(*client);
       continue;
     }
-    // A big request's buffer goes once it is empty again, as Redis trims
-    // idle query buffers in its cron.
-    client->conn().input().release_if_idle(kIdleInputKeep);
-    client->query_peak = client->conn().input().size();
+    resize_query_buffer(*client, now);
+    client->parser().release_spare_capacity();
   }
+}
+
+// As Redis's cron: a query buffer wasting more than a few KB is freed once
+// its client has been idle for 2 s, and otherwise cut down to the largest
+// input seen since the last pass when it is more than twice that (and past
+// 32 KB). Only an empty buffer is resized, so a big bulk being received
+// keeps the room reserved for it.
+void Server::resize_query_buffer(Client& client, int64_t now_ms) {
+  resp::ByteBuffer& input = client.conn().input();
+  if (input.empty() && input.tail_room() > kQueryBufferWasteBytes) {
+    if (now_ms - client.last_interaction_ms > kQueryBufferIdleMs) {
+      input.shrink_to(0);
+    } else if (input.capacity() > kQueryBufferResizeBytes &&
+               input.capacity() / 2 > client.query_peak) {
+      input.shrink_to(client.query_peak);
+    }
+  }
+  client.query_peak = input.size();
 }
 
 void Server::sample_ops() {

@@ -49,8 +49,10 @@ class Server final : public net::ConnectionHandler, public KeyspaceListener {
   std::vector<Db*> db_pointers();
   // SWAPDB: the clients that selected one now see the other's data.
   void swap_dbs(int a, int b);
-  // FLUSHDB/FLUSHALL of one database; returns the keys it held.
-  size_t clear_db(int index);
+  // FLUSHDB/FLUSHALL of one database, its values freed on the lazy-free
+  // thread when lazily; returns the keys it held.
+  size_t clear_db(int index, bool lazily = false);
+  LazyFree& lazy_free() { return lazy_free_; }
   KeyspaceStats& keyspace_stats() { return keyspace_stats_; }
   ServerStats& stats() { return stats_; }
   const char* backend_name() const;
@@ -174,6 +176,8 @@ class Server final : public net::ConnectionHandler, public KeyspaceListener {
   std::optional<std::vector<int>> listen_tcp_addresses();
   std::optional<std::string> rebind_tcp();
   void watch_config();
+  // lazyfree-lazy-expire and lazyfree-lazy-server-del, to every Db.
+  void apply_lazy_free_settings();
   // During a shutdown: stops the loop once no client has replies waiting.
   void stop_when_drained();
   resp::ParserLimits parser_limits() const;
@@ -223,6 +227,7 @@ class Server final : public net::ConnectionHandler, public KeyspaceListener {
   void time_out_blocked_clients();
   // Per tick: idle timeouts and trimming idle query buffers.
   void client_cron();
+  void resize_query_buffer(Client& client, int64_t now_ms);
   void sample_ops();
   // One active expiry pass over the databases within budget_us.
   void run_expire_cycle(int64_t budget_us);
@@ -231,6 +236,8 @@ class Server final : public net::ConnectionHandler, public KeyspaceListener {
   CommandTable commands_;
   KeyspaceStats keyspace_stats_;
   ServerStats stats_;
+  // Before the databases: what they hand it is freed before it goes.
+  LazyFree lazy_free_;
   std::vector<std::unique_ptr<Db>> dbs_;
   std::unique_ptr<net::EventLoop> loop_;
   std::unordered_map<uint64_t, Client*> clients_;

@@ -108,6 +108,9 @@ class ChainedTable {
   template <typename Renew>
   Node* renew_chain_to(Node* node, Renew&& renew);
   void clear();
+  // Exchanges contents with other (FLUSHALL ASYNC takes a table's nodes
+  // away whole); each keeps its own resizing pause.
+  void swap(ChainedTable& other);
 
   size_t size() const { return tables_[0].used + tables_[1].used; }
   bool empty() const { return size() == 0; }
@@ -376,6 +379,14 @@ void ChainedTable<Node>::clear() {
     table = Table{};
   }
   rehash_index_ = -1;
+}
+
+template <ChainedNode Node>
+void ChainedTable<Node>::swap(ChainedTable& other) {
+  std::swap(tables_, other.tables_);
+  std::swap(rehash_index_, other.rehash_index_);
+  std::swap(hash_, other.hash_);
+  std::swap(random_state_, other.random_state_);
 }
 
 template <ChainedNode Node>

@@ -34,7 +34,7 @@ bool Db::is_expired(const Entry& entry, int64_t now_ms) const {
 void Db::expire(Entry* entry) {
   // The listener hears before the entry (and its key bytes) go.
   reclaimed(entry->key());
-  erase(entry);
+  erase(entry, expire_lazily_);
 }
 
 void Db::reclaimed(std::string_view key) {
@@ -113,19 +113,22 @@ Entry* Db::insert(std::string_view key, Value&& value) {
     }
     remove_ttl_slot(entry);
   }
+  if (!inserted && replace_lazily_ && lazy_free_ != nullptr) {
+    lazy_free_->release(std::move(entry->value()));
+  }
   entry->value() = std::move(value);
   if (inserted) created(entry);
   return entry;
 }
 
-bool Db::erase(std::string_view key) {
+bool Db::erase(std::string_view key, bool lazily) {
   Entry* entry = table_.find(key);
   if (entry == nullptr) return false;
   if (is_expired(*entry, clock::now_ms())) {
     expire(entry);
     return false;
   }
-  erase(entry);
+  erase(entry, lazily);
   return true;
 }
 
@@ -134,13 +137,20 @@ bool Db::holds_expired(std::string_view key) {
   return entry != nullptr && is_expired(*entry, clock::now_ms());
 }
 
-void Db::erase(Entry* entry) {
+void Db::erase(Entry* entry, bool lazily) {
+  if (lazily && lazy_free_ != nullptr) lazy_free_->release(std::move(entry->value()));
   if (entry->has_ttl()) remove_ttl_slot(entry);
   table_.erase(entry);
 }
 
-void Db::clear() {
-  table_.clear();
+void Db::clear(bool lazily) {
+  if (lazily && lazy_free_ != nullptr && !table_.empty()) {
+    auto taken = std::make_unique<KeyTable>();
+    taken->swap(table_);
+    lazy_free_->release(std::move(taken));
+  } else {
+    table_.clear();
+  }
   std::vector<TtlSlot>().swap(ttl_slots_);
 }
 

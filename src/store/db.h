@@ -10,6 +10,7 @@
 
 #include "store/key_access.h"
 #include "store/key_table.h"
+#include "store/lazy_free.h"
 #include "store/shared_pages.h"
 #include "store/value.h"
 #include "util/clock.h"
@@ -88,9 +89,20 @@ class Db {
     return relocate(entry);
   }
 
-  bool erase(std::string_view key);
-  void erase(Entry* entry);
-  void clear();
+  // Deleting a key frees its value on lazy_free's thread when lazily is set
+  // and the value is big (see LazyFree).
+  bool erase(std::string_view key, bool lazily = false);
+  void erase(Entry* entry, bool lazily = false);
+  void clear(bool lazily = false);
+
+  // Where values freed lazily go (none: every free is immediate), and
+  // whether expired keys and values replaced by insert() are freed so
+  // (lazyfree-lazy-expire, lazyfree-lazy-server-del).
+  void set_lazy_free(LazyFree* lazy_free) { lazy_free_ = lazy_free; }
+  void set_free_lazily(bool expired, bool replaced) {
+    expire_lazily_ = expired;
+    replace_lazily_ = replaced;
+  }
 
   // Whether key is in the table, expired or not; no lazy expiry (WATCH).
   bool holds(std::string_view key) { return table_.find(key) != nullptr; }
@@ -200,6 +212,9 @@ class Db {
   KeyspaceListener* listener_ = nullptr;
   bool expiry_paused_ = false;
   bool access_times_frozen_ = false;
+  LazyFree* lazy_free_ = nullptr;
+  bool expire_lazily_ = false;
+  bool replace_lazily_ = false;
   KeyTable table_;
   // Every entry with a TTL, in no order; each such entry holds its index.
   std::vector<TtlSlot> ttl_slots_;

@@ -46,7 +46,7 @@ void set_shared_with_child(bool shared) {
 }
 
 void release(void* block) {
-  if (!detail::shared_with_child || block == nullptr) [[likely]] {
+  if (detail::freeing_in_background || !detail::shared_with_child || block == nullptr) [[likely]] {
     std::free(block);
     return;
   }

@@ -25,6 +25,10 @@ inline bool shared_with_child = false;
 inline uint32_t fork_generation = 0;
 inline std::vector<void*> set_aside;
 inline size_t set_aside_bytes = 0;
+// On the lazy-free thread, blocks are always freed at once: only the serving
+// thread keeps the set-aside list, and a child shares what the thread frees
+// no more than what it would keep.
+inline thread_local bool freeing_in_background = false;
 }  // namespace detail
 
 inline bool shared_with_child() { return detail::shared_with_child; }

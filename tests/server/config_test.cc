@@ -143,6 +143,12 @@ TEST_CASE("config: defaults are Redis 7.0's, shown as CONFIG GET shows them") {
             {"lfu-log-factor", "10"},
             {"lfu-decay-time", "1"},
             {"maxmemory-clients", "0"},
+            {"lazyfree-lazy-eviction", "no"},
+            {"lazyfree-lazy-expire", "no"},
+            {"lazyfree-lazy-server-del", "no"},
+            {"lazyfree-lazy-user-del", "no"},
+            {"lazyfree-lazy-user-flush", "no"},
+            {"replica-lazy-flush", "no"},
                       {"active-expire-effort", "1"},
                       {"slowlog-log-slower-than", "10000"},
                       {"slowlog-max-len", "128"},
@@ -455,8 +461,8 @@ TEST_CASE("CONFIG GET: glob patterns match names without case, once each") {
   CHECK(names({"PORT", "p?rt"}) == std::vector<std::string>{"PORT"});  // a plain name is echoed
   CHECK(names({"nosuch", "nosuch*"}).empty());
   CHECK(names({"t[a-c]p-*"}) == std::vector<std::string>{"tcp-keepalive", "tcp-backlog"});
-  // 68 options, 5 of them also under their ziplist alias.
-  CHECK(config.get("*").size() == 73);
+  // 74 options, 5 of them also under their ziplist alias.
+  CHECK(config.get("*").size() == 79);
 }
 
 TEST_CASE("CONFIG SET: values are checked and stored as Redis would") {
