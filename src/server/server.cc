@@ -141,6 +141,7 @@ void Server::register_commands() {
   register_pubsub_family(commands_);
   register_transaction_family(commands_);
   register_server_family(commands_);
+  register_command_family(commands_);
   register_persistence_family(commands_);
 }
 
