@@ -1,4 +1,5 @@
-"""COMMAND GETKEYS / GETKEYSANDFLAGS and movablekeys against redis-server 7.0."""
+"""COMMAND GETKEYS / GETKEYSANDFLAGS and movablekeys, and MEMORY STATS / DOCTOR /
+MALLOC-STATS / PURGE / HELP, against redis-server 7.0."""
 
 import pytest
 
@@ -84,5 +85,52 @@ def test_movablekeys_as_redis_marks_it(server, reference):
     assert b"zunionstore" in movable and b"lmpop" in movable and b"mset" not in movable
 
 
-def test_help_text_matches_redis(server, reference):
-    assert raw(server, "COMMAND", "HELP") == raw(reference, "COMMAND", "HELP")
+def test_help_texts_match_redis(server, reference):
+    for container in ("COMMAND", "MEMORY"):
+        assert raw(server, container, "HELP") == raw(reference, container, "HELP")
+
+
+def test_memory_errors_match_redis(server, reference):
+    for args in (("MEMORY", "NOSUCH"), ("MEMORY",), ("MEMORY", "STATS", "x"),
+                 ("MEMORY", "DOCTOR", "x"), ("MEMORY", "PURGE", "x"),
+                 ("MEMORY", "MALLOC-STATS", "x"), ("MEMORY", "HELP", "x"), ("MEMORY", "PURGE")):
+        assert raw(server, *args) == raw(reference, *args), args
+
+
+def stats_layout(handle):
+    """MEMORY STATS as (name, kind of value) pairs, a database's fields included."""
+    reply = parsed(handle, "MEMORY", "STATS")
+    layout = []
+    for name, value in zip(reply[::2], reply[1::2]):
+        if isinstance(value, list):
+            layout.append((name, [(inner, type(v)) for inner, v in zip(value[::2], value[1::2])]))
+        else:
+            layout.append((name, type(value)))
+    return layout, dict(zip(reply[::2], reply[1::2]))
+
+
+def test_memory_stats_has_redis_fields_in_redis_order(server, reference):
+    for handle in (server, reference):
+        client = handle.client()
+        client.set("a", "1")
+        client.set("b", "2", ex=100)
+        client.execute_command("SELECT", "3")
+        client.set("c", "3")
+    ours, values = stats_layout(server)
+    theirs, _ = stats_layout(reference)
+    assert ours == theirs
+    assert values[b"keys.count"] == 3
+    assert 0 < values[b"startup.allocated"] <= values[b"total.allocated"] <= \
+        values[b"peak.allocated"]
+    assert values[b"db.0"][1] > 0 and values[b"db.0"][3] > 0  # main table and expires
+    assert values[b"db.3"][3] == 0
+    assert float(values[b"peak.percentage"]) <= 100
+
+
+def test_memory_doctor_on_a_small_instance_matches_redis(server, reference):
+    assert raw(server, "MEMORY", "DOCTOR") == raw(reference, "MEMORY", "DOCTOR")
+
+
+def test_memory_malloc_stats_and_purge(server):
+    assert len(parsed(server, "MEMORY", "MALLOC-STATS")) > 0
+    assert raw(server, "MEMORY", "PURGE") == b"+OK\r\n"

@@ -1,5 +1,4 @@
-// Server commands: INFO, TIME, LASTSAVE, SHUTDOWN, MONITOR, DEBUG, CONFIG, SLOWLOG and MEMORY.
-#include <malloc.h>
+// Server commands: INFO, TIME, LASTSAVE, SHUTDOWN, MONITOR, DEBUG, CONFIG and SLOWLOG.
 #include <spdlog/spdlog.h>
 
 #include <cctype>
@@ -370,26 +369,6 @@ void slowlog_help(CommandContext& ctx) {
   ctx.reply().simple_lines(kLines);
 }
 
-// ---- MEMORY ----
-
-// MEMORY USAGE key [SAMPLES count]: the bytes the key's entry and value hold,
-// as the allocator sized their blocks. fkvs counts every element exactly (the
-// collections keep their totals), so SAMPLES is checked and needs no effect.
-void memory_usage(CommandContext& ctx) {
-  for (size_t i = 3; i < ctx.argc(); i += 2) {
-    if (!equals_nocase(ctx.arg(i), "samples") || i + 1 >= ctx.argc()) {
-      return ctx.reply().error(errors::kSyntax);
-    }
-    const std::optional<int64_t> samples = parse_int64(ctx.arg(i + 1));
-    if (!samples) return ctx.reply().error(errors::kNotInteger);
-    if (*samples < 0) return ctx.reply().error(errors::kSyntax);
-  }
-  const Entry* entry = ctx.db().peek(ctx.arg(2));
-  if (entry == nullptr) return ctx.reply().null_bulk();
-  const size_t entry_bytes = malloc_usable_size(const_cast<Entry*>(entry));
-  ctx.reply().integer(static_cast<int64_t>(entry_bytes + entry->value().heap_bytes()));
-}
-
 constexpr uint32_t kAdminFlags = kAdmin | kNoScript | kLoading | kStale;
 
 constexpr CommandSpec kCommands[] = {
@@ -423,15 +402,6 @@ constexpr CommandSpec kConfigCommands[] = {
      "Show helpful text about the different subcommands", "5.0.0"},
 };
 
-constexpr CommandSpec kMemoryContainer = {
-    "memory", -2, 0, 0, 0, 0, nullptr, "server", "A container for memory diagnostics commands",
-    "4.0.0"};
-
-constexpr CommandSpec kMemoryCommands[] = {
-    {"memory|usage", -3, kReadOnly, 2, 2, 1, memory_usage, "server",
-     "Estimate the memory usage of a key", "4.0.0"},
-};
-
 constexpr CommandSpec kSlowlogContainer = {
     "slowlog", -2, 0, 0, 0, 0, nullptr, "server", "A container for slow log commands", "2.2.12"};
 
@@ -452,7 +422,6 @@ void register_server_family(CommandTable& table) {
   table.add(kCommands);
   table.add_container(kConfigContainer, kConfigCommands);
   table.add_container(kSlowlogContainer, kSlowlogCommands);
-  table.add_container(kMemoryContainer, kMemoryCommands);
 }
 
 }  // namespace fkvs
