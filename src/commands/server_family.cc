@@ -294,6 +294,17 @@ void config_resetstat(CommandContext& ctx) {
   ctx.reply().ok();
 }
 
+void config_rewrite(CommandContext& ctx) {
+  const Config& config = ctx.server().config();
+  if (config.config_file.empty()) return ctx.reply().error(errors::kNoConfigFile);
+  if (std::optional<std::string> error = rewrite_config_file(config)) {
+    spdlog::warn("CONFIG-REWRITE failed: {}", *error);
+    return ctx.reply().error("ERR Rewriting config file: " + *error);
+  }
+  spdlog::info("CONFIG REWRITE executed with success.");
+  ctx.reply().ok();
+}
+
 void config_help(CommandContext& ctx) {
   static constexpr std::string_view kLines[] = {
       "CONFIG <subcommand> [<arg> [value] [opt] ...]. Subcommands are:",
@@ -303,6 +314,8 @@ void config_help(CommandContext& ctx) {
       "    Set the configuration <directive> to <value>.",
       "RESETSTAT",
       "    Reset statistics reported by the INFO command.",
+      "REWRITE",
+      "    Rewrite the configuration file.",
       "HELP",
       "    Prints this help.",
   };
@@ -398,6 +411,8 @@ constexpr CommandSpec kConfigCommands[] = {
      "Set configuration parameters to the given values", "2.0.0"},
     {"config|resetstat", 2, kAdminFlags, 0, 0, 0, config_resetstat, "server",
      "Reset the stats returned by INFO", "2.0.0"},
+    {"config|rewrite", 2, kAdminFlags, 0, 0, 0, config_rewrite, "server",
+     "Rewrite the configuration file with the in memory configuration", "2.8.0"},
     {"config|help", 2, kLoading | kStale, 0, 0, 0, config_help, "server",
      "Show helpful text about the different subcommands", "5.0.0"},
 };
