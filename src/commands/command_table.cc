@@ -20,6 +20,13 @@ uint64_t fold_word(uint64_t word) {
   return word | (upper >> 2);  // 0x80 >> 2 is 0x20, 'a' - 'A'
 }
 
+// A table row with the key specifications Redis gives the command.
+Command make_command(const CommandSpec& spec) {
+  Command command{spec, {}, key_specs_of(spec.name)};
+  if (has_movable_keys(command.key_specs)) command.spec.flags |= kMovableKeys;
+  return command;
+}
+
 }  // namespace
 
 const Command* Command::find_subcommand(std::string_view name) const {
@@ -32,14 +39,14 @@ const Command* Command::find_subcommand(std::string_view name) const {
 }
 
 void CommandTable::add(std::span<const CommandSpec> specs) {
-  for (const CommandSpec& spec : specs) commands_.push_back(Command{spec, {}});
+  for (const CommandSpec& spec : specs) commands_.push_back(make_command(spec));
   rebuild_index();
 }
 
 void CommandTable::add_container(const CommandSpec& container,
                                  std::span<const CommandSpec> subcommands) {
-  Command command{container, {}};
-  for (const CommandSpec& sub : subcommands) command.subcommands.push_back(Command{sub, {}});
+  Command command = make_command(container);
+  for (const CommandSpec& sub : subcommands) command.subcommands.push_back(make_command(sub));
   commands_.push_back(std::move(command));
   rebuild_index();
 }

@@ -8,6 +8,8 @@
 #include <string_view>
 #include <vector>
 
+#include "commands/key_specs.h"
+
 namespace fkvs {
 
 class CommandContext;
@@ -41,6 +43,9 @@ enum CommandFlag : uint32_t {
   // enable-debug-command allows it (DEBUG is the only such command fkvs has).
   kProtectedCommand = 1 << 18,
   kNoAsyncLoading = 1 << 19,
+  // Set by the table, not written in rows: the keys are found by reading the arguments
+  // (a numkeys argument), so COMMAND INFO's first/last/step do not tell them all.
+  kMovableKeys = 1 << 20,
 };
 
 // One row of the command table. Arity counts the command name; a negative
@@ -74,7 +79,8 @@ struct CommandSpec {
 // first argument to a subcommand row named "container|sub".
 struct Command {
   CommandSpec spec;
-  std::vector<Command> subcommands;  // empty for plain commands
+  std::vector<Command> subcommands;    // empty for plain commands
+  std::span<const KeySpec> key_specs;  // Redis's key specifications of this command
   bool is_container() const { return !subcommands.empty(); }
   const Command* find_subcommand(std::string_view name) const;  // case-insensitive
   // Per-command statistics for INFO commandstats.

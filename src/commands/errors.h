@@ -163,6 +163,16 @@ inline constexpr std::string_view kBusyKey = "BUSYKEY Target key name already ex
 inline constexpr std::string_view kInvalidTtl = "ERR Invalid TTL value, must be >= 0";
 inline constexpr std::string_view kInvalidIdletime = "ERR Invalid IDLETIME value, must be >= 0";
 inline constexpr std::string_view kInvalidFreq = "ERR Invalid FREQ value, must be >= 0 and <= 255";
+inline constexpr std::string_view kNoConfigFile = "ERR The server is running without a config file";
+
+// COMMAND GETKEYS and GETKEYSANDFLAGS.
+inline constexpr std::string_view kGetKeysInvalidCommand = "ERR Invalid command specified";
+inline constexpr std::string_view kGetKeysNoKeys = "ERR The command has no key arguments";
+inline constexpr std::string_view kGetKeysInvalidArity =
+    "ERR Invalid number of arguments specified for command";
+inline constexpr std::string_view kGetKeysInvalidArguments =
+    "ERR Invalid arguments specified for command";
+
 // DEBUG's reply to a subcommand it lacks or one with the wrong arguments: "%s" is the
 // subcommand as sent (up to 128 bytes), then the command name in upper case.
 inline constexpr std::string_view kUnknownSubcommandOrArity =

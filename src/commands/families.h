@@ -17,6 +17,8 @@ void register_zset_blocking_family(CommandTable& table);
 void register_pubsub_family(CommandTable& table);
 void register_transaction_family(CommandTable& table);
 void register_server_family(CommandTable& table);
+void register_command_family(CommandTable& table);
+void register_memory_family(CommandTable& table);
 void register_persistence_family(CommandTable& table);
 
 }  // namespace fkvs

@@ -1,5 +1,4 @@
-// Server commands: INFO, TIME, LASTSAVE, SHUTDOWN, DEBUG, CONFIG, COMMAND, SLOWLOG and MEMORY.
-#include <malloc.h>
+// Server commands: INFO, TIME, LASTSAVE, SHUTDOWN, MONITOR, DEBUG, CONFIG and SLOWLOG.
 #include <spdlog/spdlog.h>
 
 #include <cctype>
@@ -20,7 +19,6 @@
 #include "server/info.h"
 #include "store/key_access.h"
 #include "util/clock.h"
-#include "util/glob.h"
 #include "util/number.h"
 #include "util/strings.h"
 
@@ -299,6 +297,17 @@ void config_resetstat(CommandContext& ctx) {
   ctx.reply().ok();
 }
 
+void config_rewrite(CommandContext& ctx) {
+  const Config& config = ctx.server().config();
+  if (config.config_file.empty()) return ctx.reply().error(errors::kNoConfigFile);
+  if (std::optional<std::string> error = rewrite_config_file(config)) {
+    spdlog::warn("CONFIG-REWRITE failed: {}", *error);
+    return ctx.reply().error("ERR Rewriting config file: " + *error);
+  }
+  spdlog::info("CONFIG REWRITE executed with success.");
+  ctx.reply().ok();
+}
+
 void config_help(CommandContext& ctx) {
   static constexpr std::string_view kLines[] = {
       "CONFIG <subcommand> [<arg> [value] [opt] ...]. Subcommands are:",
@@ -308,6 +317,8 @@ void config_help(CommandContext& ctx) {
       "    Set the configuration <directive> to <value>.",
       "RESETSTAT",
       "    Reset statistics reported by the INFO command.",
+      "REWRITE",
+      "    Rewrite the configuration file.",
       "HELP",
       "    Prints this help.",
   };
@@ -374,277 +385,6 @@ void slowlog_help(CommandContext& ctx) {
   ctx.reply().simple_lines(kLines);
 }
 
-// ---- MEMORY ----
-
-// MEMORY USAGE key [SAMPLES count]: the bytes the key's entry and value hold,
-// as the allocator sized their blocks. fkvs counts every element exactly (the
-// collections keep their totals), so SAMPLES is checked and needs no effect.
-void memory_usage(CommandContext& ctx) {
-  for (size_t i = 3; i < ctx.argc(); i += 2) {
-    if (!equals_nocase(ctx.arg(i), "samples") || i + 1 >= ctx.argc()) {
-      return ctx.reply().error(errors::kSyntax);
-    }
-    const std::optional<int64_t> samples = parse_int64(ctx.arg(i + 1));
-    if (!samples) return ctx.reply().error(errors::kNotInteger);
-    if (*samples < 0) return ctx.reply().error(errors::kSyntax);
-  }
-  const Entry* entry = ctx.db().peek(ctx.arg(2));
-  if (entry == nullptr) return ctx.reply().null_bulk();
-  const size_t entry_bytes = malloc_usable_size(const_cast<Entry*>(entry));
-  ctx.reply().integer(static_cast<int64_t>(entry_bytes + entry->value().heap_bytes()));
-}
-
-// ---- COMMAND ----
-
-// COMMAND INFO's flag names, in the order Redis lists them.
-constexpr std::pair<uint32_t, std::string_view> kFlagNames[] = {
-    {kWrite, "write"},
-    {kReadOnly, "readonly"},
-    {kDenyOom, "denyoom"},
-    {kAdmin, "admin"},
-    {kPubSub, "pubsub"},
-    {kNoScript, "noscript"},
-    {kBlocking, "blocking"},
-    {kLoading, "loading"},
-    {kStale, "stale"},
-    {kSkipMonitor, "skip_monitor"},
-    {kFast, "fast"},
-    {kNoAuth, "no_auth"},
-    {kMayReplicate, "may_replicate"},
-    {kNoAsyncLoading, "no_async_loading"},
-    {kNoMulti, "no_multi"},
-    {kAllowBusy, "allow_busy"},
-};
-
-// ACL categories in the order Redis lists them, and the one each COMMAND DOCS group implies.
-constexpr std::string_view kCategoryOrder[] = {
-    "@keyspace",   "@read",        "@write",     "@set",         "@sortedset", "@list",
-    "@hash",       "@string",      "@bitmap",    "@hyperloglog", "@geo",       "@stream",
-    "@pubsub",     "@admin",       "@fast",      "@slow",        "@blocking",  "@dangerous",
-    "@connection", "@transaction", "@scripting",
-};
-
-constexpr std::pair<std::string_view, std::string_view> kGroupCategories[] = {
-    {"generic", "@keyspace"},
-    {"string", "@string"},
-    {"list", "@list"},
-    {"set", "@set"},
-    {"sorted-set", "@sortedset"},
-    {"hash", "@hash"},
-    {"bitmap", "@bitmap"},
-    {"hyperloglog", "@hyperloglog"},
-    {"geo", "@geo"},
-    {"stream", "@stream"},
-    {"connection", "@connection"},
-    {"transactions", "@transaction"},
-    {"scripting", "@scripting"},
-};
-
-bool has_category(const CommandSpec& spec, std::string_view category) {
-  if (category == "@write") return (spec.flags & kWrite) != 0;
-  if (category == "@read") return (spec.flags & kReadOnly) != 0;
-  if (category == "@admin" || category == "@dangerous") return (spec.flags & kAdmin) != 0;
-  if (category == "@fast") return (spec.flags & kFast) != 0;
-  if (category == "@slow") return (spec.flags & kFast) == 0;
-  if (category == "@blocking") return (spec.flags & kBlocking) != 0;
-  if (category == "@pubsub" && (spec.flags & kPubSub) != 0) return true;
-  // A pure container (no handler of its own) has no data-type category, as in Redis.
-  if (spec.handler == nullptr) return false;
-  for (const auto& [group, implied] : kGroupCategories) {
-    if (group == spec.group && implied == category) return true;
-  }
-  return false;
-}
-
-// A command's ACL categories: the ones Redis derives from the flags, plus the data-type
-// category its group names. Categories Redis assigns by hand (@dangerous on KEYS or INFO,
-// which are not admin) cannot be derived and are missing.
-std::vector<std::string_view> acl_categories(const CommandSpec& spec) {
-  std::vector<std::string_view> categories;
-  for (std::string_view category : kCategoryOrder) {
-    if (has_category(spec, category)) categories.push_back(category);
-  }
-  return categories;
-}
-
-// Redis 7.0's ten-field COMMAND INFO entry. Tips and key specifications are not in the
-// table, so those arrays are empty; clients fall back on first/last/step.
-void reply_command_info(resp::ReplyWriter& reply, const Command& command) {
-  const CommandSpec& spec = command.spec;
-  reply.array(10);
-  reply.bulk(spec.name);
-  reply.integer(spec.arity);
-  size_t flag_count = 0;
-  for (const auto& [flag, name] : kFlagNames) flag_count += (spec.flags & flag) ? 1 : 0;
-  reply.array(flag_count);
-  for (const auto& [flag, name] : kFlagNames) {
-    if (spec.flags & flag) reply.simple(name);
-  }
-  reply.integer(spec.first_key);
-  reply.integer(spec.last_key);
-  reply.integer(spec.key_step);
-  std::vector<std::string_view> categories = acl_categories(spec);
-  reply.array(categories.size());
-  for (std::string_view category : categories) reply.simple(category);
-  reply.empty_array();  // tips
-  reply.empty_array();  // key specifications
-  reply.array(command.subcommands.size());
-  for (const Command& sub : command.subcommands) reply_command_info(reply, sub);
-}
-
-// COMMAND DOCS's map for one command, sent as a flat array as RESP2 sends maps. Only the
-// fields the table knows; redis-cli builds its hints from summary, since and group.
-void reply_command_docs(resp::ReplyWriter& reply, const Command& command) {
-  const CommandSpec& spec = command.spec;
-  reply.array(command.is_container() ? 8 : 6);
-  reply.bulk("summary");
-  reply.bulk(spec.summary);
-  reply.bulk("since");
-  reply.bulk(spec.since);
-  reply.bulk("group");
-  reply.bulk(spec.group);
-  if (!command.is_container()) return;
-  reply.bulk("subcommands");
-  reply.array(command.subcommands.size() * 2);
-  for (const Command& sub : command.subcommands) {
-    reply.bulk(sub.spec.name);
-    reply_command_docs(reply, sub);
-  }
-}
-
-// A command by the name COMMAND INFO and DOCS take: "get", or "config|get" for a subcommand.
-const Command* find_by_full_name(const CommandTable& table, std::string_view name) {
-  size_t bar = name.find('|');
-  const Command* command = table.find(name.substr(0, bar));
-  if (command == nullptr || bar == std::string_view::npos) return command;
-  std::string_view sub = name.substr(bar + 1);
-  if (sub.find('|') != std::string_view::npos) return nullptr;
-  return command->find_subcommand(sub);
-}
-
-void command_all(CommandContext& ctx) {
-  const auto& commands = ctx.server().commands().commands();
-  ctx.reply().array(commands.size());
-  for (const Command& command : commands) reply_command_info(ctx.reply(), command);
-}
-
-void command_count(CommandContext& ctx) {
-  ctx.reply().integer(static_cast<int64_t>(ctx.server().commands().commands().size()));
-}
-
-void command_info(CommandContext& ctx) {
-  if (ctx.argc() == 2) return command_all(ctx);
-  ctx.reply().array(ctx.argc() - 2);
-  for (size_t i = 2; i < ctx.argc(); ++i) {
-    const Command* command = find_by_full_name(ctx.server().commands(), ctx.arg(i));
-    if (command == nullptr) {
-      ctx.reply().null_bulk();
-    } else {
-      reply_command_info(ctx.reply(), *command);
-    }
-  }
-}
-
-void command_docs(CommandContext& ctx) {
-  const CommandTable& table = ctx.server().commands();
-  resp::ReplyWriter& reply = ctx.reply();
-  if (ctx.argc() == 2) {
-    reply.array(table.commands().size() * 2);
-    for (const Command& command : table.commands()) {
-      reply.bulk(command.spec.name);
-      reply_command_docs(reply, command);
-    }
-    return;
-  }
-  // Names that are not commands are left out of the map.
-  size_t token = reply.begin_array();
-  size_t found = 0;
-  for (size_t i = 2; i < ctx.argc(); ++i) {
-    const Command* command = find_by_full_name(table, ctx.arg(i));
-    if (command == nullptr) continue;
-    reply.bulk(command->spec.name);
-    reply_command_docs(reply, *command);
-    found += 2;
-  }
-  reply.end_array(token, found);
-}
-
-// COMMAND LIST [FILTERBY MODULE name | ACLCAT category | PATTERN pattern]: every command
-// name, subcommands included ("config|get"), that passes the filter.
-void command_list(CommandContext& ctx) {
-  enum class Filter { kNone, kModule, kAclCategory, kPattern };
-  Filter filter = Filter::kNone;
-  std::string_view argument;
-  if (ctx.argc() == 5 && equals_nocase(ctx.arg(2), "filterby")) {
-    argument = ctx.arg(4);
-    if (equals_nocase(ctx.arg(3), "module")) {
-      filter = Filter::kModule;
-    } else if (equals_nocase(ctx.arg(3), "aclcat")) {
-      filter = Filter::kAclCategory;
-    } else if (equals_nocase(ctx.arg(3), "pattern")) {
-      filter = Filter::kPattern;
-    } else {
-      return ctx.reply().error(errors::kSyntax);
-    }
-  } else if (ctx.argc() != 2) {
-    return ctx.reply().error(errors::kSyntax);
-  }
-  auto passes = [&](const Command& command) {
-    switch (filter) {
-      case Filter::kNone:
-        return true;
-      case Filter::kModule:
-        return false;  // no modules are loaded
-      case Filter::kAclCategory:
-        for (std::string_view category : acl_categories(command.spec)) {
-          if (equals_nocase(category.substr(1), argument)) return true;
-        }
-        return false;
-      case Filter::kPattern:
-        return glob_match(argument, command.spec.name, true);
-    }
-    return false;
-  };
-  resp::ReplyWriter& reply = ctx.reply();
-  size_t token = reply.begin_array();
-  size_t count = 0;
-  for (const Command& command : ctx.server().commands().commands()) {
-    if (passes(command)) {
-      reply.bulk(command.spec.name);
-      ++count;
-    }
-    for (const Command& sub : command.subcommands) {
-      if (!passes(sub)) continue;
-      reply.bulk(sub.spec.name);
-      ++count;
-    }
-  }
-  reply.end_array(token, count);
-}
-
-void command_help(CommandContext& ctx) {
-  static constexpr std::string_view kLines[] = {
-      "COMMAND <subcommand> [<arg> [value] [opt] ...]. Subcommands are:",
-      "(no subcommand)",
-      "    Return details about all Redis commands.",
-      "COUNT",
-      "    Return the total number of commands in this Redis server.",
-      "LIST",
-      "    Return a list of all commands in this Redis server.",
-      "INFO [<command-name> ...]",
-      "    Return details about multiple Redis commands.",
-      "    If no command names are given, documentation details for all",
-      "    commands are returned.",
-      "DOCS [<command-name> ...]",
-      "    Return documentation details about multiple Redis commands.",
-      "    If no command names are given, documentation details for all",
-      "    commands are returned.",
-      "HELP",
-      "    Prints this help.",
-  };
-  ctx.reply().simple_lines(kLines);
-}
-
 constexpr uint32_t kAdminFlags = kAdmin | kNoScript | kLoading | kStale;
 
 constexpr CommandSpec kCommands[] = {
@@ -674,17 +414,10 @@ constexpr CommandSpec kConfigCommands[] = {
      "Set configuration parameters to the given values", "2.0.0"},
     {"config|resetstat", 2, kAdminFlags, 0, 0, 0, config_resetstat, "server",
      "Reset the stats returned by INFO", "2.0.0"},
+    {"config|rewrite", 2, kAdminFlags, 0, 0, 0, config_rewrite, "server",
+     "Rewrite the configuration file with the in memory configuration", "2.8.0"},
     {"config|help", 2, kLoading | kStale, 0, 0, 0, config_help, "server",
      "Show helpful text about the different subcommands", "5.0.0"},
-};
-
-constexpr CommandSpec kMemoryContainer = {
-    "memory", -2, 0, 0, 0, 0, nullptr, "server", "A container for memory diagnostics commands",
-    "4.0.0"};
-
-constexpr CommandSpec kMemoryCommands[] = {
-    {"memory|usage", -3, kReadOnly, 2, 2, 1, memory_usage, "server",
-     "Estimate the memory usage of a key", "4.0.0"},
 };
 
 constexpr CommandSpec kSlowlogContainer = {
@@ -701,34 +434,12 @@ constexpr CommandSpec kSlowlogCommands[] = {
      "Show helpful text about the different subcommands", "6.2.0"},
 };
 
-// Bare COMMAND runs the container's own handler.
-constexpr CommandSpec kCommandContainer = {
-    "command",   -1,       kLoading | kStale,
-    0,           0,        0,
-    command_all, "server", "Get array of Redis command details",
-    "2.8.13"};
-
-constexpr CommandSpec kCommandCommands[] = {
-    {"command|count", 2, kLoading | kStale, 0, 0, 0, command_count, "server",
-     "Get total number of Redis commands", "2.8.13"},
-    {"command|list", -2, kLoading | kStale, 0, 0, 0, command_list, "server",
-     "Get an array of Redis command names", "7.0.0"},
-    {"command|info", -2, kLoading | kStale, 0, 0, 0, command_info, "server",
-     "Get array of specific Redis command details, or all when no argument is given.", "2.8.13"},
-    {"command|docs", -2, kLoading | kStale, 0, 0, 0, command_docs, "server",
-     "Get array of specific Redis command documentation", "7.0.0"},
-    {"command|help", 2, kLoading | kStale, 0, 0, 0, command_help, "server",
-     "Show helpful text about the different subcommands", "5.0.0"},
-};
-
 }  // namespace
 
 void register_server_family(CommandTable& table) {
   table.add(kCommands);
   table.add_container(kConfigContainer, kConfigCommands);
-  table.add_container(kCommandContainer, kCommandCommands);
   table.add_container(kSlowlogContainer, kSlowlogCommands);
-  table.add_container(kMemoryContainer, kMemoryCommands);
 }
 
 }  // namespace fkvs

@@ -11,6 +11,7 @@
 
 #include "server/config_table.h"
 #include "server/keyspace_events.h"
+#include "split_arguments.h"
 #include "util/glob.h"
 #include "util/number.h"
 #include "util/strings.h"
@@ -133,10 +134,19 @@ struct EnumOption {
   std::string Config::*field;
   std::span<const std::string_view> choices;
 };
+// How CONFIG REWRITE writes a custom option's value.
+enum class RewriteAs {
+  kPlain,
+  kQuoted,        // a path or name, quoted as Redis quotes strings
+  kAlwaysQuoted,  // dir: Redis writes it even at its default
+  kSavePoints,    // one "save" line per point, written even at the default
+  kBufferLimits,  // one line per client class
+};
 struct CustomOption {
   Refusal (*parse)(Config&, Args, SetMode);
   std::string (*format)(const Config&);
   bool takes_list;  // any number of arguments; CONFIG SET splits its value at spaces
+  RewriteAs rewrite_as = RewriteAs::kPlain;
 };
 using OptionType = std::variant<IntegerOption, OctalOption, MemoryOption, BoolOption, StringOption,
                                 EnumOption, CustomOption>;
@@ -291,8 +301,10 @@ Refusal parse_output_buffer_limits(Config& config, Args args, SetMode) {
 }
 
 // Redis still calls the replica class "slave" here.
+// The client classes as CONFIG GET and CONFIG REWRITE name them.
+constexpr std::string_view kClassNames[kClientClassCount] = {"normal", "slave", "pubsub"};
+
 std::string format_output_buffer_limits(const Config& config) {
-  static constexpr std::string_view kClassNames[kClientClassCount] = {"normal", "slave", "pubsub"};
   std::string out;
   for (int i = 0; i < kClientClassCount; ++i) {
     const OutputBufferLimit& limit = config.client_output_buffer_limit[i];
@@ -361,7 +373,8 @@ const OptionSpec kOptions[] = {
     {"client-query-buffer-limit", kMutable,
      MemoryOption{&Config::client_query_buffer_limit, kMegabyte, INT64_MAX}},
     {"client-output-buffer-limit", kMutable,
-     CustomOption{parse_output_buffer_limits, format_output_buffer_limits, true}},
+     CustomOption{parse_output_buffer_limits, format_output_buffer_limits, true,
+                  RewriteAs::kBufferLimits}},
     {"io-backend", kImmutable, EnumOption{&Config::io_backend, kIoBackends}},
     {"daemonize", kImmutable, BoolOption{&Config::daemonize}},
     {"pidfile", kImmutable, StringOption{&Config::pidfile}},
@@ -370,16 +383,19 @@ const OptionSpec kOptions[] = {
     {"syslog-ident", kImmutable, StringOption{&Config::syslog_ident}},
     {"syslog-facility", kImmutable, EnumOption{&Config::syslog_facility, kSyslogFacilities}},
     {"shutdown-timeout", kMutable, IntegerOption{&Config::shutdown_timeout, 0, kIntMax}},
-    {"dir", kProtected, CustomOption{parse_dir, format_dir, false}},
+    {"dir", kProtected, CustomOption{parse_dir, format_dir, false, RewriteAs::kAlwaysQuoted}},
     {"dbfilename", kProtected,
-     CustomOption{parse_dbfilename, [](const Config& c) { return c.dbfilename; }, false}},
-    {"save", kMutable, CustomOption{parse_save, format_save, true}},
+     CustomOption{parse_dbfilename, [](const Config& c) { return c.dbfilename; }, false,
+                  RewriteAs::kQuoted}},
+    {"save", kMutable, CustomOption{parse_save, format_save, true, RewriteAs::kSavePoints}},
     {"appendonly", kMutable, BoolOption{&Config::appendonly}},
     {"appendfsync", kMutable, EnumOption{&Config::appendfsync, kAppendfsyncModes}},
     {"appenddirname", kImmutable,
-     CustomOption{parse_appenddirname, [](const Config& c) { return c.appenddirname; }, false}},
+     CustomOption{parse_appenddirname, [](const Config& c) { return c.appenddirname; }, false,
+                  RewriteAs::kQuoted}},
     {"appendfilename", kImmutable,
-     CustomOption{parse_appendfilename, [](const Config& c) { return c.appendfilename; }, false}},
+     CustomOption{parse_appendfilename, [](const Config& c) { return c.appendfilename; }, false,
+                  RewriteAs::kQuoted}},
     {"aof-use-rdb-preamble", kMutable, BoolOption{&Config::aof_use_rdb_preamble}},
     {"aof-load-truncated", kMutable, BoolOption{&Config::aof_load_truncated}},
     {"aof-timestamp-enabled", kMutable, BoolOption{&Config::aof_timestamp_enabled}},
@@ -415,7 +431,7 @@ const OptionSpec kOptions[] = {
     {"notify-keyspace-events", kMutable,
      CustomOption{parse_notify_keyspace_events,
                   [](const Config& c) { return keyspace_events::format(c.notify_keyspace_events); },
-                  false}},
+                  false, RewriteAs::kQuoted}},
     {"active-expire-effort", kMutable, IntegerOption{&Config::active_expire_effort, 1, 10}},
     {"slowlog-log-slower-than", kMutable,
      IntegerOption{&Config::slowlog_log_slower_than, -1, LLONG_MAX}},
@@ -462,7 +478,90 @@ std::string set_failure(std::string_view name, std::string_view reason) {
          std::string(reason);
 }
 
+// CONFIG REWRITE writes sizes with the largest unit that divides them, as Redis does.
+std::string format_memory_units(uint64_t bytes) {
+  static constexpr std::pair<uint64_t, std::string_view> kUnits[] = {
+      {1024 * 1024 * 1024, "gb"}, {1024 * 1024, "mb"}, {1024, "kb"}};
+  for (const auto& [size, unit] : kUnits) {
+    if (bytes != 0 && bytes % size == 0) return std::to_string(bytes / size) + std::string(unit);
+  }
+  return std::to_string(bytes);
+}
+
+std::vector<RewriteLine> rewrite_buffer_limits(const Config& config, const Config& defaults) {
+  std::vector<RewriteLine> lines;
+  for (int i = 0; i < kClientClassCount; ++i) {
+    const OutputBufferLimit& limit = config.client_output_buffer_limit[i];
+    const OutputBufferLimit& initial = defaults.client_output_buffer_limit[i];
+    const bool changed = limit.hard_bytes != initial.hard_bytes ||
+                         limit.soft_bytes != initial.soft_bytes ||
+                         limit.soft_seconds != initial.soft_seconds;
+    lines.push_back({"client-output-buffer-limit " + std::string(kClassNames[i]) + ' ' +
+                         format_memory_units(limit.hard_bytes) + ' ' +
+                         format_memory_units(limit.soft_bytes) + ' ' +
+                         std::to_string(limit.soft_seconds),
+                     changed});
+  }
+  return lines;
+}
+
+std::vector<RewriteLine> rewrite_save_points(const Config& config) {
+  if (config.save.empty()) return {{"save \"\"", true}};
+  std::vector<RewriteLine> lines;
+  for (const SavePoint& point : config.save) {
+    lines.push_back(
+        {"save " + std::to_string(point.seconds) + ' ' + std::to_string(point.changes), true});
+  }
+  return lines;
+}
+
+std::vector<RewriteLine> rewrite_lines(const OptionSpec& spec, const Config& config,
+                                       const Config& defaults) {
+  const std::string name(spec.name);
+  const bool changed = format(spec, config) != format(spec, defaults);
+  const auto plain = [&](const std::string& value) {
+    return std::vector<RewriteLine>{{name + ' ' + value, changed}};
+  };
+  const auto quoted = [&](std::string_view value, bool needed) {
+    return std::vector<RewriteLine>{{name + ' ' + resp::quote_bytes(value), needed}};
+  };
+  return std::visit(
+      Overloaded{
+          [&](const IntegerOption& o) { return plain(std::to_string(config.*o.field)); },
+          [&](const OctalOption& o) { return plain(to_octal(config.*o.field)); },
+          [&](const MemoryOption& o) { return plain(format_memory_units(config.*o.field)); },
+          [&](const BoolOption& o) { return plain(config.*o.field ? "yes" : "no"); },
+          [&](const StringOption& o) { return quoted(config.*o.field, changed); },
+          [&](const EnumOption& o) { return plain(config.*o.field); },
+          [&](const CustomOption& o) {
+            switch (o.rewrite_as) {
+              case RewriteAs::kPlain:
+                return plain(o.format(config));
+              case RewriteAs::kQuoted:
+                return quoted(o.format(config), changed);
+              case RewriteAs::kAlwaysQuoted:
+                return quoted(o.format(config), true);
+              case RewriteAs::kSavePoints:
+                return rewrite_save_points(config);
+              case RewriteAs::kBufferLimits:
+                return rewrite_buffer_limits(config, defaults);
+            }
+            return plain(o.format(config));
+          },
+      },
+      spec.type);
+}
+
 }  // namespace
+
+std::vector<RewriteOption> rewrite_options(const Config& config) {
+  const Config defaults;
+  std::vector<RewriteOption> options;
+  for (const OptionSpec& spec : kOptions) {
+    options.push_back({spec.name, spec.alias, rewrite_lines(spec, config, defaults)});
+  }
+  return options;
+}
 
 const OptionSpec* find_option(std::string_view name) {
   for (const OptionSpec& spec : kOptions) {

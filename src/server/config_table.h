@@ -32,6 +32,20 @@ bool takes_list(const OptionSpec& spec);
 // Stores `args` (exactly one unless the option takes a list) into `config`.
 Refusal assign(const OptionSpec& spec, Config& config, Args args, SetMode mode);
 
+// CONFIG REWRITE's lines for one option, which together set its current value. A line is
+// `needed` in a file that has no line for the option yet when the value differs from the
+// default, or when Redis always writes the option (dir, save).
+struct RewriteLine {
+  std::string text;
+  bool needed;
+};
+struct RewriteOption {
+  std::string_view name;
+  std::string_view alias;  // an older name a file may still use
+  std::vector<RewriteLine> lines;
+};
+std::vector<RewriteOption> rewrite_options(const Config& config);
+
 // A list option's value as Redis splits it: one argument per space ("" is no argument at all).
 std::vector<std::string_view> split_at_spaces(std::string_view value);
 

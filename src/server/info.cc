@@ -16,6 +16,7 @@
 
 #include "fkvs_build_config.h"
 #include "server/child_process.h"
+#include "server/memory_stats.h"
 #include "server/server.h"
 #include "util/clock.h"
 
@@ -123,16 +124,6 @@ std::string executable_path(Server& server) {
 
 uint64_t page_size() { return static_cast<uint64_t>(sysconf(_SC_PAGESIZE)); }
 
-uint64_t resident_set_bytes() {
-  std::FILE* statm = std::fopen("/proc/self/statm", "r");
-  if (statm == nullptr) return 0;
-  unsigned long long total_pages = 0;
-  unsigned long long resident_pages = 0;
-  int fields = std::fscanf(statm, "%llu %llu", &total_pages, &resident_pages);
-  std::fclose(statm);
-  return fields == 2 ? resident_pages * page_size() : 0;
-}
-
 uint64_t total_system_memory() {
   long pages = sysconf(_SC_PHYS_PAGES);
   return pages > 0 ? static_cast<uint64_t>(pages) * page_size() : 0;
@@ -198,16 +189,6 @@ void add_clients(InfoText& info, Server& server) {
   info.field("blocked_clients", server.blocked_clients().count());
   info.field("tracking_clients", 0);
   info.field("clients_in_timeout_table", server.blocked_clients().count_with_deadline());
-}
-
-// What the open clients hold: their state and their query and reply buffers.
-uint64_t client_memory(Server& server) {
-  uint64_t total = 0;
-  for (const auto& [id, client] : server.clients()) {
-    total += sizeof(Client) + sizeof(net::Connection) + client->conn().input().capacity() +
-             client->conn().output_capacity();
-  }
-  return total;
 }
 
 // Scripting, replication, AOF and lazy freeing do not exist in fkvs, so the memory Redis

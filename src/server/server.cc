@@ -181,6 +181,8 @@ void Server::register_commands() {
   register_pubsub_family(commands_);
   register_transaction_family(commands_);
   register_server_family(commands_);
+  register_command_family(commands_);
+  register_memory_family(commands_);
   register_persistence_family(commands_);
 }
 
@@ -327,6 +329,7 @@ int Server::run() {
   clock::update();
   start_time_ms_ = clock::now_ms();
   snapshots_.set_lastsave_unix(start_time_ms_ / 1000);
+  startup_memory_ = used_memory();
   // An AOF, when enabled, holds the data; the snapshot is not read then.
   if (config_.appendonly) {
     aof_.start_at_boot();

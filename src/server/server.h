@@ -58,6 +58,8 @@ class Server final : public net::ConnectionHandler, public KeyspaceListener {
   const char* backend_name() const;
   int tcp_port() const { return tcp_port_; }
   int64_t start_time_ms() const { return start_time_ms_; }
+  // used_memory once the server was set up, before any data was loaded (MEMORY STATS).
+  uint64_t startup_memory() const { return startup_memory_; }
   const std::string& config_file() const { return config_.config_file; }
   std::string executable_path() const { return executable_; }
   void set_executable_path(std::string path) { executable_ = std::move(path); }
@@ -259,6 +261,7 @@ class Server final : public net::ConnectionHandler, public KeyspaceListener {
   Snapshotter snapshots_{*this};
   AppendOnlyFile aof_{*this};
   int64_t start_time_ms_ = 0;
+  uint64_t startup_memory_ = 0;
   uint64_t dirty_ = 0;
   // The running call changed data (propagation asks; a SAVE inside the call
   // may reset dirty_, so dirty_ alone cannot tell).

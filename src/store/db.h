@@ -130,6 +130,13 @@ class Db {
   // Keys held, including expired ones not yet reclaimed (as DBSIZE counts).
   size_t size() const { return table_.size(); }
   size_t expires_count() const { return ttl_slots_.size(); }
+  // What the table itself holds apart from key bytes and values: the bucket array and each
+  // entry's header (MEMORY STATS's overhead.hashtable.main).
+  size_t table_overhead_bytes() const {
+    return table_.bucket_count() * sizeof(Entry*) + table_.size() * sizeof(Entry);
+  }
+  // The index of the keys with a TTL (overhead.hashtable.expires).
+  size_t expires_overhead_bytes() const { return ttl_slots_.capacity() * sizeof(TtlSlot); }
 
   // Absolute unix time in milliseconds; -1 when the key has no TTL. A key
   // expires once the clock is past this time, as in Redis.

@@ -1,0 +1,273 @@
+#include "commands/key_specs.h"
+
+#include <algorithm>
+#include <array>
+#include <cctype>
+
+#include "util/number.h"
+#include "util/strings.h"
+
+namespace fkvs {
+namespace {
+
+constexpr KeySpec range(uint32_t flags, int begin, int last = 0, int step = 1) {
+  return KeySpec{flags, begin, KeySpec::Search::kRange, last, step};
+}
+
+constexpr KeySpec counted(uint32_t flags, int begin) {
+  return KeySpec{flags, begin, KeySpec::Search::kCounted, 0, 1};
+}
+
+struct CommandKeySpecs {
+  std::string_view command;
+  std::array<KeySpec, 2> specs;  // a second spec with no flags is absent
+  size_t count() const { return specs[1].flags != 0 ? 2 : 1; }
+};
+
+// Redis 7.0's key specifications of the commands fkvs has, sorted by name.
+constexpr CommandKeySpecs kKeySpecs[] = {
+    {"append", {range(kKeyRW | kKeyInsert, 1)}},
+    {"blmove", {range(kKeyRW | kKeyAccess | kKeyDelete, 1), range(kKeyRW | kKeyInsert, 2)}},
+    {"blmpop", {counted(kKeyRW | kKeyAccess | kKeyDelete, 2)}},
+    {"blpop", {range(kKeyRW | kKeyAccess | kKeyDelete, 1, -2)}},
+    {"brpop", {range(kKeyRW | kKeyAccess | kKeyDelete, 1, -2)}},
+    {"brpoplpush", {range(kKeyRW | kKeyAccess | kKeyDelete, 1), range(kKeyRW | kKeyInsert, 2)}},
+    {"bzmpop", {counted(kKeyRW | kKeyAccess | kKeyDelete, 2)}},
+    {"bzpopmax", {range(kKeyRW | kKeyAccess | kKeyDelete, 1, -2)}},
+    {"bzpopmin", {range(kKeyRW | kKeyAccess | kKeyDelete, 1, -2)}},
+    {"copy", {range(kKeyRO | kKeyAccess, 1), range(kKeyOW | kKeyUpdate, 2)}},
+    {"decr", {range(kKeyRW | kKeyAccess | kKeyUpdate, 1)}},
+    {"decrby", {range(kKeyRW | kKeyAccess | kKeyUpdate, 1)}},
+    {"del", {range(kKeyRM | kKeyDelete, 1, -1)}},
+    {"dump", {range(kKeyRO | kKeyAccess, 1)}},
+    {"exists", {range(kKeyRO, 1, -1)}},
+    {"expire", {range(kKeyRW | kKeyUpdate, 1)}},
+    {"expireat", {range(kKeyRW | kKeyUpdate, 1)}},
+    {"expiretime", {range(kKeyRO | kKeyAccess, 1)}},
+    {"get", {range(kKeyRO | kKeyAccess, 1)}},
+    {"getdel", {range(kKeyRW | kKeyAccess | kKeyDelete, 1)}},
+    {"getex", {range(kKeyRW | kKeyAccess | kKeyUpdate, 1)}},
+    {"getrange", {range(kKeyRO | kKeyAccess, 1)}},
+    {"getset", {range(kKeyRW | kKeyAccess | kKeyUpdate, 1)}},
+    {"hdel", {range(kKeyRW | kKeyDelete, 1)}},
+    {"hexists", {range(kKeyRO, 1)}},
+    {"hget", {range(kKeyRO | kKeyAccess, 1)}},
+    {"hgetall", {range(kKeyRO | kKeyAccess, 1)}},
+    {"hincrby", {range(kKeyRW | kKeyAccess | kKeyUpdate, 1)}},
+    {"hincrbyfloat", {range(kKeyRW | kKeyAccess | kKeyUpdate, 1)}},
+    {"hkeys", {range(kKeyRO | kKeyAccess, 1)}},
+    {"hlen", {range(kKeyRO, 1)}},
+    {"hmget", {range(kKeyRO | kKeyAccess, 1)}},
+    {"hmset", {range(kKeyRW | kKeyUpdate, 1)}},
+    {"hrandfield", {range(kKeyRO | kKeyAccess, 1)}},
+    {"hscan", {range(kKeyRO | kKeyAccess, 1)}},
+    {"hset", {range(kKeyRW | kKeyUpdate, 1)}},
+    {"hsetnx", {range(kKeyRW | kKeyInsert, 1)}},
+    {"hstrlen", {range(kKeyRO, 1)}},
+    {"hvals", {range(kKeyRO | kKeyAccess, 1)}},
+    {"incr", {range(kKeyRW | kKeyAccess | kKeyUpdate, 1)}},
+    {"incrby", {range(kKeyRW | kKeyAccess | kKeyUpdate, 1)}},
+    {"incrbyfloat", {range(kKeyRW | kKeyAccess | kKeyUpdate, 1)}},
+    {"lindex", {range(kKeyRO | kKeyAccess, 1)}},
+    {"linsert", {range(kKeyRW | kKeyInsert, 1)}},
+    {"llen", {range(kKeyRO, 1)}},
+    {"lmove", {range(kKeyRW | kKeyAccess | kKeyDelete, 1), range(kKeyRW | kKeyInsert, 2)}},
+    {"lmpop", {counted(kKeyRW | kKeyAccess | kKeyDelete, 1)}},
+    {"lpop", {range(kKeyRW | kKeyAccess | kKeyDelete, 1)}},
+    {"lpos", {range(kKeyRO | kKeyAccess, 1)}},
+    {"lpush", {range(kKeyRW | kKeyInsert, 1)}},
+    {"lpushx", {range(kKeyRW | kKeyInsert, 1)}},
+    {"lrange", {range(kKeyRO | kKeyAccess, 1)}},
+    {"lrem", {range(kKeyRW | kKeyDelete, 1)}},
+    {"lset", {range(kKeyRW | kKeyUpdate, 1)}},
+    {"ltrim", {range(kKeyRW | kKeyDelete, 1)}},
+    {"memory|usage", {range(kKeyRO, 2)}},
+    {"mget", {range(kKeyRO | kKeyAccess, 1, -1)}},
+    {"move", {range(kKeyRW | kKeyAccess | kKeyUpdate, 1)}},
+    {"mset", {range(kKeyOW | kKeyUpdate, 1, -1, 2)}},
+    {"msetnx", {range(kKeyOW | kKeyInsert, 1, -1, 2)}},
+    {"object|encoding", {range(kKeyRO, 2)}},
+    {"object|freq", {range(kKeyRO, 2)}},
+    {"object|idletime", {range(kKeyRO, 2)}},
+    {"object|refcount", {range(kKeyRO, 2)}},
+    {"persist", {range(kKeyRW | kKeyUpdate, 1)}},
+    {"pexpire", {range(kKeyRW | kKeyUpdate, 1)}},
+    {"pexpireat", {range(kKeyRW | kKeyUpdate, 1)}},
+    {"pexpiretime", {range(kKeyRO | kKeyAccess, 1)}},
+    {"psetex", {range(kKeyOW | kKeyUpdate, 1)}},
+    {"pttl", {range(kKeyRO | kKeyAccess, 1)}},
+    {"rename", {range(kKeyRW | kKeyAccess | kKeyDelete, 1), range(kKeyOW | kKeyUpdate, 2)}},
+    {"renamenx", {range(kKeyRW | kKeyAccess | kKeyDelete, 1), range(kKeyOW | kKeyInsert, 2)}},
+    {"restore", {range(kKeyOW | kKeyUpdate, 1)}},
+    {"rpop", {range(kKeyRW | kKeyAccess | kKeyDelete, 1)}},
+    {"rpoplpush", {range(kKeyRW | kKeyAccess | kKeyDelete, 1), range(kKeyRW | kKeyInsert, 2)}},
+    {"rpush", {range(kKeyRW | kKeyInsert, 1)}},
+    {"rpushx", {range(kKeyRW | kKeyInsert, 1)}},
+    {"sadd", {range(kKeyRW | kKeyInsert, 1)}},
+    {"scard", {range(kKeyRO, 1)}},
+    {"sdiff", {range(kKeyRO | kKeyAccess, 1, -1)}},
+    {"sdiffstore", {range(kKeyOW | kKeyUpdate, 1), range(kKeyRO | kKeyAccess, 2, -1)}},
+    {"set", {range(kKeyRW | kKeyAccess | kKeyUpdate | kKeyVariableFlags, 1)}},
+    {"setex", {range(kKeyOW | kKeyUpdate, 1)}},
+    {"setnx", {range(kKeyOW | kKeyInsert, 1)}},
+    {"setrange", {range(kKeyRW | kKeyUpdate, 1)}},
+    {"sinter", {range(kKeyRO | kKeyAccess, 1, -1)}},
+    {"sintercard", {counted(kKeyRO | kKeyAccess, 1)}},
+    {"sinterstore", {range(kKeyRW | kKeyUpdate, 1), range(kKeyRO | kKeyAccess, 2, -1)}},
+    {"sismember", {range(kKeyRO, 1)}},
+    {"smembers", {range(kKeyRO | kKeyAccess, 1)}},
+    {"smismember", {range(kKeyRO | kKeyAccess, 1)}},
+    {"smove", {range(kKeyRW | kKeyAccess | kKeyDelete, 1), range(kKeyRW | kKeyInsert, 2)}},
+    {"spop", {range(kKeyRW | kKeyAccess | kKeyDelete, 1)}},
+    {"spublish", {range(kKeyNotKey, 1)}},
+    {"srandmember", {range(kKeyRO | kKeyAccess, 1)}},
+    {"srem", {range(kKeyRW | kKeyDelete, 1)}},
+    {"sscan", {range(kKeyRO | kKeyAccess, 1)}},
+    {"ssubscribe", {range(kKeyNotKey, 1, -1)}},
+    {"strlen", {range(kKeyRO, 1)}},
+    {"substr", {range(kKeyRO | kKeyAccess, 1)}},
+    {"sunion", {range(kKeyRO | kKeyAccess, 1, -1)}},
+    {"sunionstore", {range(kKeyOW | kKeyUpdate, 1), range(kKeyRO | kKeyAccess, 2, -1)}},
+    {"sunsubscribe", {range(kKeyNotKey, 1, -1)}},
+    {"touch", {range(kKeyRO, 1, -1)}},
+    {"ttl", {range(kKeyRO | kKeyAccess, 1)}},
+    {"type", {range(kKeyRO, 1)}},
+    {"unlink", {range(kKeyRM | kKeyDelete, 1, -1)}},
+    {"watch", {range(kKeyRO, 1, -1)}},
+    {"zadd", {range(kKeyRW | kKeyUpdate, 1)}},
+    {"zcard", {range(kKeyRO, 1)}},
+    {"zcount", {range(kKeyRO | kKeyAccess, 1)}},
+    {"zdiff", {counted(kKeyRO | kKeyAccess, 1)}},
+    {"zdiffstore", {range(kKeyOW | kKeyUpdate, 1), counted(kKeyRO | kKeyAccess, 2)}},
+    {"zincrby", {range(kKeyRW | kKeyAccess | kKeyUpdate, 1)}},
+    {"zinter", {counted(kKeyRO | kKeyAccess, 1)}},
+    {"zintercard", {counted(kKeyRO | kKeyAccess, 1)}},
+    {"zinterstore", {range(kKeyOW | kKeyUpdate, 1), counted(kKeyRO | kKeyAccess, 2)}},
+    {"zlexcount", {range(kKeyRO | kKeyAccess, 1)}},
+    {"zmpop", {counted(kKeyRW | kKeyAccess | kKeyDelete, 1)}},
+    {"zmscore", {range(kKeyRO | kKeyAccess, 1)}},
+    {"zpopmax", {range(kKeyRW | kKeyAccess | kKeyDelete, 1)}},
+    {"zpopmin", {range(kKeyRW | kKeyAccess | kKeyDelete, 1)}},
+    {"zrandmember", {range(kKeyRO | kKeyAccess, 1)}},
+    {"zrange", {range(kKeyRO | kKeyAccess, 1)}},
+    {"zrangebylex", {range(kKeyRO | kKeyAccess, 1)}},
+    {"zrangebyscore", {range(kKeyRO | kKeyAccess, 1)}},
+    {"zrangestore", {range(kKeyOW | kKeyUpdate, 1), range(kKeyRO | kKeyAccess, 2)}},
+    {"zrank", {range(kKeyRO | kKeyAccess, 1)}},
+    {"zrem", {range(kKeyRW | kKeyDelete, 1)}},
+    {"zremrangebylex", {range(kKeyRW | kKeyDelete, 1)}},
+    {"zremrangebyrank", {range(kKeyRW | kKeyDelete, 1)}},
+    {"zremrangebyscore", {range(kKeyRW | kKeyDelete, 1)}},
+    {"zrevrange", {range(kKeyRO | kKeyAccess, 1)}},
+    {"zrevrangebylex", {range(kKeyRO | kKeyAccess, 1)}},
+    {"zrevrangebyscore", {range(kKeyRO | kKeyAccess, 1)}},
+    {"zrevrank", {range(kKeyRO | kKeyAccess, 1)}},
+    {"zscan", {range(kKeyRO | kKeyAccess, 1)}},
+    {"zscore", {range(kKeyRO | kKeyAccess, 1)}},
+    {"zunion", {counted(kKeyRO | kKeyAccess, 1)}},
+    {"zunionstore", {range(kKeyOW | kKeyUpdate, 1), counted(kKeyRO | kKeyAccess, 2)}},
+};
+static_assert(std::ranges::is_sorted(kKeySpecs, {}, &CommandKeySpecs::command));
+
+// Redis reads numkeys with atoi(): leading digits count, anything else is 0.
+int64_t leading_integer(std::string_view text) {
+  size_t at = 0;
+  while (at < text.size() && std::isspace(static_cast<unsigned char>(text[at]))) ++at;
+  const bool negative = at < text.size() && text[at] == '-';
+  if (at < text.size() && (text[at] == '-' || text[at] == '+')) ++at;
+  int64_t value = 0;
+  for (; at < text.size() && text[at] >= '0' && text[at] <= '9'; ++at) {
+    value = std::min<int64_t>(value * 10 + (text[at] - '0'), INT32_MAX);
+  }
+  return negative ? -value : value;
+}
+
+// SET overwrites its key unless GET asks for the old value too.
+uint32_t set_key_flags(std::span<const std::string_view> args) {
+  for (size_t i = 3; i < args.size(); ++i) {
+    if (equals_nocase(args[i], "get")) return kKeyRW | kKeyAccess | kKeyUpdate;
+  }
+  return kKeyOW | kKeyUpdate;
+}
+
+// How numkeys is read: strictly, as the key specs read it, or with atoi(), as the commands'
+// own key finders read it; those report keys without flags, the counted ones first.
+enum class CountReading { kStrict, kAtoi };
+
+std::optional<std::vector<KeyPosition>> search(std::span<const KeySpec> specs,
+                                               std::span<const std::string_view> args,
+                                               CountReading reading) {
+  const int argc = static_cast<int>(args.size());
+  std::vector<KeyPosition> counted_keys;
+  std::vector<KeyPosition> keys;
+  for (const KeySpec& spec : specs) {
+    if (spec.flags & kKeyNotKey) continue;
+    uint32_t flags = (spec.flags & kKeyVariableFlags) ? set_key_flags(args) : spec.flags;
+    if (reading == CountReading::kAtoi) flags = 0;
+    int first = spec.begin;
+    int last = 0;
+    if (spec.search == KeySpec::Search::kCounted) {
+      if (first >= argc) return std::nullopt;
+      const std::optional<int64_t> count = reading == CountReading::kStrict
+                                               ? parse_int64(args[first])
+                                               : leading_integer(args[first]);
+      // At least one key, and all of them present.
+      if (!count || *count < 1 || *count > argc - first - 1) return std::nullopt;
+      first += 1;
+      last = first + static_cast<int>(*count) - 1;
+    } else {
+      last = spec.last >= 0 ? first + spec.last : argc + spec.last;
+    }
+    std::vector<KeyPosition>& found =
+        reading == CountReading::kAtoi && spec.search == KeySpec::Search::kCounted ? counted_keys
+                                                                                   : keys;
+    for (int i = first; i <= last && i < argc; i += spec.step) {
+      found.push_back(KeyPosition{static_cast<size_t>(i), flags});
+    }
+  }
+  counted_keys.insert(counted_keys.end(), keys.begin(), keys.end());
+  return counted_keys;
+}
+
+}  // namespace
+
+std::span<const KeySpec> key_specs_of(std::string_view name) {
+  const auto* found = std::ranges::lower_bound(kKeySpecs, name, {}, &CommandKeySpecs::command);
+  if (found == std::end(kKeySpecs) || found->command != name) return {};
+  return std::span(found->specs.data(), found->count());
+}
+
+bool has_key_arguments(std::span<const KeySpec> specs) {
+  return std::ranges::any_of(specs, [](const KeySpec& spec) { return !(spec.flags & kKeyNotKey); });
+}
+
+bool has_movable_keys(std::span<const KeySpec> specs) {
+  return std::ranges::any_of(
+      specs, [](const KeySpec& spec) { return spec.search == KeySpec::Search::kCounted; });
+}
+
+std::optional<std::vector<KeyPosition>> find_keys(std::span<const KeySpec> specs,
+                                                  std::span<const std::string_view> args) {
+  if (auto keys = search(specs, args, CountReading::kStrict)) return keys;
+  // As Redis: when the specs cannot read numkeys, the command's own key finder reads it with
+  // atoi() and reports the keys without flags, those after numkeys first.
+  if (!has_movable_keys(specs)) return std::nullopt;
+  return search(specs, args, CountReading::kAtoi);
+}
+
+std::vector<std::string_view> key_flag_names(uint32_t flags) {
+  static constexpr std::pair<uint32_t, std::string_view> kNames[] = {
+      {kKeyRO, "RO"},          {kKeyRW, "RW"},
+      {kKeyOW, "OW"},          {kKeyRM, "RM"},
+      {kKeyAccess, "access"},  {kKeyUpdate, "update"},
+      {kKeyInsert, "insert"},  {kKeyDelete, "delete"},
+      {kKeyNotKey, "not_key"}, {kKeyVariableFlags, "variable_flags"},
+  };
+  std::vector<std::string_view> names;
+  for (const auto& [flag, name] : kNames) {
+    if (flags & flag) names.push_back(name);
+  }
+  return names;
+}
+
+}  // namespace fkvs

@@ -1,0 +1,65 @@
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <optional>
+#include <span>
+#include <string_view>
+#include <vector>
+
+namespace fkvs {
+
+// What a command does with a key, as Redis 7.0's key specifications say it (COMMAND
+// GETKEYSANDFLAGS names them in this order).
+enum KeyFlag : uint32_t {
+  kKeyRO = 1 << 0,  // reads the value
+  kKeyRW = 1 << 1,  // reads and changes it
+  kKeyOW = 1 << 2,  // overwrites it without reading it
+  kKeyRM = 1 << 3,  // removes it
+  kKeyAccess = 1 << 4,
+  kKeyUpdate = 1 << 5,
+  kKeyInsert = 1 << 6,
+  kKeyDelete = 1 << 7,
+  kKeyNotKey = 1 << 8,         // a shard channel: named where a key would be, but not a key
+  kKeyVariableFlags = 1 << 9,  // the flags depend on the other arguments (SET ... GET)
+};
+
+// Where one group of a command's keys is: from argument `begin`, either a range or a
+// count of keys given in an argument (ZUNIONSTORE's numkeys) with the keys after it.
+struct KeySpec {
+  enum class Search { kRange, kCounted };
+  uint32_t flags = 0;
+  int begin = 0;
+  Search search = Search::kRange;
+  // kRange: the last key relative to begin, or, when negative, counted back from the end of
+  // the call (-1: the last argument). kCounted: unused, numkeys is the argument at begin.
+  int last = 0;
+  int step = 1;
+};
+
+// A key found in a call: its argument index and the flags of the spec that found it.
+struct KeyPosition {
+  size_t index;
+  uint32_t flags;
+};
+
+// The key specs Redis 7.0 gives the command called `name` ("get", "object|encoding"),
+// empty for a command without keys.
+std::span<const KeySpec> key_specs_of(std::string_view name);
+
+// Whether any spec names real keys (shard channels are not).
+bool has_key_arguments(std::span<const KeySpec> specs);
+
+// Whether the keys can only be found by reading the arguments (a numkeys argument):
+// COMMAND INFO's "movablekeys".
+bool has_movable_keys(std::span<const KeySpec> specs);
+
+// The keys of a call (args[0] is the command name, arity already checked), in the order the
+// specs list them. nullopt when a numkeys argument is not a count of keys that are there.
+std::optional<std::vector<KeyPosition>> find_keys(std::span<const KeySpec> specs,
+                                                  std::span<const std::string_view> args);
+
+// COMMAND GETKEYSANDFLAGS's names for a key's flags, in Redis's order.
+std::vector<std::string_view> key_flag_names(uint32_t flags);
+
+}  // namespace fkvs
