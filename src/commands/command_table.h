@@ -8,6 +8,8 @@
 #include <string_view>
 #include <vector>
 
+#include "server/latency_histogram.h"
+
 namespace fkvs {
 
 class CommandContext;
@@ -82,6 +84,7 @@ struct Command {
   mutable uint64_t ticks = 0;  // time spent, in clock::ticks()
   mutable uint64_t rejected_calls = 0;
   mutable uint64_t failed_calls = 0;
+  mutable LatencyHistogram latency_histogram{};  // LATENCY HISTOGRAM, INFO latencystats
 };
 
 class CommandTable {

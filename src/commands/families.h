@@ -17,6 +17,7 @@ void register_zset_blocking_family(CommandTable& table);
 void register_pubsub_family(CommandTable& table);
 void register_transaction_family(CommandTable& table);
 void register_server_family(CommandTable& table);
+void register_latency_family(CommandTable& table);
 void register_persistence_family(CommandTable& table);
 
 }  // namespace fkvs

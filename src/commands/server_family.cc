@@ -292,6 +292,7 @@ void config_resetstat(CommandContext& ctx) {
     stats.total_net_output_bytes -= client->conn().bytes_sent;
   }
   server.keyspace_stats() = KeyspaceStats{};
+  server.error_stats().reset();
   server.commands().reset_stats();
   ctx.reply().ok();
 }
