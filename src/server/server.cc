@@ -968,7 +968,8 @@ int64_t Server::instantaneous_ops_per_sec() const {
 void Server::run_expire_cycle(int64_t budget_us) {
   if (!active_expire_) return;
   uint64_t capped_before = keyspace_stats_.expired_time_cap_reached_count;
-  int64_t deadline_us = clock::monotonic_us() + budget_us;
+  const int64_t started_us = clock::monotonic_us();
+  const int64_t deadline_us = started_us + budget_us;
   int64_t now = clock::now_ms();
   bool out_of_time = false;
   // The starting database rotates so a busy one cannot starve the rest.
@@ -984,6 +985,7 @@ void Server::run_expire_cycle(int64_t budget_us) {
   }
   expire_db_cursor_ = (expire_db_cursor_ + 1) % db_count();
   expire_backlog_ = out_of_time || keyspace_stats_.expired_time_cap_reached_count != capped_before;
+  note_latency("expire-cycle", clock::monotonic_us() - started_us);
 }
 
 // While expired keys are piling up faster than the cron reclaims them, a
