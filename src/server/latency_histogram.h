@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <bit>
+#include <cstddef>
 #include <cstdint>
 #include <memory>
 #include <utility>
@@ -19,12 +20,14 @@ class LatencyHistogram {
   // Longer calls count as this long, as in Redis.
   static constexpr uint64_t kMaxNs = 1'000'000'000;
   static constexpr int kSubBucketBits = 7;  // 128 buckets per power of two
-  static constexpr int kBucketCount = (30 - kSubBucketBits + 1) << kSubBucketBits;
+  static constexpr size_t kBucketCount = size_t{30 - kSubBucketBits + 1} << kSubBucketBits;
 
   void record(uint64_t ns) {
     if (!counts_) [[unlikely]]
       counts_ = std::make_unique<uint64_t[]>(kBucketCount);
-    ++counts_[index_of(std::min(ns, kMaxNs))];
+    if (ns > kMaxNs) [[unlikely]]
+      ns = kMaxNs;
+    ++counts_[index_of(ns)];
   }
   bool empty() const { return !counts_; }
   // The calls recorded (summed when asked: recording stays one increment).
@@ -41,21 +44,24 @@ class LatencyHistogram {
   // most that long, listed only where the count grew.
   std::vector<std::pair<uint64_t, uint64_t>> cumulative_usec() const;
 
-  static int index_of(uint64_t ns) {
-    const int magnitude = std::bit_width(ns | 0xff) - 1 - kSubBucketBits;
-    return (magnitude << kSubBucketBits) + static_cast<int>(ns >> magnitude);
+  static size_t index_of(uint64_t ns) {
+    const auto magnitude = static_cast<unsigned>(std::bit_width(ns | 0xff)) - 1 - kSubBucketBits;
+    return (size_t{magnitude} << kSubBucketBits) + (ns >> magnitude);
   }
-  static uint64_t lowest_of(int index) {
-    const int magnitude = std::max(0, (index >> kSubBucketBits) - 1);
-    const uint64_t sub = static_cast<uint64_t>(index - (magnitude << kSubBucketBits));
-    return sub << magnitude;
+  static uint64_t lowest_of(size_t index) {
+    const size_t magnitude = magnitude_of(index);
+    return (index - (magnitude << kSubBucketBits)) << magnitude;
   }
-  static uint64_t highest_of(int index) {
-    const int magnitude = std::max(0, (index >> kSubBucketBits) - 1);
-    return lowest_of(index) + (uint64_t{1} << magnitude) - 1;
+  static uint64_t highest_of(size_t index) {
+    return lowest_of(index) + (uint64_t{1} << magnitude_of(index)) - 1;
   }
 
  private:
+  // How many low bits of a value a bucket ignores: 0 below 256, then one more per power of two.
+  static size_t magnitude_of(size_t index) {
+    return std::max<size_t>(index >> kSubBucketBits, 1) - 1;
+  }
+
   // Allocated at the first call (most commands never run), so null means empty.
   std::unique_ptr<uint64_t[]> counts_;
 };

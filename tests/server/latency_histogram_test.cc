@@ -32,14 +32,14 @@ TEST_CASE("latency_histogram: every value lies within its bucket, buckets in ord
   std::mt19937_64 random(seed);
   for (int i = 0; i < 100000; ++i) {
     const uint64_t ns = random() % (LatencyHistogram::kMaxNs + 1) >> (random() % 30);
-    const int index = LatencyHistogram::index_of(ns);
+    const size_t index = LatencyHistogram::index_of(ns);
     REQUIRE(LatencyHistogram::lowest_of(index) <= ns);
     REQUIRE(ns <= LatencyHistogram::highest_of(index));
     // The error stays under 1/128 of the value, as HDR's two digits promise.
     REQUIRE((LatencyHistogram::highest_of(index) - LatencyHistogram::lowest_of(index)) * 128 <=
             std::max<uint64_t>(ns, 128));
   }
-  for (int index = 1; index < LatencyHistogram::kBucketCount; ++index) {
+  for (size_t index = 1; index < LatencyHistogram::kBucketCount; ++index) {
     REQUIRE(LatencyHistogram::lowest_of(index) == LatencyHistogram::highest_of(index - 1) + 1);
   }
 }
