@@ -676,8 +676,10 @@ inline void Server::count_call(Client& client, const Command& command, CommandCo
   if (ticks >= long_call_ticks_) [[unlikely]]
     note_long_call(client, command, args, ticks);
   command.calls++;
-  // A command that blocked is timed when it is served (rerun_blocked).
-  if (config_.latency_tracking && !client.blocked) [[likely]]
+  // One sample per call, taken when commandstats counts the call: a command
+  // that blocks is sampled for its first run, so one that times out counts
+  // too (Redis samples it when it ends, adding the run that served it).
+  if (config_.latency_tracking) [[likely]]
     command.latency_histogram.record(ticks_to_ns(ticks));
   if (ctx.reply().errors_written() > 0) [[unlikely]]
     command.failed_calls++;
@@ -864,7 +866,6 @@ void Server::rerun_blocked(Client& client) {
   }
   if (client.keeps_waiting) return;
   if (ticks >= slow_call_ticks_) log_slow_call(client, *command, args, ticks);
-  if (config_.latency_tracking) command->latency_histogram.record(ticks_to_ns(ticks));
   blocked_.unblock(client);
   resume(client);
 }
