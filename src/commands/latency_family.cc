@@ -65,6 +65,7 @@ void latency_doctor(CommandContext& ctx) {
     settings.fork_rate_gb_per_s = static_cast<double>(used_memory()) * 1e6 /
                                   static_cast<double>(fork_us) / (1024.0 * 1024 * 1024);
   }
+  settings.anonymous_huge_pages = uses_anonymous_huge_pages();
   settings.now_s = now_unix_s();
   ctx.reply().bulk(fkvs::latency_doctor(server.latency_monitor(), settings));
 }

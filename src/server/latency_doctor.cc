@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <array>
 #include <cstdlib>
+#include <fstream>
 #include <initializer_list>
 #include <string_view>
 #include <vector>
@@ -29,6 +30,7 @@ enum Advice {
   kHz,
   kLargeObjects,
   kMassEviction,
+  kDisableThp,
   kAdviceCount,
 };
 
@@ -117,6 +119,14 @@ std::string advice_text(Advice advice, int64_t threshold_ms) {
              "objects via sets or sorted sets intersections, STORE option of SORT, Redis Cluster "
              "large keys migrations (RESTORE command), may create sudden memory pressure forcing "
              "the server to block trying to evict keys. \n";
+    case kDisableThp:
+      return "- I detected a non zero amount of anonymous huge pages used by your process. This "
+             "creates very serious latency events in different conditions, especially when Redis "
+             "is persisting on disk. To disable THP support use the command 'echo never > "
+             "/sys/kernel/mm/transparent_hugepage/enabled', make sure to also add it into "
+             "/etc/rc.local so that the command will be executed again after a reboot. Note that "
+             "even if you have already disabled THP, you still need to restart the Redis process "
+             "to get rid of the huge pages already created.\n";
     case kAdviceCount:
       break;
   }
@@ -227,6 +237,7 @@ std::string latency_doctor(const LatencyMonitor& monitor, const LatencyDoctorSet
     }
     report += '\n';
   }
+  if (settings.anonymous_huge_pages) advise({kDisableThp});
   if (number == 0 && advice_count == 0) {
     report +=
         "Dave, no latency spike was observed during the lifetime of this Redis instance, not in "
@@ -245,6 +256,17 @@ std::string latency_doctor(const LatencyMonitor& monitor, const LatencyDoctorSet
     }
   }
   return report;
+}
+
+bool uses_anonymous_huge_pages() {
+  std::ifstream smaps("/proc/self/smaps_rollup");
+  std::string line;
+  while (std::getline(smaps, line)) {
+    constexpr std::string_view kField = "AnonHugePages:";
+    if (!line.starts_with(kField)) continue;
+    return std::strtoull(line.c_str() + kField.size(), nullptr, 10) > 0;
+  }
+  return false;
 }
 
 }  // namespace fkvs

@@ -106,6 +106,17 @@ TEST_CASE("latency_doctor: disabled, quiet, and a report with its advice") {
         "evicted, try to fragment those objects into multiple smaller objects.\n");
 }
 
+TEST_CASE("latency_doctor: transparent huge pages are advised against, events or not") {
+  LatencyMonitor monitor;
+  LatencyDoctorSettings settings;
+  settings.latency_monitor_threshold_ms = 1;
+  settings.anonymous_huge_pages = true;
+  const std::string report = latency_doctor(monitor, settings);
+  CHECK(
+      report.starts_with("\nI have a few advices for you:\n\n- I detected a non zero amount of "
+                         "anonymous huge pages"));
+}
+
 TEST_CASE("latency_doctor: an event with no advice of its own says so") {
   LatencyMonitor monitor;
   monitor.add("aof-write", 3, kStart);
