@@ -96,6 +96,7 @@ void ReplyWriter::simple(std::string_view text) {
 
 void ReplyWriter::error(std::string_view message) {
   ++errors_written_;
+  if (error_listener_ != nullptr) error_listener_->error_replied(message);
   char* start = out_->prepare(message.size() + 3);
   start[0] = '-';
   char* p = start + 1;

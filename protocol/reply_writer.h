@@ -9,11 +9,21 @@
 
 namespace fkvs::resp {
 
+// Told of each error reply a writer sends (the server counts them for INFO).
+class ErrorReplyListener {
+ public:
+  virtual void error_replied(std::string_view message) = 0;
+
+ protected:
+  ~ErrorReplyListener() = default;
+};
+
 // Appends RESP2 replies straight into an output buffer. Handlers reply
 // through this and never build strings of their own.
 class ReplyWriter {
  public:
-  explicit ReplyWriter(ByteBuffer& out) : out_(&out) {}
+  explicit ReplyWriter(ByteBuffer& out, ErrorReplyListener* errors = nullptr)
+      : out_(&out), error_listener_(errors) {}
 
   void simple(std::string_view text);  // +text
   void ok() { out_->append("+OK\r\n", 5); }
@@ -43,12 +53,13 @@ class ReplyWriter {
   void raw(std::string_view bytes) { out_->append(bytes); }
 
   ByteBuffer& buffer() { return *out_; }
-  // Error replies written through this writer (INFO's total_error_replies).
+  // Error replies written through this writer (a command that replied one failed).
   size_t errors_written() const { return errors_written_; }
 
  private:
   void header(char prefix, int64_t value);
   ByteBuffer* out_;
+  ErrorReplyListener* error_listener_;
   size_t errors_written_ = 0;
 };
 

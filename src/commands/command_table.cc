@@ -103,8 +103,10 @@ const Command* CommandTable::find(std::string_view name) const {
 void CommandTable::reset_stats() {
   for (const Command& command : commands_) {
     command.calls = command.ticks = command.rejected_calls = command.failed_calls = 0;
+    command.latency_histogram.reset();
     for (const Command& sub : command.subcommands) {
       sub.calls = sub.ticks = sub.rejected_calls = sub.failed_calls = 0;
+      sub.latency_histogram.reset();
     }
   }
 }

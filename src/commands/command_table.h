@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "commands/key_specs.h"
+#include "server/latency_histogram.h"
 
 namespace fkvs {
 
@@ -88,6 +89,7 @@ struct Command {
   mutable uint64_t ticks = 0;  // time spent, in clock::ticks()
   mutable uint64_t rejected_calls = 0;
   mutable uint64_t failed_calls = 0;
+  mutable LatencyHistogram latency_histogram{};  // LATENCY HISTOGRAM, INFO latencystats
 };
 
 class CommandTable {

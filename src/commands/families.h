@@ -19,6 +19,7 @@ void register_transaction_family(CommandTable& table);
 void register_server_family(CommandTable& table);
 void register_command_family(CommandTable& table);
 void register_memory_family(CommandTable& table);
+void register_latency_family(CommandTable& table);
 void register_persistence_family(CommandTable& table);
 
 }  // namespace fkvs

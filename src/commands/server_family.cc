@@ -291,6 +291,7 @@ void config_resetstat(CommandContext& ctx) {
     stats.total_net_output_bytes -= client->conn().bytes_sent;
   }
   server.keyspace_stats() = KeyspaceStats{};
+  server.error_stats().reset();
   server.commands().reset_stats();
   server.eviction().reset_stats();
   server.lazy_free().reset_stats();

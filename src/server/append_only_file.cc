@@ -372,7 +372,9 @@ void AppendOnlyFile::flush() {
   if (state_ == State::kOff) return;
   const bool always = server_.config().appendfsync == "always";
   if (!buffer_.empty()) {
+    const int64_t started_us = clock::monotonic_us();
     write_buffer();
+    note_write_latency(clock::monotonic_us() - started_us);
     // A failed write keeps the batch (and the replies waiting for it) to
     // try again.
     if (!buffer_.empty()) return;
@@ -385,6 +387,15 @@ void AppendOnlyFile::flush() {
   // Held replies always get a sync: after a switch to everysec or no, and
   // after a request that could not be made (no descriptor left to dup).
   if (always || replies_.any_held()) request_sync();
+}
+
+// As Redis: every write as "aof-write", and again under what it may have waited on.
+void AppendOnlyFile::note_write_latency(int64_t duration_us) {
+  const char* cause = sync_.busy()              ? "aof-write-pending-fsync"
+                      : server_.child_running() ? "aof-write-active-child"
+                                                : "aof-write-alone";
+  server_.note_latency(cause, duration_us);
+  server_.note_latency("aof-write", duration_us);
 }
 
 void AppendOnlyFile::request_sync() {
@@ -529,6 +540,7 @@ void AppendOnlyFile::fork_rewrite() {
         spdlog::info("Successfully created the temporary AOF base file {}", temp);
       },
       "Failed rewriting the append only file");
+  server_.note_latency("fork", fork_stats().latest_fork_us);
   child_pid_ = pid;
   child_start_ms_ = clock::now_ms();
   spdlog::info("Background append only file rewriting started by pid {}", pid);

@@ -143,6 +143,8 @@ class AppendOnlyFile final : public Propagation::Consumer {
   void note_written_keys(int db, std::span<const std::string> argv);
   // Asks the background sync for everything written so far.
   void request_sync();
+  // The latency monitor's "aof-write" events for a write of the buffer.
+  void note_write_latency(int64_t duration_us);
   // Syncs what was written so far on this thread (before switching files,
   // reloading, turning off); replies waiting for it go. A failure is
   // handled as the background sync's is.

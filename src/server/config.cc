@@ -273,6 +273,30 @@ std::string format_save(const Config& config) {
   return out;
 }
 
+Refusal parse_latency_percentiles(Config& config, Args args, SetMode) {
+  std::vector<double> percentiles;
+  for (std::string_view arg : args) {
+    if (arg.empty()) continue;
+    const std::optional<double> value = parse_double(arg);
+    if (!value) return "Invalid latency-tracking-info-percentiles parameters";
+    if (*value < 0.0 || *value > 100.0) {
+      return "latency-tracking-info-percentiles parameters should sit between [0.0,100.0]";
+    }
+    percentiles.push_back(*value);
+  }
+  config.latency_tracking_info_percentiles = std::move(percentiles);
+  return std::nullopt;
+}
+
+std::string format_latency_percentiles(const Config& config) {
+  std::string out;
+  for (double percentile : config.latency_tracking_info_percentiles) {
+    if (!out.empty()) out += ' ';
+    out += format_fixed_trimmed(percentile);
+  }
+  return out;
+}
+
 // Groups of "<class> <hard> <soft> <soft seconds>"; classes not named keep their limits.
 Refusal parse_output_buffer_limits(Config& config, Args args, SetMode) {
   if (args.size() % 4 != 0) return "Wrong number of arguments in buffer limit configuration.";
@@ -436,6 +460,11 @@ const OptionSpec kOptions[] = {
     {"slowlog-log-slower-than", kMutable,
      IntegerOption{&Config::slowlog_log_slower_than, -1, LLONG_MAX}},
     {"slowlog-max-len", kMutable, IntegerOption{&Config::slowlog_max_len, 0, LONG_MAX}},
+    {"latency-monitor-threshold", kMutable,
+     IntegerOption{&Config::latency_monitor_threshold, 0, LLONG_MAX}},
+    {"latency-tracking", kMutable, BoolOption{&Config::latency_tracking}},
+    {"latency-tracking-info-percentiles", kMutable,
+     CustomOption{parse_latency_percentiles, format_latency_percentiles, true}},
     {"protected-mode", kMutable, BoolOption{&Config::protected_mode}},
     {"enable-debug-command", kImmutable,
      EnumOption{&Config::enable_debug_command, kProtectedActionSettings}},

@@ -127,6 +127,12 @@ struct Config {
   // (0: every command, -1: none), the newest slowlog_max_len of them kept.
   int64_t slowlog_log_slower_than = 10000;
   int64_t slowlog_max_len = 128;
+  // The latency monitor records events that took this many milliseconds or more (0: off).
+  int64_t latency_monitor_threshold = 0;
+  // Per-command latency histograms (LATENCY HISTOGRAM, INFO latencystats), and the
+  // percentiles INFO shows of them.
+  bool latency_tracking = true;
+  std::vector<double> latency_tracking_info_percentiles = {50.0, 99.0, 99.9};
   bool protected_mode = true;
   // Who may use DEBUG, CONFIG SET the protected options (dir, dbfilename) and MODULE: no one,
   // everyone (yes), or clients on the loopback address or the unix socket (local).

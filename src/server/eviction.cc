@@ -81,19 +81,25 @@ Eviction::Outcome Eviction::make_room() {
   const int64_t limit_us = time_limit_us();
   const int64_t start_us = clock::monotonic_us();
   uint64_t freed = 0;
+  Outcome outcome = Outcome::kWithinLimit;
   for (int evicted = 1; freed < to_free; ++evicted) {
     const uint64_t before = counted_memory();
-    if (!evict_one(lazily)) return out_of_keys(limit);
+    if (!evict_one(lazily)) {
+      outcome = out_of_keys(limit);
+      break;
+    }
     const uint64_t after = counted_memory();
     freed += before > after ? before - after : 0;
     if (lazily && after <= limit) break;
     if (evicted % kEvictionsPerClockCheck == 0 && clock::monotonic_us() - start_us > limit_us) {
       unfinished_ = true;
-      return Outcome::kEvicting;
+      outcome = Outcome::kEvicting;
+      break;
     }
   }
-  exceeded(false);
-  return Outcome::kWithinLimit;
+  server_.note_latency("eviction-cycle", clock::monotonic_us() - start_us);
+  if (outcome == Outcome::kWithinLimit) exceeded(false);
+  return outcome;
 }
 
 // Nothing left to evict. Values still being freed in the background may yet
@@ -219,7 +225,9 @@ void Eviction::consider(int db_index, const Entry& entry, uint64_t score) {
 void Eviction::evict(int db_index, Entry* entry, bool lazily) {
   const std::string key(entry->key());
   if (server_.propagation().active()) server_.propagation().add(db_index, {"DEL", key});
+  const int64_t start_us = clock::monotonic_us();
   server_.db(db_index).erase(entry, lazily);
+  server_.note_latency("eviction-del", clock::monotonic_us() - start_us);
   ++evicted_keys_;
   server_.key_changed(keyspace_events::kEvicted, "evicted", key, db_index);
 }

@@ -19,6 +19,7 @@
 #include "server/memory_stats.h"
 #include "server/server.h"
 #include "util/clock.h"
+#include "util/number.h"
 
 // The allocator that counts used_memory: ASan's when it replaces malloc, else mimalloc when
 // it is linked in, else glibc's.
@@ -337,7 +338,7 @@ void add_stats(InfoText& info, Server& server) {
   info.field("tracking_total_items", 0);
   info.field("tracking_total_prefixes", 0);
   info.field("unexpected_error_replies", stats.unexpected_error_replies);
-  info.field("total_error_replies", stats.total_error_replies);
+  info.field("total_error_replies", server.error_stats().total());
   info.field("dump_payload_sanitizations", 0);
   info.field("io_threaded_reads_processed", 0);
   info.field("io_threaded_writes_processed", 0);
@@ -399,10 +400,33 @@ void add_commandstats(InfoText& info, Server& server) {
   for (const Command& command : server.commands().commands()) add_command_stats(info, command);
 }
 
-// Per-error-prefix counts and latency percentiles are not collected yet: the sections are
-// there, empty, so that clients asking for them parse the reply as usual.
-void add_errorstats(InfoText& info, Server&) { info.section("Errorstats"); }
-void add_latencystats(InfoText& info, Server&) { info.section("Latencystats"); }
+void add_errorstats(InfoText& info, Server& server) {
+  info.section("Errorstats");
+  for (const auto& [code, count] : server.error_stats().by_code()) {
+    info.field(fmt::format("errorstat_{}", code), fmt::format("count={}", count));
+  }
+}
+
+void add_latency_percentiles(InfoText& info, const Config& config, const Command& command) {
+  if (!command.latency_histogram.empty()) {
+    std::string line;
+    for (double percentile : config.latency_tracking_info_percentiles) {
+      if (!line.empty()) line += ',';
+      const auto ns = command.latency_histogram.value_at_percentile(percentile);
+      line += fmt::format("p{}={:.3f}", format_fixed_trimmed(percentile),
+                          static_cast<double>(ns) / 1000.0);
+    }
+    info.field(fmt::format("latency_percentiles_usec_{}", command.spec.name), line);
+  }
+  for (const Command& sub : command.subcommands) add_latency_percentiles(info, config, sub);
+}
+
+void add_latencystats(InfoText& info, Server& server) {
+  info.section("Latencystats");
+  for (const Command& command : server.commands().commands()) {
+    add_latency_percentiles(info, server.config(), command);
+  }
+}
 
 void add_cluster(InfoText& info, Server&) {
   info.section("Cluster");

@@ -88,6 +88,8 @@ Server::Server(Config config) : config_(std::move(config)), supervisor_(config_.
   watch_config();
   apply_lazy_free_settings();
   eviction_.apply_settings();
+  ns_per_tick_q32_ = static_cast<uint64_t>(1000.0 / clock::ticks_per_us() * 4294967296.0);
+  update_long_call_ticks();
 }
 
 // CONFIG SET changes that must reach state built from the config at start.
@@ -145,6 +147,12 @@ void Server::watch_config() {
     if (loop_) loop_->set_tick_interval_ms(static_cast<int>(1000 / config_.hz));
     return std::nullopt;
   });
+  for (std::string_view threshold : {"slowlog-log-slower-than", "latency-monitor-threshold"}) {
+    config_.on_change(threshold, [this]() -> std::optional<std::string> {
+      update_long_call_ticks();
+      return std::nullopt;
+    });
+  }
 }
 
 void Server::apply_lazy_free_settings() {
@@ -183,6 +191,7 @@ void Server::register_commands() {
   register_server_family(commands_);
   register_command_family(commands_);
   register_memory_family(commands_);
+  register_latency_family(commands_);
   register_persistence_family(commands_);
 }
 
@@ -556,8 +565,7 @@ void Server::on_input(net::Connection& conn) {
       continue;
     }
     if (status == resp::ParseStatus::kError) {
-      resp::ReplyWriter(conn.output()).error(parser.error());
-      stats_.total_error_replies++;
+      resp::ReplyWriter(conn.output(), &error_stats_).error(parser.error());
       spdlog::debug("Protocol error ({}) from client: id={} addr={}", parser.error(), client->id(),
                     conn.peer_address());
       conn.close_after_flush();
@@ -622,8 +630,7 @@ void Server::on_output_drained(net::Connection& conn) {
 
 void Server::reject(Client& client, const Command* command, std::string_view message) {
   if (command != nullptr) command->rejected_calls++;
-  stats_.total_error_replies++;
-  resp::ReplyWriter reply(client.conn().output());
+  resp::ReplyWriter reply(client.conn().output(), &error_stats_);
   // A refused EXEC (arity, NOAUTH) ends the transaction and says why, as Redis's
   // execCommandAbort does, with the reason's "ERR " left out.
   if (command != nullptr && command->spec.name == "exec") [[unlikely]] {
@@ -701,14 +708,16 @@ inline void Server::run_now(Client& client, const Command& command,
 inline void Server::count_call(Client& client, const Command& command, CommandContext& ctx,
                                std::span<const std::string_view> args, uint64_t ticks) {
   command.ticks += ticks;
-  // A command that blocked is logged when it is served (rerun_blocked).
-  if (slow_call(ticks) && !client.blocked) [[unlikely]]
-    log_slow_call(client, command, args, ticks);
+  if (ticks >= long_call_ticks_) [[unlikely]]
+    note_long_call(client, command, args, ticks);
   command.calls++;
-  if (size_t errors = ctx.reply().errors_written(); errors > 0) [[unlikely]] {
+  // One sample per call, taken when commandstats counts the call: a command
+  // that blocks is sampled for its first run, so one that times out counts
+  // too (Redis samples it when it ends, adding the run that served it).
+  if (config_.latency_tracking) [[likely]]
+    command.latency_histogram.record(ticks_to_ns(ticks));
+  if (ctx.reply().errors_written() > 0) [[unlikely]]
     command.failed_calls++;
-    stats_.total_error_replies += errors;
-  }
   stats_.total_commands_processed++;
 }
 
@@ -744,25 +753,45 @@ void Server::run_observed(Client& client, const Command& command,
   count_call(client, command, ctx, args, clock::ticks() - started);
 }
 
-void Server::update_slow_call_ticks() {
-  slow_call_threshold_us_ = config_.slowlog_log_slower_than;
-  slow_call_ticks_ = slow_call_threshold_us_ < 0
-                         ? UINT64_MAX
-                         : static_cast<uint64_t>(static_cast<double>(slow_call_threshold_us_) *
-                                                 clock::ticks_per_us());
+void Server::update_long_call_ticks() {
+  auto ticks_of_us = [](int64_t us) {
+    return static_cast<uint64_t>(static_cast<double>(us) * clock::ticks_per_us());
+  };
+  const int64_t slowlog_us = config_.slowlog_log_slower_than;
+  slow_call_ticks_ = slowlog_us < 0 ? UINT64_MAX : ticks_of_us(slowlog_us);
+  const int64_t latency_ms = config_.latency_monitor_threshold;
+  latency_call_ticks_ = latency_ms == 0 || latency_ms > INT64_MAX / 1000
+                            ? UINT64_MAX
+                            : ticks_of_us(latency_ms * 1000);
+  long_call_ticks_ = std::min(slow_call_ticks_, latency_call_ticks_);
 }
 
-inline bool Server::slow_call(uint64_t ticks) {
-  if (config_.slowlog_log_slower_than != slow_call_threshold_us_) [[unlikely]]
-    update_slow_call_ticks();
-  return ticks >= slow_call_ticks_;
+void Server::note_long_call(Client& client, const Command& command,
+                            std::span<const std::string_view> args, uint64_t ticks) {
+  // A command that blocked is logged when it is served (rerun_blocked).
+  if (ticks >= slow_call_ticks_ && !client.blocked) log_slow_call(client, command, args, ticks);
+  // As Redis: the command that blocked counts here, for its own run.
+  if (ticks >= latency_call_ticks_) {
+    note_latency((command.spec.flags & kFast) ? "fast-command" : "command", ticks_to_us(ticks));
+  }
+}
+
+int64_t Server::ticks_to_us(uint64_t ticks) {
+  return static_cast<int64_t>(static_cast<double>(ticks) / clock::ticks_per_us());
+}
+
+void Server::note_latency(std::string_view event, int64_t duration_us) {
+  const int64_t threshold_ms = config_.latency_monitor_threshold;
+  if (threshold_ms == 0 || duration_us / 1000 < threshold_ms) return;
+  latency_monitor_.add(event, static_cast<uint64_t>(duration_us / 1000),
+                       clock::wall_us() / 1000000);
 }
 
 // As Redis: EXEC is not logged, the commands it ran are.
 void Server::log_slow_call(Client& client, const Command& command,
                            std::span<const std::string_view> args, uint64_t ticks) {
   if (command.spec.name == "exec") return;
-  const auto duration_us = static_cast<int64_t>(static_cast<double>(ticks) / clock::ticks_per_us());
+  const int64_t duration_us = ticks_to_us(ticks);
   // As Redis's SLOWLOG (not MONITOR's "unix:path"): a unix-socket client is "path:0".
   slow_log_.add(args, redacted_arguments(args), clock::now_ms() / 1000, duration_us,
                 client.conn().peer_address(), client.name,
@@ -892,19 +921,19 @@ void Server::rerun_blocked(Client& client) {
     aof_.hold_reply(client, reply_start,
                     aof_.batch_needed_by(client.db_index, *command, args, true));
   }
-  stats_.total_error_replies += ctx.reply().errors_written();
   if (client.keeps_waiting) return;
-  if (slow_call(ticks)) log_slow_call(client, *command, args, ticks);
+  if (ticks >= slow_call_ticks_) log_slow_call(client, *command, args, ticks);
   blocked_.unblock(client);
   resume(client);
 }
 
 void Server::unblock_client(Client& client, bool with_error) {
   if (!client.blocked) return;
-  resp::ReplyWriter reply(client.conn().output());
+  resp::ReplyWriter reply(client.conn().output(), &error_stats_);
   if (with_error) {
     reply.error(errors::kUnblocked);
-    stats_.total_error_replies++;
+    // As Redis: the blocked command failed.
+    commands_.find(blocked_.blocked_args(client)[0])->failed_calls++;
   } else {
     reply.null_array();
   }
@@ -1013,7 +1042,8 @@ int64_t Server::instantaneous_ops_per_sec() const {
 void Server::run_expire_cycle(int64_t budget_us) {
   if (!active_expire_) return;
   uint64_t capped_before = keyspace_stats_.expired_time_cap_reached_count;
-  int64_t deadline_us = clock::monotonic_us() + budget_us;
+  const int64_t started_us = clock::monotonic_us();
+  const int64_t deadline_us = started_us + budget_us;
   int64_t now = clock::now_ms();
   bool out_of_time = false;
   // The starting database rotates so a busy one cannot starve the rest.
@@ -1029,6 +1059,7 @@ void Server::run_expire_cycle(int64_t budget_us) {
   }
   expire_db_cursor_ = (expire_db_cursor_ + 1) % db_count();
   expire_backlog_ = out_of_time || keyspace_stats_.expired_time_cap_reached_count != capped_before;
+  note_latency("expire-cycle", clock::monotonic_us() - started_us);
 }
 
 // While expired keys are piling up faster than the cron reclaims them, a

@@ -16,6 +16,8 @@
 #include "server/client.h"
 #include "server/config.h"
 #include "server/eviction.h"
+#include "server/error_stats.h"
+#include "server/latency_monitor.h"
 #include "server/propagation.h"
 #include "server/pubsub.h"
 #include "server/slow_log.h"
@@ -55,6 +57,12 @@ class Server final : public net::ConnectionHandler, public KeyspaceListener {
   LazyFree& lazy_free() { return lazy_free_; }
   KeyspaceStats& keyspace_stats() { return keyspace_stats_; }
   ServerStats& stats() { return stats_; }
+  // Every error reply sent (INFO errorstats); pass it to a ReplyWriter that writes one.
+  ErrorStats& error_stats() { return error_stats_; }
+  LatencyMonitor& latency_monitor() { return latency_monitor_; }
+  // The latency monitor: event took duration_us; recorded when that is
+  // latency-monitor-threshold or more.
+  void note_latency(std::string_view event, int64_t duration_us);
   const char* backend_name() const;
   int tcp_port() const { return tcp_port_; }
   int64_t start_time_ms() const { return start_time_ms_; }
@@ -194,12 +202,18 @@ class Server final : public net::ConnectionHandler, public KeyspaceListener {
   void run_observed(Client& client, const Command& command, std::span<const std::string_view> args);
   inline void count_call(Client& client, const Command& command, CommandContext& ctx,
                          std::span<const std::string_view> args, uint64_t ticks);
-  // Whether a call that took this long goes into the SLOWLOG.
-  inline bool slow_call(uint64_t ticks);
-  // slow_call_ticks_ from slowlog-log-slower-than, after a change.
-  void update_slow_call_ticks();
+  // slow_call_ticks_, latency_call_ticks_ and long_call_ticks_ from the
+  // settings, after a change.
+  void update_long_call_ticks();
+  // A call that took at least long_call_ticks_: the SLOWLOG and the latency monitor.
+  void note_long_call(Client& client, const Command& command,
+                      std::span<const std::string_view> args, uint64_t ticks);
   void log_slow_call(Client& client, const Command& command, std::span<const std::string_view> args,
                      uint64_t ticks);
+  uint64_t ticks_to_ns(uint64_t ticks) const {
+    return static_cast<uint64_t>((static_cast<unsigned __int128>(ticks) * ns_per_tick_q32_) >> 32);
+  }
+  static int64_t ticks_to_us(uint64_t ticks);
   // Sends the command client ran to every MONITOR client.
   void feed_monitors(Client& client, std::span<const std::string_view> args);
   // A call ended under propagation: it joins the unit if it changed data.
@@ -275,10 +289,16 @@ class Server final : public net::ConnectionHandler, public KeyspaceListener {
   bool memory_shared_with_child_ = false;
   SlowLog slow_log_;
   Eviction eviction_{*this};
-  // slowlog-log-slower-than in clock ticks (UINT64_MAX when off), and the
-  // setting it was computed from.
-  int64_t slow_call_threshold_us_ = INT64_MIN;
-  uint64_t slow_call_ticks_ = 0;
+  ErrorStats error_stats_;
+  LatencyMonitor latency_monitor_;
+  // slowlog-log-slower-than and latency-monitor-threshold in clock ticks
+  // (UINT64_MAX when off), and the smaller of the two, so a call that
+  // neither cares about costs one comparison.
+  uint64_t slow_call_ticks_ = UINT64_MAX;
+  uint64_t latency_call_ticks_ = UINT64_MAX;
+  uint64_t long_call_ticks_ = UINT64_MAX;
+  // Nanoseconds per clock tick, as a 32.32 fixed-point number (the latency histograms).
+  uint64_t ns_per_tick_q32_ = 0;
   std::string executable_;
   int cron_loops_ = 0;
   bool shutting_down_ = false;

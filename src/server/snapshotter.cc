@@ -100,6 +100,7 @@ std::string Snapshotter::background_save() {
     spdlog::warn("Can't save in background: {}", error.what());
     return std::string("ERR Can't save in background: ") + error.what();
   }
+  server_.note_latency("fork", fork_stats().latest_fork_us);
   child_pid_ = pid;
   child_start_ms_ = clock::now_ms();
   dirty_before_child_ = server_.dirty();
@@ -124,7 +125,9 @@ void Snapshotter::remove_temp_file(pid_t child) const {
   const std::string temp = (std::filesystem::path(config.dir) /
                             ("temp-" + std::to_string(child) + "." + config.dbfilename))
                                .string();
+  const int64_t started_us = clock::monotonic_us();
   ::unlink(temp.c_str());
+  server_.note_latency("rdb-unlink-temp-file", clock::monotonic_us() - started_us);
 }
 
 void Snapshotter::child_done(int status) {

@@ -3,6 +3,7 @@
 #include <cerrno>
 #include <charconv>
 #include <cmath>
+#include <cstdio>
 #include <cstdlib>
 #include <cstring>
 #include <string>
@@ -119,6 +120,16 @@ std::string_view format_double(double value, char* out) {
   const auto result =
       std::to_chars(out, out + kDoubleTextMax, value, std::chars_format::general, 17);
   return {out, static_cast<size_t>(result.ptr - out)};
+}
+
+std::string format_fixed_trimmed(double value) {
+  char buffer[kDoubleTextMax + 320];  // "%f" of the largest double has 309 digits before the point
+  std::string text(buffer, static_cast<size_t>(std::snprintf(buffer, sizeof buffer, "%f", value)));
+  if (text.find('.') != std::string::npos) {
+    text.erase(text.find_last_not_of('0') + 1);
+    if (text.back() == '.') text.pop_back();
+  }
+  return text;
 }
 
 }  // namespace fkvs

@@ -3,6 +3,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <optional>
+#include <string>
 #include <string_view>
 
 namespace fkvs {
@@ -43,6 +44,10 @@ inline constexpr size_t kLongDoubleTextMax = 5 * 1024;
 // zeros and a trailing point removed, "-0" written "0", infinities "inf" and
 // "-inf". Writes into out (kLongDoubleTextMax bytes) and returns a view of it.
 std::string_view format_long_double(long double value, char* out);
+
+// "%f" without its trailing zeros, nor a point left bare ("50", "99.9"), as Redis prints
+// latency-tracking-info-percentiles.
+std::string format_fixed_trimmed(double value);
 
 // Room format_double needs: "%.17g" of any double is at most 24 bytes.
 inline constexpr size_t kDoubleTextMax = 32;

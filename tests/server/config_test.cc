@@ -152,6 +152,9 @@ TEST_CASE("config: defaults are Redis 7.0's, shown as CONFIG GET shows them") {
                       {"active-expire-effort", "1"},
                       {"slowlog-log-slower-than", "10000"},
                       {"slowlog-max-len", "128"},
+                      {"latency-monitor-threshold", "0"},
+                      {"latency-tracking", "yes"},
+                      {"latency-tracking-info-percentiles", "50 99 99.9"},
                       {"protected-mode", "yes"},
                       {"always-show-logo", "no"},
                       {"enable-debug-command", "no"},
@@ -461,8 +464,8 @@ TEST_CASE("CONFIG GET: glob patterns match names without case, once each") {
   CHECK(names({"PORT", "p?rt"}) == std::vector<std::string>{"PORT"});  // a plain name is echoed
   CHECK(names({"nosuch", "nosuch*"}).empty());
   CHECK(names({"t[a-c]p-*"}) == std::vector<std::string>{"tcp-keepalive", "tcp-backlog"});
-  // 74 options, 5 of them also under their ziplist alias.
-  CHECK(config.get("*").size() == 79);
+  // 77 options, 5 of them also under their ziplist alias.
+  CHECK(config.get("*").size() == 82);
 }
 
 TEST_CASE("CONFIG SET: values are checked and stored as Redis would") {
