@@ -269,3 +269,45 @@ def test_eviction_options_are_configurable(start_server):
                 got.append(str(error))
         replies[handle.target] = got
     assert replies["fkvs"] == replies["redis"]
+
+
+def client_names(client):
+    return [c["name"] for c in client.client_list()]
+
+
+def test_maxmemory_clients_closes_the_biggest_client(start_server):
+    handle = start_server()
+    admin = handle.client()
+    admin.client_setname("admin")
+    admin.execute_command("CLIENT", "NO-EVICT", "ON")
+    assert "e" in admin.client_list()[0]["flags"]
+    admin.config_set("maxmemory-clients", 3000000)
+    small = handle.client()
+    small.client_setname("small")
+    small.set("k", "v" * 100000)
+    # A request bigger than the limit closes its client before it runs.
+    with handle.connect_raw() as raw:
+        raw.send(b"CLIENT SETNAME big\r\n")
+        assert raw.read_reply() == b"+OK\r\n"
+        raw.send(b"*3\r\n$3\r\nSET\r\n$1\r\nx\r\n$4000000\r\n" + b"v" * 1000)
+        assert raw.is_closed(timeout=10)
+    assert admin.exists("x") == 0
+    assert sorted(client_names(admin)) == ["admin", "small"]
+    assert admin.info()["evicted_clients"] == 1
+    # NO-EVICT protects a client.
+    safe = handle.client()
+    safe.execute_command("CLIENT", "NO-EVICT", "ON")
+    safe.set("x", "v" * 4000000)
+    assert safe.strlen("x") == 4000000
+    with pytest.raises(redis.ResponseError, match="syntax error"):
+        safe.execute_command("CLIENT", "NO-EVICT", "MAYBE")
+    # As a percentage of maxmemory: 7% of 60 MB.
+    admin.config_set("maxmemory", 60 * 1024 * 1024)
+    admin.config_set("maxmemory-clients", "7%")
+    with handle.connect_raw() as raw:
+        raw.send(b"*3\r\n$3\r\nSET\r\n$1\r\ny\r\n$5000000\r\n" + b"v" * 1000)
+        assert raw.is_closed(timeout=10)
+    with handle.connect_raw() as raw:
+        raw.send(b"*3\r\n$3\r\nSET\r\n$1\r\ny\r\n$1000000\r\n" + b"v" * 1000000 + b"\r\n")
+        assert raw.read_reply() == b"+OK\r\n"
+    assert admin.info()["evicted_clients"] == 2

@@ -157,6 +157,7 @@ std::string client_flags(const Client& client) {
   if (client.conn().closing_after_flush()) flags += 'c';
   if (client.conn().closing_now()) flags += 'A';
   if (client.conn().is_unix()) flags += 'U';
+  if (client.no_evict) flags += 'e';
   if (flags.empty()) flags = "N";
   return flags;
 }
@@ -168,8 +169,7 @@ std::string describe_client(const Client& client, std::span<const std::string_vi
   int64_t now = clock::now_ms();
   size_t argv_mem = 0;
   for (std::string_view arg : current_args) argv_mem += arg.size();
-  size_t total_mem = sizeof(Client) + sizeof(net::Connection) + conn.input().capacity() +
-                     conn.output_capacity() + argv_mem;
+  const size_t total_mem = client.memory_bytes() + argv_mem;
   std::string line;
   line.reserve(320);
   auto field = [&line](std::string_view name, const auto& value) {
@@ -227,6 +227,19 @@ void client_setname(CommandContext& ctx) {
     return ctx.reply().error(errors::kBadClientName);
   }
   ctx.client().name = std::string(ctx.arg(2));
+  ctx.reply().ok();
+}
+
+// CLIENT NO-EVICT ON|OFF
+void client_no_evict(CommandContext& ctx) {
+  const std::string_view setting = ctx.arg(2);
+  if (equals_nocase(setting, "on")) {
+    ctx.client().no_evict = true;
+  } else if (equals_nocase(setting, "off")) {
+    ctx.client().no_evict = false;
+  } else {
+    return ctx.reply().error(errors::kSyntax);
+  }
   ctx.reply().ok();
 }
 
@@ -426,6 +439,8 @@ void client_help(CommandContext& ctx) {
       "    Assign the name <name> to the current connection.",
       "UNBLOCK <clientid> [TIMEOUT|ERROR]",
       "    Unblock the specified blocked client.",
+      "NO-EVICT (ON|OFF)",
+      "    Protect current client connection from eviction.",
       "SETINFO <option> <value>",
       "    Set client meta attr. Options are:",
       "    * LIB-NAME: the client lib name.",
@@ -473,6 +488,8 @@ constexpr CommandSpec kClientCommands[] = {
      "Returns the client ID for the current connection", "5.0.0"},
     {"client|setname", 3, kClientFlags, 0, 0, 0, client_setname, "connection",
      "Set the current connection name", "2.6.9"},
+    {"client|no-evict", 3, kAdmin | kClientFlags, 0, 0, 0, client_no_evict, "connection",
+     "Set client eviction mode for the current connection", "7.0.0"},
     {"client|getname", 2, kClientFlags, 0, 0, 0, client_getname, "connection",
      "Get the current connection name", "2.6.9"},
     {"client|list", -2, kAdmin | kClientFlags, 0, 0, 0, client_list, "connection",

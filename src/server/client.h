@@ -51,6 +51,16 @@ class Client {
   int64_t soft_limit_reached_ms = 0;
   // Bytes of the largest query buffer seen since the last cron (qbuf-peak).
   size_t query_peak = 0;
+  // CLIENT NO-EVICT ON: never closed for maxmemory-clients (flag e).
+  bool no_evict = false;
+
+  // What this client holds in buffers and queued commands, as CLIENT LIST's
+  // tot-mem (less the arguments of a command it is running) and
+  // maxmemory-clients count it.
+  size_t memory_bytes() const {
+    return sizeof(Client) + sizeof(net::Connection) + conn_->input().capacity() +
+           conn_->output_capacity() + multi.queued_bytes;
+  }
 
  private:
   uint64_t id_;

@@ -316,7 +316,7 @@ void add_stats(InfoText& info, Server& server) {
   info.field("expired_stale_perc", fmt::format("{:.2f}", keyspace.expired_stale_perc * 100));
   info.field("expired_time_cap_reached_count", keyspace.expired_time_cap_reached_count);
   info.field("evicted_keys", server.eviction().evicted_keys());
-  info.field("evicted_clients", 0);
+  info.field("evicted_clients", stats.evicted_clients);
   info.field("total_eviction_exceeded_time", server.eviction().total_exceeded_ms());
   info.field("current_eviction_exceeded_time", server.eviction().current_exceeded_ms());
   info.field("keyspace_hits", keyspace.keyspace_hits);

@@ -549,6 +549,11 @@ void Server::on_input(net::Connection& conn) {
   client->last_interaction_ms = clock::now_ms();
   resp::ByteBuffer& input = conn.input();
   if (input.size() > client->query_peak) client->query_peak = input.size();
+  // A big request being received counts before it runs, as in Redis.
+  if (config_.maxmemory_clients != 0 && !client->no_evict) [[unlikely]] {
+    if (clients_memory_ + client->memory_bytes() > client_memory_limit()) evict_clients();
+    if (conn.closing()) return;
+  }
   resp::RequestParser& parser = client->parser();
   KeyLookahead lookahead;
   // After SHUTDOWN nothing more runs, not even the rest of a pipeline.
@@ -989,6 +994,38 @@ bool Server::over_output_limits(Client& client) {
   return false;
 }
 
+uint64_t Server::client_memory_limit() const {
+  if (config_.maxmemory_clients >= 0) return static_cast<uint64_t>(config_.maxmemory_clients);
+  // A percentage of maxmemory; none without one.
+  return config_.maxmemory / 100 * static_cast<uint64_t>(-config_.maxmemory_clients) +
+         config_.maxmemory % 100 * static_cast<uint64_t>(-config_.maxmemory_clients) / 100;
+}
+
+// The clients holding the most go first, until what the rest hold fits.
+void Server::evict_clients() {
+  const uint64_t limit = client_memory_limit();
+  uint64_t total = 0;
+  std::vector<std::pair<size_t, Client*>> evictable;
+  for (auto& [id, client] : clients_) {
+    if (client->no_evict || client->conn().closing()) continue;
+    const size_t bytes = client->memory_bytes();
+    total += bytes;
+    evictable.emplace_back(bytes, client);
+  }
+  if (limit != 0 && total > limit) {
+    std::ranges::sort(evictable, std::greater<>{}, &std::pair<size_t, Client*>::first);
+    for (const auto& [bytes, client] : evictable) {
+      if (total <= limit) break;
+      spdlog::debug("Evicting client: id={} addr={} tot-mem={}", client->id(),
+                    client->conn().peer_address(), bytes);
+      kill_client(*client);
+      stats_.evicted_clients++;
+      total -= bytes;
+    }
+  }
+  clients_memory_ = total;
+}
+
 void Server::client_cron() {
   int64_t now = clock::now_ms();
   int64_t timeout_ms = config_.timeout * 1000;
@@ -1073,6 +1110,8 @@ void Server::before_wait() {
   }
   release_set_aside_blocks();
   if (eviction_.unfinished()) eviction_.make_room();
+  if (config_.maxmemory_clients != 0) [[unlikely]]
+    evict_clients();
   time_out_blocked_clients();
   run_resumed_clients();
   // Before any reply of this iteration is sent (appendfsync always).

@@ -241,6 +241,10 @@ class Server final : public net::ConnectionHandler, public KeyspaceListener {
   void resume(Client& client);
   void run_resumed_clients();
   void time_out_blocked_clients();
+  // maxmemory-clients: its limit in bytes (0: none), and closing the
+  // clients that hold the most until all of them hold no more than that.
+  uint64_t client_memory_limit() const;
+  void evict_clients();
   // Per tick: idle timeouts and trimming idle query buffers.
   void client_cron();
   void resize_query_buffer(Client& client, int64_t now_ms);
@@ -289,6 +293,8 @@ class Server final : public net::ConnectionHandler, public KeyspaceListener {
   bool memory_shared_with_child_ = false;
   SlowLog slow_log_;
   Eviction eviction_{*this};
+  // What the evictable clients held when evict_clients last added it up.
+  uint64_t clients_memory_ = 0;
   ErrorStats error_stats_;
   LatencyMonitor latency_monitor_;
   // slowlog-log-slower-than and latency-monitor-threshold in clock ticks

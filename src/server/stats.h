@@ -14,6 +14,7 @@ struct ServerStats {
   uint64_t unexpected_error_replies = 0;
   uint64_t client_query_buffer_limit_disconnections = 0;
   uint64_t client_output_buffer_limit_disconnections = 0;
+  uint64_t evicted_clients = 0;  // closed for maxmemory-clients
 
   // instantaneous_ops_per_sec: samples of the command counter, taken by the cron.
   static constexpr int kSamples = 16;
