@@ -27,6 +27,8 @@ concept ChainedNode = requires(const N& node) {
 class SeededHash {
  public:
   SeededHash();
+  // The hash that seed gives, the same in every run (for tests).
+  explicit SeededHash(uint64_t seed);
   uint64_t operator()(std::string_view key) const;
 
  private:
@@ -44,8 +46,20 @@ inline constexpr size_t kPausedGrowthRatio = 5;
 // Rehash steps skip empty buckets for free, up to this many per bucket moved,
 // so a step over a sparse table stays short.
 inline constexpr size_t kEmptyVisitsPerStep = 10;
+// The chain length a random pick allows for at first after a resize. At
+// the table's load (at most one key per bucket) longer chains are rare, so
+// the first picks seldom miss a chain's tail; a lower start would save a
+// few probes per pick in small tables and miss tails more often.
+inline constexpr size_t kMinChainBound = 4;
 
 uint64_t random_seed();
+
+// The splitmix64 output for state: well-mixed bits from any counter.
+constexpr uint64_t splitmix64(uint64_t state) {
+  state = (state ^ (state >> 30)) * 0xbf58476d1ce4e5b9;
+  state = (state ^ (state >> 27)) * 0x94d049bb133111eb;
+  return state ^ (state >> 31);
+}
 
 template <typename Node>
 Node** allocate_buckets(size_t count) {
@@ -83,6 +97,9 @@ template <ChainedNode Node>
 class ChainedTable {
  public:
   ChainedTable();
+  // A table whose hash and random picks follow seed, so that the same calls
+  // give the same layout and picks in every run (for tests).
+  explicit ChainedTable(uint64_t seed);
   ~ChainedTable();
   ChainedTable(const ChainedTable&) = delete;
   ChainedTable& operator=(const ChainedTable&) = delete;
@@ -129,8 +146,8 @@ class ChainedTable {
   template <typename Visitor>
   void for_each(Visitor&& visit);
 
-  // A random node (a random non-empty bucket, then a random node of its
-  // chain: close enough to uniform with short chains), or nullptr if empty.
+  // A uniformly random node, or nullptr if empty. Costs about
+  // bucket_count() * chain bound / size() bucket probes (see the definition).
   Node* random_entry();
 
   // An empty table makes room for count nodes at once, so filling it (a
@@ -181,6 +198,8 @@ class ChainedTable {
   void shrink_if_sparse();
   void finish_rehash();
   uint64_t next_random();
+  // Uniform in [0, bound), bound > 0.
+  uint64_t random_below(uint64_t bound);
 
   template <typename Visitor>
   static void visit_chain(Node* head, Visitor& visit);
@@ -191,6 +210,9 @@ class ChainedTable {
   bool resizing_paused_ = false;
   SeededHash hash_;
   uint64_t random_state_;
+  // No chain is longer than this, as far as random_entry has seen; it rises
+  // when a pick meets a longer chain and starts over at each resize.
+  size_t chain_bound_ = chained_table_detail::kMinChainBound;
 };
 
 template <ChainedNode Node>
@@ -236,6 +258,10 @@ void ChainedTable<Node>::for_each(Visitor&& visit) {
 
 template <ChainedNode Node>
 ChainedTable<Node>::ChainedTable() : random_state_(chained_table_detail::random_seed()) {}
+
+template <ChainedNode Node>
+ChainedTable<Node>::ChainedTable(uint64_t seed)
+    : hash_(seed), random_state_(chained_table_detail::splitmix64(~seed)) {}
 
 template <ChainedNode Node>
 ChainedTable<Node>::~ChainedTable() {
@@ -379,6 +405,7 @@ void ChainedTable<Node>::clear() {
     table = Table{};
   }
   rehash_index_ = -1;
+  chain_bound_ = chained_table_detail::kMinChainBound;
 }
 
 template <ChainedNode Node>
@@ -464,6 +491,8 @@ void ChainedTable<Node>::finish_rehash() {
   tables_[0] = tables_[1];
   tables_[1] = Table{};
   rehash_index_ = -1;
+  // The chains are all new: the bound learns them again.
+  chain_bound_ = chained_table_detail::kMinChainBound;
   // Keys erased while resizing could not start a shrink; start it now.
   shrink_if_sparse();
 }
@@ -477,36 +506,52 @@ bool ChainedTable<Node>::rehash_step(size_t buckets) {
 
 template <ChainedNode Node>
 uint64_t ChainedTable<Node>::next_random() {
-  // splitmix64: cheap, and random enough to pick buckets.
-  uint64_t z = (random_state_ += 0x9e3779b97f4a7c15);
-  z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9;
-  z = (z ^ (z >> 27)) * 0x94d049bb133111eb;
-  return z ^ (z >> 31);
+  return chained_table_detail::splitmix64(random_state_ += 0x9e3779b97f4a7c15);
 }
 
+template <ChainedNode Node>
+uint64_t ChainedTable<Node>::random_below(uint64_t bound) {
+  // The high half of a 64x64-bit product: no division, and a bias of at
+  // most bound / 2^64.
+  __extension__ using Uint128 = unsigned __int128;
+  return static_cast<uint64_t>((static_cast<Uint128>(next_random()) * bound) >> 64);
+}
+
+// Rejection sampling: a uniform bucket and a uniform position below
+// chain_bound_, drawn again until the position falls inside the bucket's
+// chain. While no chain is longer than the bound, every node has the same
+// chance per draw, 1 / (buckets * bound), whatever its chain's length; a
+// walk that finds a longer chain raises the bound and draws again (until
+// then that chain's tail was missed, a rare and passing bias). A pick
+// costs about buckets * bound / size() draws: about 6 up to thousands of
+// keys, 8 to 10 for a million (whose longest chains reach 8), 32 in a table
+// just sparse enough to shrink.
 template <ChainedNode Node>
 Node* ChainedTable<Node>::random_entry() {
   rehash_on_access();
   if (empty()) return nullptr;
-  Node* head = nullptr;
-  if (is_rehashing()) {
-    // Buckets of the old table before rehash_index_ are empty; draw from the
-    // rest of it and the whole new table.
-    const size_t old_buckets = tables_[0].buckets();
-    const size_t first = static_cast<size_t>(rehash_index_);
-    const size_t candidates = old_buckets + tables_[1].buckets() - first;
-    while (head == nullptr) {
-      const size_t bucket = first + next_random() % candidates;
-      head =
-          bucket < old_buckets ? tables_[0].slots[bucket] : tables_[1].slots[bucket - old_buckets];
+  // While resizing, buckets of the old table before rehash_index_ are
+  // empty; draw from the rest of it and the whole new table.
+  const size_t first = is_rehashing() ? static_cast<size_t>(rehash_index_) : 0;
+  const size_t old_buckets = tables_[0].buckets();
+  const size_t candidates = old_buckets - first + tables_[1].buckets();
+  for (;;) {
+    const size_t bucket = first + random_below(candidates);
+    Node* node =
+        bucket < old_buckets ? tables_[0].slots[bucket] : tables_[1].slots[bucket - old_buckets];
+    if (node == nullptr) continue;
+    const size_t position = random_below(chain_bound_);
+    Node* picked = nullptr;
+    size_t length = 0;
+    for (; node != nullptr; node = node->next_, ++length) {
+      if (length == position) picked = node;
     }
-  } else {
-    while (head == nullptr) head = tables_[0].slots[next_random() & tables_[0].mask];
+    if (length > chain_bound_) {
+      chain_bound_ = length;
+    } else if (picked != nullptr) {
+      return picked;
+    }
   }
-  size_t chain_length = 0;
-  for (Node* node = head; node != nullptr; node = node->next_) ++chain_length;
-  for (size_t skip = next_random() % chain_length; skip > 0; --skip) head = head->next_;
-  return head;
 }
 
 }  // namespace fkvs

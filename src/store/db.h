@@ -162,7 +162,7 @@ class Db {
   // (which runs in a forked child, or must not disturb the keyspace) and
   // DEBUG DIGEST.
   void for_each_held(const std::function<void(const Entry&)>& visit) const;
-  // A random live key (near uniform, as RANDOMKEY), or nullptr when empty.
+  // A uniformly random live key (RANDOMKEY), or nullptr when empty.
   // Expired keys it draws are reclaimed.
   Entry* random_entry();
   // For eviction: a random key held (expired or not), or one of those with a

@@ -40,17 +40,18 @@ uint64_t random_seed() {
     return (static_cast<uint64_t>(device()) << 32) | device();
   }();
   static std::atomic<uint64_t> counter{0};
-  uint64_t z =
-      process_seed + (counter.fetch_add(1, std::memory_order_relaxed) + 1) * kSplitMixGamma;
-  z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9;
-  z = (z ^ (z >> 27)) * 0x94d049bb133111eb;
-  return z ^ (z >> 31);
+  return splitmix64(process_seed +
+                    (counter.fetch_add(1, std::memory_order_relaxed) + 1) * kSplitMixGamma);
 }
 
 }  // namespace chained_table_detail
 
 SeededHash::SeededHash()
     : seed_{chained_table_detail::random_seed(), chained_table_detail::random_seed()} {}
+
+SeededHash::SeededHash(uint64_t seed)
+    : seed_{chained_table_detail::splitmix64(seed),
+            chained_table_detail::splitmix64(seed + kSplitMixGamma)} {}
 
 uint64_t SeededHash::operator()(std::string_view key) const {
   const char* bytes = key.data();

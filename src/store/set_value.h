@@ -88,8 +88,7 @@ class SetValue final : public Collection {
   template <typename Visitor>
   uint64_t scan(uint64_t cursor, Visitor&& visit);
 
-  // A uniformly (intset) or nearly uniformly (hashtable) chosen member,
-  // passed to visit; the set must not be empty.
+  // A uniformly chosen member, passed to visit; the set must not be empty.
   template <typename Visitor>
   void random_member(Visitor&& visit);
   // random_member, then removes that member.

@@ -2,11 +2,15 @@
 
 #include <doctest/doctest.h>
 
+#include <algorithm>
+#include <cmath>
 #include <cstring>
 #include <new>
 #include <random>
 #include <set>
 #include <string>
+#include <unordered_map>
+#include <vector>
 
 namespace fkvs {
 namespace {
@@ -139,6 +143,103 @@ TEST_CASE("chained_table: while resizing is paused, lookups move no buckets and 
   CHECK(table.erase("m" + std::to_string(next - 1)));
   CHECK(table.is_rehashing());
   CHECK(table.size() == 9);
+}
+
+// Pearson's chi-square of draws random picks against a uniform pick
+// over the table's nodes: about size() - 1 when uniform.
+double random_entry_chi_square(ChainedTable<Member>& table, size_t draws) {
+  std::unordered_map<const Member*, size_t> counts;
+  table.for_each([&](Member& member) { counts[&member] = 0; });
+  for (size_t n = 0; n < draws; ++n) ++counts.at(table.random_entry());
+  const double expected = static_cast<double>(draws) / static_cast<double>(counts.size());
+  double chi_square = 0;
+  for (const auto& [member, count] : counts) {
+    const double deviation = static_cast<double>(count) - expected;
+    chi_square += deviation * deviation / expected;
+  }
+  return chi_square;
+}
+
+// The bound is far above what a uniform pick scores (8 standard deviations
+// of the chi-square over its mean) and far below what a pick biased by chain
+// length does, whose score grows with the draws: 40 per node, and at least
+// 40000, make the gap wide.
+void check_uniform(ChainedTable<Member>& table) {
+  const double degrees = static_cast<double>(table.size() - 1);
+  const double chi_square =
+      random_entry_chi_square(table, std::max<size_t>(table.size() * 40, 40000));
+  INFO("size " << table.size() << ", buckets " << table.bucket_count() << ", rehashing "
+               << table.is_rehashing() << ", chi-square " << chi_square);
+  CHECK(chi_square < degrees + 8 * std::sqrt(2 * degrees));
+}
+
+void insert_keys(ChainedTable<Member>& table, int count) {
+  for (int n = 0; n < count; ++n) table.insert("m" + std::to_string(n));
+}
+
+// Seeds are fixed so that the layouts, and so the checks, are the same in
+// every run; any seed passes.
+TEST_CASE("chained_table: random_entry is uniform whatever the chain lengths") {
+  for (const int size : {10, 100, 1000, 20000}) {
+    ChainedTable<Member> table(static_cast<uint64_t>(size));
+    insert_keys(table, size);
+    while (table.rehash_step(1000)) {
+    }
+    check_uniform(table);
+  }
+}
+
+TEST_CASE("chained_table: random_entry is uniform mid-resize, growing or shrinking") {
+  SUBCASE("growing: half the old table moved, new keys in the new one") {
+    ChainedTable<Member> table(7);
+    insert_keys(table, 1025);
+    REQUIRE(table.is_rehashing());
+    table.rehash_step(256);
+    table.set_resizing_paused(true);
+    for (int n = 1025; n < 1500; ++n) table.insert("m" + std::to_string(n));
+    check_uniform(table);
+    CHECK(table.is_rehashing());
+  }
+  SUBCASE("shrinking: the new table's chains merge eight old ones") {
+    ChainedTable<Member> table(8);
+    insert_keys(table, 4096);
+    while (table.rehash_step(1000)) {
+    }
+    int erased = 0;
+    while (!table.is_rehashing()) REQUIRE(table.erase("m" + std::to_string(erased++)));
+    table.rehash_step(100);
+    table.set_resizing_paused(true);
+    REQUIRE(table.is_rehashing());
+    check_uniform(table);
+    CHECK(table.is_rehashing());
+  }
+}
+
+TEST_CASE("chained_table: random_entry is uniform with one chain far longer than the rest") {
+  // Twenty keys in one bucket of a 32-bucket table, ten spread over others,
+  // as in Redis's "SRANDMEMBER with a dict containing long chain".
+  ChainedTable<Member> table(9);
+  insert_keys(table, 30);
+  while (table.rehash_step(1000)) {
+  }
+  REQUIRE(table.bucket_count() == 32);
+  std::vector<std::string> colliding;
+  std::vector<std::string> spread;
+  std::set<uint64_t> spread_buckets{0};
+  for (int n = 0; colliding.size() < 20 || spread.size() < 10; ++n) {
+    const std::string key = "k" + std::to_string(n);
+    const uint64_t bucket = table.hash(key) & 31;
+    if (bucket == 0 && colliding.size() < 20) colliding.push_back(key);
+    if (spread.size() < 10 && spread_buckets.insert(bucket).second) spread.push_back(key);
+  }
+  table.clear();
+  table.reserve(32);
+  for (const auto& keys : {colliding, spread}) {
+    for (const std::string& key : keys) table.insert(key);
+  }
+  REQUIRE(table.bucket_count() == 32);
+  REQUIRE_FALSE(table.is_rehashing());
+  check_uniform(table);
 }
 
 }  // namespace
