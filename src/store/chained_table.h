@@ -414,6 +414,7 @@ void ChainedTable<Node>::swap(ChainedTable& other) {
   std::swap(rehash_index_, other.rehash_index_);
   std::swap(hash_, other.hash_);
   std::swap(random_state_, other.random_state_);
+  std::swap(chain_bound_, other.chain_bound_);
 }
 
 template <ChainedNode Node>
