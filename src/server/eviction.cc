@@ -164,9 +164,14 @@ size_t Eviction::sample_into_pool(int db_index) {
   const size_t offered = volatile_only() ? db.expires_count() : db.size();
   if (offered == 0) return 0;
   const auto samples = static_cast<size_t>(server_.config().maxmemory_samples);
-  for (size_t i = 0; i < samples; ++i) {
-    const Entry* entry = volatile_only() ? db.sample_key_with_ttl() : db.sample_key();
-    if (entry != nullptr) consider(db_index, *entry, score(db, *entry));
+  if (volatile_only()) {
+    for (size_t i = 0; i < samples; ++i) {
+      const Entry* entry = db.sample_key_with_ttl();
+      consider(db_index, *entry, score(db, *entry));
+    }
+  } else {
+    db.sample_keys(samples,
+                   [&](const Entry& entry) { consider(db_index, entry, score(db, entry)); });
   }
   return offered;
 }

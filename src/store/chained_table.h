@@ -149,6 +149,13 @@ class ChainedTable {
   // A uniformly random node, or nullptr if empty. Costs about
   // bucket_count() * chain bound / size() bucket probes (see the definition).
   Node* random_entry();
+  // Visits up to count nodes of consecutive buckets from a random one (in
+  // both tables while resizing), skipping at most 10 empty buckets per node
+  // wanted; returns how many it visited. Not uniform, and a small table may
+  // show a node twice, but it costs about one probe per node: eviction's
+  // sampling, as Redis's, wants many cheap candidates more than fair ones.
+  template <typename Visitor>
+  size_t sample(size_t count, Visitor&& visit);
 
   // An empty table makes room for count nodes at once, so filling it (a
   // snapshot loading) does not resize it step by step. Does nothing to a
@@ -254,6 +261,27 @@ void ChainedTable<Node>::for_each(Visitor&& visit) {
       visit_chain(table.slots[bucket], visit);
     }
   }
+}
+
+template <ChainedNode Node>
+template <typename Visitor>
+size_t ChainedTable<Node>::sample(size_t count, Visitor&& visit) {
+  if (empty()) return 0;
+  size_t visited = 0;
+  size_t empty_left = count * 10;
+  for (uint64_t cursor = next_random(); visited < count && empty_left > 0; ++cursor) {
+    for (size_t i = 0; i < 2 && visited < count; ++i) {
+      const Table& table = tables_[i];
+      if (table.slots == nullptr) continue;
+      const uint64_t bucket = cursor & table.mask;
+      // The old table's buckets before the rehash point are empty already.
+      if (i == 0 && is_rehashing() && bucket < static_cast<uint64_t>(rehash_index_)) continue;
+      Node* node = table.slots[bucket];
+      if (node == nullptr && --empty_left == 0) break;
+      for (; node != nullptr && visited < count; node = node->next_, ++visited) visit(*node);
+    }
+  }
+  return visited;
 }
 
 template <ChainedNode Node>

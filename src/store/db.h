@@ -168,6 +168,11 @@ class Db {
   // For eviction: a random key held (expired or not), or one of those with a
   // TTL; nullptr when there is none. Nothing is reclaimed or touched.
   Entry* sample_key() { return table_.random_entry(); }
+  // Up to count keys held, cheaply and not uniformly (see ChainedTable::sample).
+  template <typename Visitor>
+  size_t sample_keys(size_t count, Visitor&& visit) {
+    return table_.sample(count, visit);
+  }
   Entry* sample_key_with_ttl() {
     return ttl_slots_.empty() ? nullptr : ttl_slots_[random_() % ttl_slots_.size()].entry;
   }

@@ -242,5 +242,35 @@ TEST_CASE("chained_table: random_entry is uniform with one chain far longer than
   check_uniform(table);
 }
 
+TEST_CASE("chained_table: sample visits up to count held nodes, mid-resize too") {
+  ChainedTable<Member> table(5);
+  std::set<std::string> seen;
+  const auto sample = [&](size_t count) {
+    seen.clear();
+    return table.sample(count, [&](Member& member) {
+      CHECK(table.find(member.key()) == &member);
+      seen.insert(std::string(member.key()));
+    });
+  };
+  CHECK(sample(5) == 0);
+  insert_keys(table, 3);
+  CHECK(sample(5) == 5);  // a small table is walked round, seeing nodes again
+  CHECK(seen.size() == 3);
+  for (int n = 3; n < 5000; ++n) table.insert("m" + std::to_string(n));
+  for (int round = 0; round < 100; ++round) CHECK(sample(16) == 16);
+  // Mid-grow, nodes are found in both tables.
+  int next = 5000;
+  while (!table.is_rehashing()) table.insert("x" + std::to_string(next++));
+  table.rehash_step(100);
+  REQUIRE(table.is_rehashing());
+  std::set<std::string> over_many;
+  for (int round = 0; round < 2000; ++round) {
+    CHECK(sample(5) == 5);
+    over_many.insert(seen.begin(), seen.end());
+  }
+  // Not uniform, but it reaches far across the table.
+  CHECK(over_many.size() > table.size() / 2);
+}
+
 }  // namespace
 }  // namespace fkvs
