@@ -18,6 +18,7 @@
 #include "server/dataset_digest.h"
 #include "server/info.h"
 #include "store/key_access.h"
+#include "store/list_value.h"
 #include "util/clock.h"
 #include "util/number.h"
 #include "util/strings.h"
@@ -196,7 +197,19 @@ void debug_object(CommandContext& ctx) {
                 static_cast<const void*>(&value), Value::encoding_name(value.encoding()),
                 serialized, entry->access_stamp() & 0xFFFFFF,
                 static_cast<unsigned long long>(idle));
-  ctx.reply().simple(text);
+  std::string line(text);
+  if (value.type() == ValueType::kList) {
+    const QuickList& list = static_cast<const ListValue*>(value.collection())->list();
+    const QuickList::Shape shape = list.shape();
+    std::snprintf(text, sizeof(text),
+                  " ql_nodes:%zu ql_avg_node:%.2f ql_listpack_max:%lld ql_compressed:%d "
+                  "ql_uncompressed_size:%zu",
+                  shape.nodes, static_cast<double>(list.size()) / static_cast<double>(shape.nodes),
+                  static_cast<long long>(list.fill()), list.compress_depth() != 0 ? 1 : 0,
+                  shape.listpack_bytes);
+    line += text;
+  }
+  ctx.reply().simple(line);
 }
 
 void debug_help(CommandContext& ctx) {
