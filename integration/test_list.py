@@ -3,6 +3,7 @@
 import random
 
 import pytest
+import redis
 
 from raw_connection import RawConnection
 from resp import encode_command
@@ -549,3 +550,28 @@ def test_pushes_split_nodes_where_redis_does(start_server, fill):
         client.lset("l", 100, "w" * 5000)  # in place, past the limit, as Redis 7.0
         shapes.append(_quicklist_shape(client, "l"))
     assert shapes[0] == shapes[1]
+
+
+def test_plain_nodes_past_the_packed_threshold(start_server):
+    """DEBUG QUICKLIST-PACKED-THRESHOLD gives big items nodes of their own, as in Redis."""
+    script = [("DEBUG", "QUICKLIST-PACKED-THRESHOLD", "5gb"),
+              ("DEBUG", "QUICKLIST-PACKED-THRESHOLD", "x"),
+              ("DEBUG", "QUICKLIST-PACKED-THRESHOLD", "10b"),
+              ("RPUSH", "l", "a", "b", "x" * 10, "c", "y" * 30, "d"),
+              ("LINSERT", "l", "BEFORE", "c", "z" * 12),
+              ("LINSERT", "l", "AFTER", "c", "e"),
+              ("LSET", "l", "0", "w" * 11),
+              ("LREM", "l", "1", "b"),
+              ("LRANGE", "l", "0", "-1"),
+              ("DEBUG", "QUICKLIST-PACKED-THRESHOLD", "0")]
+    results = []
+    for handle in (start_server(), start_server(target="redis")):
+        client = handle.client()
+        replies = []
+        for command in script:
+            try:
+                replies.append(client.execute_command(*command))
+            except redis.ResponseError as error:
+                replies.append(str(error))
+        results.append((replies, _quicklist_shape(client, "l")["ql_nodes"]))
+    assert results[0] == results[1]

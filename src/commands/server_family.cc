@@ -212,6 +212,19 @@ void debug_object(CommandContext& ctx) {
   ctx.reply().simple(line);
 }
 
+// DEBUG QUICKLIST-PACKED-THRESHOLD <size>: items at least this big get a
+// plain node of their own in every list; 0 restores the 1 GB default.
+void debug_quicklist_packed_threshold(CommandContext& ctx) {
+  constexpr uint64_t kDefault = uint64_t{1} << 30;
+  constexpr uint64_t kMax = (uint64_t{1} << 32) - (uint64_t{1} << 20);
+  const std::optional<uint64_t> bytes = parse_memory(ctx.arg(2));
+  if (!bytes || *bytes > kMax) {
+    return ctx.reply().error(errors::kPackedThresholdRange);
+  }
+  QuickList::set_packed_threshold(*bytes == 0 ? kDefault : *bytes);
+  ctx.reply().ok();
+}
+
 void debug_help(CommandContext& ctx) {
   static constexpr std::string_view kLines[] = {
       "DEBUG <subcommand> [<arg> [value] [opt] ...]. Subcommands are:",
@@ -239,6 +252,9 @@ void debug_help(CommandContext& ctx) {
       "AOF-SYNC-DELAY <microseconds>",
       "    (fkvs) Make each background AOF fsync wait this long first, as a slow disk",
       "    would.",
+      "QUICKLIST-PACKED-THRESHOLD <size>",
+      "    Sets the threshold for elements to be inserted as plain vs packed nodes",
+      "    Default value is 1GB, allows values up to 4GB. Setting to 0 restores to default.",
       "SET-ACTIVE-EXPIRE <0|1>",
       "    Setting it to 0 disables expiring keys in background when they are not",
       "    accessed (otherwise the Redis behavior). Setting it to 1 reenables back the",
@@ -264,6 +280,9 @@ void debug(CommandContext& ctx) {
   if (equals_nocase(sub, "loadaof") && ctx.argc() == 2) return debug_loadaof(ctx);
   if (equals_nocase(sub, "aof-sync-delay") && ctx.argc() == 3) return debug_aof_sync_delay(ctx);
   if (equals_nocase(sub, "object") && ctx.argc() == 3) return debug_object(ctx);
+  if (equals_nocase(sub, "quicklist-packed-threshold") && ctx.argc() == 3) {
+    return debug_quicklist_packed_threshold(ctx);
+  }
   if (equals_nocase(sub, "digest") && ctx.argc() == 2) return debug_digest(ctx);
   if (equals_nocase(sub, "digest-value")) return debug_digest_value(ctx);
   ctx.reply().error(errors::format(errors::kUnknownSubcommandOrArity,

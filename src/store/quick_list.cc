@@ -46,26 +46,48 @@ QuickList::QuickList(const QuickList& other)
   }
 }
 
-bool QuickList::within_fill(size_t listpack_bytes, size_t items) const {
-  if (fill_ < 0) return listpack_bytes <= kByteLimits[-fill_ - 1];
-  return listpack_bytes <= kCountFillByteLimit && items <= static_cast<size_t>(fill_);
+// Redis's estimates applied to the PackedList's own bytes, 2 more than a
+// listpack's: a full node then stays within the allocator's 8 KB class
+// rather than spilling into the next, at the price of a node now and then
+// ending one item before Redis's would.
+bool QuickList::within_fill(size_t bytes, size_t items) const {
+  if (fill_ < 0) return bytes <= kByteLimits[-fill_ - 1];
+  return bytes <= kCountFillByteLimit && items <= static_cast<size_t>(fill_);
+}
+
+bool QuickList::is_plain(const PackedList& items) {
+  if (items.size() != 1) return false;
+  IntScratch scratch;
+  return items.get(items.begin()).bytes(scratch).size() >= packed_threshold_;
 }
 
 bool QuickList::fits(const PackedList& node, std::string_view bytes) const {
   if (node.empty()) return true;
+  if (bytes.size() >= packed_threshold_ || is_plain(node)) return false;
   // Redis 7.0 still estimates an entry's overhead as a ziplist's: the
   // previous entry's length (1 or 5 bytes) and its own (1, 2 or 5).
   const size_t length = bytes.size();
   const size_t overhead = (length < 254 ? 1 : 5) + (length < 64 ? 1 : length < 16384 ? 2 : 5);
-  return within_fill(listpack_bytes(node.bytes()) + length + overhead, node.size() + 1);
+  return within_fill(node.bytes() + length + overhead, node.size() + 1);
 }
 
-bool QuickList::fits_merged(const Node* node, const Node* next) const {
+bool QuickList::fits_merged(Node* node, Node* next) const {
   // Redis takes off 11 bytes for the header and end marker one of them drops.
   constexpr size_t kMergeSaving = 11;
-  return within_fill(
-      listpack_bytes(plain_bytes(node)) + listpack_bytes(plain_bytes(next)) - kMergeSaving,
-      item_count(node) + item_count(next));
+  if (!within_fill(plain_bytes(node) + plain_bytes(next) - kMergeSaving,
+                   item_count(node) + item_count(next))) {
+    return false;
+  }
+  // Only a node of one item can be plain; opening it costs little then.
+  if (item_count(node) == 1) {
+    open(node);
+    if (is_plain(node->items)) return false;
+  }
+  if (item_count(next) == 1) {
+    open(next);
+    if (is_plain(next->items)) return false;
+  }
+  return true;
 }
 
 void QuickList::open(Node* node) const {

@@ -13,7 +13,8 @@ namespace fkvs {
 // a PackedList bounded by list-max-listpack-size (the fill). A positive fill
 // caps the items per node (and, as Redis does, 8 KB per node); -1 .. -5 cap
 // the bytes per node at 4, 8, 16, 32 or 64 KB. The limits use Redis's own
-// size estimates, so nodes split where Redis's do. An item too big for any
+// size estimates, so nodes split where Redis's do (but for the 2 bytes a
+// PackedList header has over a listpack's). An item too big for any
 // node gets a node of its own, so a node is never empty; as in Redis, LSET
 // replaces an item in place even when that takes its node past the limit.
 //
@@ -42,6 +43,11 @@ class QuickList {
     size_t position = 0;   // the item's position in node's PackedList
     explicit operator bool() const { return node != nullptr; }
   };
+
+  // Items of at least this many bytes get a node of their own that nothing
+  // joins, as Redis 7.0's "plain" nodes (1 GB unless DEBUG
+  // QUICKLIST-PACKED-THRESHOLD changes it, for every list in the process).
+  static void set_packed_threshold(size_t bytes) { packed_threshold_ = bytes; }
 
   // fill: list-max-listpack-size; depth: list-compress-depth (0: none).
   QuickList(int64_t fill, int64_t compress_depth);
@@ -139,12 +145,11 @@ class QuickList {
     return is_closed(node) ? node->compressed.plain_bytes() : node->items.bytes();
   }
 
-  // Whether a node of (Redis's estimate of) listpack_bytes and items keeps
-  // within the fill.
-  bool within_fill(size_t listpack_bytes, size_t items) const;
+  // Whether a node of (an estimate of) bytes and items keeps within the fill.
+  bool within_fill(size_t bytes, size_t items) const;
   // Whether bytes may join node, or next join node, by Redis 7.0's estimates.
   bool fits(const PackedList& node, std::string_view bytes) const;
-  bool fits_merged(const Node* node, const Node* next) const;
+  bool fits_merged(Node* node, Node* next) const;
 
   // Makes node readable, closing the node opened before it.
   void open(Node* node) const;
@@ -174,6 +179,12 @@ class QuickList {
   bool merge_next(Node* node);
   // Merges node with its neighbours where they fit.
   void merge_around(Node* node);
+
+  // Whether a node of these items is a plain node: one item at or past
+  // packed_threshold_.
+  static bool is_plain(const PackedList& items);
+
+  static inline size_t packed_threshold_ = size_t{1} << 30;
 
   Node* head_ = nullptr;
   Node* tail_ = nullptr;

@@ -39,9 +39,9 @@ size_t byte_limit(int64_t fill) {
 
 // No node is empty, each keeps its limits unless it holds one item, and the
 // nodes add up to the list. Redis's merge estimate lets a node pass its
-// byte limit by 4 bytes, and a PackedList header is 2 bytes wider.
+// byte limit by 4 bytes.
 void check_nodes(const QuickList& list, int64_t fill) {
-  constexpr size_t kSlack = 4 + 2;
+  constexpr size_t kSlack = 4;
   size_t total = 0;
   list.for_each_node([&](const PackedList& items) {
     REQUIRE(!items.empty());
@@ -235,8 +235,8 @@ TEST_CASE("quick_list: replace keeps a bigger item in its node, as Redis 7.0's L
 }
 
 TEST_CASE("quick_list: node limits follow Redis's size estimates") {
-  // -1: 4096 bytes. Ten items of 400 bytes are estimated at 407 each on a
-  // 6-byte listpack: ten fit (4076), an eleventh does not.
+  // -1: 4096 bytes. Items of 400 bytes take 404 and are estimated at 407:
+  // ten fit in a node (9 + 9 * 404 + 407 bytes), an eleventh does not.
   QuickList bytes_limited(-1, 0);
   for (int i = 0; i < 11; ++i) bytes_limited.push_back(std::string(400, 'a'));
   CHECK(node_count(bytes_limited) == 2);
@@ -447,6 +447,26 @@ TEST_CASE("quick_list: a big item gets a compressed node of its own") {
   model[1] = std::string(90000, 'd');
   check_matches(list, model, -2, 1);
   CHECK(compression_of(list) == std::vector<bool>{false, true, false, true, false});
+}
+
+TEST_CASE("quick_list: items past the packed threshold get plain nodes nothing joins") {
+  QuickList::set_packed_threshold(10);
+  QuickList list(-2, 1);
+  std::deque<std::string> model;
+  for (const std::string& item : {"a", "b", "0123456789", "c", "d", "0123456789xyz", "e"}) {
+    list.push_back(item);
+    model.push_back(item);
+  }
+  // a b | 0123456789 | c d | 0123456789xyz | e
+  CHECK(node_count(list) == 5);
+  list.insert_at(3, "f");
+  model.insert(model.begin() + 3, "f");
+  list.erase_range(4, 1);
+  model.erase(model.begin() + 4);
+  list.compact();
+  check_matches(list, model, -2, 1);
+  CHECK(node_count(list) == 5);
+  QuickList::set_packed_threshold(size_t{1} << 30);
 }
 
 }  // namespace
