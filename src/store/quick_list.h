@@ -25,10 +25,12 @@ namespace fkvs {
 //
 // With a compress depth N > 0 (list-compress-depth), the nodes more than N
 // nodes from either end are kept LZF-compressed, as Redis does; the N nodes
-// at each end stay plain, so pushes and pops never compress. A walk opens a
-// compressed node when it steps into it and closes it (compressing it again
-// if it changed) when it steps out, so one node per list is open at a time;
-// recompress() closes it when the walk is done.
+// at each end stay plain, so pushes and pops change only plain nodes, and
+// compress or open the one node crossing the depth only when they add or
+// remove a node. A walk opens a compressed node when it steps into it and
+// closes it (compressing it again if it changed) when it steps out, so one
+// node per list is open at a time; recompress() closes it when the walk is
+// done.
 //
 // A Cursor names one item; any change to the list invalidates cursors except
 // the one a function returns.
