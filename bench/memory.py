@@ -14,6 +14,8 @@ keys), so a load that failed silently cannot produce a figure.
     bench/memory.py --shapes strings,hashes --scale 0.1
     bench/memory.py --markdown --json out.json
     bench/memory.py --fkvs-bin /usr/bin/redis-server   # redis against itself
+    bench/memory.py --shapes lists --scale 0.01 --list-items 100000 \
+        --fkvs-args "--list-compress-depth 1" --redis-args "--list-compress-depth 1"
 """
 
 import argparse
@@ -265,7 +267,8 @@ def measure_shape(shape, args, workdir):
     servers = [ServerProcess("fkvs", args.fkvs_bin, os.path.join(workdir, shape.name + "-fkvs.log"),
                              extra_args=shlex.split(args.fkvs_args)),
                ServerProcess(REFERENCE_NAME, args.redis_bin,
-                             os.path.join(workdir, shape.name + "-redis.log"))]
+                             os.path.join(workdir, shape.name + "-redis.log"),
+                             extra_args=shlex.split(args.redis_args))]
     results = {}
     try:
         for server in servers:

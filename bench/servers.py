@@ -23,6 +23,8 @@ def add_server_arguments(parser):
     parser.add_argument("--fkvs-bin", default=DEFAULT_FKVS_BIN)
     parser.add_argument("--redis-bin", default=DEFAULT_REDIS_BIN)
     parser.add_argument("--fkvs-args", default="", help="extra fkvs-server arguments (one string)")
+    parser.add_argument("--redis-args", default="",
+                        help="extra redis-server arguments (one string)")
 
 
 def add_backends_argument(parser):

@@ -2,6 +2,9 @@
 
 import random
 
+import pytest
+import redis
+
 from raw_connection import RawConnection
 from resp import encode_command
 from transcript import check_transcript
@@ -455,3 +458,120 @@ def test_a_list_of_100k_items(server, reference):
     data = b"".join(encode_command(*command) for command in commands)
     expected = _run(reference, data, len(commands))
     assert _run(server, data, len(commands)) == expected
+
+
+def _compressed_list_script(rng, depth, fill):
+    """Edits all over one list, under list-compress-depth and list-max-listpack-size."""
+    values = ["a", "7", "x" * 60, "y" * 700, "z" * 5000, "%d" % rng.randrange(10 ** 12)]
+    script = [("CONFIG", "SET", "list-compress-depth", str(depth)),
+              ("CONFIG", "SET", "list-max-listpack-size", str(fill)),
+              ("RPUSH", "l") + tuple(rng.choice(values) + str(i % 5) for i in range(300))]
+    for _ in range(400):
+        v = rng.choice(values) + str(rng.randrange(5))
+        i = str(rng.randint(-300, 300))
+        script.append(rng.choice([
+            ("RPUSH", "l", v),
+            ("LPUSH", "l", v, v),
+            ("LPOP", "l", str(rng.randint(0, 3))),
+            ("RPOP", "l"),
+            ("LINSERT", "l", rng.choice(["BEFORE", "AFTER"]), v, v + "!"),
+            ("LSET", "l", i, v),
+            ("LREM", "l", str(rng.randint(-2, 2)), v),
+            ("LINDEX", "l", i),
+            ("LRANGE", "l", i, str(rng.randint(-300, 300))),
+            ("LPOS", "l", v, "RANK", rng.choice(["1", "-1", "3"]), "COUNT", "0"),
+            ("LTRIM", "l", str(rng.randint(0, 3)), str(rng.randint(-4, -1))),
+        ]))
+    script += [("LRANGE", "l", "0", "-1"), ("OBJECT", "ENCODING", "l")]
+    return script
+
+
+@pytest.mark.parametrize("depth,fill", [(1, -2), (2, 4), (3, -1), (1, 16), (2, -5), (1, 0)])
+def test_compressed_lists_agree_with_redis(server, reference, depth, fill):
+    seed = 7100 + depth * 100 + fill
+    print("seed", seed)
+    script = _compressed_list_script(random.Random(seed), depth, fill)
+    script += [("CONFIG", "SET", "list-compress-depth", "0"),
+               ("CONFIG", "SET", "list-max-listpack-size", "-2")]
+    data = b"".join(encode_command(*command) for command in script)
+    for handle in (server, reference):
+        handle.flushall()
+    assert _run(server, data, len(script)) == _run(reference, data, len(script))
+
+
+def test_compression_shrinks_memory_and_survives_dump_and_reload(server):
+    client = server.client()
+    client.flushall()
+    items = ["item-%d-" % i + "abcdefgh" * 8 for i in range(20000)]
+    try:
+        client.config_set("list-compress-depth", 1)
+        client.rpush("packed", *items)
+        client.config_set("list-compress-depth", 0)
+        client.rpush("plain", *items)
+        # An existing list keeps the depth it was created with.
+        client.rpush("packed", "last")
+        client.rpop("packed")
+        packed = client.memory_usage("packed", samples=0)
+        plain = client.memory_usage("plain", samples=0)
+        assert packed * 3 < plain, (packed, plain)
+        assert client.lrange("packed", 0, -1) == [item.encode() for item in items]
+        assert client.lindex("packed", 12345) == items[12345].encode()
+        client.restore("copy", 0, client.dump("packed"))
+        assert client.lrange("copy", 0, -1) == client.lrange("packed", 0, -1)
+        client.config_set("list-compress-depth", 2)
+        client.execute_command("DEBUG", "RELOAD")
+        assert client.lrange("plain", 0, -1) == client.lrange("packed", 0, -1)
+        assert client.memory_usage("plain", samples=0) * 3 < plain
+    finally:
+        client.config_set("list-compress-depth", 0)
+        client.flushall()
+
+
+def _quicklist_shape(client, key):
+    line = client.execute_command("DEBUG", "OBJECT", key).decode()
+    fields = dict(field.split(":", 1) for field in line.split() if ":" in field)
+    return {name: fields[name] for name in
+            ("ql_nodes", "ql_listpack_max", "ql_compressed", "ql_uncompressed_size")}
+
+
+@pytest.mark.parametrize("fill", [-1, -2, -5, 1, 16, 128])
+def test_pushes_split_nodes_where_redis_does(start_server, fill):
+    """DEBUG OBJECT's ql_ fields agree: nodes fill up by Redis's size estimates."""
+    rng = random.Random(7300 - fill)
+    items = ["%d" % rng.randrange(10 ** rng.randint(1, 15)) if rng.random() < 0.3 else
+             "v" * rng.choice([1, 20, 63, 64, 200, 253, 254, 900, 3000]) for _ in range(500)]
+    shapes = []
+    for handle in (start_server(), start_server(target="redis")):
+        client = handle.client()
+        client.config_set("list-max-listpack-size", fill)
+        client.config_set("list-compress-depth", 1)
+        for i, item in enumerate(items):
+            (client.rpush if i % 3 else client.lpush)("l", item)
+        client.lset("l", 100, "w" * 5000)  # in place, past the limit, as Redis 7.0
+        shapes.append(_quicklist_shape(client, "l"))
+    assert shapes[0] == shapes[1]
+
+
+def test_plain_nodes_past_the_packed_threshold(start_server):
+    """DEBUG QUICKLIST-PACKED-THRESHOLD gives big items nodes of their own, as in Redis."""
+    script = [("DEBUG", "QUICKLIST-PACKED-THRESHOLD", "5gb"),
+              ("DEBUG", "QUICKLIST-PACKED-THRESHOLD", "x"),
+              ("DEBUG", "QUICKLIST-PACKED-THRESHOLD", "10b"),
+              ("RPUSH", "l", "a", "b", "x" * 10, "c", "y" * 30, "d"),
+              ("LINSERT", "l", "BEFORE", "c", "z" * 12),
+              ("LINSERT", "l", "AFTER", "c", "e"),
+              ("LSET", "l", "0", "w" * 11),
+              ("LREM", "l", "1", "b"),
+              ("LRANGE", "l", "0", "-1"),
+              ("DEBUG", "QUICKLIST-PACKED-THRESHOLD", "0")]
+    results = []
+    for handle in (start_server(), start_server(target="redis")):
+        client = handle.client()
+        replies = []
+        for command in script:
+            try:
+                replies.append(client.execute_command(*command))
+            except redis.ResponseError as error:
+                replies.append(str(error))
+        results.append((replies, _quicklist_shape(client, "l")["ql_nodes"]))
+    assert results[0] == results[1]

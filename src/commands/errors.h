@@ -177,6 +177,8 @@ inline constexpr std::string_view kGetKeysInvalidArguments =
 // subcommand as sent (up to 128 bytes), then the command name in upper case.
 inline constexpr std::string_view kUnknownSubcommandOrArity =
     "ERR unknown subcommand or wrong number of arguments for '%s'. Try %s HELP.";
+inline constexpr std::string_view kPackedThresholdRange =
+    "ERR argument must be a memory value bigger than 1 and smaller than 4gb";
 
 }  // namespace fkvs::errors
 

@@ -78,7 +78,8 @@ void push(CommandContext& ctx, ListEnd end, PushMode mode) {
   if (!ref) {
     if (mode == PushMode::kOnlyExisting) return ctx.reply().integer(0);
     const int64_t fill = ctx.server().config().list_max_listpack_size;
-    ref = create_collection(ctx, key, std::make_unique<ListValue>(fill));
+    ref = create_collection(
+        ctx, key, std::make_unique<ListValue>(fill, ctx.server().config().list_compress_depth));
   }
   QuickList& list = ref.collection->list();
   for (size_t i = 2; i < ctx.argc(); ++i) {
@@ -167,6 +168,7 @@ void lindex(CommandContext& ctx) {
   const QuickList::Cursor cursor = list.at(*index);
   if (!cursor) return ctx.reply().null_bulk();
   reply_item(ctx, list.get(cursor));
+  list.recompress();
 }
 
 // LRANGE parses its indexes before it looks the key up.
@@ -185,6 +187,7 @@ void lrange(CommandContext& ctx) {
   ctx.reply().array(count);
   QuickList::Cursor cursor = list.at(range.start);
   for (size_t i = 0; i < count; ++i, list.next(cursor)) reply_item(ctx, list.get(cursor));
+  list.recompress();
 }
 
 // LPOS key element [RANK rank] [COUNT num-matches] [MAXLEN len]
@@ -243,6 +246,7 @@ void lpos(CommandContext& ctx) {
       list.next(cursor);
     }
   }
+  list.recompress();
   if (count) return ctx.reply().end_array(token, reported);
   if (reported == 0) ctx.reply().null_bulk();
 }

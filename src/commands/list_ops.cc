@@ -115,7 +115,9 @@ bool move_and_reply(CommandContext& ctx, ListRef& source, std::string_view desti
   pop_end(list, from);
   if (!target) {
     const int64_t fill = ctx.server().config().list_max_listpack_size;
-    target = create_collection(ctx, destination, std::make_unique<ListValue>(fill));
+    target = create_collection(
+        ctx, destination,
+        std::make_unique<ListValue>(fill, ctx.server().config().list_compress_depth));
   }
   QuickList& pushed = target.collection->list();
   if (to == ListEnd::kLeft) {

@@ -18,6 +18,7 @@
 #include "server/dataset_digest.h"
 #include "server/info.h"
 #include "store/key_access.h"
+#include "store/list_value.h"
 #include "util/clock.h"
 #include "util/number.h"
 #include "util/strings.h"
@@ -196,7 +197,32 @@ void debug_object(CommandContext& ctx) {
                 static_cast<const void*>(&value), Value::encoding_name(value.encoding()),
                 serialized, entry->access_stamp() & 0xFFFFFF,
                 static_cast<unsigned long long>(idle));
-  ctx.reply().simple(text);
+  std::string line(text);
+  if (value.type() == ValueType::kList) {
+    const QuickList& list = static_cast<const ListValue*>(value.collection())->list();
+    const QuickList::Shape shape = list.shape();
+    std::snprintf(text, sizeof(text),
+                  " ql_nodes:%zu ql_avg_node:%.2f ql_listpack_max:%lld ql_compressed:%d "
+                  "ql_uncompressed_size:%zu",
+                  shape.nodes, static_cast<double>(list.size()) / static_cast<double>(shape.nodes),
+                  static_cast<long long>(list.fill()), list.compress_depth() != 0 ? 1 : 0,
+                  shape.listpack_bytes);
+    line += text;
+  }
+  ctx.reply().simple(line);
+}
+
+// DEBUG QUICKLIST-PACKED-THRESHOLD <size>: items at least this big get a
+// plain node of their own in every list; 0 restores the 1 GB default.
+void debug_quicklist_packed_threshold(CommandContext& ctx) {
+  constexpr uint64_t kDefault = uint64_t{1} << 30;
+  constexpr uint64_t kMax = (uint64_t{1} << 32) - (uint64_t{1} << 20);
+  const std::optional<uint64_t> bytes = parse_memory(ctx.arg(2));
+  if (!bytes || *bytes > kMax) {
+    return ctx.reply().error(errors::kPackedThresholdRange);
+  }
+  QuickList::set_packed_threshold(*bytes == 0 ? kDefault : *bytes);
+  ctx.reply().ok();
 }
 
 void debug_help(CommandContext& ctx) {
@@ -226,6 +252,9 @@ void debug_help(CommandContext& ctx) {
       "AOF-SYNC-DELAY <microseconds>",
       "    (fkvs) Make each background AOF fsync wait this long first, as a slow disk",
       "    would.",
+      "QUICKLIST-PACKED-THRESHOLD <size>",
+      "    Sets the threshold for elements to be inserted as plain vs packed nodes",
+      "    Default value is 1GB, allows values up to 4GB. Setting to 0 restores to default.",
       "SET-ACTIVE-EXPIRE <0|1>",
       "    Setting it to 0 disables expiring keys in background when they are not",
       "    accessed (otherwise the Redis behavior). Setting it to 1 reenables back the",
@@ -251,6 +280,9 @@ void debug(CommandContext& ctx) {
   if (equals_nocase(sub, "loadaof") && ctx.argc() == 2) return debug_loadaof(ctx);
   if (equals_nocase(sub, "aof-sync-delay") && ctx.argc() == 3) return debug_aof_sync_delay(ctx);
   if (equals_nocase(sub, "object") && ctx.argc() == 3) return debug_object(ctx);
+  if (equals_nocase(sub, "quicklist-packed-threshold") && ctx.argc() == 3) {
+    return debug_quicklist_packed_threshold(ctx);
+  }
   if (equals_nocase(sub, "digest") && ctx.argc() == 2) return debug_digest(ctx);
   if (equals_nocase(sub, "digest-value")) return debug_digest_value(ctx);
   ctx.reply().error(errors::format(errors::kUnknownSubcommandOrArity,

@@ -239,7 +239,7 @@ bool RdbReader::read_value(uint8_t type, const EncodingLimits& limits, Value& ou
 }
 
 bool RdbReader::read_list(uint8_t type, const EncodingLimits& limits, Value& out) {
-  auto list_value = std::make_unique<ListValue>(limits.list_fill);
+  auto list_value = std::make_unique<ListValue>(limits.list_fill, limits.list_compress_depth);
   QuickList& list = list_value->list();
   const auto push = [&](std::string_view item) { list.push_back(item); };
   std::string scratch;

@@ -16,6 +16,7 @@ namespace fkvs::persistence {
 // (a ziplist hash becomes a listpack, a large listpack a hashtable).
 struct EncodingLimits {
   int64_t list_fill = -2;
+  int64_t list_compress_depth = 0;
   HashLimits hash{512, 64};
   size_t set_max_intset_entries = 512;
   ZSetLimits zset;

@@ -17,6 +17,33 @@
 #include "util/strings.h"
 
 namespace fkvs {
+
+// Redis's memtoull: decimal digits, then an optional unit (b, k, kb, m, mb, g, gb, any case).
+// "" and a bare unit are 0. Too many digits saturate, and the unit then wraps around modulo
+// 2^64: odd, but it is what redis-server stores.
+std::optional<uint64_t> parse_memory(std::string_view text) {
+  static constexpr std::pair<std::string_view, uint64_t> kUnits[] = {
+      {"", 1},         {"b", 1},        {"k", 1000},         {"kb", 1 << 10},
+      {"m", 1000'000}, {"mb", 1 << 20}, {"g", 1000'000'000}, {"gb", 1 << 30},
+  };
+  const size_t digits = std::min(text.find_first_not_of("0123456789"), text.size());
+  // Redis copies the number into a 128-byte buffer and refuses a longer one.
+  if (digits >= 128) return std::nullopt;
+  const auto unit = std::ranges::find_if(
+      kUnits, [&](const auto& entry) { return equals_nocase(text.substr(digits), entry.first); });
+  if (unit == std::end(kUnits)) return std::nullopt;
+  uint64_t value = 0;
+  for (char c : text.substr(0, digits)) {
+    const auto digit = static_cast<uint64_t>(c - '0');
+    if (value > (UINT64_MAX - digit) / 10) {
+      value = UINT64_MAX;
+      break;
+    }
+    value = value * 10 + digit;
+  }
+  return value * unit->second;
+}
+
 namespace config_detail {
 namespace {
 
@@ -54,32 +81,6 @@ std::optional<bool> parse_yes_no(std::string_view text) {
   if (equals_nocase(text, "yes")) return true;
   if (equals_nocase(text, "no")) return false;
   return std::nullopt;
-}
-
-// Redis's memtoull: decimal digits, then an optional unit (b, k, kb, m, mb, g, gb, any case).
-// "" and a bare unit are 0. Too many digits saturate, and the unit then wraps around modulo
-// 2^64: odd, but it is what redis-server stores.
-std::optional<uint64_t> parse_memory(std::string_view text) {
-  static constexpr std::pair<std::string_view, uint64_t> kUnits[] = {
-      {"", 1},         {"b", 1},        {"k", 1000},         {"kb", 1 << 10},
-      {"m", 1000'000}, {"mb", 1 << 20}, {"g", 1000'000'000}, {"gb", 1 << 30},
-  };
-  const size_t digits = std::min(text.find_first_not_of("0123456789"), text.size());
-  // Redis copies the number into a 128-byte buffer and refuses a longer one.
-  if (digits >= 128) return std::nullopt;
-  const auto unit = std::ranges::find_if(
-      kUnits, [&](const auto& entry) { return equals_nocase(text.substr(digits), entry.first); });
-  if (unit == std::end(kUnits)) return std::nullopt;
-  uint64_t value = 0;
-  for (char c : text.substr(0, digits)) {
-    const auto digit = static_cast<uint64_t>(c - '0');
-    if (value > (UINT64_MAX - digit) / 10) {
-      value = UINT64_MAX;
-      break;
-    }
-    value = value * 10 + digit;
-  }
-  return value * unit->second;
 }
 
 // strtoll's syntax (leading space, a sign, "" is 0), which Redis uses for octal modes, save

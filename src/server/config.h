@@ -193,6 +193,9 @@ struct Config {
   std::map<std::string, std::vector<ChangeHandler>, std::less<>> change_handlers_;
 };
 
+// Redis's memtoull: a memory amount such as "100", "5b", "64kb" or "1gb"; nullopt if malformed.
+std::optional<uint64_t> parse_memory(std::string_view text);
+
 // Whether an enable-debug-command style setting (no, yes, local) lets a client act: local
 // means a client on the unix socket or at 127.0.0.1 or ::1, as Redis's islocalClient has it.
 bool allows_protected_action(std::string_view setting, bool is_local_client);

@@ -19,6 +19,7 @@ class Server;
 inline persistence::EncodingLimits encoding_limits(const Config& config) {
   persistence::EncodingLimits limits;
   limits.list_fill = config.list_max_listpack_size;
+  limits.list_compress_depth = config.list_compress_depth;
   limits.hash = {static_cast<size_t>(std::max<int64_t>(config.hash_max_listpack_entries, 0)),
                  static_cast<size_t>(config.hash_max_listpack_value)};
   limits.set_max_intset_entries =

@@ -15,9 +15,9 @@ class ListValue final : public Collection {
  public:
   static constexpr ValueType kType = ValueType::kList;
 
-  // fill: list-max-listpack-size when the list is created; like Redis, the
-  // list keeps it for its life.
-  explicit ListValue(int64_t fill) : list_(fill) {}
+  // fill and compress_depth: list-max-listpack-size and list-compress-depth
+  // when the list is created; like Redis, the list keeps them for its life.
+  ListValue(int64_t fill, int64_t compress_depth) : list_(fill, compress_depth) {}
 
   ValueType type() const override { return kType; }
   Encoding encoding() const override { return Encoding::kQuicklist; }

@@ -379,4 +379,16 @@ void PackedList::clear() { erase(begin(), size()); }
 
 size_t PackedList::encoded_size(std::string_view bytes) { return encode(bytes).total(); }
 
+std::string_view PackedList::block() const {
+  return {reinterpret_cast<const char*>(block_), bytes()};
+}
+
+PackedList PackedList::from_block(std::string_view block) {
+  PackedList list;
+  if (read_u32(reinterpret_cast<const unsigned char*>(block.data()) + 4) == 0) return list;
+  list.block_ = allocate(block.size());
+  std::memcpy(list.block_, block.data(), block.size());
+  return list;
+}
+
 }  // namespace fkvs

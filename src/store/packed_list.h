@@ -88,6 +88,11 @@ class PackedList {
   // included: lets a caller check a size limit before inserting.
   static size_t encoded_size(std::string_view bytes);
 
+  // The whole block, header and end marker included, and a list rebuilt
+  // from such bytes: a compressed list node keeps its block this way.
+  std::string_view block() const;
+  static PackedList from_block(std::string_view block);
+
  private:
   void release();
 

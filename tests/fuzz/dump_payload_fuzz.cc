@@ -36,6 +36,7 @@ persistence::EncodingLimits limits_from(uint8_t bits) {
   persistence::EncodingLimits limits;
   if (bits & 2) {
     limits.list_fill = 2;
+    limits.list_compress_depth = 1;  // the nodes between the ends load compressed
     limits.hash = {4, 8};
     limits.set_max_intset_entries = 4;
     limits.zset = {4, 8};

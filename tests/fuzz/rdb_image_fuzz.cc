@@ -53,6 +53,7 @@ persistence::RdbLoadOptions options_from(uint8_t bits) {
   options.now_ms = kNowMs;
   if (bits & 4) {
     options.limits.list_fill = 2;
+    options.limits.list_compress_depth = 1;  // the nodes between the ends load compressed
     options.limits.hash = {4, 8};
     options.limits.set_max_intset_entries = 4;
     options.limits.zset = {4, 8};

@@ -68,7 +68,7 @@ std::vector<std::string> numbers(size_t count) {
 }
 
 Value list_of(const std::vector<std::string>& items) {
-  auto list = std::make_unique<ListValue>(-2);
+  auto list = std::make_unique<ListValue>(-2, 0);
   for (const auto& item : items) list->list().push_back(item);
   return holding(std::move(list));
 }

@@ -30,7 +30,7 @@ std::string from_hex(std::string_view hex) {
 }
 
 Value list_of(size_t count, int64_t fill) {
-  auto list = std::make_unique<ListValue>(fill);
+  auto list = std::make_unique<ListValue>(fill, 0);
   for (size_t i = 0; i < count; ++i) {
     list->list().push_back(i % 3 == 0 ? std::to_string(i) : "item-" + std::to_string(i));
   }
@@ -306,7 +306,7 @@ TEST_CASE("dump_payload: byte for byte what redis-server 7.0 dumps") {
   Value number;
   number.set_string("12");
   CHECK(make_dump_payload(number, true) == from_hex("00c00c0a003c2af8515c04bcd5"));
-  auto list = std::make_unique<ListValue>(-2);
+  auto list = std::make_unique<ListValue>(-2, 0);
   list->list().push_back("a");
   list->list().push_back("1");
   CHECK(make_dump_payload(holding(std::move(list)), true) ==
