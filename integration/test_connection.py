@@ -384,3 +384,28 @@ def test_protected_mode_denies_outside_clients_without_a_password(start_server):
             assert outside.command("AUTH", "pw") == b"+OK\r\n"
     assert denied["fkvs"] == denied["redis"]
     assert denied["fkvs"].startswith(PROTECTED_PREFIX)
+
+
+def test_client_reply_off_and_skip_silence_replies_as_in_redis(start_server):
+    # Each step: what to send, and how many replies to read after it. The
+    # PINGs with arguments show which replies came through.
+    script = [
+        (b"CLIENT REPLY SKIP\r\nPING one\r\nPING two\r\n", 1),
+        (b"CLIENT REPLY OFF\r\nPING three\r\nSET k v\r\nNOSUCHCOMMAND\r\nCLIENT REPLY SKIP\r\n"
+         b"PING four\r\nCLIENT REPLY ON\r\nPING five\r\n", 2),
+        (b"CLIENT REPLY SKIP\r\nCLIENT REPLY ON\r\nPING six\r\n", 1),
+        (b"CLIENT REPLY MAYBE\r\n", 1),
+        # Subscription confirmations go out even with replies off.
+        (b"CLIENT REPLY OFF\r\nSUBSCRIBE ch\r\nUNSUBSCRIBE ch\r\nPING seven\r\n", 2),
+        (b"CLIENT REPLY ON\r\nGET k\r\n", 2),
+    ]
+    seen = {}
+    for handle in (start_server(), start_server(target="redis")):
+        with handle.connect_raw() as raw:
+            got = []
+            for data, replies in script:
+                raw.send(data)
+                got.append(raw.read_replies(replies))
+            seen[handle.target] = got
+    assert seen["fkvs"] == seen["redis"]
+    assert b"two" in seen["fkvs"][0] and b"five" in seen["fkvs"][1]

@@ -33,6 +33,10 @@ class ByteBuffer {
     if (start_ == end_) start_ = end_ = 0;
   }
   void clear() { start_ = end_ = 0; }
+  // Drops what was appended after the first n unconsumed bytes.
+  void truncate(size_t n) {
+    if (n < size()) end_ = start_ + n;
+  }
 
   void append(const char* bytes, size_t n) {
     // memcpy may not be given the null storage of a fresh buffer, even for 0 bytes.

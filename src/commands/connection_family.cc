@@ -230,6 +230,22 @@ void client_setname(CommandContext& ctx) {
   ctx.reply().ok();
 }
 
+// CLIENT REPLY ON|OFF|SKIP: OFF and SKIP are not answered themselves.
+void client_reply(CommandContext& ctx) {
+  const std::string_view setting = ctx.arg(2);
+  Client& client = ctx.client();
+  if (equals_nocase(setting, "on")) {
+    client.replies_off = client.skip_next_reply = client.skip_this_reply = false;
+    ctx.reply().ok();
+  } else if (equals_nocase(setting, "off")) {
+    client.replies_off = true;
+  } else if (equals_nocase(setting, "skip")) {
+    if (!client.replies_off) client.skip_next_reply = true;
+  } else {
+    ctx.reply().error(errors::kSyntax);
+  }
+}
+
 // CLIENT NO-EVICT ON|OFF
 void client_no_evict(CommandContext& ctx) {
   const std::string_view setting = ctx.arg(2);
@@ -435,6 +451,8 @@ void client_help(CommandContext& ctx) {
       "    Return information about client connections. Options:",
       "    * TYPE (NORMAL|MASTER|REPLICA|PUBSUB)",
       "      Return clients of specified type.",
+      "REPLY (ON|OFF|SKIP)",
+      "    Control the replies sent to the current connection.",
       "SETNAME <name>",
       "    Assign the name <name> to the current connection.",
       "UNBLOCK <clientid> [TIMEOUT|ERROR]",
@@ -488,6 +506,8 @@ constexpr CommandSpec kClientCommands[] = {
      "Returns the client ID for the current connection", "5.0.0"},
     {"client|setname", 3, kClientFlags, 0, 0, 0, client_setname, "connection",
      "Set the current connection name", "2.6.9"},
+    {"client|reply", 3, kClientFlags, 0, 0, 0, client_reply, "connection",
+     "Instruct the server whether to reply to commands", "3.2.0"},
     {"client|no-evict", 3, kAdmin | kClientFlags, 0, 0, 0, client_no_evict, "connection",
      "Set client eviction mode for the current connection", "7.0.0"},
     {"client|getname", 2, kClientFlags, 0, 0, 0, client_getname, "connection",

@@ -53,6 +53,12 @@ class Client {
   size_t query_peak = 0;
   // CLIENT NO-EVICT ON: never closed for maxmemory-clients (flag e).
   bool no_evict = false;
+  // CLIENT REPLY: OFF silences every reply; SKIP the reply to the next
+  // command, which then runs with skip_this_reply set.
+  bool replies_off = false;
+  bool skip_next_reply = false;
+  bool skip_this_reply = false;
+  bool controls_replies() const { return replies_off || skip_next_reply || skip_this_reply; }
 
   // What this client holds in buffers and queued commands, as CLIENT LIST's
   // tot-mem (less the arguments of a command it is running) and

@@ -816,7 +816,35 @@ void Server::run(Client& client, const Command& command, std::span<const std::st
   run_now(client, command, args);
 }
 
+// CLIENT REPLY OFF or SKIP: the request runs as usual and what it wrote is
+// dropped, errors included. Subscription confirmations still go out, as
+// Redis sends them whatever the setting.
+void Server::execute_silenced(Client& client, std::span<const std::string_view> args) {
+  resp::ByteBuffer& output = client.conn().output();
+  const size_t before = output.size();
+  // CLIENT REPLY SKIP silences the command after it.
+  if (client.skip_next_reply) {
+    client.skip_this_reply = true;
+    client.skip_next_reply = false;
+  }
+  execute_request(client, args);
+  const std::string_view name = args[0];
+  const bool confirms_subscription =
+      name.size() >= 9 && equals_nocase(name.substr(name.size() - 9), "subscribe");
+  // (CLIENT REPLY ON clears both, and its +OK goes out.)
+  if ((client.replies_off || client.skip_this_reply) && !confirms_subscription) {
+    output.truncate(before);
+  }
+  client.skip_this_reply = false;
+}
+
 void Server::execute(Client& client, std::span<const std::string_view> args) {
+  if (client.controls_replies()) [[unlikely]]
+    return execute_silenced(client, args);
+  execute_request(client, args);
+}
+
+void Server::execute_request(Client& client, std::span<const std::string_view> args) {
   const Command* command = admit(client, args);
   if (command == nullptr) return;
   if (config_.maxmemory != 0 && !loading_) [[unlikely]] {

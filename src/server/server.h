@@ -117,6 +117,9 @@ class Server final : public net::ConnectionHandler, public KeyspaceListener {
   // Runs one parsed request for client (also used by tests); between MULTI
   // and EXEC, queues it instead.
   void execute(Client& client, std::span<const std::string_view> args);
+  // execute() without CLIENT REPLY's silencing, and with it.
+  void execute_request(Client& client, std::span<const std::string_view> args);
+  void execute_silenced(Client& client, std::span<const std::string_view> args);
   // Runs a command that passed every check (EXEC runs its queue with this).
   void run(Client& client, const Command& command, std::span<const std::string_view> args);
   // Drops a client's MULTI state and its watches (DISCARD, EXEC, RESET, close).
