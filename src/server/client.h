@@ -54,11 +54,12 @@ class Client {
   // CLIENT NO-EVICT ON: never closed for maxmemory-clients (flag e).
   bool no_evict = false;
   // CLIENT REPLY: OFF silences every reply; SKIP the reply to the next
-  // command, which then runs with skip_this_reply set.
+  // command, which then runs with skip_this_reply set (CLIENT REPLY ON
+  // clears it, so its own +OK goes out).
   bool replies_off = false;
   bool skip_next_reply = false;
   bool skip_this_reply = false;
-  bool controls_replies() const { return replies_off || skip_next_reply || skip_this_reply; }
+  bool controls_replies() const { return replies_off || skip_next_reply; }
 
   // What this client holds in buffers and queued commands, as CLIENT LIST's
   // tot-mem (less the arguments of a command it is running) and

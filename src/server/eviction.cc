@@ -108,10 +108,7 @@ Eviction::Outcome Eviction::out_of_keys(uint64_t limit) {
   if (server_.lazy_free().pending() > 0) {
     std::this_thread::sleep_for(
         std::chrono::microseconds(std::min<int64_t>(time_limit_us(), 1000)));
-    if (counted_memory() <= limit) {
-      exceeded(false);
-      return Outcome::kWithinLimit;
-    }
+    if (counted_memory() <= limit) return Outcome::kWithinLimit;
   }
   return Outcome::kOutOfMemory;
 }

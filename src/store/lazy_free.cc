@@ -56,11 +56,6 @@ void LazyFree::hand_over(std::unique_ptr<Garbage> garbage) {
   work_.notify_one();
 }
 
-void LazyFree::wait_idle() {
-  std::unique_lock lock(mutex_);
-  idle_.wait(lock, [this] { return pending_.load(std::memory_order_relaxed) == 0; });
-}
-
 void LazyFree::run() {
   // Blocks freed here go straight back to the allocator (see shared_pages).
   shared_pages::detail::freeing_in_background = true;
@@ -76,7 +71,6 @@ void LazyFree::run() {
     lock.lock();
     pending_.fetch_sub(objects, std::memory_order_relaxed);
     freed_.fetch_add(objects, std::memory_order_relaxed);
-    if (queue_.empty()) idle_.notify_all();
   }
 }
 

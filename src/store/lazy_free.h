@@ -43,8 +43,6 @@ class LazyFree {
   size_t pending() const { return pending_.load(std::memory_order_relaxed); }
   uint64_t freed() const { return freed_.load(std::memory_order_relaxed); }
   void reset_stats() { freed_.store(0, std::memory_order_relaxed); }
-  // Blocks until everything handed over has been freed.
-  void wait_idle();
 
  private:
   struct Garbage {
@@ -63,7 +61,6 @@ class LazyFree {
 
   std::mutex mutex_;
   std::condition_variable work_;
-  std::condition_variable idle_;
   std::deque<std::unique_ptr<Garbage>> queue_;
   bool stopping_ = false;
   std::atomic<size_t> pending_{0};

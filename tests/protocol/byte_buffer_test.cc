@@ -101,6 +101,29 @@ TEST_CASE("byte buffer: reserve_more makes room once for a large value") {
   CHECK(buffer.size() == 4 + 256 * 4096);
 }
 
+TEST_CASE("byte buffer: shrink_to keeps the bytes and truncate drops the tail") {
+  ByteBuffer buffer;
+  buffer.append(std::string(100000, 'x'));
+  buffer.consume(99990);
+  buffer.append("abc");
+  buffer.shrink_to(64);  // room for the 13 bytes held and a little more
+  CHECK(buffer.capacity() == 64);
+  CHECK(buffer.view() == "xxxxxxxxxxabc");
+  buffer.shrink_to(1000);  // never grows
+  CHECK(buffer.capacity() == 64);
+  buffer.shrink_to(0);  // never below what it holds
+  CHECK(buffer.capacity() == 13);
+  buffer.truncate(10);
+  CHECK(buffer.view() == "xxxxxxxxxx");
+  buffer.truncate(20);  // past the end changes nothing
+  CHECK(buffer.size() == 10);
+  buffer.consume(10);
+  buffer.shrink_to(0);  // empty: the storage goes
+  CHECK(buffer.capacity() == 0);
+  buffer.append("again");
+  CHECK(buffer.view() == "again");
+}
+
 TEST_CASE("byte buffer: release_if_idle frees only large empty storage") {
   ByteBuffer buffer;
   buffer.append(std::string(100000, 'x'));
