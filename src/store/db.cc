@@ -100,18 +100,19 @@ std::pair<Entry*, bool> Db::insert_absent(std::string_view key, uint64_t key_has
 
 Entry* Db::insert(std::string_view key, Value&& value) {
   auto [entry, inserted] = table_.find_or_insert(key);
-  // A new value: its page is written anyway. An LFU counter carries over, as in Redis.
-  if (inserted || !key_access::settings.lfu) {
-    mark_created(*entry);
-  } else {
-    entry->access_stamp_ = key_access::accessed(entry->access_stamp_, clock::now_s());
-  }
   if (!inserted && entry->has_ttl()) {
     if (is_expired(*entry, clock::now_ms())) {
       reclaimed(key);
       inserted = true;
     }
     remove_ttl_slot(entry);
+  }
+  // A new value: its page is written anyway. The LFU counter of a key that
+  // lives on carries over, as in Redis.
+  if (inserted || !key_access::settings.lfu) {
+    mark_created(*entry);
+  } else {
+    entry->access_stamp_ = key_access::accessed(entry->access_stamp_, clock::now_s());
   }
   if (!inserted && replace_lazily_ && lazy_free_ != nullptr) {
     lazy_free_->release(std::move(entry->value()));
