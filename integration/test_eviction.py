@@ -267,7 +267,8 @@ def test_eviction_options_are_configurable(start_server):
             got.append(client.config_get(name))
         for name, value in (("maxmemory-samples", "0"), ("maxmemory-samples", "65"),
                             ("maxmemory-eviction-tenacity", "101"),
-                            ("maxmemory-policy", "lru"), ("maxmemory-clients", "101%")):
+                            ("maxmemory-policy", "lru"), ("maxmemory-clients", "101%"),
+                            ("maxmemory-clients", "%"), ("maxmemory-clients", "-5%")):
             try:
                 client.config_set(name, value)
                 got.append("accepted")

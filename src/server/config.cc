@@ -358,7 +358,7 @@ constexpr uint64_t kMegabyte = 1024 * 1024;
 Refusal parse_maxmemory_clients(Config& config, Args args, SetMode) {
   constexpr std::string_view kUnparsable = "argument must be a memory or percent value";
   const std::string_view text = args[0];
-  if (text.ends_with('%')) {
+  if (text.size() > 1 && text.ends_with('%')) {
     const auto percent = parse_like_strtoll(text.substr(0, text.size() - 1), 10);
     if (!percent || percent->overflowed || percent->value < 0) return std::string(kUnparsable);
     if (percent->value > 100) return "percentage argument must be less or equal to 100";
