@@ -1,6 +1,7 @@
 """Starts and stops a server process (fkvs-server or redis-server) for the tests."""
 
 import os
+import random
 import select
 import signal
 import socket
@@ -54,11 +55,26 @@ def target_binary(target=TARGET):
     return REDIS_SERVER_BIN if target == "redis" else FKVS_SERVER_BIN
 
 
+# The test command runs the epoll and io_uring suites side by side. Each draws
+# its ports from its own range, below the kernel's ephemeral ports, so one
+# suite never starts a server on a port the other just picked (the PING that
+# waits for start-up would then be answered by the other suite's server).
+PORT_RANGES = {"uring": (26000, 32000)}
+DEFAULT_PORT_RANGE = (20000, 26000)
+
+
 def free_port():
     """A loopback port that was free a moment ago (the caller retries on a race)."""
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
+    low, high = PORT_RANGES.get(FKVS_IO_BACKEND, DEFAULT_PORT_RANGE)
+    for _ in range(1000):
+        port = random.randrange(low, high)
+        with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+            try:
+                sock.bind(("127.0.0.1", port))
+            except OSError:
+                continue
+            return port
+    raise AssertionError("no free loopback port in %d-%d" % (low, high))
 
 
 class ServerStartError(Exception):

@@ -49,6 +49,9 @@ enum CommandFlag : uint32_t {
   kMovableKeys = 1 << 20,
 };
 
+// The flags Redis gives its administrative commands (SHUTDOWN, DEBUG, LATENCY, ...).
+constexpr uint32_t kAdminCommandFlags = kAdmin | kNoScript | kLoading | kStale;
+
 // One row of the command table. Arity counts the command name; a negative
 // arity means "at least -arity". Key positions follow COMMAND INFO's
 // first/last/step convention (last -1 = the last argument).

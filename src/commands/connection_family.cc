@@ -471,7 +471,7 @@ void client_help(CommandContext& ctx) {
 
 constexpr uint32_t kConnection = kFast | kNoScript | kLoading | kStale;
 
-constexpr CommandSpec kCommands[] = {
+constexpr CommandSpec kConnectionCommands[] = {
     // name      arity  flags                            keys     handler
     {"ping", -1, kFast | kSentinel | kSubscriberAllowed, 0, 0, 0, ping, "connection",
      "Ping the server", "1.0.0"},
@@ -529,7 +529,7 @@ constexpr CommandSpec kClientCommands[] = {
 }  // namespace
 
 void register_connection_family(CommandTable& table) {
-  table.add(kCommands);
+  table.add(kConnectionCommands);
   table.add_container(kClientContainer, kClientCommands);
 }
 

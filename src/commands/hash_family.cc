@@ -388,7 +388,7 @@ void hscan(CommandContext& ctx) {
 }
 
 // clang-format off
-constexpr CommandSpec kCommands[] = {
+constexpr CommandSpec kHashCommands[] = {
     // name          arity flags                      first last step handler
     {"hset",          -4, kWrite | kDenyOom | kFast,    1,  1, 1, hset, "hash",
      "Set the string value of a hash field", "2.0.0"},
@@ -427,6 +427,6 @@ constexpr CommandSpec kCommands[] = {
 
 }  // namespace
 
-void register_hash_family(CommandTable& table) { table.add(kCommands); }
+void register_hash_family(CommandTable& table) { table.add(kHashCommands); }
 
 }  // namespace fkvs

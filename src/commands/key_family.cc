@@ -479,7 +479,7 @@ void object_help(CommandContext& ctx) {
   ctx.reply().simple_lines(kLines);
 }
 
-constexpr CommandSpec kCommands[] = {
+constexpr CommandSpec kKeyCommands[] = {
     {"del", -2, kWrite, 1, -1, 1, del, "generic", "Delete a key", "1.0.0"},
     {"unlink", -2, kWrite | kFast, 1, -1, 1, unlink, "generic",
      "Delete a key asynchronously in another thread. Otherwise it is just as DEL, but non "
@@ -552,7 +552,7 @@ constexpr CommandSpec kObjectCommands[] = {
 }  // namespace
 
 void register_key_family(CommandTable& table) {
-  table.add(kCommands);
+  table.add(kKeyCommands);
   table.add_container(kObjectContainer, kObjectCommands);
 }
 

@@ -151,27 +151,25 @@ void latency_help(CommandContext& ctx) {
   ctx.reply().simple_lines(kLines);
 }
 
-constexpr uint32_t kAdminFlags = kAdmin | kNoScript | kLoading | kStale;
-
 // The dispatcher always resolves a LATENCY subcommand, so the container has no handler.
 constexpr CommandSpec kLatencyContainer = {
     "latency", -2, 0, 0, 0, 0, nullptr, "server", "A container for latency diagnostics commands",
     "2.8.13"};
 
 constexpr CommandSpec kLatencyCommands[] = {
-    {"latency|doctor", 2, kAdminFlags, 0, 0, 0, latency_doctor, "server",
+    {"latency|doctor", 2, kAdminCommandFlags, 0, 0, 0, latency_doctor, "server",
      "Return a human readable latency analysis report.", "2.8.13"},
-    {"latency|graph", 3, kAdminFlags, 0, 0, 0, latency_graph, "server",
+    {"latency|graph", 3, kAdminCommandFlags, 0, 0, 0, latency_graph, "server",
      "Return a latency graph for the event.", "2.8.13"},
     {"latency|help", 2, kLoading | kStale, 0, 0, 0, latency_help, "server",
      "Show helpful text about the different subcommands.", "2.8.13"},
-    {"latency|histogram", -2, kAdminFlags, 0, 0, 0, latency_histogram, "server",
+    {"latency|histogram", -2, kAdminCommandFlags, 0, 0, 0, latency_histogram, "server",
      "Return the cumulative distribution of latencies of a subset of commands or all.", "7.0.0"},
-    {"latency|history", 3, kAdminFlags, 0, 0, 0, latency_history, "server",
+    {"latency|history", 3, kAdminCommandFlags, 0, 0, 0, latency_history, "server",
      "Return timestamp-latency samples for the event.", "2.8.13"},
-    {"latency|latest", 2, kAdminFlags, 0, 0, 0, latency_latest, "server",
+    {"latency|latest", 2, kAdminCommandFlags, 0, 0, 0, latency_latest, "server",
      "Return the latest latency samples for all events.", "2.8.13"},
-    {"latency|reset", -2, kAdminFlags, 0, 0, 0, latency_reset, "server",
+    {"latency|reset", -2, kAdminCommandFlags, 0, 0, 0, latency_reset, "server",
      "Reset latency data for one or more events.", "2.8.13"},
 };
 

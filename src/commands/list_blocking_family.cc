@@ -72,7 +72,7 @@ void brpoplpush(CommandContext& ctx) {
 constexpr uint32_t kBlockingWrite = kWrite | kNoScript | kBlocking;
 
 // clang-format off
-constexpr CommandSpec kCommands[] = {
+constexpr CommandSpec kListBlockingCommands[] = {
     // name        arity flags                       first last step handler
     {"blpop",        -3, kBlockingWrite,               1, -2, 1, blpop, "list",
      "Remove and get the first element in a list, or block until one is available", "2.0.0"},
@@ -92,6 +92,6 @@ constexpr CommandSpec kCommands[] = {
 
 }  // namespace
 
-void register_list_blocking_family(CommandTable& table) { table.add(kCommands); }
+void register_list_blocking_family(CommandTable& table) { table.add(kListBlockingCommands); }
 
 }  // namespace fkvs

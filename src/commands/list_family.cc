@@ -21,16 +21,6 @@ namespace {
 
 // ---- Shared helpers ----
 
-void reply_item(CommandContext& ctx, const QuickList::Item& item) {
-  IntScratch scratch;
-  ctx.reply().bulk(item.bytes(scratch));
-}
-
-// Redis compares option names as C strings: an argument ends at a NUL byte.
-bool option_is(std::string_view arg, std::string_view name) {
-  return equals_nocase(up_to_nul(arg), name);
-}
-
 // An integer argument, or nullopt after replying "not an integer".
 std::optional<int64_t> integer_arg(CommandContext& ctx, size_t index) {
   std::optional<int64_t> value = parse_int64(ctx.arg(index));
@@ -167,7 +157,7 @@ void lindex(CommandContext& ctx) {
   const QuickList& list = ref.collection->list();
   const QuickList::Cursor cursor = list.at(*index);
   if (!cursor) return ctx.reply().null_bulk();
-  reply_item(ctx, list.get(cursor));
+  reply_list_item(ctx, list.get(cursor));
   list.recompress();
 }
 
@@ -186,7 +176,7 @@ void lrange(CommandContext& ctx) {
   const auto count = static_cast<size_t>(range.end - range.start + 1);
   ctx.reply().array(count);
   QuickList::Cursor cursor = list.at(range.start);
-  for (size_t i = 0; i < count; ++i, list.next(cursor)) reply_item(ctx, list.get(cursor));
+  for (size_t i = 0; i < count; ++i, list.next(cursor)) reply_list_item(ctx, list.get(cursor));
   list.recompress();
 }
 
@@ -356,7 +346,7 @@ void ltrim(CommandContext& ctx) {
 }
 
 // clang-format off
-constexpr CommandSpec kCommands[] = {
+constexpr CommandSpec kListCommands[] = {
     // name      arity flags                     first last step handler
     {"lpush",      -3, kWrite | kDenyOom | kFast,  1,  1, 1, lpush, "list",
      "Prepend one or multiple elements to a list", "1.0.0"},
@@ -398,6 +388,6 @@ constexpr CommandSpec kCommands[] = {
 
 }  // namespace
 
-void register_list_family(CommandTable& table) { table.add(kCommands); }
+void register_list_family(CommandTable& table) { table.add(kListCommands); }
 
 }  // namespace fkvs

@@ -11,12 +11,12 @@
 #include "util/strings.h"
 
 namespace fkvs {
-namespace {
-
-void reply_item(CommandContext& ctx, const QuickList::Item& item) {
+void reply_list_item(CommandContext& ctx, const QuickList::Item& item) {
   IntScratch scratch;
   ctx.reply().bulk(item.bytes(scratch));
 }
+
+namespace {
 
 QuickList::Item end_item(const QuickList& list, ListEnd end) {
   return end == ListEnd::kLeft ? list.front() : list.back();
@@ -34,7 +34,7 @@ void pop_end(QuickList& list, ListEnd end) {
 void pop_items(CommandContext& ctx, ListRef& ref, ListEnd end, size_t count) {
   QuickList& list = ref.collection->list();
   for (size_t i = 0; i < count; ++i) {
-    reply_item(ctx, end_item(list, end));
+    reply_list_item(ctx, end_item(list, end));
     pop_end(list, end);
   }
   ctx.notify(keyspace_events::kList, pop_event(end), ref.entry->key());

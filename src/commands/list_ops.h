@@ -47,6 +47,9 @@ std::optional<MpopArgs> parse_mpop_args(CommandContext& ctx, size_t numkeys_inde
 // nullopt after a WRONGTYPE reply for a key of another type met first.
 std::optional<bool> try_mpop_and_reply(CommandContext& ctx, const MpopArgs& args);
 
+// Replies one list item as a bulk string.
+void reply_list_item(CommandContext& ctx, const QuickList::Item& item);
+
 // Pops one item from end and replies it as a bulk string; deletes the key
 // once the list is empty.
 void pop_one_and_reply(CommandContext& ctx, ListRef& list, ListEnd end);

@@ -159,7 +159,7 @@ constexpr uint32_t kSubscribe = kPubSub | kNoScript | kLoading | kStale | kSubsc
 constexpr uint32_t kPublish = kPubSub | kLoading | kStale | kFast;
 constexpr uint32_t kInspect = kPubSub | kLoading | kStale;
 
-constexpr CommandSpec kCommands[] = {
+constexpr CommandSpec kPubsubCommands[] = {
     // name           arity flags       keys      handler
     {"subscribe", -2, kSubscribe, 0, 0, 0, subscribe, "pubsub",
      "Listen for messages published to the given channels", "2.0.0"},
@@ -182,7 +182,7 @@ constexpr CommandSpec kCommands[] = {
 constexpr CommandSpec kPubsubContainer = {
     "pubsub", -2, 0, 0, 0, 0, nullptr, "pubsub", "A container for Pub/Sub commands", "2.8.0"};
 
-constexpr CommandSpec kPubsubCommands[] = {
+constexpr CommandSpec kPubsubSubcommands[] = {
     {"pubsub|channels", -2, kInspect, 0, 0, 0, pubsub_channels, "pubsub", "List active channels",
      "2.8.0"},
     {"pubsub|numsub", -2, kInspect, 0, 0, 0, pubsub_numsub, "pubsub",
@@ -200,8 +200,8 @@ constexpr CommandSpec kPubsubCommands[] = {
 }  // namespace
 
 void register_pubsub_family(CommandTable& table) {
-  table.add(kCommands);
-  table.add_container(kPubsubContainer, kPubsubCommands);
+  table.add(kPubsubCommands);
+  table.add_container(kPubsubContainer, kPubsubSubcommands);
 }
 
 }  // namespace fkvs

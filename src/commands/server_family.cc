@@ -418,20 +418,18 @@ void slowlog_help(CommandContext& ctx) {
   ctx.reply().simple_lines(kLines);
 }
 
-constexpr uint32_t kAdminFlags = kAdmin | kNoScript | kLoading | kStale;
-
-constexpr CommandSpec kCommands[] = {
+constexpr CommandSpec kServerCommands[] = {
     {"info", -1, kLoading | kStale, 0, 0, 0, info, "server",
      "Get information and statistics about the server", "1.0.0"},
     {"time", 1, kLoading | kStale | kFast, 0, 0, 0, time, "server",
      "Return the current server time", "2.6.0"},
     {"lastsave", 1, kLoading | kStale | kFast, 0, 0, 0, lastsave, "server",
      "Get the UNIX time stamp of the last successful save to disk", "1.0.0"},
-    {"shutdown", -1, kAdminFlags | kNoMulti | kAllowBusy, 0, 0, 0, shutdown, "server",
+    {"shutdown", -1, kAdminCommandFlags | kNoMulti | kAllowBusy, 0, 0, 0, shutdown, "server",
      "Synchronously save the dataset to disk and then shut down the server", "1.0.0"},
-    {"monitor", 1, kAdminFlags, 0, 0, 0, monitor, "server",
+    {"monitor", 1, kAdminCommandFlags, 0, 0, 0, monitor, "server",
      "Listen for all requests received by the server in real time", "1.0.0"},
-    {"debug", -2, kAdminFlags | kProtectedCommand, 0, 0, 0, debug, "server",
+    {"debug", -2, kAdminCommandFlags | kProtectedCommand, 0, 0, 0, debug, "server",
      "A container for debugging commands", "1.0.0"},
 };
 
@@ -441,13 +439,13 @@ constexpr CommandSpec kConfigContainer = {
     "2.0.0"};
 
 constexpr CommandSpec kConfigCommands[] = {
-    {"config|get", -3, kAdminFlags, 0, 0, 0, config_get, "server",
+    {"config|get", -3, kAdminCommandFlags, 0, 0, 0, config_get, "server",
      "Get the values of configuration parameters", "2.0.0"},
-    {"config|set", -4, kAdminFlags, 0, 0, 0, config_set, "server",
+    {"config|set", -4, kAdminCommandFlags, 0, 0, 0, config_set, "server",
      "Set configuration parameters to the given values", "2.0.0"},
-    {"config|resetstat", 2, kAdminFlags, 0, 0, 0, config_resetstat, "server",
+    {"config|resetstat", 2, kAdminCommandFlags, 0, 0, 0, config_resetstat, "server",
      "Reset the stats returned by INFO", "2.0.0"},
-    {"config|rewrite", 2, kAdminFlags, 0, 0, 0, config_rewrite, "server",
+    {"config|rewrite", 2, kAdminCommandFlags, 0, 0, 0, config_rewrite, "server",
      "Rewrite the configuration file with the in memory configuration", "2.8.0"},
     {"config|help", 2, kLoading | kStale, 0, 0, 0, config_help, "server",
      "Show helpful text about the different subcommands", "5.0.0"},
@@ -470,7 +468,7 @@ constexpr CommandSpec kSlowlogCommands[] = {
 }  // namespace
 
 void register_server_family(CommandTable& table) {
-  table.add(kCommands);
+  table.add(kServerCommands);
   table.add_container(kConfigContainer, kConfigCommands);
   table.add_container(kSlowlogContainer, kSlowlogCommands);
 }

@@ -431,7 +431,7 @@ void sscan(CommandContext& ctx) {
 }
 
 // clang-format off
-constexpr CommandSpec kCommands[] = {
+constexpr CommandSpec kSetCommands[] = {
     // name          arity flags                     first last step handler
     {"sadd",          -3, kWrite | kDenyOom | kFast,   1,  1, 1, sadd, "set",
      "Add one or more members to a set", "1.0.0"},
@@ -472,6 +472,6 @@ constexpr CommandSpec kCommands[] = {
 
 }  // namespace
 
-void register_set_family(CommandTable& table) { table.add(kCommands); }
+void register_set_family(CommandTable& table) { table.add(kSetCommands); }
 
 }  // namespace fkvs

@@ -48,12 +48,6 @@ bool fits_string_limit(CommandContext& ctx, uint64_t length, uint64_t added) {
   return true;
 }
 
-// Redis compares option names as C strings, so an argument is read only up
-// to its first NUL byte ("nx\0junk" is NX).
-bool option_is(std::string_view arg, std::string_view name) {
-  return equals_nocase(up_to_nul(arg), name);
-}
-
 // ---- SET / GETEX options ----
 
 enum class ExpireKind : uint8_t { kNone, kEx, kPx, kExAt, kPxAt };
@@ -490,7 +484,7 @@ void incrbyfloat(CommandContext& ctx) {
 }
 
 // clang-format off
-constexpr CommandSpec kCommands[] = {
+constexpr CommandSpec kStringCommands[] = {
     // name        arity flags                       first last step handler
     {"get",          2, kReadOnly | kFast,             1,  1, 1, get, "string",
      "Get the value of a key", "1.0.0"},
@@ -539,6 +533,6 @@ constexpr CommandSpec kCommands[] = {
 
 }  // namespace
 
-void register_string_family(CommandTable& table) { table.add(kCommands); }
+void register_string_family(CommandTable& table) { table.add(kStringCommands); }
 
 }  // namespace fkvs

@@ -79,7 +79,7 @@ void unwatch(CommandContext& ctx) {
 
 constexpr uint32_t kControl = kNoScript | kLoading | kStale | kFast | kAllowBusy;
 
-constexpr CommandSpec kCommands[] = {
+constexpr CommandSpec kTransactionCommands[] = {
     // name      arity  flags                                   keys      handler
     {"multi", 1, kControl | kRunsInMulti, 0, 0, 0, multi, "transactions",
      "Mark the start of a transaction block", "1.2.0"},
@@ -95,6 +95,6 @@ constexpr CommandSpec kCommands[] = {
 
 }  // namespace
 
-void register_transaction_family(CommandTable& table) { table.add(kCommands); }
+void register_transaction_family(CommandTable& table) { table.add(kTransactionCommands); }
 
 }  // namespace fkvs

@@ -47,7 +47,7 @@ void bzmpop(CommandContext& ctx) {
 constexpr uint32_t kBlockingWrite = kWrite | kNoScript | kBlocking | kFast;
 
 // clang-format off
-constexpr CommandSpec kCommands[] = {
+constexpr CommandSpec kZsetBlockingCommands[] = {
     // name      arity flags            first last step handler
     {"bzpopmin",   -3, kBlockingWrite,    1, -2, 1, bzpopmin, "sorted-set",
      "Remove and return the member with the lowest score from one or more sorted sets, or block "
@@ -64,6 +64,6 @@ constexpr CommandSpec kCommands[] = {
 
 }  // namespace
 
-void register_zset_blocking_family(CommandTable& table) { table.add(kCommands); }
+void register_zset_blocking_family(CommandTable& table) { table.add(kZsetBlockingCommands); }
 
 }  // namespace fkvs

@@ -120,11 +120,6 @@ void zset_pop(CommandContext& ctx, CollectionRef<ZSetValue>& ref, std::string_vi
 
 namespace {
 
-// Redis compares options as C strings: up to the first NUL.
-bool option_is(std::string_view arg, std::string_view name) {
-  return equals_nocase(up_to_nul(arg), name);
-}
-
 // ---- ZADD / ZINCRBY ----
 
 struct AddFlags {
@@ -477,7 +472,7 @@ void zscan(CommandContext& ctx) {
   reply.end_array(token, returned);
 }
 
-constexpr CommandSpec kCommands[] = {
+constexpr CommandSpec kZsetCommands[] = {
     // name        arity flags                       first last step handler
     {"zadd", -4, kWrite | kDenyOom | kFast, 1, 1, 1, zadd, "sorted-set",
      "Add one or more members to a sorted set, or update its score if it already exists", "1.2.0"},
@@ -515,7 +510,7 @@ constexpr CommandSpec kCommands[] = {
 }  // namespace
 
 void register_zset_family(CommandTable& table) {
-  table.add(kCommands);
+  table.add(kZsetCommands);
   add_zset_range_commands(table);
   add_zset_set_ops_commands(table);
 }

@@ -57,10 +57,6 @@ RankWindow span_window(std::pair<size_t, size_t> span, int64_t offset, int64_t l
   return {span.first + static_cast<size_t>(offset), count, false};
 }
 
-bool option_is(std::string_view arg, std::string_view name) {
-  return equals_nocase(up_to_nul(arg), name);
-}
-
 // Redis's zrangeGenericCommand. key_index is the source key; store names
 // ZRANGESTORE's destination.
 void range_generic(CommandContext& ctx, size_t key_index, std::optional<std::string_view> store,
@@ -235,7 +231,7 @@ void zremrangebyrank(CommandContext& ctx) { remove_range_generic(ctx, RangeKind:
 void zremrangebyscore(CommandContext& ctx) { remove_range_generic(ctx, RangeKind::kScore); }
 void zremrangebylex(CommandContext& ctx) { remove_range_generic(ctx, RangeKind::kLex); }
 
-constexpr CommandSpec kCommands[] = {
+constexpr CommandSpec kZsetRangeCommands[] = {
     {"zrange", -4, kReadOnly, 1, 1, 1, zrange, "sorted-set",
      "Return a range of members in a sorted set", "1.2.0"},
     {"zrangestore", -5, kWrite | kDenyOom, 1, 2, 1, zrangestore, "sorted-set",
@@ -264,6 +260,6 @@ constexpr CommandSpec kCommands[] = {
 
 }  // namespace
 
-void add_zset_range_commands(CommandTable& table) { table.add(kCommands); }
+void add_zset_range_commands(CommandTable& table) { table.add(kZsetRangeCommands); }
 
 }  // namespace fkvs

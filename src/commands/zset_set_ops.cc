@@ -25,7 +25,7 @@
 namespace fkvs {
 namespace {
 
-enum class SetOp { kUnion, kInter, kDiff };
+enum class ZsetOp { kUnion, kInter, kDiff };
 enum class Aggregate { kSum, kMin, kMax };
 
 struct Source {
@@ -33,10 +33,6 @@ struct Source {
   double weight = 1;
   size_t size() const { return set == nullptr ? 0 : set->size(); }
 };
-
-bool option_is(std::string_view arg, std::string_view name) {
-  return equals_nocase(up_to_nul(arg), name);
-}
 
 // Redis's zunionInterAggregate: a sum of opposite infinities is 0.
 void aggregate_into(double& target, double value, Aggregate aggregate) {
@@ -119,7 +115,7 @@ Members compute_diff(const std::vector<Source>& sources) {
 }
 
 void op_generic(CommandContext& ctx, std::optional<std::string_view> store, size_t numkeys_index,
-                SetOp op, bool cardinality_only) {
+                ZsetOp op, bool cardinality_only) {
   auto numkeys = zset_parse_long(ctx, ctx.arg(numkeys_index));
   if (!numkeys) return;
   if (*numkeys < 1) return ctx.reply_error_naming_command(errors::kZAtLeastOneKey);
@@ -142,7 +138,7 @@ void op_generic(CommandContext& ctx, std::optional<std::string_view> store, size
   while (j < ctx.argc()) {
     const size_t remaining = ctx.argc() - j;
     const std::string_view option = ctx.arg(j);
-    if (op != SetOp::kDiff && !cardinality_only && remaining >= count + 1 &&
+    if (op != ZsetOp::kDiff && !cardinality_only && remaining >= count + 1 &&
         option_is(option, "weights")) {
       ++j;
       for (size_t i = 0; i < count; ++i, ++j) {
@@ -150,7 +146,7 @@ void op_generic(CommandContext& ctx, std::optional<std::string_view> store, size
         if (!weight) return ctx.reply().error(errors::kZWeightNotFloat);
         sources[i].weight = *weight;
       }
-    } else if (op != SetOp::kDiff && !cardinality_only && remaining >= 2 &&
+    } else if (op != ZsetOp::kDiff && !cardinality_only && remaining >= 2 &&
                option_is(option, "aggregate")) {
       const std::string_view name = ctx.arg(j + 1);
       if (option_is(name, "sum")) {
@@ -178,20 +174,20 @@ void op_generic(CommandContext& ctx, std::optional<std::string_view> store, size
 
   // Redis takes the inputs of a union or intersection smallest first, which
   // also sets the order a SUM adds in (0.3 + 0.2 + 0.1 is not 0.3 + 0.1 + 0.2).
-  if (op != SetOp::kDiff) {
+  if (op != ZsetOp::kDiff) {
     std::stable_sort(sources.begin(), sources.end(),
                      [](const Source& a, const Source& b) { return a.size() < b.size(); });
   }
   Members members;
   switch (op) {
-    case SetOp::kUnion:
+    case ZsetOp::kUnion:
       members = compute_union(sources, aggregate);
       break;
-    case SetOp::kInter:
+    case ZsetOp::kInter:
       members =
           compute_inter(sources, aggregate, cardinality_only ? static_cast<size_t>(limit) : 0);
       break;
-    case SetOp::kDiff:
+    case ZsetOp::kDiff:
       members = compute_diff(sources);
       break;
   }
@@ -213,15 +209,15 @@ void op_generic(CommandContext& ctx, std::optional<std::string_view> store, size
   }
 }
 
-void zunion(CommandContext& ctx) { op_generic(ctx, std::nullopt, 1, SetOp::kUnion, false); }
-void zinter(CommandContext& ctx) { op_generic(ctx, std::nullopt, 1, SetOp::kInter, false); }
-void zdiff(CommandContext& ctx) { op_generic(ctx, std::nullopt, 1, SetOp::kDiff, false); }
-void zunionstore(CommandContext& ctx) { op_generic(ctx, ctx.arg(1), 2, SetOp::kUnion, false); }
-void zinterstore(CommandContext& ctx) { op_generic(ctx, ctx.arg(1), 2, SetOp::kInter, false); }
-void zdiffstore(CommandContext& ctx) { op_generic(ctx, ctx.arg(1), 2, SetOp::kDiff, false); }
-void zintercard(CommandContext& ctx) { op_generic(ctx, std::nullopt, 1, SetOp::kInter, true); }
+void zunion(CommandContext& ctx) { op_generic(ctx, std::nullopt, 1, ZsetOp::kUnion, false); }
+void zinter(CommandContext& ctx) { op_generic(ctx, std::nullopt, 1, ZsetOp::kInter, false); }
+void zdiff(CommandContext& ctx) { op_generic(ctx, std::nullopt, 1, ZsetOp::kDiff, false); }
+void zunionstore(CommandContext& ctx) { op_generic(ctx, ctx.arg(1), 2, ZsetOp::kUnion, false); }
+void zinterstore(CommandContext& ctx) { op_generic(ctx, ctx.arg(1), 2, ZsetOp::kInter, false); }
+void zdiffstore(CommandContext& ctx) { op_generic(ctx, ctx.arg(1), 2, ZsetOp::kDiff, false); }
+void zintercard(CommandContext& ctx) { op_generic(ctx, std::nullopt, 1, ZsetOp::kInter, true); }
 
-constexpr CommandSpec kCommands[] = {
+constexpr CommandSpec kZsetSetOpsCommands[] = {
     {"zunion", -3, kReadOnly, 0, 0, 0, zunion, "sorted-set", "Add multiple sorted sets", "6.2.0"},
     {"zinter", -3, kReadOnly, 0, 0, 0, zinter, "sorted-set", "Intersect multiple sorted sets",
      "6.2.0"},
@@ -239,6 +235,6 @@ constexpr CommandSpec kCommands[] = {
 
 }  // namespace
 
-void add_zset_set_ops_commands(CommandTable& table) { table.add(kCommands); }
+void add_zset_set_ops_commands(CommandTable& table) { table.add(kZsetSetOpsCommands); }
 
 }  // namespace fkvs

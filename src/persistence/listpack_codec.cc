@@ -81,7 +81,7 @@ void append_backlen(std::string& out, uint64_t entry_size) {
 }
 
 // One decoded entry: either text (a view into the blob) or an integer.
-struct Entry {
+struct PackedEntry {
   size_t size = 0;  // bytes from the entry's start to the next entry
   bool is_integer = false;
   int64_t integer = 0;
@@ -90,12 +90,12 @@ struct Entry {
 
 // Decodes the listpack entry at pos, which is not the terminator; `end` is
 // the terminator's offset, past which no entry may reach.
-Entry read_listpack_entry(std::string_view blob, size_t pos, size_t end) {
+PackedEntry read_listpack_entry(std::string_view blob, size_t pos, size_t end) {
   const size_t room = end - pos;
   const unsigned char first = byte_at(blob, pos);
   size_t header = 1;
   uint64_t text_size = 0;
-  Entry entry;
+  PackedEntry entry;
   auto need = [&](size_t bytes) {
     if (bytes > room) fail("listpack entry runs past the end of the blob");
   };
@@ -153,7 +153,7 @@ void walk_listpack(std::string_view blob, const Visit& visit) {
   uint64_t count = 0;
   size_t pos = kListpackHeaderSize;
   while (byte_at(blob, pos) != kEnd) {
-    const Entry entry = read_listpack_entry(blob, pos, end);
+    const PackedEntry entry = read_listpack_entry(blob, pos, end);
     visit(entry);
     pos += entry.size;
     ++count;
@@ -166,7 +166,8 @@ void walk_listpack(std::string_view blob, const Visit& visit) {
 
 // --- ziplist ---
 
-Entry read_ziplist_entry(std::string_view blob, size_t pos, size_t end, uint64_t previous_size) {
+PackedEntry read_ziplist_entry(std::string_view blob, size_t pos, size_t end,
+                               uint64_t previous_size) {
   const size_t room = end - pos;
   auto need = [&](uint64_t bytes) {
     if (bytes > room) fail("ziplist entry runs past the end of the blob");
@@ -186,7 +187,7 @@ Entry read_ziplist_entry(std::string_view blob, size_t pos, size_t end, uint64_t
   const unsigned char encoding = byte_at(blob, encoding_pos);
   size_t header = 1;
   uint64_t data_size = 0;
-  Entry entry;
+  PackedEntry entry;
   switch (encoding >> 6) {
     case 0:
       data_size = encoding & 0x3F;
@@ -252,7 +253,7 @@ void walk_ziplist(std::string_view blob, const Visit& visit) {
   size_t last_entry = 0;
   size_t pos = kZiplistHeaderSize;
   while (byte_at(blob, pos) != kEnd) {
-    const Entry entry = read_ziplist_entry(blob, pos, end, previous_size);
+    const PackedEntry entry = read_ziplist_entry(blob, pos, end, previous_size);
     visit(entry);
     previous_size = entry.size;
     last_entry = pos;
@@ -267,7 +268,7 @@ void walk_ziplist(std::string_view blob, const Visit& visit) {
   }
 }
 
-void visit_as_text(const Entry& entry, const std::function<void(std::string_view)>& visit) {
+void visit_as_text(const PackedEntry& entry, const std::function<void(std::string_view)>& visit) {
   if (!entry.is_integer) return visit(entry.text);
   char text[kInt64TextMax];
   visit(std::string_view(text, format_int64(entry.integer, text)));
@@ -353,14 +354,14 @@ std::string ListpackBuilder::finish() {
 // sees part of a malformed one.
 void for_each_listpack_entry(std::string_view blob,
                              const std::function<void(std::string_view)>& visit) {
-  walk_listpack(blob, [](const Entry&) {});
-  walk_listpack(blob, [&visit](const Entry& entry) { visit_as_text(entry, visit); });
+  walk_listpack(blob, [](const PackedEntry&) {});
+  walk_listpack(blob, [&visit](const PackedEntry& entry) { visit_as_text(entry, visit); });
 }
 
 void for_each_ziplist_entry(std::string_view blob,
                             const std::function<void(std::string_view)>& visit) {
-  walk_ziplist(blob, [](const Entry&) {});
-  walk_ziplist(blob, [&visit](const Entry& entry) { visit_as_text(entry, visit); });
+  walk_ziplist(blob, [](const PackedEntry&) {});
+  walk_ziplist(blob, [&visit](const PackedEntry& entry) { visit_as_text(entry, visit); });
 }
 
 std::string encode_intset(std::span<const int64_t> ascending) {

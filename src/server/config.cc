@@ -47,10 +47,6 @@ std::optional<uint64_t> parse_memory(std::string_view text) {
 namespace config_detail {
 namespace {
 
-// Redis refuses CONFIG SET of immutable options, and of protected ones unless
-// enable-protected-configs allows it (fkvs never does, as Redis by default).
-enum class Mutability { kMutable, kImmutable, kProtected };
-
 constexpr int kMaxBindAddresses = 16;
 constexpr int64_t kIntMax = INT_MAX;
 constexpr int64_t kMinHz = 1;
@@ -106,9 +102,17 @@ Refusal parse_integer(std::string_view text, int64_t min, int64_t max, int64_t& 
   return std::nullopt;
 }
 
+}  // namespace
+
 // ---------------------------------------------------------------------------------------------
 // The option table. Most options are one typed field with limits; the rest have their own
 // parser and formatter.
+
+// These types are outside the unnamed namespace because OptionSpec, which holds them, is.
+//
+// Redis refuses CONFIG SET of immutable options, and of protected ones unless
+// enable-protected-configs allows it (fkvs never does, as Redis by default).
+enum class Mutability { kMutable, kImmutable, kProtected };
 
 struct IntegerOption {
   int64_t Config::*field;
@@ -151,8 +155,6 @@ struct CustomOption {
 };
 using OptionType = std::variant<IntegerOption, OctalOption, MemoryOption, BoolOption, StringOption,
                                 EnumOption, CustomOption>;
-
-}  // namespace
 
 // Outside the unnamed namespace because config_table.h declares it (opaque) for the reader.
 struct OptionSpec {

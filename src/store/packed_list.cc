@@ -170,7 +170,7 @@ void write_item(unsigned char* p, const Encoded& e) {
   write_back_length(p + e.body(), e.body());
 }
 
-unsigned char* allocate(size_t bytes) {
+unsigned char* allocate_block(size_t bytes) {
   auto* block = static_cast<unsigned char*>(std::malloc(bytes));
   if (block == nullptr) throw std::bad_alloc();
   return block;
@@ -187,7 +187,7 @@ unsigned char* empty_block() { return const_cast<unsigned char*>(kEmptyBlock); }
 // resized.
 unsigned char* grow_block(unsigned char* block, size_t old_bytes, size_t new_bytes) {
   if (block == empty_block()) {
-    unsigned char* grown = allocate(new_bytes);
+    unsigned char* grown = allocate_block(new_bytes);
     std::memcpy(grown, block, old_bytes);
     return grown;
   }
@@ -220,7 +220,7 @@ void PackedList::release() {
 
 PackedList::PackedList(const PackedList& other) : block_(empty_block()) {
   if (other.empty()) return;
-  block_ = allocate(other.bytes());
+  block_ = allocate_block(other.bytes());
   std::memcpy(block_, other.block_, other.bytes());
 }
 
@@ -386,7 +386,7 @@ std::string_view PackedList::block() const {
 PackedList PackedList::from_block(std::string_view block) {
   PackedList list;
   if (read_u32(reinterpret_cast<const unsigned char*>(block.data()) + 4) == 0) return list;
-  list.block_ = allocate(block.size());
+  list.block_ = allocate_block(block.size());
   std::memcpy(list.block_, block.data(), block.size());
   return list;
 }

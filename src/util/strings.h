@@ -29,6 +29,12 @@ constexpr std::string_view up_to_nul(std::string_view text) {
   return text.substr(0, text.find('\0'));
 }
 
+// Whether a command argument names an option: case-insensitive, and read as
+// a C string ("nx\0junk" is NX), as Redis reads options.
+constexpr bool option_is(std::string_view arg, std::string_view name) {
+  return equals_nocase(up_to_nul(arg), name);
+}
+
 inline std::string to_upper(std::string_view text) {
   std::string out(text);
   for (char& c : out) c = ascii_upper(c);

@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "persistence/format_error.h"
+#include "test_bytes.h"
 
 namespace fkvs::persistence {
 namespace {
@@ -20,19 +21,6 @@ constexpr int64_t kInt64Min = std::numeric_limits<int64_t>::min();
 constexpr int64_t kInt64Max = std::numeric_limits<int64_t>::max();
 constexpr int64_t kInt32Min = std::numeric_limits<int32_t>::min();
 constexpr int64_t kInt32Max = std::numeric_limits<int32_t>::max();
-
-// Hex digits, with spaces between bytes where that reads better.
-std::string from_hex(std::string_view hex) {
-  std::string digits;
-  for (const char c : hex) {
-    if (c != ' ') digits.push_back(c);
-  }
-  std::string bytes;
-  for (size_t i = 0; i + 1 < digits.size(); i += 2) {
-    bytes.push_back(static_cast<char>(std::stoi(digits.substr(i, 2), nullptr, 16)));
-  }
-  return bytes;
-}
 
 std::string u32_le(uint64_t value) {
   std::string bytes;

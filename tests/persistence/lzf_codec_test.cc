@@ -7,7 +7,9 @@
 #include <string>
 
 #include "persistence/format_error.h"
+#include "test_bytes.h"
 
+using fkvs::from_hex;
 using fkvs::persistence::FormatError;
 using fkvs::persistence::lzf_compress_bytes;
 using fkvs::persistence::lzf_decompress_bytes;
@@ -22,17 +24,9 @@ std::string repetitive_text(size_t length) {
   return text;
 }
 
-std::string random_bytes(std::mt19937_64& rng, size_t length) {
+std::string random_text(std::mt19937_64& rng, size_t length) {
   std::string bytes(length, '\0');
   for (char& byte : bytes) byte = static_cast<char>(rng());
-  return bytes;
-}
-
-std::string from_hex(std::string_view hex) {
-  std::string bytes;
-  for (size_t i = 0; i + 1 < hex.size(); i += 2) {
-    bytes.push_back(static_cast<char>(std::stoi(std::string(hex.substr(i, 2)), nullptr, 16)));
-  }
   return bytes;
 }
 
@@ -64,7 +58,7 @@ TEST_CASE("lzf_codec: incompressible and tiny inputs stay uncompressed") {
   std::mt19937_64 rng(kSeed);
   for (size_t length : {5, 20, 100, 1000, 10000}) {
     CAPTURE(length);
-    CHECK_FALSE(lzf_compress_bytes(random_bytes(rng, length)).has_value());
+    CHECK_FALSE(lzf_compress_bytes(random_text(rng, length)).has_value());
   }
   // Redis never compresses a string of 4 bytes or fewer.
   for (size_t length = 0; length <= 4; ++length) {
@@ -115,7 +109,7 @@ TEST_CASE("lzf_codec: corrupt data throws and never overruns") {
   std::string compressed = lzf_compress_bytes(original).value();
   int failures = 0;
   for (int round = 0; round < 2000; ++round) {
-    std::string garbage = (round % 2 == 0) ? random_bytes(rng, 1 + rng() % 64) : compressed;
+    std::string garbage = (round % 2 == 0) ? random_text(rng, 1 + rng() % 64) : compressed;
     if (round % 2 == 1) garbage[rng() % garbage.size()] = static_cast<char>(rng());
     size_t original_length = 1 + rng() % 600;
     // Either a clean failure or exactly original_length bytes; nothing else.

@@ -16,18 +16,11 @@
 #include "store/list_value.h"
 #include "store/set_value.h"
 #include "store/zset_value.h"
+#include "test_bytes.h"
 #include "test_dataset.h"
 
 namespace fkvs::persistence {
 namespace {
-
-std::string from_hex(std::string_view hex) {
-  std::string bytes;
-  for (size_t i = 0; i + 1 < hex.size(); i += 2) {
-    bytes.push_back(static_cast<char>(std::stoi(std::string(hex.substr(i, 2)), nullptr, 16)));
-  }
-  return bytes;
-}
 
 Value list_of(size_t count, int64_t fill) {
   auto list = std::make_unique<ListValue>(fill, 0);

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "byte_buffer.h"
+#include "test_bytes.h"
 
 namespace fkvs::resp {
 namespace {
@@ -85,19 +86,6 @@ void check_every_split(std::string_view wire, const Outcome& expected,
   std::vector<size_t> every_byte(wire.size());
   for (size_t i = 0; i < wire.size(); ++i) every_byte[i] = i;
   CHECK(feed(wire, every_byte, options) == expected);
-}
-
-std::string multibulk(const std::vector<std::string>& args) {
-  std::string wire = "*" + std::to_string(args.size()) + "\r\n";
-  for (const std::string& arg : args) {
-    // Appended piece by piece: "literal" + std::string&& trips GCC 12's -Wrestrict.
-    wire += '$';
-    wire += std::to_string(arg.size());
-    wire += "\r\n";
-    wire += arg;
-    wire += "\r\n";
-  }
-  return wire;
 }
 
 TEST_CASE("parser: multibulk arguments are views into the input") {

@@ -7,16 +7,10 @@
 #include <vector>
 
 #include "request_parser.h"
+#include "test_bytes.h"
 
 namespace fkvs::resp {
 namespace {
-
-std::string multibulk(const std::vector<std::string>& args) {
-  std::string out = "*" + std::to_string(args.size()) + "\r\n";
-  for (const std::string& arg : args)
-    out += "$" + std::to_string(arg.size()) + "\r\n" + arg + "\r\n";
-  return out;
-}
 
 TEST_CASE("request_peek: finds the end and the second argument of a plain request") {
   const std::string stream = multibulk({"SET", "user:1", "hello"}) + multibulk({"PING"});

@@ -19,13 +19,6 @@ namespace {
 // test and expiry times relative to it are exact.
 int64_t now_ms() { return clock::now_ms(); }
 
-std::string key_name(uint64_t n) { return "key:" + std::to_string(n); }
-
-std::string value_text(const Entry& entry) {
-  IntScratch scratch;
-  return std::string(entry.value().string_bytes(scratch));
-}
-
 TEST_CASE("db: insert, find, replace and erase") {
   KeyspaceStats stats;
   Db db(stats);

@@ -11,15 +11,10 @@
 #include <unordered_map>
 #include <vector>
 
+#include "test_values.h"
+
 namespace fkvs {
 namespace {
-
-std::string key_name(uint64_t n) { return "key:" + std::to_string(n); }
-
-std::string value_text(const Entry& entry) {
-  IntScratch scratch;
-  return std::string(entry.value().string_bytes(scratch));
-}
 
 // Every key the reference holds is found with its value, and the sizes agree.
 void check_matches(KeyTable& table, const std::unordered_map<std::string, std::string>& model) {

@@ -178,7 +178,7 @@ TEST_CASE("packed_list: copies are independent and a moved-from list is empty an
   CHECK(list.empty());
 }
 
-std::string random_item(std::mt19937_64& random) {
+std::string random_packed_item(std::mt19937_64& random) {
   switch (random() % 6) {
     case 0:
       return std::to_string(static_cast<int64_t>(random() % 256) - 128);
@@ -211,7 +211,7 @@ TEST_CASE("packed_list: random edits agree with a deque") {
     switch (random() % 5) {
       case 0:
       case 1: {
-        const std::string item = random_item(random);
+        const std::string item = random_packed_item(random);
         const int64_t at = static_cast<int64_t>(random() % (model.size() + 1));
         list.insert(at == count ? list.end() : list.seek(at), item);
         model.insert(model.begin() + at, item);
@@ -220,7 +220,7 @@ TEST_CASE("packed_list: random edits agree with a deque") {
       case 2:
         if (count == 0) break;
         {
-          const std::string item = random_item(random);
+          const std::string item = random_packed_item(random);
           list.replace(list.seek(index), item);
           model[index] = item;
         }

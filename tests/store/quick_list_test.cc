@@ -95,7 +95,7 @@ void check_matches(const QuickList& list, const std::deque<std::string>& model, 
 }
 
 // Item sizes from a number to an item bigger than the largest node.
-std::string random_item(std::mt19937_64& random) {
+std::string random_list_item(std::mt19937_64& random) {
   const unsigned kind = random() % 100;
   if (kind < 30) return std::to_string(static_cast<int64_t>(random() % 2000) - 1000);
   if (kind < 35) return std::to_string(static_cast<int64_t>(random()));
@@ -265,11 +265,11 @@ void random_edits(int64_t fill, uint64_t seed, int steps, size_t depth = 0) {
     const unsigned op = random() % 100;
     const size_t n = model.size();
     if (op < 20) {
-      const std::string item = random_item(random);
+      const std::string item = random_list_item(random);
       list.push_back(item);
       model.push_back(item);
     } else if (op < 40) {
-      const std::string item = random_item(random);
+      const std::string item = random_list_item(random);
       list.push_front(item);
       model.push_front(item);
     } else if (op < 47 && n > 0) {
@@ -282,7 +282,7 @@ void random_edits(int64_t fill, uint64_t seed, int steps, size_t depth = 0) {
       model.pop_back();
     } else if (op < 70) {
       const size_t index = random() % (n + 1);
-      const std::string item = random_item(random);
+      const std::string item = random_list_item(random);
       list.insert_at(index, item);
       model.insert(model.begin() + static_cast<ptrdiff_t>(index), item);
     } else if (op < 78 && n > 0) {
@@ -299,7 +299,7 @@ void random_edits(int64_t fill, uint64_t seed, int steps, size_t depth = 0) {
       }
     } else if (op < 88 && n > 0) {
       const size_t index = random() % n;
-      const std::string item = random_item(random);
+      const std::string item = random_list_item(random);
       // LSET may take a node past its limit; keep the limits checkable.
       const std::string replacement =
           PackedList::encoded_size(item) <= PackedList::encoded_size(model[index]) ? item : "7";
@@ -453,9 +453,9 @@ TEST_CASE("quick_list: items past the packed threshold get plain nodes nothing j
   QuickList::set_packed_threshold(10);
   QuickList list(-2, 1);
   std::deque<std::string> model;
-  for (const std::string& item : {"a", "b", "0123456789", "c", "d", "0123456789xyz", "e"}) {
+  for (std::string_view item : {"a", "b", "0123456789", "c", "d", "0123456789xyz", "e"}) {
     list.push_back(item);
-    model.push_back(item);
+    model.emplace_back(item);
   }
   // a b | 0123456789 | c d | 0123456789xyz | e
   CHECK(node_count(list) == 5);

@@ -27,13 +27,6 @@ struct PretendChild {
   }
 };
 
-std::string key_name(int n) { return "key:" + std::to_string(n); }
-
-std::string value_text(const Entry& entry) {
-  IntScratch scratch;
-  return std::string(entry.value().string_bytes(scratch));
-}
-
 TEST_CASE("shared_pages: frees wait until no child shares the block") {
   void* now = std::malloc(16);
   shared_pages::release(now);  // no child: freed at once

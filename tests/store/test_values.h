@@ -1,9 +1,12 @@
 #pragma once
 
+#include <cstdint>
 #include <memory>
+#include <string>
 #include <string_view>
 #include <utility>
 
+#include "store/key_table.h"
 #include "store/value.h"
 
 namespace fkvs {
@@ -21,6 +24,14 @@ Value holding(std::unique_ptr<T> collection) {
   Value value;
   value.set_collection(std::move(collection));
   return value;
+}
+
+inline std::string key_name(uint64_t n) { return "key:" + std::to_string(n); }
+
+// A string entry's value as text, whatever its encoding.
+inline std::string value_text(const Entry& entry) {
+  IntScratch scratch;
+  return std::string(entry.value().string_bytes(scratch));
 }
 
 }  // namespace fkvs

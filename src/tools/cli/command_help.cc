@@ -1,11 +1,10 @@
 #include "tools/cli/command_help.h"
 
-#include <strings.h>
-
 #include <algorithm>
 #include <cctype>
 
 #include "tools/cli/builtin_help_table.h"
+#include "util/strings.h"
 
 namespace fkvs::cli {
 namespace {
@@ -97,10 +96,6 @@ void sort_by_name(std::vector<CommandHelp>& entries) {
             [](const CommandHelp& a, const CommandHelp& b) { return a.name < b.name; });
 }
 
-bool equal_ignoring_case(std::string_view a, std::string_view b) {
-  return a.size() == b.size() && strncasecmp(a.data(), b.data(), a.size()) == 0;
-}
-
 std::vector<std::string_view> words_of(std::string_view name) {
   std::vector<std::string_view> words;
   while (!name.empty()) {
@@ -116,7 +111,7 @@ bool name_begins_with(std::string_view name, std::span<const std::string> topic)
   std::vector<std::string_view> words = words_of(name);
   if (topic.size() > words.size()) return false;
   for (size_t i = 0; i < topic.size(); ++i) {
-    if (!equal_ignoring_case(topic[i], words[i])) return false;
+    if (!equals_nocase(topic[i], words[i])) return false;
   }
   return true;
 }
@@ -171,7 +166,7 @@ std::string topic_help(std::span<const CommandHelp> entries, std::span<const std
   if (!topic.empty() && topic[0].starts_with('@')) {
     std::string_view wanted = std::string_view(topic[0]).substr(1);
     for (const CommandHelp& entry : entries) {
-      if (equal_ignoring_case(entry.group, wanted)) group = entry.group;
+      if (equals_nocase(entry.group, wanted)) group = entry.group;
     }
   }
   for (const CommandHelp& entry : entries) {

@@ -1,11 +1,10 @@
 #include "tools/cli/hints.h"
 
-#include <strings.h>
-
 #include <cctype>
 #include <vector>
 
 #include "tools/cli/command_line.h"
+#include "util/strings.h"
 
 namespace fkvs::cli {
 namespace {
@@ -22,16 +21,12 @@ std::vector<std::string_view> split_words(std::string_view text) {
   return words;
 }
 
-bool equal_ignoring_case(std::string_view a, std::string_view b) {
-  return a.size() == b.size() && strncasecmp(a.data(), b.data(), a.size()) == 0;
-}
-
 // How many of the typed arguments the entry's name covers, or 0 when it does not match.
 size_t matched_words(const CommandHelp& entry, const std::vector<std::string>& args) {
   std::vector<std::string_view> name = split_words(entry.name);
   if (name.size() > args.size()) return 0;
   for (size_t i = 0; i < name.size(); ++i) {
-    if (!equal_ignoring_case(name[i], args[i])) return 0;
+    if (!equals_nocase(name[i], args[i])) return 0;
   }
   return name.size();
 }

@@ -9,7 +9,7 @@ using fkvs::cli::CommandHelp;
 
 namespace {
 
-const std::vector<CommandHelp> kEntries = {
+const std::vector<CommandHelp> kHintEntries = {
     {"CONFIG", "", "", "", "server"},
     {"CONFIG GET", "parameter [parameter ...]", "", "", "server"},
     {"GET", "key", "", "", "string"},
@@ -19,29 +19,29 @@ const std::vector<CommandHelp> kEntries = {
 }  // namespace
 
 TEST_CASE("cli hints: the syntax still to type, as redis-cli shows it") {
-  CHECK(command_hint(kEntries, "SET") == " key value [NX|XX] [GET]");
-  CHECK(command_hint(kEntries, "set ") == "key value [NX|XX] [GET]");
-  CHECK(command_hint(kEntries, "SET k") == " value [NX|XX] [GET]");
-  CHECK(command_hint(kEntries, "SET k ") == "value [NX|XX] [GET]");
-  CHECK(command_hint(kEntries, "SET k v ") == "[NX|XX] [GET]");
+  CHECK(command_hint(kHintEntries, "SET") == " key value [NX|XX] [GET]");
+  CHECK(command_hint(kHintEntries, "set ") == "key value [NX|XX] [GET]");
+  CHECK(command_hint(kHintEntries, "SET k") == " value [NX|XX] [GET]");
+  CHECK(command_hint(kHintEntries, "SET k ") == "value [NX|XX] [GET]");
+  CHECK(command_hint(kHintEntries, "SET k v ") == "[NX|XX] [GET]");
   // Optional parts stay however many arguments follow.
-  CHECK(command_hint(kEntries, "SET k v NX GET ") == "[NX|XX] [GET]");
-  CHECK(command_hint(kEntries, "GET k ") == "");
-  CHECK(command_hint(kEntries, "SET \"a b\" ") == "value [NX|XX] [GET]");
+  CHECK(command_hint(kHintEntries, "SET k v NX GET ") == "[NX|XX] [GET]");
+  CHECK(command_hint(kHintEntries, "GET k ") == "");
+  CHECK(command_hint(kHintEntries, "SET \"a b\" ") == "value [NX|XX] [GET]");
 }
 
 TEST_CASE("cli hints: the longest matching command name wins") {
-  CHECK(command_hint(kEntries, "config get ") == "parameter [parameter ...]");
-  CHECK(command_hint(kEntries, "config get") == " parameter [parameter ...]");
-  CHECK(command_hint(kEntries, "config") == " ");
-  CHECK(command_hint(kEntries, "config ge") == " ");
+  CHECK(command_hint(kHintEntries, "config get ") == "parameter [parameter ...]");
+  CHECK(command_hint(kHintEntries, "config get") == " parameter [parameter ...]");
+  CHECK(command_hint(kHintEntries, "config") == " ");
+  CHECK(command_hint(kHintEntries, "config ge") == " ");
 }
 
 TEST_CASE("cli hints: none for unknown commands, empty lines and open quotes") {
-  CHECK(command_hint(kEntries, "") == "");
-  CHECK(command_hint(kEntries, "   ") == "");
-  CHECK(command_hint(kEntries, "NOSUCH ") == "");
-  CHECK(command_hint(kEntries, "SE") == "");
-  CHECK(command_hint(kEntries, "3 SET ") == "");
-  CHECK(command_hint(kEntries, "SET \"a ") == "");
+  CHECK(command_hint(kHintEntries, "") == "");
+  CHECK(command_hint(kHintEntries, "   ") == "");
+  CHECK(command_hint(kHintEntries, "NOSUCH ") == "");
+  CHECK(command_hint(kHintEntries, "SE") == "");
+  CHECK(command_hint(kHintEntries, "3 SET ") == "");
+  CHECK(command_hint(kHintEntries, "SET \"a ") == "");
 }
