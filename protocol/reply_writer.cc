@@ -5,6 +5,7 @@
 #include <charconv>
 #include <cmath>
 #include <cstring>
+#include <span>
 
 namespace fkvs::resp {
 namespace {
@@ -76,6 +77,16 @@ char* write_crlf(char* out) {
   return out + 2;
 }
 
+// Redis 7.0 formats doubles with "%.17g" (0.1 is sent as 0.10000000000000001),
+// infinities as "inf" and "-inf"; to_chars with a precision is specified to
+// print exactly what printf does.
+std::string_view format_double(double value, std::span<char, 32> text) {
+  if (std::isinf(value)) return value > 0 ? "inf" : "-inf";
+  auto result =
+      std::to_chars(text.data(), text.data() + text.size(), value, std::chars_format::general, 17);
+  return {text.data(), static_cast<size_t>(result.ptr - text.data())};
+}
+
 }  // namespace
 
 void ReplyWriter::header(char prefix, int64_t value) {
@@ -126,17 +137,51 @@ void ReplyWriter::bulk_integer(int64_t value) {
 }
 
 void ReplyWriter::bulk_double(double value) {
-  if (std::isinf(value)) return bulk(value > 0 ? "inf" : "-inf");
-  // Redis 7.0 formats with "%.17g" (0.1 is sent as 0.10000000000000001);
-  // to_chars with a precision is specified to print exactly the same.
   char text[32];
-  auto result = std::to_chars(text, text + sizeof(text), value, std::chars_format::general, 17);
-  bulk({text, static_cast<size_t>(result.ptr - text)});
+  bulk(format_double(value, text));
 }
 
-void ReplyWriter::end_array(size_t token, size_t count) {
+void ReplyWriter::double_number(double value) {
+  char text[32];
+  const std::string_view digits = format_double(value, text);
+  if (!resp3_) return bulk(digits);
+  char* start = out_->prepare(digits.size() + 3);
+  start[0] = ',';
+  std::memcpy(start + 1, digits.data(), digits.size());
+  write_crlf(start + 1 + digits.size());
+  out_->commit(digits.size() + 3);
+}
+
+void ReplyWriter::boolean(bool value) {
+  if (resp3_) return out_->append(value ? "#t\r\n" : "#f\r\n", 4);
+  out_->append(value ? ":1\r\n" : ":0\r\n", 4);
+}
+
+void ReplyWriter::map(size_t pairs) {
+  resp3_ ? header('%', static_cast<int64_t>(pairs)) : header('*', static_cast<int64_t>(2 * pairs));
+}
+
+void ReplyWriter::set(size_t count) { header(resp3_ ? '~' : '*', static_cast<int64_t>(count)); }
+
+void ReplyWriter::push(size_t count) { header(resp3_ ? '>' : '*', static_cast<int64_t>(count)); }
+
+void ReplyWriter::verbatim(std::string_view text) {
+  if (!resp3_) return bulk(text);
+  constexpr std::string_view kFormat = "txt:";
+  char* start = out_->prepare(kMaxHeaderLen + kFormat.size() + text.size() + 2);
+  char* p = start;
+  *p++ = '=';
+  p = write_crlf(write_unsigned(p, kFormat.size() + text.size()));
+  std::memcpy(p, kFormat.data(), kFormat.size());
+  p += kFormat.size();
+  if (!text.empty()) std::memcpy(p, text.data(), text.size());
+  p = write_crlf(p + text.size());
+  out_->commit(static_cast<size_t>(p - start));
+}
+
+void ReplyWriter::end_aggregate(size_t token, char prefix, size_t count) {
   char text[kMaxHeaderLen];
-  text[0] = '*';
+  text[0] = prefix;
   char* end = write_crlf(write_unsigned(text + 1, count));
   size_t header_len = static_cast<size_t>(end - text);
   out_->prepare(header_len);

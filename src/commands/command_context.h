@@ -26,7 +26,7 @@ class CommandContext {
         client_(client),
         command_(command),
         args_(args),
-        reply_(client.conn().output(), &server.error_stats()) {}
+        reply_(client.conn().output(), &server.error_stats(), client.protocol) {}
 
   std::string_view arg(size_t index) const { return args_[index]; }
   size_t argc() const { return args_.size(); }

@@ -1,4 +1,5 @@
 // Connection commands: PING, ECHO, QUIT, SELECT, AUTH, HELLO, RESET, CLIENT.
+#include <optional>
 #include <string>
 
 #include "commands/command_context.h"
@@ -16,8 +17,8 @@ void ping(CommandContext& ctx) {
   if (ctx.argc() > 2) {
     return ctx.reply().error("ERR wrong number of arguments for 'ping' command");
   }
-  // A subscriber's replies share the stream with messages, so it gets a frame.
-  if (ctx.client().subscriptions.any()) {
+  // A RESP2 subscriber's replies share the stream with messages, so it gets a frame.
+  if (ctx.client().subscriptions.any() && !ctx.reply().resp3()) {
     ctx.reply().array(2);
     ctx.reply().bulk("pong");
     return ctx.reply().bulk(ctx.argc() == 2 ? ctx.arg(1) : "");
@@ -79,13 +80,14 @@ bool valid_client_name(std::string_view name) {
 
 void hello(CommandContext& ctx) {
   Client& client = ctx.client();
+  std::optional<resp::Protocol> protocol;
   if (ctx.argc() >= 2) {
     auto version = parse_int64(ctx.arg(1));
     if (!version) {
       return ctx.reply().error("ERR Protocol version is not an integer or out of range");
     }
-    // RESP3 is not spoken yet; NOPROTO makes clients fall back to RESP2.
-    if (*version != 2) return ctx.reply().error(errors::kNoProto);
+    if (*version != 2 && *version != 3) return ctx.reply().error(errors::kNoProto);
+    protocol = *version == 3 ? resp::Protocol::kResp3 : resp::Protocol::kResp2;
   }
   std::string_view new_name;
   bool set_name = false;
@@ -116,14 +118,16 @@ void hello(CommandContext& ctx) {
         "RESP protocol version at the same time");
   }
   if (set_name) client.name = std::string(new_name);
-  resp::ReplyWriter& reply = ctx.reply();
-  reply.array(14);
+  if (protocol) client.protocol = *protocol;
+  // The reply is already in the protocol asked for.
+  resp::ReplyWriter reply(client.conn().output(), nullptr, client.protocol);
+  reply.map(7);
   reply.bulk("server");
   reply.bulk("redis");
   reply.bulk("version");
   reply.bulk(FKVS_REDIS_COMPAT_VERSION);
   reply.bulk("proto");
-  reply.integer(2);
+  reply.integer(static_cast<int>(client.protocol));
   reply.bulk("id");
   reply.integer(static_cast<int64_t>(client.id()));
   reply.bulk("mode");
@@ -137,6 +141,7 @@ void hello(CommandContext& ctx) {
 void reset(CommandContext& ctx) {
   Client& client = ctx.client();
   client.db_index = 0;
+  client.protocol = resp::Protocol::kResp2;
   client.name.clear();
   client.authenticated = ctx.server().config().requirepass.empty();
   client.parser().set_unauthenticated(!client.authenticated);

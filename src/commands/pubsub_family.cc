@@ -36,7 +36,7 @@ FrameWords words_of(SubscriptionKind kind) {
 void reply_frame(CommandContext& ctx, std::string_view kind, std::optional<std::string_view> name,
                  int64_t count) {
   resp::ReplyWriter& reply = ctx.reply();
-  reply.array(3);
+  reply.push(3);
   reply.bulk(kind);
   if (name) {
     reply.bulk(*name);

@@ -5,6 +5,7 @@
 
 #include "net/connection.h"
 #include "net/socket_util.h"
+#include "reply_writer.h"
 #include "request_parser.h"
 #include "server/subscriptions.h"
 #include "server/transaction.h"
@@ -31,6 +32,8 @@ class Client {
 
   int64_t last_interaction_ms;
   int db_index = 0;
+  // HELLO 3 switches to RESP3; RESET and HELLO 2 back.
+  resp::Protocol protocol = resp::Protocol::kResp2;
   bool authenticated = false;
   // In MONITOR mode: sees every command the server runs (CLIENT LIST flag O).
   bool monitor = false;

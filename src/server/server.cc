@@ -409,7 +409,7 @@ void Server::kill_client(Client& client) {
 size_t Server::publish(SubscriptionKind kind, std::string_view channel, std::string_view message) {
   return pubsub_.publish(
       kind, channel, message,
-      [this](Client& subscriber, std::string_view frame) { deliver(subscriber, frame); });
+      [this](Client& subscriber, std::string_view frame) { deliver(subscriber, frame, true); });
 }
 
 void Server::start_monitoring(Client& client) {
@@ -441,12 +441,17 @@ void Server::feed_monitors(Client& client, std::span<const std::string_view> arg
   for (Client* monitor : monitors_) deliver(*monitor, line);
 }
 
-void Server::deliver(Client& subscriber, std::string_view frame) {
+void Server::deliver(Client& subscriber, std::string_view frame, bool as_push) {
   net::Connection& conn = subscriber.conn();
   // Counted as a receiver, as in Redis, but a client being closed gets nothing more.
   if (conn.closing_now()) return;
   const uint64_t position = conn.queued_output_end();
-  conn.output().append(frame);
+  if (as_push && subscriber.protocol == resp::Protocol::kResp3) {
+    conn.output().append(">", 1);
+    conn.output().append(frame.substr(1));
+  } else {
+    conn.output().append(frame);
+  }
   // A keyspace event or a MONITOR line may tell of a write not yet synced:
   // under appendfsync always it waits as a reply would (Redis sends no
   // output at all before the iteration's fsync).
@@ -635,7 +640,7 @@ void Server::on_output_drained(net::Connection& conn) {
 
 void Server::reject(Client& client, const Command* command, std::string_view message) {
   if (command != nullptr) command->rejected_calls++;
-  resp::ReplyWriter reply(client.conn().output(), &error_stats_);
+  resp::ReplyWriter reply(client.conn().output(), &error_stats_, client.protocol);
   // A refused EXEC (arity, NOAUTH) ends the transaction and says why, as Redis's
   // execCommandAbort does, with the reason's "ERR " left out.
   if (command != nullptr && command->spec.name == "exec") [[unlikely]] {
@@ -681,7 +686,9 @@ void Server::reject(Client& client, const Command* command, std::string_view mes
     reject(client, command, errors::kNoAuth);
     return nullptr;
   }
-  if (client.subscriptions.any() && !(spec.flags & kSubscriberAllowed)) [[unlikely]] {
+  // A RESP3 client tells replies from messages by their type, so it may run anything.
+  if (client.subscriptions.any() && !(spec.flags & kSubscriberAllowed) &&
+      client.protocol == resp::Protocol::kResp2) [[unlikely]] {
     reject(client, command, errors::format(errors::kSubscribedMode, {spec.name}));
     return nullptr;
   }
@@ -962,7 +969,7 @@ void Server::rerun_blocked(Client& client) {
 
 void Server::unblock_client(Client& client, bool with_error) {
   if (!client.blocked) return;
-  resp::ReplyWriter reply(client.conn().output(), &error_stats_);
+  resp::ReplyWriter reply(client.conn().output(), &error_stats_, client.protocol);
   if (with_error) {
     reply.error(errors::kUnblocked);
     // As Redis: the blocked command failed.

@@ -227,7 +227,9 @@ class Server final : public net::ConnectionHandler, public KeyspaceListener {
   void reject(Client& client, const Command* command, std::string_view message);
   bool over_output_limits(Client& client);
   // Appends a published frame to a subscriber's output, within its limits.
-  void deliver(Client& subscriber, std::string_view frame);
+  // An as_push frame is a RESP2 array ("*3...") that a RESP3 client gets as
+  // a push ("> 3...") with the same elements.
+  void deliver(Client& subscriber, std::string_view frame, bool as_push = false);
   // To __keyspace@<db>__:<key> and/or __keyevent@<db>__:<event>, as enabled.
   void publish_keyspace_event(std::string_view event, std::string_view key, int db);
   // Closes a client whose query buffer passed client-query-buffer-limit.
