@@ -136,7 +136,7 @@ std::string quoted(std::string_view value) {
   return out + '"';
 }
 
-std::vector<std::string_view> split_at_spaces(std::string_view value) {
+std::vector<std::string_view> space_separated_words(std::string_view value) {
   std::vector<std::string_view> words;
   for (size_t start = 0;;) {
     const size_t space = value.find(' ', start);
@@ -172,7 +172,7 @@ std::string as_config_file(const Config& config, const Settings& settings) {
       text += bind_line(config);
     } else if (takes_words(name) && !value.empty()) {
       text += name;
-      for (std::string_view word : split_at_spaces(value)) text += ' ' + quoted(word);
+      for (std::string_view word : space_separated_words(value)) text += ' ' + quoted(word);
     } else {
       text += name + ' ' + quoted(value);
     }
