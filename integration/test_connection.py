@@ -6,6 +6,7 @@ import pytest
 
 from raw_connection import RawConnection
 from resp import encode_command, parse_reply
+from server_process import wait_until
 
 PASSWORD = "s3cret pass"
 WRONGPASS = b"-WRONGPASS invalid username-password pair or user is disabled.\r\n"
@@ -409,3 +410,19 @@ def test_client_reply_off_and_skip_silence_replies_as_in_redis(start_server):
             seen[handle.target] = got
     assert seen["fkvs"] == seen["redis"]
     assert b"two" in seen["fkvs"][0] and b"five" in seen["fkvs"][1]
+
+
+def test_client_reply_silences_a_blocked_commands_later_reply(start_server):
+    # The silenced BLPOP's reply would come when LPUSH serves it, and the
+    # silenced BRPOP's when it times out: neither arrives, as in Redis.
+    seen = {}
+    for handle in (start_server(), start_server(target="redis")):
+        with handle.connect_raw() as waiter, handle.connect_raw() as pusher:
+            waiter.send(b"CLIENT REPLY SKIP\r\nBLPOP list 10\r\n")
+            wait_until(lambda: b"blocked_clients:1" in pusher.command("INFO", "clients"),
+                       timeout=10, message="BLPOP blocked")
+            assert pusher.command("LPUSH", "list", "x") == b":1\r\n"
+            waiter.send(b"CLIENT REPLY OFF\r\nBRPOP other 0.05\r\nCLIENT REPLY ON\r\n")
+            waiter.send(b"PING after\r\n")
+            seen[handle.target] = waiter.read_replies(2)
+    assert seen["fkvs"] == seen["redis"] == b"+OK\r\n$5\r\nafter\r\n"

@@ -63,6 +63,9 @@ class Client {
   bool skip_next_reply = false;
   bool skip_this_reply = false;
   bool controls_replies() const { return replies_off || skip_next_reply; }
+  // A command that blocked while its reply was silenced: its reply, when it
+  // is served or times out, is dropped too.
+  bool blocked_reply_silenced = false;
 
   // What this client holds in buffers and queued commands, as CLIENT LIST's
   // tot-mem (less the arguments of a command it is running) and

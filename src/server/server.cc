@@ -841,6 +841,7 @@ void Server::execute_silenced(Client& client, std::span<const std::string_view> 
   // (CLIENT REPLY ON clears both, and its +OK goes out.)
   if ((client.replies_off || client.skip_this_reply) && !confirms_subscription) {
     output.truncate(before);
+    client.blocked_reply_silenced = client.blocked;
   }
   client.skip_this_reply = false;
 }
@@ -947,6 +948,7 @@ void Server::rerun_blocked(Client& client) {
   CommandContext ctx(*this, client, *command, args);
   const bool propagating = propagation_.active();
   const uint64_t reply_start = client.conn().queued_output_end();
+  const size_t reply_offset = client.conn().output().size();
   if (propagating) [[unlikely]]
     propagation_.begin_unit();
   call_changed_ = false;
@@ -963,12 +965,21 @@ void Server::rerun_blocked(Client& client) {
   }
   if (client.keeps_waiting) return;
   if (ticks >= slow_call_ticks_) log_slow_call(client, *command, args, ticks);
+  finish_blocked(client, reply_offset);
+}
+
+void Server::finish_blocked(Client& client, size_t reply_offset) {
+  if (client.blocked_reply_silenced) [[unlikely]] {
+    client.conn().output().truncate(reply_offset);
+    client.blocked_reply_silenced = false;
+  }
   blocked_.unblock(client);
   resume(client);
 }
 
 void Server::unblock_client(Client& client, bool with_error) {
   if (!client.blocked) return;
+  const size_t reply_offset = client.conn().output().size();
   resp::ReplyWriter reply(client.conn().output(), &error_stats_, client.protocol);
   if (with_error) {
     reply.error(errors::kUnblocked);
@@ -977,8 +988,7 @@ void Server::unblock_client(Client& client, bool with_error) {
   } else {
     reply.null_array();
   }
-  blocked_.unblock(client);
-  resume(client);
+  finish_blocked(client, reply_offset);
 }
 
 void Server::resume(Client& client) {

@@ -241,6 +241,9 @@ class Server final : public net::ConnectionHandler, public KeyspaceListener {
   void serve_ready_keys();
   // Runs a blocked client's command again; unblocks it if it was served.
   void rerun_blocked(Client& client);
+  // Ends a blocked client's wait once its reply (from reply_offset in its
+  // output) is written, dropping that reply if CLIENT REPLY silenced it.
+  void finish_blocked(Client& client, size_t reply_offset);
   // An unblocked client's reply is queued; its waiting input runs before
   // the loop next waits.
   void resume(Client& client);
