@@ -1,0 +1,122 @@
+"""Sorted-set commands: scores are doubles in RESP3 (bulk strings in RESP2),
+WITHSCORES replies nest [member, score] pairs in RESP3, nulls are "_"."""
+
+from reply_cases import Case
+
+# A game's leaderboard: fractional scores (0.1 prints as 0.10000000000000001
+# with "%.17g"), large and negative ones.
+LEADERBOARD = ["ZADD board 1520.5 alice 1498 bob 1610.25 carol 0.1 dave -12 erin 1e20 frank"]
+# Infinities, which both protocols spell inf and -inf.
+LIMITS = ["ZADD limits inf top -inf bottom 0 zero"]
+# Members scored alike, for the lexicographic ranges.
+WORDS = ["ZADD words 0 apple 0 banana 0 cherry 0 date 0 elder"]
+# Enough members for a skiplist (zset-max-listpack-entries is 128).
+BIG = [["ZADD", "big"] + [part for i in range(200) for part in (str(i / 4), "m%03d" % i)]]
+# A plain set and a sorted set sharing members: set members score 1.
+TEAMS = ["SADD team alice bob zed", "ZADD bonus 2.5 alice 7 carol", "SADD numbers 1 2 3"]
+
+CASES = [
+    Case(["ZADD board 1520.5 alice 1498 bob", "ZADD board NX 1 alice 1700 carol",
+          "ZADD board XX CH 1530 alice 1 nobody", "ZADD board GT CH 1000 alice 2000 bob",
+          "ZADD board INCR 0.1 dave", "ZADD board INCR -inf erin", "ZADD board XX INCR 1 nobody",
+          "ZADD board NX INCR 5 alice", "ZADD board LT INCR 5 alice",
+          "ZADD board INCR 1 alice 2 bob", "ZADD board NX XX 1 a", "ZADD board 1 a 2",
+          "ZADD board nan a", "ZADD board abc a", "ZADD limits inf x", "ZADD limits INCR -inf x",
+          "ZADD str 1 a"],
+         setup=["SET str text"]),
+    Case(["ZINCRBY board 10.5 alice", "ZINCRBY board 0.1 newcomer", "ZINCRBY board -1e20 frank",
+          "ZINCRBY board x alice", "ZINCRBY limits 1 top", "ZINCRBY limits -inf top",
+          "ZINCRBY str 1 a"],
+         setup=LEADERBOARD + LIMITS + ["SET str text"]),
+    Case(["ZSCORE board alice", "ZSCORE board dave", "ZSCORE board frank", "ZSCORE board erin",
+          "ZSCORE board nobody", "ZSCORE nokey alice", "ZSCORE limits top", "ZSCORE limits bottom",
+          "ZSCORE big m199", "ZSCORE str a"],
+         setup=LEADERBOARD + LIMITS + BIG + ["SET str text"]),
+    Case(["ZMSCORE board alice nobody dave frank", "ZMSCORE nokey a b", "ZMSCORE limits top bottom",
+          "ZMSCORE big m001 m150 none", "ZMSCORE str a"],
+         setup=LEADERBOARD + LIMITS + BIG + ["SET str text"]),
+    Case(["ZCARD board", "ZCARD nokey", "ZREM board alice nobody", "ZREM board nobody",
+          "ZREM nokey a", "ZRANK board carol", "ZRANK board nobody", "ZRANK nokey a",
+          "ZREVRANK board carol", "ZREVRANK board nobody", "ZCOUNT board 0 1600",
+          "ZCOUNT board (0.1 +inf", "ZCOUNT board x 1", "ZCOUNT nokey -inf +inf",
+          "ZLEXCOUNT words [banana (date", "ZLEXCOUNT words - +", "ZLEXCOUNT words a b",
+          "ZCARD str", "ZRANK str a"],
+         setup=LEADERBOARD + WORDS + ["SET str text"]),
+    Case(["ZRANGE board 0 -1", "ZRANGE board 0 -1 WITHSCORES", "ZRANGE board 2 3 WITHSCORES",
+          "ZRANGE board 10 20 WITHSCORES", "ZRANGE board 0 -1 REV WITHSCORES",
+          "ZRANGE board (0.1 1520.5 BYSCORE WITHSCORES",
+          "ZRANGE board +inf -inf BYSCORE REV LIMIT 1 2 WITHSCORES",
+          "ZRANGE words [banana (elder BYLEX", "ZRANGE words + - BYLEX REV LIMIT 0 2",
+          "ZRANGE limits 0 -1 WITHSCORES", "ZRANGE big 0 4 WITHSCORES", "ZRANGE nokey 0 -1 WITHSCORES",
+          "ZRANGE words [a [z BYLEX WITHSCORES", "ZRANGE board 0 1 LIMIT 0 1",
+          "ZRANGE board x 1", "ZRANGE str 0 -1"],
+         setup=LEADERBOARD + WORDS + LIMITS + BIG + ["SET str text"]),
+    Case(["ZREVRANGE board 0 2", "ZREVRANGE board 0 2 WITHSCORES", "ZREVRANGE big 0 2 WITHSCORES",
+          "ZREVRANGE nokey 0 -1 WITHSCORES", "ZRANGEBYSCORE board -inf +inf WITHSCORES",
+          "ZRANGEBYSCORE board 0 1600 WITHSCORES LIMIT 1 2", "ZRANGEBYSCORE board 0 1600",
+          "ZRANGEBYSCORE limits -inf +inf WITHSCORES", "ZRANGEBYSCORE board (1 x",
+          "ZREVRANGEBYSCORE board +inf 0 WITHSCORES", "ZREVRANGEBYSCORE board 1600 (0.1 LIMIT 0 1",
+          "ZRANGEBYLEX words - +", "ZRANGEBYLEX words [b [d LIMIT 1 5", "ZRANGEBYLEX words b d",
+          "ZREVRANGEBYLEX words + -", "ZREVRANGEBYLEX words (date [apple LIMIT 0 2"],
+         setup=LEADERBOARD + WORDS + LIMITS + BIG),
+    Case(["ZRANGESTORE top board 0 2", "ZRANGE top 0 -1 WITHSCORES",
+          "ZRANGESTORE top board 1500 +inf BYSCORE REV LIMIT 0 1", "ZRANGE top 0 -1 WITHSCORES",
+          "ZRANGESTORE top nokey 0 -1", "EXISTS top", "ZRANGESTORE top board 0 -1 WITHSCORES",
+          "ZRANGESTORE top str 0 -1"],
+         setup=LEADERBOARD + ["SET str text"]),
+    Case(["ZREMRANGEBYRANK board 0 1", "ZREMRANGEBYSCORE board (1000 1600",
+          "ZREMRANGEBYLEX words [apple (cherry", "ZREMRANGEBYRANK nokey 0 -1",
+          "ZREMRANGEBYSCORE board x 1", "ZREMRANGEBYLEX words x y", "ZRANGE board 0 -1 WITHSCORES",
+          "ZREMRANGEBYSCORE board -inf +inf", "EXISTS board"],
+         setup=LEADERBOARD + WORDS),
+    # Without a count a pop replies member, score; with one (even 1), RESP3
+    # nests each member and its score in a pair.
+    Case(["ZPOPMIN board", "ZPOPMIN board 1", "ZPOPMIN board 2", "ZPOPMAX board",
+          "ZPOPMAX board 1", "ZPOPMAX board 0", "ZPOPMAX limits 5", "ZPOPMIN nokey",
+          "ZPOPMIN nokey 3", "ZPOPMIN big 3", "ZPOPMAX big 2", "ZPOPMIN board -1",
+          "ZPOPMIN board 1 2", "ZPOPMIN str"],
+         setup=LEADERBOARD + LIMITS + BIG + ["SET str text"]),
+    Case(["ZMPOP 1 board MIN", "ZMPOP 2 nokey board MAX COUNT 2", "ZMPOP 1 limits MIN COUNT 10",
+          "ZMPOP 1 nokey MIN", "ZMPOP 1 big MAX COUNT 2", "ZMPOP 0 board MIN",
+          "ZMPOP 1 board LEFT", "ZMPOP 1 board MIN COUNT 0", "ZMPOP 1 str MIN"],
+         setup=LEADERBOARD + LIMITS + BIG + ["SET str text"]),
+    # Blocking pops served at once, and timing out on missing keys (a null).
+    Case(["BZPOPMIN nokey board 0", "BZPOPMAX board 0", "BZPOPMIN limits 1",
+          "BZPOPMIN nokey 0.01", "BZPOPMAX nokey 0.01", "BZMPOP 0 1 board MIN",
+          "BZMPOP 0 2 nokey big MAX COUNT 2", "BZMPOP 0.01 1 nokey MIN", "BZPOPMIN board x",
+          "BZPOPMIN str 0", "BZMPOP 0 1 str MIN"],
+         setup=LEADERBOARD + LIMITS + BIG + ["SET str text"]),
+    # Only deterministic draws: a single member, or a count covering the set.
+    Case(["ZRANDMEMBER solo", "ZRANDMEMBER solo 1", "ZRANDMEMBER solo 1 WITHSCORES",
+          "ZRANDMEMBER solo -3 WITHSCORES", "ZRANDMEMBER solo -2", "ZRANDMEMBER board 10 WITHSCORES",
+          "ZRANDMEMBER board 6", "ZRANDMEMBER board 0 WITHSCORES", "ZRANDMEMBER nokey",
+          "ZRANDMEMBER nokey 2 WITHSCORES", "ZRANDMEMBER limits 3 WITHSCORES",
+          "ZRANDMEMBER board 1 SCORES", "ZRANDMEMBER str"],
+         setup=LEADERBOARD + LIMITS + ["ZADD solo 0.1 only", "SET str text"]),
+    Case(["ZSCAN board 0", "ZSCAN board 0 MATCH *a* COUNT 100", "ZSCAN limits 0", "ZSCAN nokey 0",
+          "ZSCAN board x", "ZSCAN str 0"],
+         setup=LEADERBOARD + LIMITS + ["SET str text"]),
+    Case(["ZUNION 2 board bonus", "ZUNION 2 board bonus WITHSCORES",
+          "ZUNION 2 board bonus WEIGHTS 2 0.5 AGGREGATE MAX WITHSCORES",
+          "ZINTER 2 board bonus WITHSCORES", "ZINTER 2 board bonus AGGREGATE MIN",
+          "ZDIFF 2 board bonus WITHSCORES", "ZDIFF 1 board", "ZUNION 1 nokey WITHSCORES",
+          "ZUNION 2 limits limits WITHSCORES", "ZINTER 0 board", "ZUNION 2 board",
+          "ZDIFF 2 board bonus WEIGHTS 1 2", "ZUNION 1 str"],
+         setup=LEADERBOARD + LIMITS + ["ZADD bonus 2.5 alice 7 carol 3 zed", "SET str text"]),
+    Case(["ZUNIONSTORE out 2 board bonus WEIGHTS 1 10", "ZRANGE out 0 -1 WITHSCORES",
+          "ZINTERSTORE out 2 board bonus AGGREGATE MAX", "ZRANGE out 0 -1 WITHSCORES",
+          "ZDIFFSTORE out 2 board bonus", "ZRANGE out 0 -1 WITHSCORES",
+          "ZINTERSTORE out 2 board nokey", "EXISTS out", "ZUNIONSTORE out 1 board WITHSCORES",
+          "ZINTERCARD 2 board bonus", "ZINTERCARD 2 board bonus LIMIT 1",
+          "ZINTERCARD 1 board LIMIT -1", "ZINTERCARD 0 board", "ZINTERSTORE out 1 str"],
+         setup=LEADERBOARD + ["ZADD bonus 2.5 alice 7 carol 3 zed", "SET str text"]),
+    # Plain sets are inputs too, each member scoring 1; other types are not.
+    Case(["ZUNION 2 team bonus WITHSCORES", "ZINTER 2 team bonus WEIGHTS 4 1 WITHSCORES",
+          "ZDIFF 2 team bonus WITHSCORES", "ZDIFF 2 bonus team WITHSCORES",
+          "ZUNIONSTORE out 3 team bonus numbers WEIGHTS 2 3 0.5", "ZRANGE out 0 -1 WITHSCORES",
+          "ZINTERSTORE out 2 team bonus AGGREGATE MIN", "ZRANGE out 0 -1 WITHSCORES",
+          "ZDIFFSTORE out 2 numbers team", "ZRANGE out 0 -1 WITHSCORES",
+          "ZINTERCARD 2 team bonus", "ZINTERCARD 2 numbers team", "ZUNION 2 team list",
+          "ZINTER 2 team str"],
+         setup=TEAMS + ["RPUSH list a", "SET str text"]),
+]
