@@ -44,15 +44,17 @@ struct Source {
     if (set != nullptr && set->contains(member)) return 1.0;
     return std::nullopt;
   }
-  // Calls visit(member, score) for every member, unweighted.
+  // Calls visit(member, score) for every member, unweighted, until it
+  // returns false. A plain set has no early exit: its walk skips the rest.
   template <typename Visitor>
   void for_each(Visitor&& visit) const {
     if (zset != nullptr) {
       for (auto cursor = zset->at_rank(0); cursor.valid(); cursor.next()) {
-        visit(cursor.member(), cursor.score());
+        if (!visit(cursor.member(), cursor.score())) return;
       }
     } else if (set != nullptr) {
-      set->for_each([&](std::string_view member) { visit(member, 1.0); });
+      bool going = true;
+      set->for_each([&](std::string_view member) { going = going && visit(member, 1.0); });
     }
   }
 };
@@ -95,6 +97,7 @@ Members compute_union(const std::vector<Source>& sources, Aggregate aggregate) {
       } else {
         aggregate_into(result[found->second].second, value, aggregate);
       }
+      return true;
     });
   }
   return result;
@@ -103,16 +106,15 @@ Members compute_union(const std::vector<Source>& sources, Aggregate aggregate) {
 Members compute_inter(const std::vector<Source>& sources, Aggregate aggregate, size_t limit) {
   Members result;
   if (sources.front().size() == 0) return result;
-  // A plain set cannot stop its walk early; a LIMIT reached skips the rest.
   sources[0].for_each([&](std::string_view member, double first_score) {
-    if (limit != 0 && result.size() >= limit) return;
     double score = weighted(first_score, sources[0].weight);
     for (size_t i = 1; i < sources.size(); ++i) {
       auto other = sources[i].score(member);
-      if (!other) return;
+      if (!other) return true;
       aggregate_into(score, weighted(*other, sources[i].weight), aggregate);
     }
     result.emplace_back(member, score);
+    return limit == 0 || result.size() < limit;
   });
   return result;
 }
@@ -121,9 +123,10 @@ Members compute_diff(const std::vector<Source>& sources) {
   Members result;
   sources[0].for_each([&](std::string_view member, double score) {
     for (size_t i = 1; i < sources.size(); ++i) {
-      if (sources[i].score(member)) return;
+      if (sources[i].score(member)) return true;
     }
     result.emplace_back(member, score);
+    return true;
   });
   return result;
 }
