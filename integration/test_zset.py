@@ -1,8 +1,12 @@
 """Sorted-set commands, compared byte for byte with redis-server: members,
-scores and their formatting, every kind of range, pops, set algebra, ZSCAN
-and the listpack -> skiplist conversions OBJECT ENCODING reports."""
+scores and their formatting, every kind of range, pops, set algebra (plain
+sets as inputs too), ZSCAN, the listpack -> skiplist conversions OBJECT
+ENCODING reports, and RESP3's typed replies."""
 
-from resp import encode_command
+import time
+
+from raw_connection import RawConnection
+from resp import encode_command, parse_reply
 from transcript import check_transcript
 from replies import SYNTAX, arity, array, bulk
 
@@ -390,3 +394,106 @@ def test_binary_members_and_nul_in_options(assert_same):
          ("ZRANGE", "z", "0", "-1", "withscores\x00x"), ("ZSCORE", "z", "a\x00b"),
          ("ZRANGEBYSCORE", "z", "1\x00junk", "(3\x00"), ("ZRANK", "z", ""),
          ("ZADD", "z", "\xff", "\xff"), ("ZADD", "z", "1", "\xff\xfe"), "ZRANGE z - + BYLEX")
+
+
+def test_plain_sets_as_inputs(assert_same):
+    # Each member of a plain set scores 1 (weights apply); an intset's members
+    # and a hashtable's alike.
+    same(assert_same,
+         "SADD team alice bob zed", "SADD ids 1 2 3 10", "ZADD bonus 2.5 alice 7 carol 3 2",
+         "ZUNION 2 team bonus WITHSCORES", "ZUNION 3 team ids bonus WEIGHTS 2 0.5 3 WITHSCORES",
+         "ZUNION 2 team bonus AGGREGATE MIN WITHSCORES", "ZINTER 2 team bonus WITHSCORES",
+         "ZINTER 2 bonus team WEIGHTS 2 -1 AGGREGATE MAX WITHSCORES",
+         "ZINTER 2 ids bonus WITHSCORES", "ZINTER 2 team team WITHSCORES",
+         "ZDIFF 2 team bonus WITHSCORES", "ZDIFF 2 bonus team WITHSCORES",
+         "ZDIFF 3 ids bonus nokey WITHSCORES", "ZINTERCARD 2 team bonus",
+         "ZINTERCARD 2 ids team", "ZINTERCARD 1 ids LIMIT 2",
+         "ZUNIONSTORE out 2 team bonus WEIGHTS 2 3", "ZRANGE out 0 -1 WITHSCORES",
+         "OBJECT ENCODING out", "ZINTERSTORE out 2 ids bonus", "ZRANGE out 0 -1 WITHSCORES",
+         "ZDIFFSTORE out 2 team bonus", "ZRANGE out 0 -1 WITHSCORES", "TYPE out",
+         "ZINTERSTORE out 2 team ids", "EXISTS out", "ZUNIONSTORE out 1 ids", "TYPE ids",
+         "ZRANGE out 0 -1 WITHSCORES")
+
+
+def test_plain_sets_as_inputs_large_and_mixed(assert_same):
+    big = ("SADD", "big") + tuple(f"m{i}" for i in range(300))
+    same(assert_same, big,
+         "SADD one 100 101 102 103", "SADD two 100 200 201 202",
+         "ZADD three 1 500 1 501 1 502 1 503 1 100",
+         "ZINTERSTORE to_here 3 one two three WEIGHTS 0 0 1", "ZRANGE to_here 0 -1 WITHSCORES",
+         "ZUNIONSTORE out 2 big one", "OBJECT ENCODING out", "ZCARD out",
+         "ZRANGE out 0 4 WITHSCORES", "ZUNION 2 big one WITHSCORES",
+         "ZINTERCARD 2 big big LIMIT 10", "ZDIFFSTORE out 2 big one", "ZCARD out")
+
+
+def test_other_types_still_wrongtype(assert_same):
+    same(assert_same,
+         "SADD s a", "SET str x", "RPUSH list a", "HSET hash f v", "ZADD z 1 a",
+         "ZUNION 2 s str", "ZINTER 2 list s", "ZDIFF 2 s hash", "ZUNIONSTORE d 2 z str",
+         "ZINTERSTORE d 2 s list", "ZDIFFSTORE d 2 hash s", "ZINTERCARD 2 s str", "EXISTS d",
+         "ZRANGE s 0 -1", "ZRANGESTORE d s 0 -1", "ZPOPMIN s", "ZMPOP 1 s MIN",
+         "BZPOPMIN s 0", "BZMPOP 0 1 s MIN", "ZSCORE s a", "ZADD s 1 a")
+
+
+def resp3_replies(handle, commands):
+    """The raw replies of a RESP3 connection to the commands, after FLUSHALL."""
+    handle.flushall()
+    with RawConnection(handle.host, handle.port) as conn:
+        conn.send_command("HELLO", "3")
+        conn.read_reply()
+        conn.send(b"".join(encode_command(*command.split(" ")) for command in commands))
+        return conn.read_replies(len(commands))
+
+
+def test_resp3_typed_replies_match_redis(server, reference):
+    commands = [
+        "ZADD z 1 a 2.5 b 0.1 c inf d -inf e", "ZSCORE z c", "ZSCORE z d", "ZMSCORE z a x e",
+        "ZINCRBY z 1e20 a", "ZADD z INCR 0.5 b", "ZADD z XX INCR 1 nobody",
+        "ZRANGE z 0 -1 WITHSCORES", "ZRANGEBYSCORE z 0 10 WITHSCORES LIMIT 0 2",
+        "ZPOPMIN z", "ZPOPMIN z 1", "ZPOPMAX z 2", "ZPOPMIN nokey", "ZRANDMEMBER nokey",
+        "ZRANK z nobody", "ZADD z 3 f", "ZMPOP 1 z MAX COUNT 1", "ZMPOP 1 nokey MIN",
+        "ZADD z 4 g", "BZPOPMAX z 0", "BZMPOP 0 1 z MIN", "BZPOPMIN nokey 0.01",
+        "BZMPOP 0.01 1 nokey MAX", "SADD s a g", "ZADD z 7 g", "ZUNION 2 s z WITHSCORES",
+        "ZINTER 2 s z WITHSCORES", "ZDIFF 2 s z WITHSCORES", "ZSCAN z 0",
+    ]
+    assert resp3_replies(server, commands) == resp3_replies(reference, commands)
+
+
+def blocked_pop_replies(handle, protocol, command):
+    """What a client blocked in command (on key z) receives once another adds
+    members, in the given protocol."""
+    handle.flushall()
+    with RawConnection(handle.host, handle.port) as blocked, \
+            RawConnection(handle.host, handle.port) as other:
+        blocked.send_command("HELLO", str(protocol))
+        blocked.read_reply()
+        blocked.send_command(*command.split(" "))
+        deadline = time.monotonic() + 10
+        while b"blocked_clients:1" not in other.command("INFO", "clients"):
+            assert time.monotonic() < deadline, "the client never blocked"
+            time.sleep(0.01)
+        other.send_command("ZADD", "z", "0.1", "a", "2", "b", "inf", "c")
+        other.read_reply()
+        return blocked.read_reply()
+
+
+def test_blocked_pops_served_in_each_protocol(server, reference):
+    for protocol in (2, 3):
+        for command in ("BZPOPMIN z 0", "BZPOPMAX nokey z 0", "BZMPOP 0 1 z MAX COUNT 2",
+                        "BZMPOP 0 2 nokey z MIN"):
+            ours = blocked_pop_replies(server, protocol, command)
+            assert ours == blocked_pop_replies(reference, protocol, command), (protocol, command)
+
+
+def test_zrandmember_resp3_pairs(server):
+    members = {f"m{i}": i / 2 for i in range(200)}
+    server.client().zadd("z", members)
+    with RawConnection(server.host, server.port) as conn:
+        conn.send_command("HELLO", "3")
+        conn.read_reply()
+        for count in (5, -5, 150, 1000):
+            conn.send_command("ZRANDMEMBER", "z", str(count), "WITHSCORES")
+            reply, _ = parse_reply(conn.read_reply())
+            assert len(reply) == (min(count, 200) if count > 0 else -count)
+            for member, score in reply:
+                assert members[member.decode()] == score

@@ -24,7 +24,7 @@ void blocking_pop(CommandContext& ctx, bool max) {
   for (std::string_view key : keys) {
     auto ref = find_for_write<ZSetValue>(ctx, key);
     if (ref.wrong_type) return ctx.reply().error(errors::kWrongType);
-    if (ref) return zset_pop(ctx, ref, key, max, 1, ZPopReply::kKeyThenFlat);
+    if (ref) return zset_pop(ctx, ref, key, max, 1, ZPopReply::kKeyThenOne);
   }
   ctx.block(keys, *deadline, ValueType::kZSet);
 }

@@ -25,11 +25,28 @@ std::optional<int64_t> zset_parse_long(CommandContext& ctx, std::string_view tex
 // (Redis's setKey), or deletes the key when set is empty. Replies the size.
 void zset_store_result(CommandContext& ctx, std::string_view key, std::unique_ptr<ZSetValue> set);
 
+// The header of a reply of count members, with their scores when
+// with_scores: RESP2 flattens them (member, score, ...), RESP3 nests each
+// member and its score in a pair, as Redis 7.0 does for WITHSCORES.
+inline void reply_scored_header(resp::ReplyWriter& reply, size_t count, bool with_scores) {
+  reply.array(with_scores && !reply.resp3() ? count * 2 : count);
+}
+
+// One member of a reply begun by reply_scored_header.
+inline void reply_scored_member(resp::ReplyWriter& reply, std::string_view member, double score,
+                                bool with_scores) {
+  if (!with_scores) return reply.bulk(member);
+  if (reply.resp3()) reply.array(2);
+  reply.bulk(member);
+  reply.double_number(score);
+}
+
 // How a pop replies, by command:
 enum class ZPopReply {
-  kFlat,          // ZPOPMIN/ZPOPMAX: member, score, member, score ...
-  kKeyThenFlat,   // BZPOPMIN/BZPOPMAX: key, member, score ...
-  kKeyThenPairs,  // ZMPOP/BZMPOP: [key, [[member, score], ...]]
+  kOne,           // ZPOPMIN/ZPOPMAX without a count: member, score
+  kScored,        // ZPOPMIN/ZPOPMAX with a count: as WITHSCORES replies
+  kKeyThenOne,    // BZPOPMIN/BZPOPMAX: key, member, score
+  kKeyThenPairs,  // ZMPOP/BZMPOP: [key, [[member, score], ...]] in either protocol
 };
 
 // Pops up to count (> 0) members from the low (or high, when max) end of a

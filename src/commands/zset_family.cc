@@ -83,10 +83,13 @@ void zset_pop(CommandContext& ctx, CollectionRef<ZSetValue>& ref, std::string_vi
   const size_t popped = std::min(count, set.size());
   resp::ReplyWriter& reply = ctx.reply();
   switch (style) {
-    case ZPopReply::kFlat:
+    case ZPopReply::kOne:
       reply.array(popped * 2);
       break;
-    case ZPopReply::kKeyThenFlat:
+    case ZPopReply::kScored:
+      reply_scored_header(reply, popped, true);
+      break;
+    case ZPopReply::kKeyThenOne:
       reply.array(popped * 2 + 1);
       reply.bulk(key);
       break;
@@ -96,11 +99,14 @@ void zset_pop(CommandContext& ctx, CollectionRef<ZSetValue>& ref, std::string_vi
       reply.array(popped);
       break;
   }
+  // ZMPOP nests its pairs in RESP2 too; a counted ZPOPMIN only in RESP3.
+  const bool in_pairs =
+      style == ZPopReply::kKeyThenPairs || (style == ZPopReply::kScored && reply.resp3());
   ZSetValue::Cursor cursor = set.at_rank(max ? set.size() - 1 : 0);
   for (size_t i = 0; i < popped; ++i) {
-    if (style == ZPopReply::kKeyThenPairs) reply.array(2);
+    if (in_pairs) reply.array(2);
     reply.bulk(cursor.member());
-    reply.bulk_double(cursor.score());
+    reply.double_number(cursor.score());
     if (max) {
       cursor.prev();
     } else {
@@ -238,7 +244,7 @@ void add_generic(CommandContext& ctx, AddFlags flags, size_t first) {
   erase_if_empty(ctx, ref);
   if (flags.incr) {
     if (!processed) return ctx.reply().null_bulk();
-    return ctx.reply().bulk_double(score);
+    return ctx.reply().double_number(score);
   }
   ctx.reply().integer(static_cast<int64_t>(flags.ch ? added + updated : added));
 }
@@ -280,7 +286,7 @@ void zscore(CommandContext& ctx) {
   if (!ref) return ctx.reply().null_bulk();
   auto score = ref.collection->score(ctx.arg(2));
   if (!score) return ctx.reply().null_bulk();
-  ctx.reply().bulk_double(*score);
+  ctx.reply().double_number(*score);
 }
 
 void zmscore(CommandContext& ctx) {
@@ -290,7 +296,7 @@ void zmscore(CommandContext& ctx) {
   for (size_t i = 2; i < ctx.argc(); ++i) {
     auto score = ref ? ref.collection->score(ctx.arg(i)) : std::nullopt;
     if (score) {
-      ctx.reply().bulk_double(*score);
+      ctx.reply().double_number(*score);
     } else {
       ctx.reply().null_bulk();
     }
@@ -338,7 +344,8 @@ void zlexcount(CommandContext& ctx) {
 void pop_generic(CommandContext& ctx, bool max) {
   if (ctx.argc() > 3) return ctx.reply().error(errors::kSyntax);
   size_t count = 1;
-  if (ctx.argc() == 3) {
+  const bool counted = ctx.argc() == 3;
+  if (counted) {
     auto parsed = parse_int64(ctx.arg(2));
     if (!parsed || *parsed < 0) return ctx.reply().error(errors::kMustBePositive);
     count = static_cast<size_t>(*parsed);
@@ -346,7 +353,8 @@ void pop_generic(CommandContext& ctx, bool max) {
   auto ref = find_for_write<ZSetValue>(ctx, ctx.arg(1));
   if (ref.wrong_type) return ctx.reply().error(errors::kWrongType);
   if (!ref || count == 0) return ctx.reply().empty_array();
-  zset_pop(ctx, ref, ctx.arg(1), max, count, ZPopReply::kFlat);
+  // A count, even 1, makes RESP3 nest each member and score in a pair.
+  zset_pop(ctx, ref, ctx.arg(1), max, count, counted ? ZPopReply::kScored : ZPopReply::kOne);
 }
 
 void zpopmin(CommandContext& ctx) { pop_generic(ctx, false); }
@@ -363,8 +371,7 @@ void zmpop(CommandContext& ctx) {
 // ---- ZRANDMEMBER ----
 
 void reply_member(CommandContext& ctx, const ZSetValue::Cursor& cursor, bool with_scores) {
-  ctx.reply().bulk(cursor.member());
-  if (with_scores) ctx.reply().bulk_double(cursor.score());
+  reply_scored_member(ctx.reply(), cursor.member(), cursor.score(), with_scores);
 }
 
 void zrandmember(CommandContext& ctx) {
@@ -394,11 +401,10 @@ void zrandmember(CommandContext& ctx) {
   if (!ref || *count == 0) return ctx.reply().empty_array();
   const ZSetValue& set = *ref.collection;
   const size_t size = set.size();
-  const size_t per_member = with_scores ? 2 : 1;
   if (*count < 0) {
     // Repeats allowed: each pick independent.
     const auto picks = static_cast<uint64_t>(-*count);
-    ctx.reply().array(picks * per_member);
+    reply_scored_header(ctx.reply(), picks, with_scores);
     for (uint64_t i = 0; i < picks; ++i) {
       if (i % kRepliesPerOverflowCheck == 0 && ctx.reply_overflowed()) return;
       reply_member(ctx, set.at_rank(random() % size), with_scores);
@@ -408,13 +414,13 @@ void zrandmember(CommandContext& ctx) {
   const auto wanted = static_cast<uint64_t>(*count);
   if (wanted >= size) {
     // Redis walks a sorted set from its highest member here.
-    ctx.reply().array(size * per_member);
+    reply_scored_header(ctx.reply(), size, with_scores);
     for (auto cursor = set.at_rank(size - 1); cursor.valid(); cursor.prev()) {
       reply_member(ctx, cursor, with_scores);
     }
     return;
   }
-  ctx.reply().array(wanted * per_member);
+  reply_scored_header(ctx.reply(), wanted, with_scores);
   if (wanted * 3 > size) {
     // Many of the members: a partial Fisher-Yates shuffle of all ranks
     // (size is under three times the reply).

@@ -157,10 +157,9 @@ void range_generic(CommandContext& ctx, size_t key_index, std::optional<std::str
     }
     return zset_store_result(ctx, *store, std::move(result));
   }
-  ctx.reply().array(window.count * (with_scores ? 2 : 1));
+  reply_scored_header(ctx.reply(), window.count, with_scores);
   for (size_t i = 0; i < window.count; ++i, advance()) {
-    ctx.reply().bulk(cursor.member());
-    if (with_scores) ctx.reply().bulk_double(cursor.score());
+    reply_scored_member(ctx.reply(), cursor.member(), cursor.score(), with_scores);
   }
 }
 

@@ -1,9 +1,8 @@
 // Sorted-set algebra: ZUNION, ZINTER, ZDIFF, their STORE forms and
 // ZINTERCARD (Redis's zunionInterDiffGenericCommand).
 //
-// Inputs are sorted sets; a missing key is an empty set. Redis also takes
-// plain sets (each member scoring 1); this branch has no set type yet, so a
-// set key answers WRONGTYPE like any other type.
+// Inputs are sorted sets or plain sets (each member scoring 1, as in Redis);
+// a missing key is an empty set, any other type WRONGTYPE.
 #include <algorithm>
 #include <cmath>
 #include <cstdint>
@@ -18,6 +17,7 @@
 #include "commands/command_context.h"
 #include "commands/errors.h"
 #include "commands/zset_common.h"
+#include "store/set_value.h"
 #include "store/zset_value.h"
 #include "util/number.h"
 #include "util/strings.h"
@@ -28,10 +28,35 @@ namespace {
 enum class ZsetOp { kUnion, kInter, kDiff };
 enum class Aggregate { kSum, kMin, kMax };
 
+// One input: a sorted set, a plain set, or neither (a missing key).
 struct Source {
-  const ZSetValue* set = nullptr;  // nullptr: a missing key
+  const ZSetValue* zset = nullptr;
+  const SetValue* set = nullptr;
   double weight = 1;
-  size_t size() const { return set == nullptr ? 0 : set->size(); }
+
+  size_t size() const {
+    if (zset != nullptr) return zset->size();
+    return set == nullptr ? 0 : set->size();
+  }
+  // The member's score here, unweighted; a plain set's members score 1.
+  std::optional<double> score(std::string_view member) const {
+    if (zset != nullptr) return zset->score(member);
+    if (set != nullptr && set->contains(member)) return 1.0;
+    return std::nullopt;
+  }
+  // Calls visit(member, score) for every member, unweighted, until it
+  // returns false. A plain set has no early exit: its walk skips the rest.
+  template <typename Visitor>
+  void for_each(Visitor&& visit) const {
+    if (zset != nullptr) {
+      for (auto cursor = zset->at_rank(0); cursor.valid(); cursor.next()) {
+        if (!visit(cursor.member(), cursor.score())) return;
+      }
+    } else if (set != nullptr) {
+      bool going = true;
+      set->for_each([&](std::string_view member) { going = going && visit(member, 1.0); });
+    }
+  }
 };
 
 // Redis's zunionInterAggregate: a sum of opposite infinities is 0.
@@ -64,16 +89,16 @@ Members compute_union(const std::vector<Source>& sources, Aggregate aggregate) {
   std::unordered_map<std::string, size_t> index;  // member -> position in result
   Members result;
   for (const Source& source : sources) {
-    if (source.set == nullptr) continue;
-    for (auto cursor = source.set->at_rank(0); cursor.valid(); cursor.next()) {
-      const double value = weighted(cursor.score(), source.weight);
-      auto [found, added] = index.try_emplace(std::string(cursor.member()), result.size());
+    source.for_each([&](std::string_view member, double score) {
+      const double value = weighted(score, source.weight);
+      auto [found, added] = index.try_emplace(std::string(member), result.size());
       if (added) {
         result.emplace_back(found->first, value);
       } else {
         aggregate_into(result[found->second].second, value, aggregate);
       }
-    }
+      return true;
+    });
   }
   return result;
 }
@@ -81,36 +106,28 @@ Members compute_union(const std::vector<Source>& sources, Aggregate aggregate) {
 Members compute_inter(const std::vector<Source>& sources, Aggregate aggregate, size_t limit) {
   Members result;
   if (sources.front().size() == 0) return result;
-  for (auto cursor = sources[0].set->at_rank(0); cursor.valid(); cursor.next()) {
-    const std::string_view member = cursor.member();
-    double score = weighted(cursor.score(), sources[0].weight);
-    bool everywhere = true;
-    for (size_t i = 1; i < sources.size() && everywhere; ++i) {
-      auto other = sources[i].set->score(member);
-      if (!other) {
-        everywhere = false;
-      } else {
-        aggregate_into(score, weighted(*other, sources[i].weight), aggregate);
-      }
+  sources[0].for_each([&](std::string_view member, double first_score) {
+    double score = weighted(first_score, sources[0].weight);
+    for (size_t i = 1; i < sources.size(); ++i) {
+      auto other = sources[i].score(member);
+      if (!other) return true;
+      aggregate_into(score, weighted(*other, sources[i].weight), aggregate);
     }
-    if (!everywhere) continue;
     result.emplace_back(member, score);
-    if (limit != 0 && result.size() >= limit) break;
-  }
+    return limit == 0 || result.size() < limit;
+  });
   return result;
 }
 
 Members compute_diff(const std::vector<Source>& sources) {
   Members result;
-  if (sources[0].set == nullptr) return result;
-  for (auto cursor = sources[0].set->at_rank(0); cursor.valid(); cursor.next()) {
-    const std::string_view member = cursor.member();
-    bool elsewhere = false;
-    for (size_t i = 1; i < sources.size() && !elsewhere; ++i) {
-      elsewhere = sources[i].set != nullptr && sources[i].set->score(member).has_value();
+  sources[0].for_each([&](std::string_view member, double score) {
+    for (size_t i = 1; i < sources.size(); ++i) {
+      if (sources[i].score(member)) return true;
     }
-    if (!elsewhere) result.emplace_back(member, cursor.score());
-  }
+    result.emplace_back(member, score);
+    return true;
+  });
   return result;
 }
 
@@ -127,9 +144,12 @@ void op_generic(CommandContext& ctx, std::optional<std::string_view> store, size
   for (size_t i = 0; i < count; ++i) {
     const std::string_view key = ctx.arg(numkeys_index + 1 + i);
     // Inputs count as reads (keyspace hits and misses) in the STORE forms too.
-    auto ref = find_for_read<ZSetValue>(ctx, key);
-    if (ref.wrong_type) return ctx.reply().error(errors::kWrongType);
-    sources[i].set = ref.collection;
+    Entry* entry = ctx.db().lookup_read(key);
+    auto zset = as_collection<ZSetValue>(entry);
+    auto set = as_collection<SetValue>(entry);
+    if (zset.wrong_type && set.wrong_type) return ctx.reply().error(errors::kWrongType);
+    sources[i].zset = zset.collection;
+    sources[i].set = set.collection;
   }
   Aggregate aggregate = Aggregate::kSum;
   bool with_scores = false;
@@ -202,10 +222,9 @@ void op_generic(CommandContext& ctx, std::optional<std::string_view> store, size
     result->shrink_if_fits(limits);
     return zset_store_result(ctx, *store, std::move(result));
   }
-  ctx.reply().array(result->size() * (with_scores ? 2 : 1));
+  reply_scored_header(ctx.reply(), result->size(), with_scores);
   for (auto cursor = result->at_rank(0); cursor.valid(); cursor.next()) {
-    ctx.reply().bulk(cursor.member());
-    if (with_scores) ctx.reply().bulk_double(cursor.score());
+    reply_scored_member(ctx.reply(), cursor.member(), cursor.score(), with_scores);
   }
 }
 
