@@ -2,6 +2,9 @@
 
 from reply_cases import Case
 
+# Past hash-max-listpack-entries: a hashtable, whose order differs.
+BIG_HASH = "HSET big " + " ".join("field%d value%d" % (i, i) for i in range(200))
+
 CASES = [
     Case(["HSET h a 1 b 2", "HSET h a 3", "HSET h a", "HSET s a 1", "HSETNX h a 9",
           "HSETNX h c 9", "HSETNX s a 1", "HMSET h d 4 e 5", "HMSET h d", "HMSET s a 1"],
@@ -34,4 +37,8 @@ CASES = [
     Case(["HSCAN h 0", "HSCAN h 0 MATCH a*", "HSCAN h 0 COUNT 100", "HSCAN missing 0",
           "HSCAN s 0", "HSCAN h x", "HSCAN h 0 FOO 1"],
          setup=["HSET h a 1 b 2 c 3", "SET s x"]),
+    Case(["HGETALL big", "HKEYS big", "HVALS big", "HRANDFIELD big 3 WITHVALUES",
+          "HRANDFIELD big -3 WITHVALUES", "HRANDFIELD big 150 WITHVALUES", "HRANDFIELD big 300",
+          "HSCAN big 0 COUNT 1000", "HLEN big"],
+         setup=[BIG_HASH], compare="shape", note="hashtable order and random choice"),
 ]

@@ -49,4 +49,7 @@ CASES = [
           ["RESTORE", "s", "0", PAYLOAD],
           ["RESTORE", "s", "0", PAYLOAD,
            "REPLACE"], "GET s"]),
+    Case(["SCAN 0 COUNT 1000", "SCAN 0 TYPE hash COUNT 1000", "KEYS k*", "DBSIZE"],
+         setup=["MSET " + " ".join("k%d %d" % (i, i) for i in range(100)), "HSET h f v"],
+         compare="shape", note="hash-table order"),
 ]

@@ -3,6 +3,10 @@ their members can be compared byte for byte."""
 
 from reply_cases import Case
 
+# Past set-max-intset-entries: hashtable sets, whose order differs.
+BIG_A = "SADD a " + " ".join("m%d" % i for i in range(0, 600, 2))
+BIG_B = "SADD b " + " ".join("m%d" % i for i in range(0, 600, 3))
+
 CASES = [
     Case(["SADD s 1 2 3", "SADD s 3 4", "SADD str 1", "SADD s", "SREM s 1 9", "SREM s 9",
           "SREM missing 1", "SREM str 1", "SCARD s", "SCARD missing", "SCARD str"],
@@ -42,4 +46,8 @@ CASES = [
     Case(["SSCAN s 0", "SSCAN s 0 MATCH 1*", "SSCAN s 0 COUNT 100", "SSCAN missing 0",
           "SSCAN str 0", "SSCAN s x", "SSCAN s 0 FOO 1", "SSCAN one 0"],
          setup=["SADD s 1 2 3 10", "SADD one apple", "SET str x"]),
+    Case(["SMEMBERS a", "SINTER a b", "SUNION a b", "SDIFF a b", "SINTERCARD 2 a b",
+          "SRANDMEMBER a 5", "SRANDMEMBER a 200", "SRANDMEMBER a 1000", "SRANDMEMBER a -5",
+          "SSCAN a 0 COUNT 1000", "SPOP a 3", "SPOP a 250", "SPOP b 1000", "SCARD a"],
+         setup=[BIG_A, BIG_B], compare="shape", note="hashtable order and random choice"),
 ]
