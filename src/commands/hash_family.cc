@@ -60,7 +60,14 @@ HashValue* find_or_reply(CommandContext& ctx, ReplyMissing&& reply_missing) {
   return ref.collection;
 }
 
+// HRANDFIELD's reply of count fields: with values, RESP3 nests each
+// [field, value] pair where RESP2 flattens them.
+void begin_random_fields(resp::ReplyWriter& reply, uint64_t count, bool with_values) {
+  reply.array(with_values && !reply.resp3() ? count * 2 : count);
+}
+
 void reply_pair(resp::ReplyWriter& reply, const HashValue::Pair& pair, bool with_value) {
+  if (with_value && reply.resp3()) reply.array(2);
   reply.bulk(pair.field);
   if (with_value) reply.bulk(pair.value);
 }
@@ -158,10 +165,15 @@ void hexists(CommandContext& ctx) {
 enum class Parts : uint8_t { kFields, kValues, kBoth };
 
 void reply_all(CommandContext& ctx, Parts parts) {
-  HashValue* hash = find_or_reply(ctx, [&] { ctx.reply().empty_array(); });
-  if (hash == nullptr) return;
   resp::ReplyWriter& reply = ctx.reply();
-  reply.array(parts == Parts::kBoth ? hash->size() * 2 : hash->size());
+  HashValue* hash =
+      find_or_reply(ctx, [&] { parts == Parts::kBoth ? reply.map(0) : reply.empty_array(); });
+  if (hash == nullptr) return;
+  if (parts == Parts::kBoth) {
+    reply.map(hash->size());
+  } else {
+    reply.array(hash->size());
+  }
   hash->for_each([&](std::string_view field, std::string_view value) {
     if (parts != Parts::kValues) reply.bulk(field);
     if (parts != Parts::kFields) reply.bulk(value);
@@ -252,7 +264,7 @@ uint64_t random_below(uint64_t bound) {
 void reply_random_repeating(CommandContext& ctx, HashValue& hash, uint64_t count,
                             bool with_values) {
   resp::ReplyWriter& reply = ctx.reply();
-  reply.array(with_values ? count * 2 : count);
+  begin_random_fields(reply, count, with_values);
   HashValue::Scratch scratch;
   // A listpack has no random access: index its fields once.
   std::vector<HashValue::Ref> refs;
@@ -267,7 +279,7 @@ void reply_random_repeating(CommandContext& ctx, HashValue& hash, uint64_t count
 // A positive count below the size: count distinct fields in random order.
 void reply_random_distinct(resp::ReplyWriter& reply, HashValue& hash, uint64_t count,
                            bool with_values) {
-  reply.array(with_values ? count * 2 : count);
+  begin_random_fields(reply, count, with_values);
   HashValue::Scratch scratch;
   if (hash.encoding() == Encoding::kHashtable && count * kRandomSparseRatio <= hash.size()) {
     // Few of many: draw until count distinct, each draw likely new.
@@ -314,7 +326,7 @@ void hrandfield_with_count(CommandContext& ctx) {
   const auto wanted = static_cast<uint64_t>(*count);
   if (wanted >= hash->size()) {
     // The whole hash, in its own order, as Redis replies.
-    reply.array(with_values ? hash->size() * 2 : hash->size());
+    begin_random_fields(reply, hash->size(), with_values);
     hash->for_each([&](std::string_view field, std::string_view value) {
       reply_pair(reply, {field, value}, with_values);
     });

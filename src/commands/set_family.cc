@@ -84,16 +84,17 @@ void scard(CommandContext& ctx) {
   ctx.reply().integer(set ? static_cast<int64_t>(set.collection->size()) : 0);
 }
 
+// Every member: a set in RESP3 (SMEMBERS, SUNION, SDIFF, SPOP with a count).
 void reply_members(CommandContext& ctx, const SetValue& set) {
   resp::ReplyWriter& reply = ctx.reply();
-  reply.array(set.size());
+  reply.set(set.size());
   set.for_each([&](std::string_view member) { reply.bulk(member); });
 }
 
 void smembers(CommandContext& ctx) {
   SetRef set = find_for_read<SetValue>(ctx, ctx.arg(1));
   if (set.wrong_type) return ctx.reply().error(errors::kWrongType);
-  if (!set) return ctx.reply().empty_array();
+  if (!set) return ctx.reply().set(0);
   reply_members(ctx, *set.collection);
 }
 
@@ -103,7 +104,7 @@ void smembers(CommandContext& ctx) {
 void pop_some(CommandContext& ctx, SetRef& set, size_t count) {
   SetValue& members = *set.collection;
   resp::ReplyWriter& reply = ctx.reply();
-  reply.array(count);
+  reply.set(count);
   const size_t remaining = members.size() - count;
   if (remaining * 5 > count) {
     for (size_t i = 0; i < count; ++i) {
@@ -142,7 +143,7 @@ void spop(CommandContext& ctx) {
     count = static_cast<size_t>(*parsed);
   }
   SetRef set = find_for_write<SetValue>(ctx, ctx.arg(1));
-  if (!set && !set.wrong_type) return count ? ctx.reply().empty_array() : ctx.reply().null_bulk();
+  if (!set && !set.wrong_type) return count ? ctx.reply().set(0) : ctx.reply().null_bulk();
   if (set.wrong_type) return ctx.reply().error(errors::kWrongType);
   if (!count) {
     // Replayed, the same member must go: the pick becomes an SREM.
@@ -155,7 +156,7 @@ void spop(CommandContext& ctx) {
     erase_if_empty(ctx, set);
     return;
   }
-  if (*count == 0) return ctx.reply().empty_array();
+  if (*count == 0) return ctx.reply().set(0);
   const size_t size = set.collection->size();
   if (*count >= size) {
     if (set.collection->encoding() == Encoding::kHashtable) {
@@ -211,7 +212,12 @@ void srandmember(CommandContext& ctx) {
     }
     return;
   }
-  if (count >= members.size()) return reply_members(ctx, members);
+  if (count >= members.size()) {
+    // Every member, still an array in RESP3 (Redis 7.0 replies so).
+    reply.array(members.size());
+    members.for_each(reply_member);
+    return;
+  }
   reply.array(count);
   members.random_distinct(count, reply_member);
 }
@@ -314,7 +320,7 @@ void sinter_generic(CommandContext& ctx, std::span<const std::string_view> keys,
     }
     return store_result(ctx, *destination, std::move(result));
   }
-  if (any_missing) return ctx.reply().empty_array();
+  if (any_missing) return ctx.reply().set(0);
   resp::ReplyWriter& reply = ctx.reply();
   const size_t token = reply.begin_array();
   size_t count = 0;
@@ -323,7 +329,7 @@ void sinter_generic(CommandContext& ctx, std::span<const std::string_view> keys,
     ++count;
     return true;
   });
-  reply.end_array(token, count);
+  reply.end_set(token, count);
 }
 
 void sinter(CommandContext& ctx) { sinter_generic(ctx, ctx.args().subspan(1), std::nullopt); }
