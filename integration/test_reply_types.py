@@ -82,7 +82,8 @@ def test_replies_match_redis(server, reference, protocol, entry):
     _, _, case = entry
     expected = run_script(reference, protocol, case)
     actual = run_script(server, protocol, case)
-    commands = [" ".join(argv) for argv in case.checked_argvs()]
+    commands = [" ".join(arg if isinstance(arg, str) else repr(arg) for arg in argv)
+                for argv in case.checked_argvs()]
     if case.compare == "shape":
         expected = [shape(reply)[0] for reply in expected]
         actual = [shape(reply)[0] for reply in actual]
