@@ -83,11 +83,20 @@ def test_hello_errors_match_redis(assert_same):
         b"-ERR Syntax error in HELLO option 'FOO'\r\n+OK\r\n")
 
 
-@pytest.mark.fkvs_only
-def test_hello_3_is_refused_because_fkvs_speaks_only_resp2(server):
-    reply = server.reply("HELLO", "3")
-    assert reply.startswith(b"-NOPROTO ")
-    assert server.reply("PING") == b"+PONG\r\n"
+def test_hello_3_switches_to_resp3_until_hello_2_or_reset(server):
+    conn = server.connect_raw()
+    client_id = parse_reply(conn.command("CLIENT", "ID"))[0]
+    reply = conn.command("HELLO", "3")
+    assert reply.startswith(b"%7\r\n")
+    fields = pairs(parse_reply(reply)[0])
+    assert fields[b"proto"] == 3 and fields[b"id"] == client_id
+    assert conn.command("GET", "missing") == b"_\r\n"
+    assert conn.command("HELLO").startswith(b"%7\r\n")
+    assert conn.command("HELLO", "2").startswith(b"*14\r\n")
+    assert conn.command("GET", "missing") == b"$-1\r\n"
+    conn.command("HELLO", "3")
+    assert conn.command("RESET") == b"+RESET\r\n"
+    assert conn.command("GET", "missing") == b"$-1\r\n"
 
 
 def test_hello_setname(server):
