@@ -72,7 +72,7 @@ Eviction::Outcome Eviction::make_room() {
   }
   exceeded(true);
   unfinished_ = false;
-  if (policy_ == Policy::kNoEviction) return Outcome::kOutOfMemory;
+  if (policy_ == Policy::kNoEviction || held_) return Outcome::kOutOfMemory;
   // What each eviction frees is measured across it, as Redis does. A value
   // freed on the lazy-free thread shows up later, so then the loop also
   // stops as soon as memory is under the limit.

@@ -114,6 +114,9 @@ class Db {
   // While the AOF is replayed no key expires, as in Redis: a PEXPIREAT
   // already past followed by a PERSIST must leave the key.
   void set_expiry_paused(bool paused) { expiry_paused_ = paused; }
+  // While clients are paused (CLIENT PAUSE) the dataset stays as it is, as
+  // in Redis: keys past their TTL read as missing but are not reclaimed.
+  void set_reclaiming_held(bool held) { reclaiming_held_ = held; }
   // While a forked child saves, nothing that only reads a key writes its
   // page, which would copy it: lookups leave access times alone (as in
   // Redis) and move no buckets of a resize (see ChainedTable).
@@ -223,6 +226,7 @@ class Db {
   int index_ = 0;
   KeyspaceListener* listener_ = nullptr;
   bool expiry_paused_ = false;
+  bool reclaiming_held_ = false;
   bool access_times_frozen_ = false;
   LazyFree* lazy_free_ = nullptr;
   bool expire_lazily_ = false;
