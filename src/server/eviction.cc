@@ -63,6 +63,9 @@ int64_t Eviction::time_limit_us() const {
 }
 
 Eviction::Outcome Eviction::make_room() {
+  // As Redis: skipped as if memory fitted, the stretch over the limit not counted.
+  if (held_) [[unlikely]]
+    return Outcome::kWithinLimit;
   const uint64_t limit = server_.config().maxmemory;
   const uint64_t used = counted_memory();
   if (limit == 0 || used <= limit) {
@@ -72,7 +75,7 @@ Eviction::Outcome Eviction::make_room() {
   }
   exceeded(true);
   unfinished_ = false;
-  if (policy_ == Policy::kNoEviction || held_) return Outcome::kOutOfMemory;
+  if (policy_ == Policy::kNoEviction) return Outcome::kOutOfMemory;
   // What each eviction frees is measured across it, as Redis does. A value
   // freed on the lazy-free thread shows up later, so then the loop also
   // stops as soon as memory is under the limit.

@@ -41,8 +41,8 @@ class Eviction {
   bool unfinished() const { return unfinished_; }
   // Reads maxmemory-policy and the LFU settings (at start and on CONFIG SET).
   void apply_settings();
-  // While clients are paused (CLIENT PAUSE) nothing is evicted: over the
-  // limit, make_room answers kOutOfMemory, as Redis does.
+  // While clients are paused (CLIENT PAUSE) nothing is evicted and no
+  // command is refused for memory: the paused writes run after the pause.
   void set_held(bool held) { held_ = held; }
 
   // Memory that counts against maxmemory: used_memory less the AOF buffer,

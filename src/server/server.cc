@@ -866,7 +866,8 @@ void Server::execute_request(Client& client, std::span<const std::string_view> a
     if (!fits_memory_limit(client, *command)) return;
   }
   // As Redis: after the checks that answer at once, before MULTI queues.
-  if (pause_.active() && pause_.holds(client, *command)) [[unlikely]]
+  // (Replaying the AOF, as DEBUG LOADAOF may during a pause, holds nothing.)
+  if (pause_.active() && !loading_ && pause_.holds(client, *command)) [[unlikely]]
     return hold_for_pause(client, *command);
   Transaction& multi = client.multi;
   if (multi.open && !(command->spec.flags & kRunsInMulti)) [[unlikely]] {
