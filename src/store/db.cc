@@ -254,16 +254,24 @@ void Db::for_each_held(const std::function<void(const Entry&)>& visit) const {
 
 Entry* Db::random_entry() {
   const int64_t now_ms = clock::now_ms();
-  // While expired keys are not reclaimed, a table of only those would keep
-  // offering them: after this many draws there is taken to be no live key.
+  // While expired keys are not reclaimed, a table full of them would keep
+  // offering them: after this many draws, any live key will do.
   constexpr int kDrawsWhileHeld = 100;
   int draws_left = kDrawsWhileHeld;
   while (Entry* entry = table_.random_entry()) {
     if (!is_expired(*entry, now_ms)) return entry;
     expire(entry);
-    if (reclaiming_held_ && --draws_left == 0) break;
+    if (reclaiming_held_ && --draws_left == 0) return first_live_entry(now_ms);
   }
   return nullptr;
+}
+
+Entry* Db::first_live_entry(int64_t now_ms) {
+  Entry* live = nullptr;
+  table_.for_each([&](Entry& entry) {
+    if (live == nullptr && !is_expired(entry, now_ms)) live = &entry;
+  });
+  return live;
 }
 
 size_t Db::active_expire(int64_t now_ms, int64_t budget_us) {

@@ -214,6 +214,8 @@ class Db {
   };
 
   bool is_expired(const Entry& entry, int64_t now_ms) const;
+  // Some key not past its TTL, or nullptr (a walk of the whole table).
+  Entry* first_live_entry(int64_t now_ms);
   // Deletes an entry found expired, counting it.
   void expire(Entry* entry);
   // An expired key is being reclaimed (erased, or its entry reused):

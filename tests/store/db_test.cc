@@ -122,9 +122,15 @@ TEST_CASE("db: while reclaiming is held, expired keys read as missing and stay")
   CHECK(db.active_expire(now_ms(), 1000) == 0);
   CHECK(db.size() == 1);
   CHECK(stats.expired_keys == 0);
+  db.insert("live", string_value("v"));
+  for (int i = 0; i < 200; ++i) {
+    db.set_expire(db.insert("past:" + std::to_string(i), string_value("v")), now_ms() - 1);
+  }
+  for (int i = 0; i < 20; ++i) CHECK(db.random_entry()->key() == "live");
+  CHECK(db.erase("live"));
   db.set_reclaiming_held(false);
   CHECK(db.find("past") == nullptr);
-  CHECK(db.size() == 0);
+  CHECK(db.size() == 200);
   CHECK(stats.expired_keys == 1);
 }
 
