@@ -307,6 +307,90 @@ def test_client_kill_skips_the_caller_by_default(server):
     assert conn.is_closed(timeout=5)
 
 
+def test_client_kill_reads_its_filters_in_order(assert_same):
+    # The first bad option is the error, even before a missing value.
+    assert assert_same(
+        b"CLIENT KILL ID 0 foo\r\nCLIENT KILL ID 1 foo\r\nCLIENT KILL TYPE foo ID 0\r\n"
+        b"CLIENT KILL ID 1 TYPE foo\r\nCLIENT KILL USER nobody\r\n"
+        b"CLIENT KILL USER default ID 99999\r\nCLIENT KILL TYPE master\r\n"
+        b"CLIENT KILL TYPE replica\r\nCLIENT KILL TYPE slave\r\nCLIENT KILL TYPE PubSub\r\n"
+        b"CLIENT KILL LADDR 1.2.3.4:5\r\nCLIENT KILL ID 99999999999999999999\r\n"
+        b"CLIENT KILL ID -3\r\nCLIENT KILL SKIPME no ID 99999\r\nCLIENT KILL foo\r\n") == (
+        b"-ERR client-id should be greater than 0\r\n-ERR syntax error\r\n"
+        b"-ERR Unknown client type 'foo'\r\n-ERR Unknown client type 'foo'\r\n"
+        b"-ERR No such user 'nobody'\r\n:0\r\n:0\r\n:0\r\n:0\r\n:0\r\n:0\r\n"
+        b"-ERR client-id should be greater than 0\r\n"
+        b"-ERR client-id should be greater than 0\r\n:0\r\n-ERR No such client\r\n+OK\r\n")
+
+
+def test_client_list_takes_one_filter(assert_same):
+    assert assert_same(
+        b"CLIENT LIST TYPE normal ID 1\r\nCLIENT LIST ID 1 TYPE normal\r\nCLIENT LIST ID\r\n"
+        b"CLIENT LIST TYPE\r\nCLIENT LIST TYPE foo\r\nCLIENT LIST foo bar\r\n"
+        b"CLIENT LIST TYPE master\r\nCLIENT LIST TYPE replica\r\nCLIENT LIST TYPE pubsub\r\n") == (
+        b"-ERR syntax error\r\n-ERR Invalid client ID\r\n-ERR syntax error\r\n"
+        b"-ERR syntax error\r\n-ERR Unknown client type 'foo'\r\n-ERR syntax error\r\n"
+        b"$0\r\n\r\n$0\r\n\r\n$0\r\n\r\n+OK\r\n")
+
+
+def listed_ids(conn, *filters):
+    listing = parse_reply(conn.command("CLIENT", "LIST", *filters))[0]
+    return [int(client_fields(line)[b"id"]) for line in listing.splitlines()]
+
+
+def test_client_list_by_type_and_repeated_ids(server):
+    conn = server.connect_raw()
+    own_id = parse_reply(conn.command("CLIENT", "ID"))[0]
+    subscriber = server.connect_raw()
+    subscriber_id = parse_reply(subscriber.command("CLIENT", "ID"))[0]
+    subscriber.command("SUBSCRIBE", "news")
+    assert listed_ids(conn, "TYPE", "pubsub") == [subscriber_id]
+    normal = listed_ids(conn, "TYPE", "NORMAL")
+    assert own_id in normal and subscriber_id not in normal
+    assert normal == sorted(normal)
+    assert listed_ids(conn, "ID", str(subscriber_id), str(own_id), str(subscriber_id)) == [
+        subscriber_id, own_id, subscriber_id]
+
+
+def test_client_kill_by_type(server):
+    killer = server.connect_raw()
+    subscriber = server.connect_raw()
+    subscriber.command("SUBSCRIBE", "news")
+    bystander = server.connect_raw()
+    assert bystander.command("PING") == b"+PONG\r\n"
+    assert killer.command("CLIENT", "KILL", "TYPE", "pubsub") == b":1\r\n"
+    assert subscriber.is_closed(timeout=5)
+    assert bystander.command("PING") == b"+PONG\r\n"
+    # Every normal client but the caller (SKIPME yes is the default).
+    others = len(listed_ids(killer, "TYPE", "normal")) - 1
+    assert killer.command("CLIENT", "KILL", "TYPE", "normal") == b":%d\r\n" % others
+    assert bystander.is_closed(timeout=5)
+    assert killer.command("PING") == b"+PONG\r\n"
+
+
+def test_client_kill_filters_combine(server):
+    killer = server.connect_raw()
+    victim = server.connect_raw()
+    victim_id = parse_reply(victim.command("CLIENT", "ID"))[0]
+    host, port = victim.sock.getsockname()[:2]
+    laddr = "127.0.0.1:%d" % server.port
+    assert killer.command("CLIENT", "KILL", "ID", str(victim_id), "ADDR", "1.2.3.4:5") == b":0\r\n"
+    assert killer.command("CLIENT", "KILL", "ID", str(victim_id), "TYPE", "pubsub") == b":0\r\n"
+    assert killer.command("CLIENT", "KILL", "ID", str(victim_id), "LADDR", "1.2.3.4:5") == (
+        b":0\r\n")
+    assert killer.command("CLIENT", "KILL", "LADDR", laddr, "USER", "default", "ADDR",
+                          "%s:%d" % (host, port), "ID", str(victim_id), "TYPE", "normal",
+                          "SKIPME", "yes") == b":1\r\n"
+    assert victim.is_closed(timeout=5)
+
+
+def test_client_kill_old_form_may_kill_the_caller(server):
+    conn = server.connect_raw()
+    host, port = conn.sock.getsockname()[:2]
+    assert conn.command("CLIENT", "KILL", "%s:%d" % (host, port)) == b"+OK\r\n"
+    assert conn.is_closed(timeout=5)
+
+
 @pytest.mark.fkvs_only
 def test_client_setinfo_accepts_library_name_and_version(server):
     # CLIENT SETINFO arrived in Redis 7.2; newer client libraries send it on connect.

@@ -29,7 +29,7 @@ constexpr std::pair<uint32_t, std::string_view> kFlagNames[] = {
     {kSkipMonitor, "skip_monitor"},
     {kFast, "fast"},
     {kNoAuth, "no_auth"},
-    {kMayReplicate, "may_replicate"},
+    // (may_replicate is not shown: Redis hides it.)
     {kNoAsyncLoading, "no_async_loading"},
     {kNoMulti, "no_multi"},
     {kMovableKeys, "movablekeys"},

@@ -1,6 +1,8 @@
 // Connection commands: PING, ECHO, QUIT, SELECT, AUTH, HELLO, RESET, CLIENT.
+#include <algorithm>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "commands/command_context.h"
 #include "commands/errors.h"
@@ -157,7 +159,7 @@ std::string client_flags(const Client& client) {
   if (client.monitor) flags += 'O';
   if (client.subscriptions.any()) flags += 'P';
   if (client.multi.open) flags += 'x';
-  if (client.blocked) flags += 'b';
+  if (client.blocked || client.paused) flags += 'b';
   if (client.multi.watch_broken) flags += 'd';
   if (client.conn().closing_after_flush()) flags += 'c';
   if (client.conn().closing_now()) flags += 'A';
@@ -274,38 +276,58 @@ std::span<const std::string_view> args_if_caller(CommandContext& ctx, const Clie
   return {};
 }
 
+// The client types CLIENT LIST and CLIENT KILL filter on. fkvs has neither
+// replicas nor masters, so no client is of those types.
+enum class ClientType { kNormal, kReplica, kPubsub, kMaster };
+
+std::optional<ClientType> parse_client_type(std::string_view name) {
+  if (equals_nocase(name, "normal")) return ClientType::kNormal;
+  if (equals_nocase(name, "replica") || equals_nocase(name, "slave")) return ClientType::kReplica;
+  if (equals_nocase(name, "pubsub")) return ClientType::kPubsub;
+  if (equals_nocase(name, "master")) return ClientType::kMaster;
+  return std::nullopt;
+}
+
+// As Redis: a client subscribed to anything is a Pub/Sub client (MONITOR
+// clients are normal ones).
+ClientType type_of(const Client& client) {
+  return client.subscriptions.any() ? ClientType::kPubsub : ClientType::kNormal;
+}
+
+std::string unknown_client_type(std::string_view name) {
+  return errors::format("ERR Unknown client type '%s'", {name});
+}
+
+// Every client, oldest first (the order Redis keeps them in).
+std::vector<const Client*> clients_by_age(Server& server) {
+  std::vector<const Client*> clients;
+  clients.reserve(server.clients().size());
+  for (const auto& [id, client] : server.clients()) clients.push_back(client);
+  std::ranges::sort(clients, {}, &Client::id);
+  return clients;
+}
+
+// CLIENT LIST [TYPE type | ID id [id ...]]: Redis 7.0 takes one filter or
+// none, and lists the IDs asked for in their order, repeats included.
 void client_list(CommandContext& ctx) {
-  std::vector<uint64_t> wanted_ids;
-  for (size_t i = 2; i < ctx.argc(); ++i) {
-    if (equals_nocase(ctx.arg(i), "type") && i + 1 < ctx.argc()) {
-      std::string_view type = ctx.arg(++i);
-      if (equals_nocase(type, "normal")) continue;
-      if (equals_nocase(type, "master") || equals_nocase(type, "replica") ||
-          equals_nocase(type, "slave") || equals_nocase(type, "pubsub")) {
-        return ctx.reply().bulk("");  // no client is of these types yet
-      }
-      return ctx.reply().error("ERR Unknown client type '" + std::string(type) + "'");
-    }
-    if (equals_nocase(ctx.arg(i), "id") && i + 1 < ctx.argc()) {
-      for (++i; i < ctx.argc(); ++i) {
-        auto id = parse_int64(ctx.arg(i));
-        if (!id) return ctx.reply().error("ERR Invalid client ID");
-        wanted_ids.push_back(static_cast<uint64_t>(*id));
-      }
-      break;
-    }
-    return ctx.reply().error(errors::kSyntax);
-  }
   std::vector<const Client*> listed;
-  if (!wanted_ids.empty()) {
-    for (uint64_t id : wanted_ids) {
-      auto it = ctx.server().clients().find(id);
-      if (it != ctx.server().clients().end()) listed.push_back(it->second);
+  if (ctx.argc() == 4 && equals_nocase(ctx.arg(2), "type")) {
+    const auto type = parse_client_type(ctx.arg(3));
+    if (!type) return ctx.reply().error(unknown_client_type(ctx.arg(3)));
+    for (const Client* client : clients_by_age(ctx.server())) {
+      if (type_of(*client) == *type) listed.push_back(client);
     }
+  } else if (ctx.argc() > 3 && equals_nocase(ctx.arg(2), "id")) {
+    for (size_t i = 3; i < ctx.argc(); ++i) {
+      auto id = parse_int64(ctx.arg(i));
+      if (!id) return ctx.reply().error("ERR Invalid client ID");
+      auto found = ctx.server().clients().find(static_cast<uint64_t>(*id));
+      if (found != ctx.server().clients().end()) listed.push_back(found->second);
+    }
+  } else if (ctx.argc() != 2) {
+    return ctx.reply().error(errors::kSyntax);
   } else {
-    for (const auto& [id, client] : ctx.server().clients()) listed.push_back(client);
-    std::sort(listed.begin(), listed.end(),
-              [](const Client* a, const Client* b) { return a->id() < b->id(); });
+    listed = clients_by_age(ctx.server());
   }
   std::string text;
   for (const Client* client : listed)
@@ -343,65 +365,126 @@ void kill(CommandContext& ctx, Client& client) {
   }
 }
 
-void client_kill(CommandContext& ctx) {
-  Server& server = ctx.server();
-  // Old form: CLIENT KILL addr:port, replying OK or an error.
-  if (ctx.argc() == 3) {
-    for (const auto& [id, client] : server.clients()) {
-      if (client->conn().peer_address() == ctx.arg(2)) {
-        kill(ctx, *client);
-        return ctx.reply().ok();
-      }
-    }
-    return ctx.reply().error("ERR No such client");
-  }
-  if (ctx.argc() % 2 != 0) return ctx.reply().error(errors::kSyntax);
-  int64_t id_filter = -1;
-  std::string_view addr_filter, laddr_filter;
+// What CLIENT KILL's filters ask for; a client must match all of them.
+struct KillFilter {
+  std::optional<std::string_view> addr;
+  std::optional<std::string_view> laddr;
+  std::optional<ClientType> type;
+  uint64_t id = 0;  // 0: any
   bool skip_me = true;
-  for (size_t i = 2; i + 1 < ctx.argc(); i += 2) {
-    std::string_view option = ctx.arg(i), value = ctx.arg(i + 1);
+
+  bool matches(const Client& client, const Client& caller) const {
+    if (addr && client.conn().peer_address() != *addr) return false;
+    if (laddr && client.conn().local_address() != *laddr) return false;
+    if (type && type_of(client) != *type) return false;
+    if (id != 0 && client.id() != id) return false;
+    return !(skip_me && &client == &caller);
+  }
+};
+
+// Reads CLIENT KILL's <option> <value> pairs in order, as Redis does, so the
+// first bad one is the error; nullopt once the error is written.
+std::optional<KillFilter> parse_kill_filter(CommandContext& ctx) {
+  KillFilter filter;
+  for (size_t i = 2; i < ctx.argc(); i += 2) {
+    const std::string_view option = ctx.arg(i);
+    if (i + 1 >= ctx.argc()) {
+      ctx.reply().error(errors::kSyntax);
+      return std::nullopt;
+    }
+    const std::string_view value = ctx.arg(i + 1);
     if (equals_nocase(option, "id")) {
       auto id = parse_int64(value);
-      if (!id || *id <= 0) return ctx.reply().error("ERR client-id should be greater than 0");
-      id_filter = *id;
-    } else if (equals_nocase(option, "addr")) {
-      addr_filter = value;
-    } else if (equals_nocase(option, "laddr")) {
-      laddr_filter = value;
-    } else if (equals_nocase(option, "type")) {
-      if (!equals_nocase(value, "normal") && !equals_nocase(value, "master") &&
-          !equals_nocase(value, "replica") && !equals_nocase(value, "slave") &&
-          !equals_nocase(value, "pubsub")) {
-        return ctx.reply().error("ERR Unknown client type '" + std::string(value) + "'");
+      if (!id || *id <= 0) {
+        ctx.reply().error("ERR client-id should be greater than 0");
+        return std::nullopt;
       }
-      if (!equals_nocase(value, "normal")) return ctx.reply().integer(0);
+      filter.id = static_cast<uint64_t>(*id);
+    } else if (equals_nocase(option, "type")) {
+      filter.type = parse_client_type(value);
+      if (!filter.type) {
+        ctx.reply().error(unknown_client_type(value));
+        return std::nullopt;
+      }
+    } else if (equals_nocase(option, "addr")) {
+      filter.addr = value;
+    } else if (equals_nocase(option, "laddr")) {
+      filter.laddr = value;
     } else if (equals_nocase(option, "user")) {
+      // "default" is the only user; every client is authenticated as it.
       if (value != "default") {
-        return ctx.reply().error("ERR No such user '" + std::string(value) + "'");
+        ctx.reply().error(errors::format("ERR No such user '%s'", {value}));
+        return std::nullopt;
       }
     } else if (equals_nocase(option, "skipme")) {
       if (equals_nocase(value, "yes")) {
-        skip_me = true;
+        filter.skip_me = true;
       } else if (equals_nocase(value, "no")) {
-        skip_me = false;
+        filter.skip_me = false;
       } else {
-        return ctx.reply().error(errors::kSyntax);
+        ctx.reply().error(errors::kSyntax);
+        return std::nullopt;
       }
     } else {
-      return ctx.reply().error(errors::kSyntax);
+      ctx.reply().error(errors::kSyntax);
+      return std::nullopt;
     }
   }
-  int64_t killed = 0;
-  for (const auto& [id, client] : server.clients()) {
-    if (id_filter >= 0 && client->id() != static_cast<uint64_t>(id_filter)) continue;
-    if (!addr_filter.empty() && client->conn().peer_address() != addr_filter) continue;
-    if (!laddr_filter.empty() && client->conn().local_address() != laddr_filter) continue;
-    if (skip_me && client == &ctx.client()) continue;
-    kill(ctx, *client);
-    ++killed;
+  return filter;
+}
+
+// CLIENT KILL addr:port (the old form, which may kill the caller and
+// answers OK) or CLIENT KILL <option> <value> ... (answers how many).
+void client_kill(CommandContext& ctx) {
+  const bool old_form = ctx.argc() == 3;
+  std::optional<KillFilter> filter;
+  if (old_form) {
+    filter.emplace();
+    filter->addr = ctx.arg(2);
+    filter->skip_me = false;
+  } else {
+    filter = parse_kill_filter(ctx);
+    if (!filter) return;
   }
-  ctx.reply().integer(killed);
+  std::vector<Client*> victims;
+  for (const auto& [id, client] : ctx.server().clients()) {
+    if (filter->matches(*client, ctx.client())) victims.push_back(client);
+  }
+  for (Client* victim : victims) kill(ctx, *victim);
+  if (!old_form) return ctx.reply().integer(static_cast<int64_t>(victims.size()));
+  if (victims.empty()) return ctx.reply().error("ERR No such client");
+  ctx.reply().ok();
+}
+
+// CLIENT PAUSE timeout [WRITE|ALL]: the mode is checked before the timeout,
+// as in Redis.
+void client_pause(CommandContext& ctx) {
+  if (ctx.argc() > 4) {
+    return ctx.reply().error(
+        errors::format(errors::kUnknownSubcommandOrArity, {ctx.arg(1).substr(0, 128), "CLIENT"}));
+  }
+  ClientPause::Mode mode = ClientPause::Mode::kAll;
+  if (ctx.argc() == 4) {
+    if (equals_nocase(ctx.arg(3), "write")) {
+      mode = ClientPause::Mode::kWrite;
+    } else if (!equals_nocase(ctx.arg(3), "all")) {
+      return ctx.reply().error("ERR CLIENT PAUSE mode must be WRITE or ALL");
+    }
+  }
+  auto timeout_ms = parse_int64(ctx.arg(2));
+  if (!timeout_ms) return ctx.reply().error("ERR timeout is not an integer or out of range");
+  if (*timeout_ms < 0) return ctx.reply().error(errors::kTimeoutNegative);
+  // As Redis 7.0: a timeout too large for the clock wraps around, so the
+  // pause is over at once.
+  const int64_t until_ms = static_cast<int64_t>(static_cast<uint64_t>(clock::now_ms()) +
+                                                static_cast<uint64_t>(*timeout_ms));
+  ctx.server().pause_clients(until_ms, mode);
+  ctx.reply().ok();
+}
+
+void client_unpause(CommandContext& ctx) {
+  ctx.server().unpause_clients();
+  ctx.reply().ok();
 }
 
 // CLIENT UNBLOCK id [TIMEOUT|ERROR]: ends a blocking command's wait as if it
@@ -527,6 +610,10 @@ constexpr CommandSpec kClientCommands[] = {
      "Kill the connection of a client", "2.4.0"},
     {"client|unblock", -3, kAdmin | kClientFlags, 0, 0, 0, client_unblock, "connection",
      "Unblock a client blocked in a blocking command from a different connection", "5.0.0"},
+    {"client|pause", -3, kAdmin | kClientFlags, 0, 0, 0, client_pause, "connection",
+     "Stop processing commands from clients for some time", "2.9.50"},
+    {"client|unpause", 2, kAdmin | kClientFlags, 0, 0, 0, client_unpause, "connection",
+     "Resume processing of clients that were paused", "6.2.0"},
     {"client|help", 2, kLoading | kStale | kSentinel, 0, 0, 0, client_help, "connection",
      "Show helpful text about the different subcommands", "5.0.0"},
 };

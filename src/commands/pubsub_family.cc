@@ -156,7 +156,7 @@ void pubsub_help(CommandContext& ctx) {
 }
 
 constexpr uint32_t kSubscribe = kPubSub | kNoScript | kLoading | kStale | kSubscriberAllowed;
-constexpr uint32_t kPublish = kPubSub | kLoading | kStale | kFast;
+constexpr uint32_t kPublish = kPubSub | kLoading | kStale | kFast | kMayReplicate;
 constexpr uint32_t kInspect = kPubSub | kLoading | kStale;
 
 constexpr CommandSpec kPubsubCommands[] = {

@@ -47,6 +47,9 @@ class Client {
   // Set when a blocked client's command, run again for a ready key, found
   // nothing to serve and asked to keep waiting.
   bool keeps_waiting = false;
+  // Its next command waits for CLIENT PAUSE to end (ClientPause keeps the
+  // line); shown as blocked, as in Redis.
+  bool paused = false;
   int64_t created_ms() const { return created_ms_; }
   Subscriptions subscriptions;
   Transaction multi;

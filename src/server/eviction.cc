@@ -63,6 +63,9 @@ int64_t Eviction::time_limit_us() const {
 }
 
 Eviction::Outcome Eviction::make_room() {
+  // As Redis: skipped as if memory fitted, the stretch over the limit not counted.
+  if (held_) [[unlikely]]
+    return Outcome::kWithinLimit;
   const uint64_t limit = server_.config().maxmemory;
   const uint64_t used = counted_memory();
   if (limit == 0 || used <= limit) {

@@ -41,6 +41,9 @@ class Eviction {
   bool unfinished() const { return unfinished_; }
   // Reads maxmemory-policy and the LFU settings (at start and on CONFIG SET).
   void apply_settings();
+  // While clients are paused (CLIENT PAUSE) nothing is evicted and no
+  // command is refused for memory: the paused writes run after the pause.
+  void set_held(bool held) { held_ = held; }
 
   // Memory that counts against maxmemory: used_memory less the AOF buffer,
   // which eviction cannot shrink (Redis leaves it out too), and less the
@@ -95,6 +98,7 @@ class Eviction {
   size_t pool_size_ = 0;
   int next_random_db_ = 0;
   bool unfinished_ = false;
+  bool held_ = false;
   uint64_t evicted_keys_ = 0;
   // Monotonic start of the current stretch over the limit (0: under it).
   int64_t exceeded_since_us_ = 0;

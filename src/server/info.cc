@@ -187,7 +187,9 @@ void add_clients(InfoText& info, Server& server) {
   info.field("maxclients", server.config().maxclients);
   info.field("client_recent_max_input_buffer", max_input);
   info.field("client_recent_max_output_buffer", max_output);
-  info.field("blocked_clients", server.blocked_clients().count());
+  // Clients held by CLIENT PAUSE count as blocked, as in Redis 7.0.
+  info.field("blocked_clients",
+             server.blocked_clients().count() + server.client_pause().held_count());
   info.field("tracking_clients", 0);
   info.field("clients_in_timeout_table", server.blocked_clients().count_with_deadline());
 }

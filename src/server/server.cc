@@ -539,6 +539,7 @@ void Server::on_close(net::Connection& conn) {
   stats_.total_net_output_bytes += conn.bytes_sent;
   if (client == nullptr) return;
   if (client->blocked) blocked_.unblock(*client);
+  pause_.forget(*client);
   aof_.forget(*client);
   pubsub_.leave_all(*client);
   stop_monitoring(*client);
@@ -562,7 +563,8 @@ void Server::on_input(net::Connection& conn) {
   resp::RequestParser& parser = client->parser();
   KeyLookahead lookahead;
   // After SHUTDOWN nothing more runs, not even the rest of a pipeline.
-  while (!shutting_down_ && !conn.closing() && !input.empty() && !client->blocked) {
+  while (!shutting_down_ && !conn.closing() && !input.empty() && !client->blocked &&
+         !client->paused) {
     if (conn.pending_output() > kOutputBackpressureBytes) {
       loop_->pause_reading(conn, true);
       break;
@@ -571,6 +573,9 @@ void Server::on_input(net::Connection& conn) {
     if (status == resp::ParseStatus::kRequest) {
       lookahead.before_running(input.view(), parser.consumed(), db(client->db_index).keys());
       execute(*client, parser.args());
+      // A held request stays in the buffer, to be parsed again when it runs.
+      if (client->paused) [[unlikely]]
+        break;
       input.consume(parser.consumed());
       continue;
     }
@@ -590,7 +595,7 @@ void Server::on_input(net::Connection& conn) {
     break;
   }
   // A blocked client's input waits unparsed, but within the same limit.
-  if (client->blocked) enforce_query_buffer_limit(*client);
+  if (client->blocked || client->paused) enforce_query_buffer_limit(*client);
   if (!conn.output().empty()) {
     loop_->want_flush(conn);
     if (!conn.closing_now() && over_output_limits(*client)) kill_client(*client);
@@ -835,6 +840,9 @@ void Server::execute_silenced(Client& client, std::span<const std::string_view> 
     client.skip_next_reply = false;
   }
   execute_request(client, args);
+  // A held request keeps its SKIP for when it runs.
+  if (client.paused && client.skip_this_reply) [[unlikely]]
+    client.skip_next_reply = true;
   const std::string_view name = args[0];
   const bool confirms_subscription =
       name.size() >= 9 && equals_nocase(name.substr(name.size() - 9), "subscribe");
@@ -858,6 +866,10 @@ void Server::execute_request(Client& client, std::span<const std::string_view> a
   if (config_.maxmemory != 0 && !loading_) [[unlikely]] {
     if (!fits_memory_limit(client, *command)) return;
   }
+  // As Redis: after the checks that answer at once, before MULTI queues.
+  // (Replaying the AOF, as DEBUG LOADAOF may during a pause, holds nothing.)
+  if (pause_.active() && !loading_ && pause_.holds(client, *command)) [[unlikely]]
+    return hold_for_pause(client, *command);
   Transaction& multi = client.multi;
   if (multi.open && !(command->spec.flags & kRunsInMulti)) [[unlikely]] {
     if (command->spec.flags & kNoMulti) return reject(client, command, errors::kNotInMulti);
@@ -1013,6 +1025,32 @@ void Server::time_out_blocked_clients() {
   for (Client* client : blocked_.timed_out(clock::now_ms())) unblock_client(*client, false);
 }
 
+void Server::pause_clients(int64_t until_ms, ClientPause::Mode mode) {
+  if (!pause_.active()) hold_keyspace(true);
+  pause_.pause(until_ms, mode);
+}
+
+void Server::unpause_clients() {
+  if (!pause_.active()) return;
+  hold_keyspace(false);
+  for (uint64_t id : pause_.end()) {
+    auto found = clients_.find(id);
+    if (found == clients_.end()) continue;
+    found->second->paused = false;
+    resume(*found->second);
+  }
+}
+
+void Server::hold_for_pause(Client& client, const Command& command) {
+  client.last_command = &command;  // CLIENT LIST's cmd=, as in Redis
+  pause_.hold(client);
+}
+
+void Server::hold_keyspace(bool held) {
+  for (auto& db : dbs_) db->set_reclaiming_held(held);
+  eviction_.set_held(held);
+}
+
 bool Server::over_output_limits(Client& client) {
   // As in Redis, a client in subscribed mode is held to the pubsub class's limits.
   const ClientClass client_class = client.subscriptions.any() ? kPubsubClients : kNormalClients;
@@ -1076,7 +1114,8 @@ void Server::client_cron() {
   int64_t timeout_ms = config_.timeout * 1000;
   for (auto& [id, client] : clients_) {
     // As in Redis, a blocked client is not idle: its own timeout governs it.
-    if (timeout_ms > 0 && !client->blocked && now - client->last_interaction_ms > timeout_ms) {
+    if (timeout_ms > 0 && !client->blocked && !client->paused &&
+        now - client->last_interaction_ms > timeout_ms) {
       spdlog::debug("Closing idle client id={}", id);
       kill_client(*client);
       continue;
@@ -1122,7 +1161,7 @@ int64_t Server::instantaneous_ops_per_sec() const {
 }
 
 void Server::run_expire_cycle(int64_t budget_us) {
-  if (!active_expire_) return;
+  if (!active_expire_ || pause_.active()) return;
   uint64_t capped_before = keyspace_stats_.expired_time_cap_reached_count;
   const int64_t started_us = clock::monotonic_us();
   const int64_t deadline_us = started_us + budget_us;
@@ -1158,6 +1197,8 @@ void Server::before_wait() {
   if (config_.maxmemory_clients != 0) [[unlikely]]
     evict_clients();
   time_out_blocked_clients();
+  if (pause_.active() && clock::now_ms() >= pause_.ends_ms()) [[unlikely]]
+    unpause_clients();
   run_resumed_clients();
   // Before any reply of this iteration is sent (appendfsync always).
   aof_.flush();

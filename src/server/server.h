@@ -14,6 +14,7 @@
 #include "server/append_only_file.h"
 #include "server/blocking.h"
 #include "server/client.h"
+#include "server/client_pause.h"
 #include "server/config.h"
 #include "server/error_stats.h"
 #include "server/eviction.h"
@@ -140,6 +141,13 @@ class Server final : public net::ConnectionHandler, public KeyspaceListener {
   void unblock_client(Client& client, bool with_error);
   const BlockedClients& blocked_clients() const { return blocked_; }
 
+  // CLIENT PAUSE until until_ms (unix ms), or lengthened to it; CLIENT
+  // UNPAUSE, or the deadline passing, ends it and the held clients go on
+  // in the order they came.
+  void pause_clients(int64_t until_ms, ClientPause::Mode mode);
+  void unpause_clients();
+  const ClientPause& client_pause() const { return pause_; }
+
   // A keyspace notification (notify-keyspace-events) of an event of class
   // type on key in db: nothing unless that class is enabled.
   void notify_keyspace_event(uint32_t type, std::string_view event, std::string_view key, int db) {
@@ -249,6 +257,10 @@ class Server final : public net::ConnectionHandler, public KeyspaceListener {
   void resume(Client& client);
   void run_resumed_clients();
   void time_out_blocked_clients();
+  // Holds client's command, not yet consumed from its input, for the pause.
+  void hold_for_pause(Client& client, const Command& command);
+  // Keys neither expire nor get evicted while clients are paused.
+  void hold_keyspace(bool held);
   // maxmemory-clients: its limit in bytes (0: none), and closing the
   // clients that hold the most until all of them hold no more than that.
   uint64_t client_memory_limit() const;
@@ -270,6 +282,7 @@ class Server final : public net::ConnectionHandler, public KeyspaceListener {
   std::unique_ptr<net::EventLoop> loop_;
   std::unordered_map<uint64_t, Client*> clients_;
   BlockedClients blocked_;
+  ClientPause pause_;
   PubSub pubsub_;
   Propagation propagation_;
   std::vector<Client*> monitors_;

@@ -32,6 +32,8 @@ bool Db::is_expired(const Entry& entry, int64_t now_ms) const {
 }
 
 void Db::expire(Entry* entry) {
+  if (reclaiming_held_) [[unlikely]]
+    return;
   // The listener hears before the entry (and its key bytes) go.
   reclaimed(entry->key());
   erase(entry, expire_lazily_);
@@ -252,14 +254,28 @@ void Db::for_each_held(const std::function<void(const Entry&)>& visit) const {
 
 Entry* Db::random_entry() {
   const int64_t now_ms = clock::now_ms();
+  // While expired keys are not reclaimed, a table full of them would keep
+  // offering them: after this many draws, any live key will do.
+  constexpr int kDrawsWhileHeld = 100;
+  int draws_left = kDrawsWhileHeld;
   while (Entry* entry = table_.random_entry()) {
     if (!is_expired(*entry, now_ms)) return entry;
     expire(entry);
+    if (reclaiming_held_ && --draws_left == 0) return first_live_entry(now_ms);
   }
   return nullptr;
 }
 
+Entry* Db::first_live_entry(int64_t now_ms) {
+  Entry* live = nullptr;
+  table_.for_each([&](Entry& entry) {
+    if (live == nullptr && !is_expired(entry, now_ms)) live = &entry;
+  });
+  return live;
+}
+
 size_t Db::active_expire(int64_t now_ms, int64_t budget_us) {
+  if (reclaiming_held_) return 0;
   const int64_t start_us = clock::monotonic_us();
   size_t sampled_total = 0;
   size_t expired_total = 0;

@@ -114,6 +114,9 @@ class Db {
   // While the AOF is replayed no key expires, as in Redis: a PEXPIREAT
   // already past followed by a PERSIST must leave the key.
   void set_expiry_paused(bool paused) { expiry_paused_ = paused; }
+  // While clients are paused (CLIENT PAUSE) the dataset stays as it is, as
+  // in Redis: keys past their TTL read as missing but are not reclaimed.
+  void set_reclaiming_held(bool held) { reclaiming_held_ = held; }
   // While a forked child saves, nothing that only reads a key writes its
   // page, which would copy it: lookups leave access times alone (as in
   // Redis) and move no buckets of a resize (see ChainedTable).
@@ -211,6 +214,8 @@ class Db {
   };
 
   bool is_expired(const Entry& entry, int64_t now_ms) const;
+  // Some key not past its TTL, or nullptr (a walk of the whole table).
+  Entry* first_live_entry(int64_t now_ms);
   // Deletes an entry found expired, counting it.
   void expire(Entry* entry);
   // An expired key is being reclaimed (erased, or its entry reused):
@@ -223,6 +228,7 @@ class Db {
   int index_ = 0;
   KeyspaceListener* listener_ = nullptr;
   bool expiry_paused_ = false;
+  bool reclaiming_held_ = false;
   bool access_times_frozen_ = false;
   LazyFree* lazy_free_ = nullptr;
   bool expire_lazily_ = false;

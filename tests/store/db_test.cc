@@ -111,6 +111,29 @@ TEST_CASE("db: a key expires once the clock is past its expire time") {
   CHECK(db.expires_count() == 2);
 }
 
+TEST_CASE("db: while reclaiming is held, expired keys read as missing and stay") {
+  KeyspaceStats stats;
+  Db db(stats);
+  db.set_expire(db.insert("past", string_value("v")), now_ms() - 1);
+  db.set_reclaiming_held(true);
+  CHECK(db.lookup_read("past") == nullptr);
+  CHECK_FALSE(db.erase("past"));
+  CHECK(db.random_entry() == nullptr);
+  CHECK(db.active_expire(now_ms(), 1000) == 0);
+  CHECK(db.size() == 1);
+  CHECK(stats.expired_keys == 0);
+  db.insert("live", string_value("v"));
+  for (int i = 0; i < 200; ++i) {
+    db.set_expire(db.insert("past:" + std::to_string(i), string_value("v")), now_ms() - 1);
+  }
+  for (int i = 0; i < 20; ++i) CHECK(db.random_entry()->key() == "live");
+  CHECK(db.erase("live"));
+  db.set_reclaiming_held(false);
+  CHECK(db.find("past") == nullptr);
+  CHECK(db.size() == 200);
+  CHECK(stats.expired_keys == 1);
+}
+
 TEST_CASE("db: every access path treats an expired key as gone") {
   KeyspaceStats stats;
   Db db(stats);
