@@ -82,13 +82,6 @@ def test_hello_errors_match_redis(assert_same):
         b"-ERR Syntax error in HELLO option 'FOO'\r\n+OK\r\n")
 
 
-@pytest.mark.fkvs_only
-def test_hello_3_is_refused_because_fkvs_speaks_only_resp2(server):
-    reply = server.reply("HELLO", "3")
-    assert reply.startswith(b"-NOPROTO ")
-    assert server.reply("PING") == b"+PONG\r\n"
-
-
 def test_hello_setname(server):
     conn = server.connect_raw()
     reply = parse_reply(conn.command("HELLO", "2", "SETNAME", "conn-name"))[0]

@@ -87,8 +87,51 @@ std::vector<std::string_view> acl_categories(const CommandSpec& spec) {
   return categories;
 }
 
-// Redis 7.0's ten-field COMMAND INFO entry. Tips and key specifications are not in the
-// table, so those arrays are empty; clients fall back on first/last/step.
+// The notes Redis 7.0 attaches to the key specs of fkvs's commands.
+std::string_view key_spec_notes(std::string_view command) {
+  if (command == "set") return "RW and ACCESS due to the optional `GET` argument";
+  if (command == "getex") return "RW and UPDATE because it changes the TTL";
+  return {};
+}
+
+// One key specification as Redis 7.0 describes it: flags, where the search begins (an
+// argument index) and how the keys are found from there (a range, or a count of keys).
+void reply_key_spec(resp::ReplyWriter& reply, std::string_view command, const KeySpec& spec) {
+  const std::string_view notes = key_spec_notes(command);
+  reply.map(notes.empty() ? 3 : 4);
+  if (!notes.empty()) {
+    reply.bulk("notes");
+    reply.bulk(notes);
+  }
+  reply.bulk("flags");
+  const std::vector<std::string_view> flags = key_flag_names(spec.flags);
+  reply.set(flags.size());
+  for (std::string_view flag : flags) reply.simple(flag);
+  reply.bulk("begin_search");
+  reply.map(2);
+  reply.bulk("type");
+  reply.bulk("index");
+  reply.bulk("spec");
+  reply.map(1);
+  reply.bulk("index");
+  reply.integer(spec.begin);
+  reply.bulk("find_keys");
+  reply.map(2);
+  reply.bulk("type");
+  const bool counted = spec.search == KeySpec::Search::kCounted;
+  reply.bulk(counted ? "keynum" : "range");
+  reply.bulk("spec");
+  reply.map(3);
+  reply.bulk(counted ? "keynumidx" : "lastkey");
+  reply.integer(counted ? 0 : spec.last);
+  reply.bulk(counted ? "firstkey" : "keystep");
+  reply.integer(counted ? 1 : spec.step);
+  reply.bulk(counted ? "keystep" : "limit");
+  reply.integer(counted ? spec.step : 0);
+}
+
+// Redis 7.0's ten-field COMMAND INFO entry, its lists of names sets in RESP3. Tips are not
+// in the table, so that set is empty.
 void reply_command_info(resp::ReplyWriter& reply, const Command& command) {
   const CommandSpec& spec = command.spec;
   reply.array(10);
@@ -96,7 +139,7 @@ void reply_command_info(resp::ReplyWriter& reply, const Command& command) {
   reply.integer(spec.arity);
   size_t flag_count = 0;
   for (const auto& [flag, name] : kFlagNames) flag_count += (spec.flags & flag) ? 1 : 0;
-  reply.array(flag_count);
+  reply.set(flag_count);
   for (const auto& [flag, name] : kFlagNames) {
     if (spec.flags & flag) reply.simple(name);
   }
@@ -104,19 +147,22 @@ void reply_command_info(resp::ReplyWriter& reply, const Command& command) {
   reply.integer(spec.last_key);
   reply.integer(spec.key_step);
   std::vector<std::string_view> categories = acl_categories(spec);
-  reply.array(categories.size());
+  reply.set(categories.size());
   for (std::string_view category : categories) reply.simple(category);
-  reply.empty_array();  // tips
-  reply.empty_array();  // key specifications
+  reply.set(0);  // tips
+  reply.set(command.key_specs.size());
+  for (const KeySpec& key_spec : command.key_specs) reply_key_spec(reply, spec.name, key_spec);
+  // Redis sends an empty set for a command without subcommands, an array otherwise.
+  if (!command.is_container()) return reply.set(0);
   reply.array(command.subcommands.size());
   for (const Command& sub : command.subcommands) reply_command_info(reply, sub);
 }
 
-// COMMAND DOCS's map for one command, sent as a flat array as RESP2 sends maps. Only the
-// fields the table knows; redis-cli builds its hints from summary, since and group.
+// COMMAND DOCS's map for one command. Only the fields the table knows; redis-cli builds its
+// hints from summary, since and group.
 void reply_command_docs(resp::ReplyWriter& reply, const Command& command) {
   const CommandSpec& spec = command.spec;
-  reply.array(command.is_container() ? 8 : 6);
+  reply.map(command.is_container() ? 4 : 3);
   reply.bulk("summary");
   reply.bulk(spec.summary);
   reply.bulk("since");
@@ -125,7 +171,7 @@ void reply_command_docs(resp::ReplyWriter& reply, const Command& command) {
   reply.bulk(spec.group);
   if (!command.is_container()) return;
   reply.bulk("subcommands");
-  reply.array(command.subcommands.size() * 2);
+  reply.map(command.subcommands.size());
   for (const Command& sub : command.subcommands) {
     reply.bulk(sub.spec.name);
     reply_command_docs(reply, sub);
@@ -169,7 +215,7 @@ void command_docs(CommandContext& ctx) {
   const CommandTable& table = ctx.server().commands();
   resp::ReplyWriter& reply = ctx.reply();
   if (ctx.argc() == 2) {
-    reply.array(table.commands().size() * 2);
+    reply.map(table.commands().size());
     for (const Command& command : table.commands()) {
       reply.bulk(command.spec.name);
       reply_command_docs(reply, command);
@@ -184,9 +230,9 @@ void command_docs(CommandContext& ctx) {
     if (command == nullptr) continue;
     reply.bulk(command->spec.name);
     reply_command_docs(reply, *command);
-    found += 2;
+    ++found;
   }
-  reply.end_array(token, found);
+  reply.end_map(token, found);
 }
 
 // COMMAND LIST [FILTERBY MODULE name | ACLCAT category | PATTERN pattern]: every command
@@ -269,7 +315,7 @@ void reply_keys(CommandContext& ctx, bool with_flags) {
     reply.array(2);
     reply.bulk(call[key.index]);
     const std::vector<std::string_view> flags = key_flag_names(key.flags);
-    reply.array(flags.size());
+    reply.set(flags.size());
     for (std::string_view flag : flags) reply.simple(flag);
   }
 }

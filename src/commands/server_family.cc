@@ -29,7 +29,7 @@ namespace {
 // ---- INFO, TIME, LASTSAVE, SHUTDOWN ----
 
 void info(CommandContext& ctx) {
-  ctx.reply().bulk(build_info(ctx.server(), ctx.args().subspan(1)));
+  ctx.reply().verbatim(build_info(ctx.server(), ctx.args().subspan(1)));
 }
 
 void time(CommandContext& ctx) {
@@ -293,7 +293,7 @@ void debug(CommandContext& ctx) {
 
 void config_get(CommandContext& ctx) {
   auto options = ctx.server().config().get(ctx.args().subspan(2));
-  ctx.reply().array(options.size() * 2);
+  ctx.reply().map(options.size());
   for (const auto& [name, value] : options) {
     ctx.reply().bulk(name);
     ctx.reply().bulk(value);

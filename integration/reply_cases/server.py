@@ -1,0 +1,24 @@
+"""Server commands: INFO, TIME, DBSIZE, persistence, FLUSH*, SWAPDB, CONFIG."""
+
+from reply_cases import Case
+
+CASES = [
+    Case(["DBSIZE", "SWAPDB 0 1", "DBSIZE", "SWAPDB 0 1", "DBSIZE", "SWAPDB 0 x",
+          "SWAPDB 0 100", "SWAPDB 0"], setup=["SET a 1", "SET b 2"]),
+    Case(["FLUSHDB", "DBSIZE", "FLUSHDB ASYNC", "FLUSHDB SYNC", "FLUSHDB x", "FLUSHALL",
+          "FLUSHALL ASYNC", "FLUSHALL SYNC", "FLUSHALL x", "DBSIZE"], setup=["SET a 1"]),
+    Case(["TIME", "LASTSAVE"], compare="shape", note="clock values"),
+    Case(["INFO", "INFO server", "INFO keyspace", "INFO server clients", "INFO everything",
+          "INFO nosuchsection"], compare="shape", note="INFO's contents differ"),
+    Case(["SAVE", "SAVE x"]),
+    Case(["BGSAVE"], no_child=True),
+    Case(["BGREWRITEAOF"], no_child=True),
+    Case(["BGSAVE x", "BGSAVE SCHEDULE x", "BGREWRITEAOF x"]),
+    Case(["CONFIG GET maxmemory", "CONFIG GET nosuchconfig", "CONFIG GET maxmemory maxmemory",
+          "CONFIG GET", "CONFIG SET maxmemory 0", "CONFIG SET maxmemory x",
+          "CONFIG SET nosuchconfig 1", "CONFIG SET maxmemory", "CONFIG RESETSTAT",
+          "CONFIG RESETSTAT x", "CONFIG HELP", "CONFIG nosuchsub"]),
+    Case(["CONFIG GET maxmemory*", "CONFIG GET maxmemory-policy maxmemory-samples"],
+         compare="shape", note="the map's order is Redis's dict order"),
+    Case(["CONFIG REWRITE"], note="neither server runs with a config file here"),
+]
