@@ -11,6 +11,8 @@ CASES = [
     Case(["COMMAND LIST FILTERBY PATTERN publish", "COMMAND LIST FILTERBY MODULE x",
           "COMMAND LIST FILTERBY ACLCAT x", "COMMAND LIST FILTERBY x y", "COMMAND LIST x",
           "COMMAND INFO get set nosuchcommand", "COMMAND INFO config|get",
+          "COMMAND INFO exec echo select lastsave keys ping mset zunionstore getex",
+          "COMMAND INFO command|info latency|doctor slowlog|len config|set",
           "COMMAND DOCS nosuchcommand",
           "COMMAND GETKEYS set a b", "COMMAND GETKEYS mset a 1 b 2", "COMMAND GETKEYS ping",
           "COMMAND GETKEYS nosuchcommand", "COMMAND GETKEYS get",

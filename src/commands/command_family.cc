@@ -1,4 +1,6 @@
 // COMMAND and its subcommands: what the command table says about each command.
+#include <algorithm>
+#include <array>
 #include <optional>
 #include <span>
 #include <string_view>
@@ -27,6 +29,7 @@ constexpr std::pair<uint32_t, std::string_view> kFlagNames[] = {
     {kLoading, "loading"},
     {kStale, "stale"},
     {kSkipMonitor, "skip_monitor"},
+    {kSkipSlowlog, "skip_slowlog"},
     {kFast, "fast"},
     {kNoAuth, "no_auth"},
     {kMayReplicate, "may_replicate"},
@@ -76,15 +79,117 @@ bool has_category(const CommandSpec& spec, std::string_view category) {
   return false;
 }
 
-// A command's ACL categories: the ones Redis derives from the flags, plus the data-type
-// category its group names. Categories Redis assigns by hand (@dangerous on KEYS or INFO,
-// which are not admin) cannot be derived and are missing.
+// The categories Redis 7.0 gives fkvs's commands by hand, beyond those their flags and
+// group imply ("command" stands for the container and its subcommands).
+constexpr std::pair<std::string_view, std::string_view> kAssignedCategories[] = {
+    {"command", "@connection"}, {"dbsize", "@keyspace"},   {"flushall", "@keyspace"},
+    {"flushall", "@dangerous"}, {"flushdb", "@keyspace"},  {"flushdb", "@dangerous"},
+    {"info", "@dangerous"},     {"keys", "@dangerous"},    {"lastsave", "@admin"},
+    {"lastsave", "@dangerous"}, {"restore", "@dangerous"}, {"swapdb", "@keyspace"},
+    {"swapdb", "@dangerous"},
+};
+
+bool has_assigned_category(std::string_view name, std::string_view category) {
+  const std::string_view command = name.substr(0, name.find('|'));
+  for (const auto& [assigned_to, assigned] : kAssignedCategories) {
+    if (assigned_to == command && assigned == category) return true;
+  }
+  return false;
+}
+
+// A command's ACL categories: the ones Redis derives from the flags, the data-type
+// category its group names, and those Redis assigns by hand.
 std::vector<std::string_view> acl_categories(const CommandSpec& spec) {
   std::vector<std::string_view> categories;
   for (std::string_view category : kCategoryOrder) {
-    if (has_category(spec, category)) categories.push_back(category);
+    if (has_category(spec, category) || has_assigned_category(spec.name, category)) {
+      categories.push_back(category);
+    }
   }
   return categories;
+}
+
+// Redis 7.0's command tips for fkvs's commands: hints to clients and cluster proxies.
+struct CommandTips {
+  std::string_view command;
+  std::array<std::string_view, 3> tips;  // unused slots empty
+};
+
+constexpr std::string_view kNondeterministic = "nondeterministic_output";
+constexpr std::string_view kAnyOrder = "nondeterministic_output_order";
+
+constexpr CommandTips kCommandTips[] = {
+    {"client|info", {kNondeterministic}},
+    {"client|list", {kNondeterministic}},
+    {"command", {kAnyOrder}},
+    {"command|docs", {kAnyOrder}},
+    {"command|info", {kAnyOrder}},
+    {"command|list", {kAnyOrder}},
+    {"config|set", {"request_policy:all_nodes", "response_policy:all_succeeded"}},
+    {"dbsize", {"request_policy:all_shards", "response_policy:agg_sum"}},
+    {"del", {"request_policy:multi_shard", "response_policy:agg_sum"}},
+    {"dump", {kNondeterministic}},
+    {"exists", {"request_policy:multi_shard", "response_policy:agg_sum"}},
+    {"flushall", {"request_policy:all_shards", "response_policy:all_succeeded"}},
+    {"flushdb", {"request_policy:all_shards", "response_policy:all_succeeded"}},
+    {"hgetall", {kAnyOrder}},
+    {"hkeys", {kAnyOrder}},
+    {"hrandfield", {kNondeterministic}},
+    {"hscan", {kNondeterministic}},
+    {"hvals", {kAnyOrder}},
+    {"info", {kNondeterministic, "request_policy:all_shards", "response_policy:special"}},
+    {"keys", {"request_policy:all_shards", kAnyOrder}},
+    {"lastsave", {kNondeterministic}},
+    {"latency|doctor", {kNondeterministic, "request_policy:all_nodes", "response_policy:special"}},
+    {"latency|graph", {kNondeterministic, "request_policy:all_nodes", "response_policy:special"}},
+    {"latency|histogram",
+     {kNondeterministic, "request_policy:all_nodes", "response_policy:special"}},
+    {"latency|history", {kNondeterministic, "request_policy:all_nodes", "response_policy:special"}},
+    {"latency|latest", {kNondeterministic, "request_policy:all_nodes", "response_policy:special"}},
+    {"latency|reset", {"request_policy:all_nodes", "response_policy:all_succeeded"}},
+    {"memory|doctor", {kNondeterministic, "request_policy:all_shards", "response_policy:special"}},
+    {"memory|malloc-stats",
+     {kNondeterministic, "request_policy:all_shards", "response_policy:special"}},
+    {"memory|purge", {"request_policy:all_shards", "response_policy:all_succeeded"}},
+    {"memory|stats", {kNondeterministic, "request_policy:all_shards", "response_policy:special"}},
+    {"mget", {"request_policy:multi_shard"}},
+    {"mset", {"request_policy:multi_shard", "response_policy:all_succeeded"}},
+    {"msetnx", {"request_policy:multi_shard", "response_policy:agg_min"}},
+    {"object|encoding", {kNondeterministic}},
+    {"object|freq", {kNondeterministic}},
+    {"object|idletime", {kNondeterministic}},
+    {"object|refcount", {kNondeterministic}},
+    {"ping", {"request_policy:all_shards", "response_policy:all_succeeded"}},
+    {"pttl", {kNondeterministic}},
+    {"randomkey", {"request_policy:all_shards", kNondeterministic}},
+    {"scan", {kNondeterministic, "request_policy:special"}},
+    {"sdiff", {kAnyOrder}},
+    {"sinter", {kAnyOrder}},
+    {"slowlog|get", {"request_policy:all_nodes", kNondeterministic}},
+    {"slowlog|len", {"request_policy:all_nodes", "response_policy:agg_sum", kNondeterministic}},
+    {"slowlog|reset", {"request_policy:all_nodes", "response_policy:all_succeeded"}},
+    {"smembers", {kAnyOrder}},
+    {"spop", {kNondeterministic}},
+    {"srandmember", {kNondeterministic}},
+    {"sscan", {kNondeterministic}},
+    {"sunion", {kAnyOrder}},
+    {"time", {kNondeterministic}},
+    {"touch", {"request_policy:multi_shard", "response_policy:agg_sum"}},
+    {"ttl", {kNondeterministic}},
+    {"unlink", {"request_policy:multi_shard", "response_policy:agg_sum"}},
+    {"zrandmember", {kNondeterministic}},
+    {"zscan", {kNondeterministic}},
+};
+static_assert(std::ranges::is_sorted(kCommandTips, {}, &CommandTips::command));
+
+std::vector<std::string_view> command_tips(std::string_view name) {
+  std::vector<std::string_view> tips;
+  const auto* found = std::ranges::lower_bound(kCommandTips, name, {}, &CommandTips::command);
+  if (found == std::end(kCommandTips) || found->command != name) return tips;
+  for (std::string_view tip : found->tips) {
+    if (!tip.empty()) tips.push_back(tip);
+  }
+  return tips;
 }
 
 // The notes Redis 7.0 attaches to the key specs of fkvs's commands.
@@ -130,8 +235,7 @@ void reply_key_spec(resp::ReplyWriter& reply, std::string_view command, const Ke
   reply.integer(counted ? spec.step : 0);
 }
 
-// Redis 7.0's ten-field COMMAND INFO entry, its lists of names sets in RESP3. Tips are not
-// in the table, so that set is empty.
+// Redis 7.0's ten-field COMMAND INFO entry, its lists of names sets in RESP3.
 void reply_command_info(resp::ReplyWriter& reply, const Command& command) {
   const CommandSpec& spec = command.spec;
   reply.array(10);
@@ -149,7 +253,9 @@ void reply_command_info(resp::ReplyWriter& reply, const Command& command) {
   std::vector<std::string_view> categories = acl_categories(spec);
   reply.set(categories.size());
   for (std::string_view category : categories) reply.simple(category);
-  reply.set(0);  // tips
+  const std::vector<std::string_view> tips = command_tips(spec.name);
+  reply.set(tips.size());
+  for (std::string_view tip : tips) reply.bulk(tip);
   reply.set(command.key_specs.size());
   for (const KeySpec& key_spec : command.key_specs) reply_key_spec(reply, spec.name, key_spec);
   // Redis sends an empty set for a command without subcommands, an array otherwise.

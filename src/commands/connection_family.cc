@@ -488,10 +488,11 @@ constexpr CommandSpec kConnectionCommands[] = {
     // name      arity  flags                            keys     handler
     {"ping", -1, kFast | kSentinel | kSubscriberAllowed, 0, 0, 0, ping, "connection",
      "Ping the server", "1.0.0"},
-    {"echo", 2, kFast, 0, 0, 0, echo, "connection", "Echo the given string", "1.0.0"},
+    {"echo", 2, kFast | kLoading | kStale, 0, 0, 0, echo, "connection", "Echo the given string",
+     "1.0.0"},
     {"quit", -1, kAllowBusy | kNoAuth | kConnection | kSubscriberAllowed | kRunsInMulti, 0, 0, 0,
      quit, "connection", "Close the connection", "1.0.0"},
-    {"select", 2, kConnection, 0, 0, 0, select, "connection",
+    {"select", 2, kFast | kLoading | kStale, 0, 0, 0, select, "connection",
      "Change the selected database for the current connection", "1.0.0"},
     {"auth", -2, kNoAuth | kConnection | kSentinel | kAllowBusy, 0, 0, 0, auth, "connection",
      "Authenticate to the server", "1.0.0"},

@@ -799,10 +799,9 @@ void Server::note_latency(std::string_view event, int64_t duration_us) {
                        clock::wall_us() / 1000000);
 }
 
-// As Redis: EXEC is not logged, the commands it ran are.
 void Server::log_slow_call(Client& client, const Command& command,
                            std::span<const std::string_view> args, uint64_t ticks) {
-  if (command.spec.name == "exec") return;
+  if (command.spec.flags & kSkipSlowlog) return;
   const int64_t duration_us = ticks_to_us(ticks);
   // As Redis's SLOWLOG (not MONITOR's "unix:path"): a unix-socket client is "path:0".
   slow_log_.add(args, redacted_arguments(args), clock::now_ms() / 1000, duration_us,
