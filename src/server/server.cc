@@ -452,6 +452,10 @@ void Server::deliver(Client& subscriber, std::string_view frame, bool as_push) {
   } else {
     conn.output().append(frame);
   }
+  if (&subscriber == silenced_client_ && as_push) [[unlikely]] {
+    pushes_to_silenced_.append(subscriber.protocol == resp::Protocol::kResp3 ? ">" : "*");
+    pushes_to_silenced_.append(frame.substr(1));
+  }
   // A keyspace event or a MONITOR line may tell of a write not yet synced:
   // under appendfsync always it waits as a reply would (Redis sends no
   // output at all before the iteration's fsync).
@@ -833,14 +837,18 @@ void Server::execute_silenced(Client& client, std::span<const std::string_view> 
     client.skip_this_reply = true;
     client.skip_next_reply = false;
   }
+  silenced_client_ = &client;
   execute_request(client, args);
+  silenced_client_ = nullptr;
   const std::string_view name = args[0];
   const bool confirms_subscription =
       name.size() >= 9 && equals_nocase(name.substr(name.size() - 9), "subscribe");
   // (CLIENT REPLY ON clears both, and its +OK goes out.)
   if ((client.replies_off || client.skip_this_reply) && !confirms_subscription) {
     output.truncate(before);
+    output.append(pushes_to_silenced_);
   }
+  pushes_to_silenced_.clear();
   client.skip_this_reply = false;
 }
 
