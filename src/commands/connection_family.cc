@@ -275,25 +275,26 @@ std::span<const std::string_view> args_if_caller(CommandContext& ctx, const Clie
 }
 
 void client_list(CommandContext& ctx) {
+  // CLIENT LIST [TYPE type | ID id [id ...]]: one filter or none.
   std::vector<uint64_t> wanted_ids;
-  for (size_t i = 2; i < ctx.argc(); ++i) {
-    if (equals_nocase(ctx.arg(i), "type") && i + 1 < ctx.argc()) {
-      std::string_view type = ctx.arg(++i);
-      if (equals_nocase(type, "normal")) continue;
-      if (equals_nocase(type, "master") || equals_nocase(type, "replica") ||
-          equals_nocase(type, "slave") || equals_nocase(type, "pubsub")) {
-        return ctx.reply().verbatim("");  // no client is of these types yet
-      }
+  std::optional<bool> subscribers;  // TYPE NORMAL or PUBSUB: whether clients subscribed
+  if (ctx.argc() == 4 && equals_nocase(ctx.arg(2), "type")) {
+    const std::string_view type = ctx.arg(3);
+    if (equals_nocase(type, "normal") || equals_nocase(type, "pubsub")) {
+      subscribers = equals_nocase(type, "pubsub");
+    } else if (equals_nocase(type, "master") || equals_nocase(type, "replica") ||
+               equals_nocase(type, "slave")) {
+      return ctx.reply().verbatim("");  // no client is of these types yet
+    } else {
       return ctx.reply().error("ERR Unknown client type '" + std::string(type) + "'");
     }
-    if (equals_nocase(ctx.arg(i), "id") && i + 1 < ctx.argc()) {
-      for (++i; i < ctx.argc(); ++i) {
-        auto id = parse_int64(ctx.arg(i));
-        if (!id) return ctx.reply().error("ERR Invalid client ID");
-        wanted_ids.push_back(static_cast<uint64_t>(*id));
-      }
-      break;
+  } else if (ctx.argc() > 3 && equals_nocase(ctx.arg(2), "id")) {
+    for (size_t i = 3; i < ctx.argc(); ++i) {
+      auto id = parse_int64(ctx.arg(i));
+      if (!id) return ctx.reply().error("ERR Invalid client ID");
+      wanted_ids.push_back(static_cast<uint64_t>(*id));
     }
+  } else if (ctx.argc() != 2) {
     return ctx.reply().error(errors::kSyntax);
   }
   std::vector<const Client*> listed;
@@ -308,8 +309,10 @@ void client_list(CommandContext& ctx) {
               [](const Client* a, const Client* b) { return a->id() < b->id(); });
   }
   std::string text;
-  for (const Client* client : listed)
+  for (const Client* client : listed) {
+    if (subscribers && client->subscriptions.any() != *subscribers) continue;
     text += describe_client(*client, args_if_caller(ctx, *client));
+  }
   ctx.reply().verbatim(text);
 }
 
