@@ -3,6 +3,8 @@
 from reply_cases import Case
 
 CASES = [
+    Case(["SWAPDB 0 -1", "SWAPDB 16 0", "SWAPDB 0 0", "DBSIZE x", "TIME x", "LASTSAVE x",
+          "INFO a b c"]),
     Case(["DBSIZE", "SWAPDB 0 1", "DBSIZE", "SWAPDB 0 1", "DBSIZE", "SWAPDB 0 x",
           "SWAPDB 0 100", "SWAPDB 0"], setup=["SET a 1", "SET b 2"]),
     Case(["FLUSHDB", "DBSIZE", "FLUSHDB ASYNC", "FLUSHDB SYNC", "FLUSHDB x", "FLUSHALL",
@@ -18,6 +20,9 @@ CASES = [
           "CONFIG GET", "CONFIG SET maxmemory 0", "CONFIG SET maxmemory x",
           "CONFIG SET nosuchconfig 1", "CONFIG SET maxmemory", "CONFIG RESETSTAT",
           "CONFIG RESETSTAT x", "CONFIG HELP", "CONFIG nosuchsub"]),
+    Case(["CONFIG SET maxmemory 0 maxmemory 1", "CONFIG SET maxmemory 0 hz", "CONFIG SET hz 10 x 1",
+          "CONFIG SET maxmemory 0 hz 10", "CONFIG SET daemonize yes", "CONFIG SET hz x",
+          "CONFIG SET maxmemory-policy x", "CONFIG GET", "CONFIG SET", "CONFIG RESETSTAT x"]),
     Case(["CONFIG GET maxmemory*", "CONFIG GET maxmemory-policy maxmemory-samples"],
          compare="shape", note="the map's order is Redis's dict order"),
     Case(["CONFIG REWRITE"], note="neither server runs with a config file here"),
