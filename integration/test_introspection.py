@@ -86,7 +86,8 @@ def test_movablekeys_as_redis_marks_it(server, reference):
 
 
 def test_help_texts_match_redis(server, reference):
-    for container in ("COMMAND", "MEMORY", "CONFIG"):
+    for container in ("COMMAND", "MEMORY", "CONFIG", "CLIENT", "OBJECT", "LATENCY", "SLOWLOG",
+                      "PUBSUB", "DEBUG"):
         assert raw(server, container, "HELP") == raw(reference, container, "HELP")
 
 
