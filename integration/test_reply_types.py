@@ -13,9 +13,7 @@ CASES = all_cases()
 
 # Commands no case can run side by side, and why.
 NOT_COMPARED = {
-    "shutdown": "stops the server",
     "monitor": "streams every later command",
-    "debug": "its subcommands crash, sleep or reload the server",
     "sync": "starts replication",
     "psync": "starts replication",
     "client|setinfo": "Redis 7.2's subcommand; redis-server 7.0.15 does not know it",

@@ -13,6 +13,11 @@ CASES = [
     Case(["INFO", "INFO server", "INFO keyspace", "INFO server clients", "INFO everything",
           "INFO nosuchsection"], compare="shape", note="INFO's contents differ"),
     Case(["SAVE", "SAVE x"]),
+    # The forms that leave the server running (the others stop it).
+    Case(["SHUTDOWN x", "SHUTDOWN NOSAVE SAVE", "SHUTDOWN ABORT", "SHUTDOWN NOW x"]),
+    Case(["DEBUG x", "DEBUG", "DEBUG HELP", "DEBUG SLEEP 0", "DEBUG SLEEP x",
+          "DEBUG SET-ACTIVE-EXPIRE 1", "DEBUG OBJECT missing"],
+         note="the forms that neither crash, reload nor change the server"),
     Case(["BGSAVE"], no_child=True),
     Case(["BGREWRITEAOF"], no_child=True),
     Case(["BGSAVE x", "BGSAVE SCHEDULE x", "BGREWRITEAOF x"]),
@@ -26,4 +31,8 @@ CASES = [
     Case(["CONFIG GET maxmemory*", "CONFIG GET maxmemory-policy maxmemory-samples"],
          compare="shape", note="the map's order is Redis's dict order"),
     Case(["CONFIG REWRITE"], note="neither server runs with a config file here"),
+    Case(["MULTI", "CONFIG GET maxmemory", "INFO keyspace", "CLIENT GETNAME", "TIME", "EXEC"],
+         setup=["SET a 1"], compare="shape", note="TIME's values"),
+    Case(["MULTI", "CONFIG GET maxmemory", "INFO keyspace", "CLIENT GETNAME", "EXEC"],
+         setup=["SET a 1"]),
 ]
