@@ -26,8 +26,8 @@ class Case:
     compare: str = "bytes"
     # Why the case needs more than the defaults (shape comparison).
     note: str = ""
-    # Wait until no BGSAVE or BGREWRITEAOF child runs first: their replies
-    # depend on one running.
+    # Wait until no BGSAVE or BGREWRITEAOF child runs first: SAVE's, BGSAVE's
+    # and BGREWRITEAOF's replies depend on one running.
     no_child: bool = False
 
     def argv(self, command):
