@@ -519,3 +519,34 @@ def test_client_reply_silences_a_blocked_commands_later_reply(start_server):
             waiter.send(b"PING after\r\n")
             seen[handle.target] = waiter.read_replies(2)
     assert seen["fkvs"] == seen["redis"] == b"+OK\r\n$5\r\nafter\r\n"
+
+
+def requirepass_transcript(handle, protocol):
+    """CONFIG SET requirepass on a live server: what a connection open before it
+    and connections opened after it get, a failed AUTH included."""
+    before = handle.connect_raw()
+    if protocol == 3:
+        before.command("HELLO", "3")
+    replies = [before.command("CONFIG", "SET", "requirepass", PASSWORD)]
+    try:
+        # Already authenticated (as the default user without a password), the
+        # connection stays so, whatever a later AUTH says.
+        for argv in (["AUTH", "wrong"], ["SET", "k", "v"], ["PING"]):
+            replies.append(before.command(*argv))
+        after = handle.connect_raw()
+        for argv in (["AUTH", "wrong"], ["SET", "k", "v"], ["PING"], ["HELLO", str(protocol)],
+                     ["HELLO", str(protocol), "AUTH", "default", "wrong"], ["CLIENT", "ID"],
+                     ["AUTH", PASSWORD], ["AUTH", "wrong"], ["GET", "k"]):
+            replies.append(after.command(*argv))
+    finally:
+        before.command("AUTH", PASSWORD)
+        before.command("CONFIG", "SET", "requirepass", "")
+    return replies
+
+
+@pytest.mark.parametrize("protocol", [2, 3])
+def test_requirepass_set_at_runtime_matches_redis(start_server, protocol):
+    expected = requirepass_transcript(start_server(target="redis"), protocol)
+    actual = requirepass_transcript(start_server(), protocol)
+    assert actual == expected
+    assert expected[5] == NOAUTH and expected[2] == b"+OK\r\n"

@@ -86,7 +86,8 @@ def test_movablekeys_as_redis_marks_it(server, reference):
 
 
 def test_help_texts_match_redis(server, reference):
-    for container in ("COMMAND", "MEMORY", "CONFIG"):
+    for container in ("COMMAND", "MEMORY", "CONFIG", "CLIENT", "OBJECT", "LATENCY", "SLOWLOG",
+                      "PUBSUB", "DEBUG"):
         assert raw(server, container, "HELP") == raw(reference, container, "HELP")
 
 
@@ -195,3 +196,14 @@ def test_config_rewrite_is_read_back_on_restart(start_server):
     assert client.config_get("loglevel") == {"loglevel": "warning"}
     assert client.config_get("client-output-buffer-limit")["client-output-buffer-limit"] == \
         "normal 0 0 0 slave 268435456 67108864 60 pubsub 67108864 16777216 30"
+
+
+def test_client_list_type_pubsub_and_normal_split_subscribers(server):
+    subscriber = server.connect_raw()
+    subscriber.send_command("SSUBSCRIBE", "shard")
+    subscriber.read_reply()
+    admin = server.connect_raw()
+    pubsub = parse_reply(admin.command("CLIENT", "LIST", "TYPE", "pubsub"))[0].decode()
+    normal = parse_reply(admin.command("CLIENT", "LIST", "TYPE", "normal"))[0].decode()
+    assert pubsub.count("\n") == 1 and " ssub=1 " in pubsub
+    assert pubsub not in normal and "cmd=client|list" in normal

@@ -4,14 +4,17 @@ the RESP2 subscribed mode, fan-out and the pubsub output buffer limit.
 Frames are compared byte for byte with redis-server 7.0 where a script can
 show them; the tests also run against it with FKVS_TEST_TARGET=redis."""
 
+import re
 import socket
 import threading
 import time
 
+import pytest
 import redis
 
 from replies import array, bulk, integer, OK
 from server_process import join_threads, wait_until
+from resp import encode_command
 from transcript import encode_step
 
 SUBSCRIBED_MODE = (b"-ERR Can't execute '%s': only (P|S)SUBSCRIBE / (P|S)UNSUBSCRIBE / PING"
@@ -360,3 +363,128 @@ def test_subscribe_inside_a_pipeline_and_plain_commands_after_unsubscribe(server
         assert "wrong number of arguments" in str(error)
     else:
         raise AssertionError("SUBSCRIBE without channels was accepted")
+
+
+# ---- The same scenarios in RESP2 and RESP3, byte for byte against redis-server ----
+
+
+def _sync(conn, marker):
+    """Everything conn received before the reply to a PING it sends now, or
+    None once the server has closed it (what arrived before is kept)."""
+    conn.send(encode_command("PING", marker))
+    received = []
+    while True:
+        try:
+            reply = conn.read_reply()
+        except AssertionError:
+            if not conn.eof:
+                raise
+            return None
+        # A bulk string, or a RESP2 subscriber's [pong, marker].
+        if marker.encode() in reply and reply.startswith((b"$", b"*2\r\n$4\r\npong")):
+            return b"".join(received)
+        received.append(reply)
+
+
+def pubsub_transcript(handle, protocol, steps):
+    """Runs steps, each (connection name, command), on connections that spoke
+    HELLO <protocol>; after every step, what each connection received. A
+    command may be a list of commands sent together (a transaction), or a
+    function of the connections (for addresses)."""
+    handle.flushall()
+    conns = {}
+    transcript = []
+
+    def record(step, name, received):
+        # HELLO's reply carries the connection's id, which differs.
+        transcript.append((step, name, re.sub(rb"\$2\r\nid\r\n:\d+", b"$2\r\nid\r\n:?",
+                                              received)))
+
+    try:
+        for step, (name, command) in enumerate(steps):
+            if name not in conns:
+                conns[name] = handle.connect_raw()
+                conns[name].command("HELLO", str(protocol))
+            if callable(command):
+                argvs = [command(conns)]
+            else:
+                argvs = [each.split(" ") for each in
+                         (command if isinstance(command, list) else [command])]
+            conns[name].send(b"".join(encode_command(*argv) for argv in argvs))
+            for each in sorted(conns):
+                received = _sync(conns[each], "sync-%d" % step)
+                if received is None:
+                    record(step, each, b"<closed>")
+                    del conns[each]
+                elif received:
+                    record(step, each, received)
+    finally:
+        for conn in conns.values():
+            conn.close()
+        handle.reply("CONFIG", "SET", "notify-keyspace-events", "")
+        handle.reply("DEBUG", "SET-ACTIVE-EXPIRE", "1")
+    return transcript
+
+
+def address_of(name):
+    return lambda conns: ["CLIENT", "KILL", "127.0.0.1:%d" % conns[name].sock.getsockname()[1]]
+
+
+PUBSUB_SCENARIOS = {
+    "messages": [
+        ("sub", "SUBSCRIBE news sports"), ("psub", "PSUBSCRIBE n*"),
+        ("pub", "PUBLISH news hello"), ("pub", "PUBLISH sports x"),
+        ("pub", "PUBLISH nothing y"), ("sub", "UNSUBSCRIBE news"),
+        ("pub", "PUBLISH news again"), ("psub", "PUNSUBSCRIBE n*"),
+        ("pub", "PUBLISH news gone"), ("sub", "UNSUBSCRIBE"), ("pub", "PUBLISH sports z"),
+    ],
+    "shard-messages": [
+        ("sub", "SSUBSCRIBE s1 s2"), ("csub", "SUBSCRIBE s1"), ("pub", "SPUBLISH s1 m"),
+        ("pub", "PUBLISH s1 n"), ("sub", "SUNSUBSCRIBE s1"), ("pub", "SPUBLISH s1 m2"),
+        ("pub", "SPUBLISH s2 m3"), ("pub", "PUBSUB SHARDNUMSUB s1 s2"),
+    ],
+    "commands-while-subscribed": [
+        ("sub", "SUBSCRIBE a"), ("sub", "PING"), ("sub", "PING hi"), ("sub", "SET k v"),
+        ("sub", "GET k"), ("sub", "CLIENT SETNAME listener"), ("sub", "CLIENT GETNAME"),
+        ("sub", "PUBLISH a self"), ("sub", "PSUBSCRIBE b*"), ("pub", "PUBLISH b1 both"),
+        ("sub", ["MULTI", "GET k", "PING", "EXEC"]), ("sub", "ECHO x"),
+        ("sub", "PUBSUB NUMSUB a"), ("sub", "RESET"), ("pub", "PUBLISH a after-reset"),
+        ("sub", "GET k"),
+    ],
+    "protocol-switch-while-subscribed": [
+        ("sub", "SUBSCRIBE a"), ("sub", "HELLO 2"), ("pub", "PUBLISH a m"), ("sub", "GET k"),
+        ("sub", "PING"), ("sub", "HELLO 3"), ("pub", "PUBLISH a n"), ("sub", "GET k"),
+        ("sub", "PING"), ("sub", "UNSUBSCRIBE a"),
+    ],
+    # Sent together: a connection whose replies are off cannot be synced.
+    "client-reply-while-subscribed": [
+        ("sub", "SUBSCRIBE a"),
+        ("sub", ["CLIENT REPLY OFF", "SUBSCRIBE b", "PUBLISH a m", "PING", "CLIENT REPLY ON"]),
+        ("pub", "PUBLISH b n"),
+        ("sub", ["CLIENT REPLY SKIP", "PUBLISH b o", "UNSUBSCRIBE b"]),
+    ],
+    "keyspace-notifications": [
+        # Keys expire only when touched here, so the expired event's place is fixed.
+        ("admin", "DEBUG SET-ACTIVE-EXPIRE 0"),
+        ("admin", "CONFIG SET notify-keyspace-events KEA"), ("sub", "PSUBSCRIBE __key*__:*"),
+        ("pub", "SET foo bar"), ("pub", "EXPIRE foo 100"), ("pub", "DEL foo"),
+        ("pub", "LPUSH list a b"), ("pub", "RPOP list"), ("pub", "HSET h f v"),
+        ("pub", "SADD s m"), ("pub", "ZADD z 1 m"), ("pub", "RENAME s s2"),
+        ("pub", "SET gone v PX 1"), ("pub", "DEBUG SLEEP 0.01"), ("pub", "GET gone"),
+        ("admin", "CONFIG SET notify-keyspace-events Ex"), ("pub", "SET foo bar"),
+    ],
+    "client-kill-subscriber": [
+        ("sub", "SUBSCRIBE a"), ("psub", "PSUBSCRIBE a*"), ("pub", "PUBSUB NUMSUB a"),
+        ("admin", address_of("sub")), ("pub", "PUBLISH a x"), ("pub", "PUBSUB NUMSUB a"),
+        ("admin", address_of("psub")), ("pub", "PUBLISH a y"), ("pub", "PUBSUB NUMPAT"),
+    ],
+}
+
+
+@pytest.mark.parametrize("scenario", sorted(PUBSUB_SCENARIOS))
+@pytest.mark.parametrize("protocol", [2, 3])
+def test_pubsub_frames_match_redis_in_both_protocols(server, reference, protocol, scenario):
+    steps = PUBSUB_SCENARIOS[scenario]
+    expected = pubsub_transcript(reference, protocol, steps)
+    actual = pubsub_transcript(server, protocol, steps)
+    assert actual == expected

@@ -21,10 +21,14 @@ class Case:
     # Run first, replies not compared (data to work on).
     setup: list = field(default_factory=list)
     # "bytes": byte-identical replies. "shape": the same RESP types and
-    # aggregate sizes, values ignored (TIME, CLIENT ID, INFO...).
+    # aggregate sizes, values ignored (TIME, CLIENT ID, INFO...). "type": only
+    # each reply's own RESP type (COMMAND, whose size is fkvs's command count).
     compare: str = "bytes"
     # Why the case needs more than the defaults (shape comparison).
     note: str = ""
+    # Wait until no BGSAVE or BGREWRITEAOF child runs first: SAVE's, BGSAVE's
+    # and BGREWRITEAOF's replies depend on one running.
+    no_child: bool = False
 
     def argv(self, command):
         return command.split(" ") if isinstance(command, str) else list(command)

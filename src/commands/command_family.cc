@@ -1,4 +1,6 @@
 // COMMAND and its subcommands: what the command table says about each command.
+#include <algorithm>
+#include <array>
 #include <optional>
 #include <span>
 #include <string_view>
@@ -27,6 +29,7 @@ constexpr std::pair<uint32_t, std::string_view> kFlagNames[] = {
     {kLoading, "loading"},
     {kStale, "stale"},
     {kSkipMonitor, "skip_monitor"},
+    {kSkipSlowlog, "skip_slowlog"},
     {kFast, "fast"},
     {kNoAuth, "no_auth"},
     // (may_replicate is not shown: Redis hides it.)
@@ -76,19 +79,163 @@ bool has_category(const CommandSpec& spec, std::string_view category) {
   return false;
 }
 
-// A command's ACL categories: the ones Redis derives from the flags, plus the data-type
-// category its group names. Categories Redis assigns by hand (@dangerous on KEYS or INFO,
-// which are not admin) cannot be derived and are missing.
+// The categories Redis 7.0 gives fkvs's commands by hand, beyond those their flags and
+// group imply ("command" stands for the container and its subcommands).
+constexpr std::pair<std::string_view, std::string_view> kAssignedCategories[] = {
+    {"command", "@connection"}, {"dbsize", "@keyspace"},   {"flushall", "@keyspace"},
+    {"flushall", "@dangerous"}, {"flushdb", "@keyspace"},  {"flushdb", "@dangerous"},
+    {"info", "@dangerous"},     {"keys", "@dangerous"},    {"lastsave", "@admin"},
+    {"lastsave", "@dangerous"}, {"restore", "@dangerous"}, {"swapdb", "@keyspace"},
+    {"swapdb", "@dangerous"},
+};
+
+bool has_assigned_category(std::string_view name, std::string_view category) {
+  const std::string_view command = name.substr(0, name.find('|'));
+  for (const auto& [assigned_to, assigned] : kAssignedCategories) {
+    if (assigned_to == command && assigned == category) return true;
+  }
+  return false;
+}
+
+// A command's ACL categories: the ones Redis derives from the flags, the data-type
+// category its group names, and those Redis assigns by hand.
 std::vector<std::string_view> acl_categories(const CommandSpec& spec) {
   std::vector<std::string_view> categories;
   for (std::string_view category : kCategoryOrder) {
-    if (has_category(spec, category)) categories.push_back(category);
+    if (has_category(spec, category) || has_assigned_category(spec.name, category)) {
+      categories.push_back(category);
+    }
   }
   return categories;
 }
 
-// Redis 7.0's ten-field COMMAND INFO entry. Tips and key specifications are not in the
-// table, so those arrays are empty; clients fall back on first/last/step.
+// Redis 7.0's command tips for fkvs's commands: hints to clients and cluster proxies.
+struct CommandTips {
+  std::string_view command;
+  std::array<std::string_view, 3> tips;  // unused slots empty
+};
+
+constexpr std::string_view kNondeterministic = "nondeterministic_output";
+constexpr std::string_view kAnyOrder = "nondeterministic_output_order";
+
+constexpr CommandTips kCommandTips[] = {
+    {"client|info", {kNondeterministic}},
+    {"client|list", {kNondeterministic}},
+    {"command", {kAnyOrder}},
+    {"command|docs", {kAnyOrder}},
+    {"command|info", {kAnyOrder}},
+    {"command|list", {kAnyOrder}},
+    {"config|set", {"request_policy:all_nodes", "response_policy:all_succeeded"}},
+    {"dbsize", {"request_policy:all_shards", "response_policy:agg_sum"}},
+    {"del", {"request_policy:multi_shard", "response_policy:agg_sum"}},
+    {"dump", {kNondeterministic}},
+    {"exists", {"request_policy:multi_shard", "response_policy:agg_sum"}},
+    {"flushall", {"request_policy:all_shards", "response_policy:all_succeeded"}},
+    {"flushdb", {"request_policy:all_shards", "response_policy:all_succeeded"}},
+    {"hgetall", {kAnyOrder}},
+    {"hkeys", {kAnyOrder}},
+    {"hrandfield", {kNondeterministic}},
+    {"hscan", {kNondeterministic}},
+    {"hvals", {kAnyOrder}},
+    {"info", {kNondeterministic, "request_policy:all_shards", "response_policy:special"}},
+    {"keys", {"request_policy:all_shards", kAnyOrder}},
+    {"lastsave", {kNondeterministic}},
+    {"latency|doctor", {kNondeterministic, "request_policy:all_nodes", "response_policy:special"}},
+    {"latency|graph", {kNondeterministic, "request_policy:all_nodes", "response_policy:special"}},
+    {"latency|histogram",
+     {kNondeterministic, "request_policy:all_nodes", "response_policy:special"}},
+    {"latency|history", {kNondeterministic, "request_policy:all_nodes", "response_policy:special"}},
+    {"latency|latest", {kNondeterministic, "request_policy:all_nodes", "response_policy:special"}},
+    {"latency|reset", {"request_policy:all_nodes", "response_policy:all_succeeded"}},
+    {"memory|doctor", {kNondeterministic, "request_policy:all_shards", "response_policy:special"}},
+    {"memory|malloc-stats",
+     {kNondeterministic, "request_policy:all_shards", "response_policy:special"}},
+    {"memory|purge", {"request_policy:all_shards", "response_policy:all_succeeded"}},
+    {"memory|stats", {kNondeterministic, "request_policy:all_shards", "response_policy:special"}},
+    {"mget", {"request_policy:multi_shard"}},
+    {"mset", {"request_policy:multi_shard", "response_policy:all_succeeded"}},
+    {"msetnx", {"request_policy:multi_shard", "response_policy:agg_min"}},
+    {"object|encoding", {kNondeterministic}},
+    {"object|freq", {kNondeterministic}},
+    {"object|idletime", {kNondeterministic}},
+    {"object|refcount", {kNondeterministic}},
+    {"ping", {"request_policy:all_shards", "response_policy:all_succeeded"}},
+    {"pttl", {kNondeterministic}},
+    {"randomkey", {"request_policy:all_shards", kNondeterministic}},
+    {"scan", {kNondeterministic, "request_policy:special"}},
+    {"sdiff", {kAnyOrder}},
+    {"sinter", {kAnyOrder}},
+    {"slowlog|get", {"request_policy:all_nodes", kNondeterministic}},
+    {"slowlog|len", {"request_policy:all_nodes", "response_policy:agg_sum", kNondeterministic}},
+    {"slowlog|reset", {"request_policy:all_nodes", "response_policy:all_succeeded"}},
+    {"smembers", {kAnyOrder}},
+    {"spop", {kNondeterministic}},
+    {"srandmember", {kNondeterministic}},
+    {"sscan", {kNondeterministic}},
+    {"sunion", {kAnyOrder}},
+    {"time", {kNondeterministic}},
+    {"touch", {"request_policy:multi_shard", "response_policy:agg_sum"}},
+    {"ttl", {kNondeterministic}},
+    {"unlink", {"request_policy:multi_shard", "response_policy:agg_sum"}},
+    {"zrandmember", {kNondeterministic}},
+    {"zscan", {kNondeterministic}},
+};
+static_assert(std::ranges::is_sorted(kCommandTips, {}, &CommandTips::command));
+
+std::vector<std::string_view> command_tips(std::string_view name) {
+  std::vector<std::string_view> tips;
+  const auto* found = std::ranges::lower_bound(kCommandTips, name, {}, &CommandTips::command);
+  if (found == std::end(kCommandTips) || found->command != name) return tips;
+  for (std::string_view tip : found->tips) {
+    if (!tip.empty()) tips.push_back(tip);
+  }
+  return tips;
+}
+
+// The notes Redis 7.0 attaches to the key specs of fkvs's commands.
+std::string_view key_spec_notes(std::string_view command) {
+  if (command == "set") return "RW and ACCESS due to the optional `GET` argument";
+  if (command == "getex") return "RW and UPDATE because it changes the TTL";
+  return {};
+}
+
+// One key specification as Redis 7.0 describes it: flags, where the search begins (an
+// argument index) and how the keys are found from there (a range, or a count of keys).
+void reply_key_spec(resp::ReplyWriter& reply, std::string_view command, const KeySpec& spec) {
+  const std::string_view notes = key_spec_notes(command);
+  reply.map(notes.empty() ? 3 : 4);
+  if (!notes.empty()) {
+    reply.bulk("notes");
+    reply.bulk(notes);
+  }
+  reply.bulk("flags");
+  const std::vector<std::string_view> flags = key_flag_names(spec.flags);
+  reply.set(flags.size());
+  for (std::string_view flag : flags) reply.simple(flag);
+  reply.bulk("begin_search");
+  reply.map(2);
+  reply.bulk("type");
+  reply.bulk("index");
+  reply.bulk("spec");
+  reply.map(1);
+  reply.bulk("index");
+  reply.integer(spec.begin);
+  reply.bulk("find_keys");
+  reply.map(2);
+  reply.bulk("type");
+  const bool counted = spec.search == KeySpec::Search::kCounted;
+  reply.bulk(counted ? "keynum" : "range");
+  reply.bulk("spec");
+  reply.map(3);
+  reply.bulk(counted ? "keynumidx" : "lastkey");
+  reply.integer(counted ? 0 : spec.last);
+  reply.bulk(counted ? "firstkey" : "keystep");
+  reply.integer(counted ? 1 : spec.step);
+  reply.bulk(counted ? "keystep" : "limit");
+  reply.integer(counted ? spec.step : 0);
+}
+
+// Redis 7.0's ten-field COMMAND INFO entry, its lists of names sets in RESP3.
 void reply_command_info(resp::ReplyWriter& reply, const Command& command) {
   const CommandSpec& spec = command.spec;
   reply.array(10);
@@ -96,7 +243,7 @@ void reply_command_info(resp::ReplyWriter& reply, const Command& command) {
   reply.integer(spec.arity);
   size_t flag_count = 0;
   for (const auto& [flag, name] : kFlagNames) flag_count += (spec.flags & flag) ? 1 : 0;
-  reply.array(flag_count);
+  reply.set(flag_count);
   for (const auto& [flag, name] : kFlagNames) {
     if (spec.flags & flag) reply.simple(name);
   }
@@ -104,19 +251,24 @@ void reply_command_info(resp::ReplyWriter& reply, const Command& command) {
   reply.integer(spec.last_key);
   reply.integer(spec.key_step);
   std::vector<std::string_view> categories = acl_categories(spec);
-  reply.array(categories.size());
+  reply.set(categories.size());
   for (std::string_view category : categories) reply.simple(category);
-  reply.empty_array();  // tips
-  reply.empty_array();  // key specifications
+  const std::vector<std::string_view> tips = command_tips(spec.name);
+  reply.set(tips.size());
+  for (std::string_view tip : tips) reply.bulk(tip);
+  reply.set(command.key_specs.size());
+  for (const KeySpec& key_spec : command.key_specs) reply_key_spec(reply, spec.name, key_spec);
+  // Redis sends an empty set for a command without subcommands, an array otherwise.
+  if (!command.is_container()) return reply.set(0);
   reply.array(command.subcommands.size());
   for (const Command& sub : command.subcommands) reply_command_info(reply, sub);
 }
 
-// COMMAND DOCS's map for one command, sent as a flat array as RESP2 sends maps. Only the
-// fields the table knows; redis-cli builds its hints from summary, since and group.
+// COMMAND DOCS's map for one command. Only the fields the table knows; redis-cli builds its
+// hints from summary, since and group.
 void reply_command_docs(resp::ReplyWriter& reply, const Command& command) {
   const CommandSpec& spec = command.spec;
-  reply.array(command.is_container() ? 8 : 6);
+  reply.map(command.is_container() ? 4 : 3);
   reply.bulk("summary");
   reply.bulk(spec.summary);
   reply.bulk("since");
@@ -125,7 +277,7 @@ void reply_command_docs(resp::ReplyWriter& reply, const Command& command) {
   reply.bulk(spec.group);
   if (!command.is_container()) return;
   reply.bulk("subcommands");
-  reply.array(command.subcommands.size() * 2);
+  reply.map(command.subcommands.size());
   for (const Command& sub : command.subcommands) {
     reply.bulk(sub.spec.name);
     reply_command_docs(reply, sub);
@@ -169,7 +321,7 @@ void command_docs(CommandContext& ctx) {
   const CommandTable& table = ctx.server().commands();
   resp::ReplyWriter& reply = ctx.reply();
   if (ctx.argc() == 2) {
-    reply.array(table.commands().size() * 2);
+    reply.map(table.commands().size());
     for (const Command& command : table.commands()) {
       reply.bulk(command.spec.name);
       reply_command_docs(reply, command);
@@ -184,9 +336,9 @@ void command_docs(CommandContext& ctx) {
     if (command == nullptr) continue;
     reply.bulk(command->spec.name);
     reply_command_docs(reply, *command);
-    found += 2;
+    ++found;
   }
-  reply.end_array(token, found);
+  reply.end_map(token, found);
 }
 
 // COMMAND LIST [FILTERBY MODULE name | ACLCAT category | PATTERN pattern]: every command
@@ -269,7 +421,7 @@ void reply_keys(CommandContext& ctx, bool with_flags) {
     reply.array(2);
     reply.bulk(call[key.index]);
     const std::vector<std::string_view> flags = key_flag_names(key.flags);
-    reply.array(flags.size());
+    reply.set(flags.size());
     for (std::string_view flag : flags) reply.simple(flag);
   }
 }

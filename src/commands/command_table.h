@@ -47,6 +47,8 @@ enum CommandFlag : uint32_t {
   // Set by the table, not written in rows: the keys are found by reading the arguments
   // (a numkeys argument), so COMMAND INFO's first/last/step do not tell them all.
   kMovableKeys = 1 << 20,
+  // The command itself is never in the slow log (EXEC: the commands it ran are).
+  kSkipSlowlog = 1 << 21,
 };
 
 // The flags Redis gives its administrative commands (SHUTDOWN, DEBUG, LATENCY, ...).

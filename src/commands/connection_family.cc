@@ -330,13 +330,14 @@ void client_list(CommandContext& ctx) {
     listed = clients_by_age(ctx.server());
   }
   std::string text;
-  for (const Client* client : listed)
+  for (const Client* client : listed) {
     text += describe_client(*client, args_if_caller(ctx, *client));
-  ctx.reply().bulk(text);
+  }
+  ctx.reply().verbatim(text);
 }
 
 void client_info(CommandContext& ctx) {
-  ctx.reply().bulk(describe_client(ctx.client(), ctx.args()));
+  ctx.reply().verbatim(describe_client(ctx.client(), ctx.args()));
 }
 
 void client_setinfo(CommandContext& ctx) {
@@ -511,8 +512,13 @@ void client_unblock(CommandContext& ctx) {
 }
 
 void client_help(CommandContext& ctx) {
+  // Redis 7.0's text, word for word; SETINFO (a 7.2 addition fkvs also has) is not in it.
   static constexpr std::string_view kLines[] = {
       "CLIENT <subcommand> [<arg> [value] [opt] ...]. Subcommands are:",
+      "CACHING (YES|NO)",
+      "    Enable/disable tracking of the keys for next command in OPTIN/OPTOUT modes.",
+      "GETREDIR",
+      "    Return the client ID we are redirecting to when tracking is enabled.",
       "GETNAME",
       "    Return the name of the current connection.",
       "ID",
@@ -533,26 +539,29 @@ void client_help(CommandContext& ctx) {
       "      Kill connections authenticated by <username>.",
       "    * SKIPME (YES|NO)",
       "      Skip killing current connection (default: yes).",
-      "    * ID <client-id>",
-      "      Kill connections by client id.",
       "LIST [options ...]",
       "    Return information about client connections. Options:",
       "    * TYPE (NORMAL|MASTER|REPLICA|PUBSUB)",
       "      Return clients of specified type.",
+      "UNPAUSE",
+      "    Stop the current client pause, resuming traffic.",
+      "PAUSE <timeout> [WRITE|ALL]",
+      "    Suspend all, or just write, clients for <timeout> milliseconds.",
       "REPLY (ON|OFF|SKIP)",
       "    Control the replies sent to the current connection.",
       "SETNAME <name>",
       "    Assign the name <name> to the current connection.",
       "UNBLOCK <clientid> [TIMEOUT|ERROR]",
       "    Unblock the specified blocked client.",
+      "TRACKING (ON|OFF) [REDIRECT <id>] [BCAST] [PREFIX <prefix> [...]]",
+      "         [OPTIN] [OPTOUT] [NOLOOP]",
+      "    Control server assisted client side caching.",
+      "TRACKINGINFO",
+      "    Report tracking status for the current connection.",
       "NO-EVICT (ON|OFF)",
       "    Protect current client connection from eviction.",
-      "SETINFO <option> <value>",
-      "    Set client meta attr. Options are:",
-      "    * LIB-NAME: the client lib name.",
-      "    * LIB-VER: the client lib version.",
       "HELP",
-      "    Print this help.",
+      "    Prints this help.",
   };
   ctx.reply().simple_lines(kLines);
 }
@@ -563,10 +572,11 @@ constexpr CommandSpec kConnectionCommands[] = {
     // name      arity  flags                            keys     handler
     {"ping", -1, kFast | kSentinel | kSubscriberAllowed, 0, 0, 0, ping, "connection",
      "Ping the server", "1.0.0"},
-    {"echo", 2, kFast, 0, 0, 0, echo, "connection", "Echo the given string", "1.0.0"},
+    {"echo", 2, kFast | kLoading | kStale, 0, 0, 0, echo, "connection", "Echo the given string",
+     "1.0.0"},
     {"quit", -1, kAllowBusy | kNoAuth | kConnection | kSubscriberAllowed | kRunsInMulti, 0, 0, 0,
      quit, "connection", "Close the connection", "1.0.0"},
-    {"select", 2, kConnection, 0, 0, 0, select, "connection",
+    {"select", 2, kFast | kLoading | kStale, 0, 0, 0, select, "connection",
      "Change the selected database for the current connection", "1.0.0"},
     {"auth", -2, kNoAuth | kConnection | kSentinel | kAllowBusy, 0, 0, 0, auth, "connection",
      "Authenticate to the server", "1.0.0"},

@@ -50,7 +50,7 @@ void latency_graph(CommandContext& ctx) {
     return ctx.reply().error(
         errors::format("ERR No samples available for event '%s'", {ctx.arg(2)}));
   }
-  ctx.reply().bulk(fkvs::latency_graph(ctx.arg(2), *series, now_unix_s()));
+  ctx.reply().verbatim(fkvs::latency_graph(ctx.arg(2), *series, now_unix_s()));
 }
 
 void latency_doctor(CommandContext& ctx) {
@@ -67,7 +67,7 @@ void latency_doctor(CommandContext& ctx) {
   }
   settings.anonymous_huge_pages = uses_anonymous_huge_pages();
   settings.now_s = now_unix_s();
-  ctx.reply().bulk(fkvs::latency_doctor(server.latency_monitor(), settings));
+  ctx.reply().verbatim(fkvs::latency_doctor(server.latency_monitor(), settings));
 }
 
 // LATENCY RESET [event ...]: how many of the events existed.
@@ -79,12 +79,12 @@ void latency_reset(CommandContext& ctx) {
 void reply_histogram(CommandContext& ctx, const Command& command) {
   const LatencyHistogram& histogram = command.latency_histogram;
   ctx.reply().bulk(command.spec.name);
-  ctx.reply().array(4);
+  ctx.reply().map(2);
   ctx.reply().bulk("calls");
   ctx.reply().integer(static_cast<int64_t>(histogram.total()));
   ctx.reply().bulk("histogram_usec");
   const auto steps = histogram.cumulative_usec();
-  ctx.reply().array(steps.size() * 2);
+  ctx.reply().map(steps.size());
   for (const auto& [usec, calls] : steps) {
     ctx.reply().integer(static_cast<int64_t>(usec));
     ctx.reply().integer(static_cast<int64_t>(calls));
@@ -123,7 +123,7 @@ void latency_histogram(CommandContext& ctx) {
   for (size_t i = 2; i < ctx.argc(); ++i) {
     for (const Command* each : histograms_named(table, ctx.arg(i))) commands.push_back(each);
   }
-  ctx.reply().array(commands.size() * 2);
+  ctx.reply().map(commands.size());
   for (const Command* command : commands) reply_histogram(ctx, *command);
 }
 

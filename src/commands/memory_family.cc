@@ -33,18 +33,18 @@ void memory_usage(CommandContext& ctx) {
   ctx.reply().integer(static_cast<int64_t>(entry_bytes + entry->value().heap_bytes()));
 }
 
-// MEMORY STATS: Redis 7.0's fields in its order, as a flat array of names and values.
+// MEMORY STATS: Redis 7.0's fields in its order, a map (names and values in RESP2).
 void memory_stats(CommandContext& ctx) {
   const MemoryStats stats = collect_memory_stats(ctx.server());
   resp::ReplyWriter& reply = ctx.reply();
-  reply.array((27 + stats.dbs.size()) * 2);
+  reply.map(27 + stats.dbs.size());
   auto field = [&](std::string_view name, uint64_t value) {
     reply.bulk(name);
     reply.integer(static_cast<int64_t>(value));
   };
   auto ratio = [&](std::string_view name, float value) {
     reply.bulk(name);
-    reply.bulk_double(value);
+    reply.double_number(value);
   };
   field("peak.allocated", stats.peak_allocated);
   field("total.allocated", stats.total_allocated);
@@ -58,7 +58,7 @@ void memory_stats(CommandContext& ctx) {
   field("functions.caches", 0);
   for (const DbMemoryOverhead& db : stats.dbs) {
     reply.bulk("db." + std::to_string(db.index));
-    reply.array(6);
+    reply.map(3);
     field("overhead.hashtable.main", db.main_table);
     field("overhead.hashtable.expires", db.expires);
     field("overhead.hashtable.slot-to-keys", 0);
@@ -83,10 +83,10 @@ void memory_stats(CommandContext& ctx) {
 }
 
 void memory_doctor(CommandContext& ctx) {
-  ctx.reply().bulk(memory_doctor_report(collect_memory_stats(ctx.server())));
+  ctx.reply().verbatim(memory_doctor_report(collect_memory_stats(ctx.server())));
 }
 
-void memory_malloc_stats(CommandContext& ctx) { ctx.reply().bulk(allocator_stats_text()); }
+void memory_malloc_stats(CommandContext& ctx) { ctx.reply().verbatim(allocator_stats_text()); }
 
 void memory_purge(CommandContext& ctx) {
   purge_allocator();

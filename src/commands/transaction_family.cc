@@ -83,8 +83,8 @@ constexpr CommandSpec kTransactionCommands[] = {
     // name      arity  flags                                   keys      handler
     {"multi", 1, kControl | kRunsInMulti, 0, 0, 0, multi, "transactions",
      "Mark the start of a transaction block", "1.2.0"},
-    {"exec", 1, kNoScript | kLoading | kStale | kRunsInMulti, 0, 0, 0, exec, "transactions",
-     "Execute all commands issued after MULTI", "1.2.0"},
+    {"exec", 1, kNoScript | kLoading | kStale | kSkipSlowlog | kRunsInMulti, 0, 0, 0, exec,
+     "transactions", "Execute all commands issued after MULTI", "1.2.0"},
     {"discard", 1, kControl | kRunsInMulti, 0, 0, 0, discard, "transactions",
      "Discard all commands issued after MULTI", "2.0.0"},
     {"watch", -2, kControl | kRunsInMulti, 1, -1, 1, watch, "transactions",

@@ -452,6 +452,10 @@ void Server::deliver(Client& subscriber, std::string_view frame, bool as_push) {
   } else {
     conn.output().append(frame);
   }
+  if (&subscriber == silenced_client_ && as_push) [[unlikely]] {
+    pushes_to_silenced_.append(subscriber.protocol == resp::Protocol::kResp3 ? ">" : "*");
+    pushes_to_silenced_.append(frame.substr(1));
+  }
   // A keyspace event or a MONITOR line may tell of a write not yet synced:
   // under appendfsync always it waits as a reply would (Redis sends no
   // output at all before the iteration's fsync).
@@ -804,10 +808,9 @@ void Server::note_latency(std::string_view event, int64_t duration_us) {
                        clock::wall_us() / 1000000);
 }
 
-// As Redis: EXEC is not logged, the commands it ran are.
 void Server::log_slow_call(Client& client, const Command& command,
                            std::span<const std::string_view> args, uint64_t ticks) {
-  if (command.spec.name == "exec") return;
+  if (command.spec.flags & kSkipSlowlog) return;
   const int64_t duration_us = ticks_to_us(ticks);
   // As Redis's SLOWLOG (not MONITOR's "unix:path"): a unix-socket client is "path:0".
   slow_log_.add(args, redacted_arguments(args), clock::now_ms() / 1000, duration_us,
@@ -839,7 +842,9 @@ void Server::execute_silenced(Client& client, std::span<const std::string_view> 
     client.skip_this_reply = true;
     client.skip_next_reply = false;
   }
+  silenced_client_ = &client;
   execute_request(client, args);
+  silenced_client_ = nullptr;
   // A held request keeps its SKIP for when it runs.
   if (client.paused && client.skip_this_reply) [[unlikely]]
     client.skip_next_reply = true;
@@ -849,8 +854,10 @@ void Server::execute_silenced(Client& client, std::span<const std::string_view> 
   // (CLIENT REPLY ON clears both, and its +OK goes out.)
   if ((client.replies_off || client.skip_this_reply) && !confirms_subscription) {
     output.truncate(before);
+    output.append(pushes_to_silenced_);
     client.blocked_reply_silenced = client.blocked;
   }
+  pushes_to_silenced_.clear();
   client.skip_this_reply = false;
 }
 

@@ -286,6 +286,10 @@ class Server final : public net::ConnectionHandler, public KeyspaceListener {
   PubSub pubsub_;
   Propagation propagation_;
   std::vector<Client*> monitors_;
+  // The client running a request under CLIENT REPLY OFF or SKIP, and the Pub/Sub
+  // messages it was sent meanwhile: Redis delivers those (its own PUBLISH's in RESP3).
+  Client* silenced_client_ = nullptr;
+  std::string pushes_to_silenced_;
   WatchedKeys watched_;
   bool serving_blocked_ = false;
   bool active_expire_ = true;
