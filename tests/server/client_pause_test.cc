@@ -9,7 +9,9 @@ namespace fkvs {
 namespace {
 
 Command command_named(std::string_view name, uint32_t flags) {
-  return Command{CommandSpec{name, -1, flags, 0, 0, 0, nullptr, "", "", ""}};
+  Command command;
+  command.spec = CommandSpec{name, -1, flags, 0, 0, 0, nullptr, "", "", ""};
+  return command;
 }
 
 TEST_CASE("client pause: a later pause only lengthens or widens") {
