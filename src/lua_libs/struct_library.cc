@@ -250,7 +250,6 @@ int struct_unpack(lua_State* L) {
   // does in Redis's copy, and then finds the data too short.
   luaL_argcheck(L, start != 0, 3, "offset must be 1 or greater");
   auto position = static_cast<size_t>(start) - 1;
-  lua_settop(L, 2);  // results follow the format and the (anchored) data
   StructLayout layout;
   int results = 0;
   while (*format != '\0') {
@@ -259,6 +258,8 @@ int struct_unpack(lua_State* L) {
     position += struct_padding(position, layout, option, size);
     luaL_argcheck(L, size <= length && position <= length - size, 2, "data string too short");
     const auto* bytes = reinterpret_cast<const unsigned char*>(data) + position;
+    // Results follow the arguments; Redis's copy checks for two slots, so the
+    // same number of results overflows Lua's C stack limit.
     luaL_checkstack(L, 2, "too many results");
     switch (option) {
       case 'b':

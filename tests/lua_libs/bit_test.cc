@@ -30,8 +30,10 @@ TEST_CASE("lua_libs bit: operations match Redis") {
   CHECK(lua_libs_eval(R"lua(bit.tohex(65535, -2147483648))lua") == R"lua(0000FFFF)lua");
   CHECK(lua_libs_eval(R"lua(bit.tohex(65535, 2147483647))lua") == R"lua(0000ffff)lua");
   CHECK(lua_libs_eval(R"lua(bit.tohex(0x1234, 0))lua") == R"lua()lua");
-  CHECK(lua_libs_eval(R"lua(bit.band())lua") == R"lua(error: user_script:1: bad argument #1 to 'band' (number expected, got no value))lua");
-  CHECK(lua_libs_eval(R"lua(bit.band('x'))lua") == R"lua(error: user_script:1: bad argument #1 to 'band' (number expected, got string))lua");
+  CHECK(lua_libs_eval(R"lua(bit.band())lua") ==
+        R"lua(error: user_script:1: bad argument #1 to 'band' (number expected, got no value))lua");
+  CHECK(lua_libs_eval(R"lua(bit.band('x'))lua") ==
+        R"lua(error: user_script:1: bad argument #1 to 'band' (number expected, got string))lua");
   CHECK(lua_libs_eval(R"lua(bit.tobit('12'))lua") == R"lua(12)lua");
   CHECK(lua_libs_eval(R"lua(bit.tobit(1.5))lua") == R"lua(2)lua");
   CHECK(lua_libs_eval(R"lua(bit.tobit(2.5))lua") == R"lua(2)lua");
