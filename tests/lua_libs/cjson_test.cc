@@ -160,4 +160,62 @@ TEST_CASE("lua_libs cjson: settings, encode, decode and limits match Redis") {
   CHECK(lua_libs_eval(R"lua(cjson.encode(cjson.decode('[[],{}]')))lua") == R"lua([{},{}])lua");
   CHECK(lua_libs_eval(R"lua(cjson.encode(cjson.decode(cjson.encode({a={b={c={1,2,3}}}}))))lua") ==
         R"lua({"a":{"b":{"c":[1,2,3]}}})lua");
+  // errors keep their position, except under pcall, as in Redis
+  CHECK(lua_libs_eval(R"lua(select(2, pcall(cjson.encode, {string.len})))lua") ==
+        R"lua(Cannot serialise function: type not supported)lua");
+  CHECK(lua_libs_eval(R"lua(select(2, pcall(cjson.decode, '[')))lua") ==
+        R"lua(Expected value but found T_END at character 2)lua");
+  CHECK(lua_libs_eval(R"lua(select(2, pcall(cjson.encode)))lua") ==
+        R"lua(bad argument #1 to '?' (expected 1 argument))lua");
+  CHECK(lua_libs_eval(R"lua(cjson.encode('x', 'y'))lua") ==
+        R"lua(error: user_script:1: bad argument #1 to 'encode' (expected 1 argument))lua");
+  CHECK(lua_libs_eval(R"lua(cjson.decode('1', 2))lua") ==
+        R"lua(error: user_script:1: bad argument #1 to 'decode' (expected 1 argument))lua");
+  CHECK(
+      lua_libs_eval(R"lua(cjson.encode_max_depth(0))lua") ==
+      R"lua(error: user_script:1: bad argument #1 to 'encode_max_depth' (expected integer between 1 and 2147483647))lua");
+  // instances from cjson.new keep their own settings
+  CHECK(lua_libs_eval(R"lua(cjson.new().encode({1, 'a'}))lua") == R"lua([1,"a"])lua");
+  CHECK(
+      lua_libs_eval(
+          R"lua((function() local c = cjson.new() c.encode_number_precision(3) return c.encode(1/3) .. ' ' .. cjson.encode(1/3) end)())lua") ==
+      R"lua(0.333 0.33333333333333)lua");
+  CHECK(
+      lua_libs_eval(
+          R"lua((function() local c = cjson.new() c.encode_max_depth(2) return c.encode({{{1}}}) end)())lua") ==
+      R"lua(error: user_script:1: Cannot serialise, excessive nesting (3))lua");
+  CHECK(
+      lua_libs_eval(
+          R"lua((function() local c = cjson.new() c.decode_max_depth(2) return c.decode('[[[1]]]') end)())lua") ==
+      R"lua(error: user_script:1: Found too many nested data structures (3) at character 3)lua");
+  CHECK(
+      lua_libs_eval(
+          R"lua((function() local c = cjson.new() c.encode_sparse_array(true) return c.encode({[1]=1, [20]=2}) end)())lua") ==
+      R"lua({"1":1,"20":2})lua");
+  CHECK(
+      lua_libs_eval(
+          R"lua((function() local c = cjson.new() c.encode_sparse_array(false, 0) return #c.encode({[1]=1, [2^20]=2}) end)())lua") ==
+      R"lua(5242875)lua");
+  CHECK(
+      lua_libs_eval(
+          R"lua((function() local c = cjson.new() c.encode_invalid_numbers(true) return c.encode({0/0, 1/0, -1/0}) end)())lua") ==
+      R"lua([nan,inf,-inf])lua");
+  CHECK(
+      lua_libs_eval(
+          R"lua((function() local c = cjson.new() c.decode_invalid_numbers(false) return c.decode('nan') end)())lua") ==
+      R"lua(error: user_script:1: Expected value but found invalid token at character 1)lua");
+  CHECK(
+      lua_libs_eval(
+          R"lua((function() local c = cjson.new() c.encode_keep_buffer(false) return c.encode({a={1,2}}) end)())lua") ==
+      R"lua({"a":[1,2]})lua");
+  CHECK(lua_libs_eval(R"lua(cjson.encode({[2^31]=1}))lua") == R"lua({"2147483648":1})lua");
+  CHECK(lua_libs_eval(R"lua(#cjson.encode(string.rep('a', 1000000)))lua") == R"lua(1000002)lua");
+  // 2.1.0 keeps the largest array key in an int: keys of 2^31 and more wrap
+  CHECK(lua_libs_eval(R"lua(cjson.encode({[2^31]=1}))lua") == R"lua({"2147483648":1})lua");
+  CHECK(lua_libs_eval(R"lua(cjson.encode({[2^31]=1, [5]=2}))lua") ==
+        R"lua([null,null,null,null,2])lua");
+  CHECK(lua_libs_eval(R"lua(cjson.encode({[5]=2, [2^31]=1}))lua") ==
+        R"lua({"5":2,"2147483648":1})lua");
+  CHECK(lua_libs_eval(R"lua(cjson.encode({[2^32+3]=1, [2]=2, [1]=1}))lua") ==
+        R"lua({"1":1,"2":2,"4294967299":1})lua");
 }
