@@ -7,6 +7,7 @@
 // C++ object with a destructor lives on these stack frames.
 #include <cstdint>
 #include <cstring>
+#include <new>
 #include <string>
 
 #include "lua_libs/library_openers.h"
@@ -20,25 +21,20 @@ constexpr int kMsgpackMaxNesting = 16;
 // the checks below use the same slot counts as Redis so the same inputs fail.
 constexpr const char* kMsgpackTooManyValues =
     "too many return values at once; use unpack_one or unpack_limit instead.";
-constexpr const char* kMsgpackOutputMetatable = "fkvs.msgpack_output";
 
-// The encoder's output lives in a userdata so an error mid-encode frees it
-// with the state's garbage.
+// The encoder's output buffer is a userdata kept as pack's upvalue: an error
+// mid-encode (a longjmp) leaks nothing, and it takes no stack slot, so the
+// stack limits below fall where Redis's fall.
 struct MsgpackOutput {
   std::string bytes;
 };
 
+// Past this, the buffer is released after each pack rather than kept.
+constexpr size_t kMsgpackKeptCapacity = size_t{1} << 20;
+
 int msgpack_output_gc(lua_State* L) {
   static_cast<MsgpackOutput*>(lua_touserdata(L, 1))->~MsgpackOutput();
   return 0;
-}
-
-MsgpackOutput* push_msgpack_output(lua_State* L) {
-  void* memory = lua_newuserdata(L, sizeof(MsgpackOutput));
-  auto* output = new (memory) MsgpackOutput();
-  luaL_getmetatable(L, kMsgpackOutputMetatable);
-  lua_setmetatable(L, -2);
-  return output;
 }
 
 void append_big_endian(std::string& out, uint8_t type, uint64_t value, int width) {
@@ -147,7 +143,7 @@ void encode_msgpack_value(lua_State* L, std::string& out, int level);
 
 void encode_msgpack_table(lua_State* L, std::string& out, int level) {
   int table = lua_gettop(L);
-  luaL_checkstack(L, 3, "in function encode_msgpack_table");
+  luaL_checkstack(L, 2, "in function table_is_an_array");
   size_t length = 0;
   if (msgpack_table_is_array(L, table, &length)) {
     encode_msgpack_header(out, length, 0x90, 0xdc);
@@ -158,6 +154,7 @@ void encode_msgpack_table(lua_State* L, std::string& out, int level) {
     }
     return;
   }
+  luaL_checkstack(L, 3, "in function mp_encode_lua_table_as_map");
   size_t pairs = 0;
   lua_pushnil(L);
   while (lua_next(L, table) != 0) {
@@ -198,13 +195,30 @@ void encode_msgpack_value(lua_State* L, std::string& out, int level) {
 int msgpack_pack(lua_State* L) {
   int arguments = lua_gettop(L);
   if (arguments == 0) return luaL_argerror(L, 0, "MessagePack pack needs input.");
-  MsgpackOutput* output = push_msgpack_output(L);
-  for (int i = 1; i <= arguments; ++i) {
-    lua_pushvalue(L, i);
-    encode_msgpack_value(L, output->bytes, 0);
-    lua_pop(L, 1);
+  // Redis's copy keeps one encoded piece per argument on the stack.
+  if (!lua_checkstack(L, arguments)) {
+    return luaL_argerror(L, 0, "Too many arguments for MessagePack pack.");
   }
+  auto* output = static_cast<MsgpackOutput*>(lua_touserdata(L, lua_upvalueindex(1)));
+  output->bytes.clear();
+  bool out_of_memory = false;
+  try {
+    for (int i = 1; i <= arguments; ++i) {
+      lua_pushvalue(L, i);
+      encode_msgpack_value(L, output->bytes, 0);
+      lua_pop(L, 1);
+      lua_pushboolean(L, 1);  // where Redis's copy holds this argument's piece
+    }
+  } catch (const std::bad_alloc&) {
+    out_of_memory = true;
+  }
+  if (out_of_memory) {
+    std::string().swap(output->bytes);
+    return luaL_error(L, "not enough memory");
+  }
+  lua_settop(L, arguments);
   lua_pushlstring(L, output->bytes.data(), output->bytes.size());
+  if (output->bytes.capacity() > kMsgpackKeptCapacity) std::string().swap(output->bytes);
   return 1;
 }
 
@@ -370,13 +384,7 @@ int msgpack_unpack_limit(lua_State* L) {
 }  // namespace
 
 void open_cmsgpack(lua_State* L) {
-  luaL_newmetatable(L, kMsgpackOutputMetatable);
-  lua_pushcfunction(L, msgpack_output_gc);
-  lua_setfield(L, -2, "__gc");
-  lua_pop(L, 1);
-
   const luaL_Reg functions[] = {
-      {"pack", msgpack_pack},
       {"unpack", msgpack_unpack},
       {"unpack_one", msgpack_unpack_one},
       {"unpack_limit", msgpack_unpack_limit},
@@ -384,6 +392,15 @@ void open_cmsgpack(lua_State* L) {
   };
   lua_newtable(L);
   luaL_register(L, nullptr, functions);
+
+  new (lua_newuserdata(L, sizeof(MsgpackOutput))) MsgpackOutput();
+  lua_newtable(L);
+  lua_pushcfunction(L, msgpack_output_gc);
+  lua_setfield(L, -2, "__gc");
+  lua_setmetatable(L, -2);
+  lua_pushcclosure(L, msgpack_pack, 1);
+  lua_setfield(L, -2, "pack");
+
   lua_pushliteral(L, "cmsgpack");
   lua_setfield(L, -2, "_NAME");
   lua_pushliteral(L, "lua-cmsgpack 0.4.0");

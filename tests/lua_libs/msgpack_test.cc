@@ -101,6 +101,60 @@ TEST_CASE("lua_libs cmsgpack: pack matches Redis byte for byte") {
   CHECK(lua_libs_eval(R"lua(H(cmsgpack.pack({f=string.len})))lua") == R"lua(81a166c0)lua");
   CHECK(lua_libs_eval(R"lua(H(cmsgpack.pack(coroutine.create(function() end))))lua") ==
         R"lua(c0)lua");
+  // Lua's stack limits: as many arguments and as deep tables as Redis allows
+  CHECK(
+      lua_libs_eval(
+          R"lua(#cmsgpack.pack(unpack((function() local t = {} for i = 1, 4000 do t[i] = i end return t end)())))lua") ==
+      R"lua(11618)lua");
+  CHECK(
+      lua_libs_eval(
+          R"lua(cmsgpack.pack(unpack((function() local t = {} for i = 1, 4001 do t[i] = i end return t end)())))lua") ==
+      R"lua(error: user_script:1: bad argument #0 to 'pack' (Too many arguments for MessagePack pack.))lua");
+  CHECK(
+      lua_libs_eval(
+          R"lua(#cmsgpack.pack(unpack((function() local t = {} for i = 1, 3999 do t[i] = i end t[3999] = {1} return t end)())))lua") ==
+      R"lua(11614)lua");
+  CHECK(
+      lua_libs_eval(
+          R"lua(cmsgpack.pack(unpack((function() local t = {} for i = 1, 4000 do t[i] = i end t[4000] = {1} return t end)())))lua") ==
+      R"lua(error: user_script:1: stack overflow (in function table_is_an_array))lua");
+  CHECK(
+      lua_libs_eval(
+          R"lua(#cmsgpack.pack(unpack((function() local t = {} for i = 1, 3991 do t[i] = i end t[3991] = {{{{{{{{{{{{{{{{1}}}}}}}}}}}}}}}} return t end)())))lua") ==
+      R"lua(11605)lua");
+  CHECK(
+      lua_libs_eval(
+          R"lua(cmsgpack.pack(unpack((function() local t = {} for i = 1, 3992 do t[i] = i end t[3992] = {{{{{{{{{{{{{{{{1}}}}}}}}}}}}}}}} return t end)())))lua") ==
+      R"lua(error: user_script:1: stack overflow (in function table_is_an_array))lua");
+  CHECK(
+      lua_libs_eval(
+          R"lua(#cmsgpack.pack(unpack((function() local t = {} for i = 1, 3998 do t[i] = i end t[3998] = {a=1} return t end)())))lua") ==
+      R"lua(11613)lua");
+  CHECK(
+      lua_libs_eval(
+          R"lua(cmsgpack.pack(unpack((function() local t = {} for i = 1, 3999 do t[i] = i end t[3999] = {a=1} return t end)())))lua") ==
+      R"lua(error: user_script:1: stack overflow (in function mp_encode_lua_table_as_map))lua");
+  CHECK(
+      lua_libs_eval(
+          R"lua(#cmsgpack.pack(unpack((function() local t = {} for i = 1, 3997 do t[i] = i end t[3997] = {a={b=1}} return t end)())))lua") ==
+      R"lua(11613)lua");
+  CHECK(
+      lua_libs_eval(
+          R"lua(cmsgpack.pack(unpack((function() local t = {} for i = 1, 3998 do t[i] = i end t[3998] = {a={b=1}} return t end)())))lua") ==
+      R"lua(error: user_script:1: stack overflow (in function mp_encode_lua_table_as_map))lua");
+  CHECK(
+      lua_libs_eval(
+          R"lua(#cmsgpack.pack(unpack((function() local t = {} for i = 1, 3998 do t[i] = i end t[3998] = {{a=1}} return t end)())))lua") ==
+      R"lua(11614)lua");
+  CHECK(
+      lua_libs_eval(
+          R"lua(cmsgpack.pack(unpack((function() local t = {} for i = 1, 3999 do t[i] = i end t[3999] = {{a=1}} return t end)())))lua") ==
+      R"lua(error: user_script:1: stack overflow (in function table_is_an_array))lua");
+  // the output buffer is reused between calls
+  CHECK(lua_libs_eval(R"lua(H(cmsgpack.pack(string.rep('x', 40)) and cmsgpack.pack(7)))lua") ==
+        R"lua(07)lua");
+  CHECK(lua_libs_eval(R"lua(#cmsgpack.pack(string.rep('x', 2000000)) + #cmsgpack.pack('ab'))lua") ==
+        R"lua(2000008)lua");
 }
 
 TEST_CASE("lua_libs cmsgpack: unpack, unpack_one and unpack_limit match Redis") {
