@@ -180,6 +180,7 @@ void Server::register_commands() {
   register_connection_family(commands_);
   register_tracking_family(commands_);
   register_string_family(commands_);
+  register_bitmap_family(commands_);
   register_key_family(commands_);
   register_list_family(commands_);
   register_list_blocking_family(commands_);
