@@ -177,7 +177,8 @@ void Tracking::send(Client& tracker, std::string_view payload) {
   resp::ReplyWriter frame(frame_);
   if (redirected) {
     target = clients_.client_by_id(tracker.tracking.redirect);
-    if (target == nullptr) {
+    // A target that sent QUIT is as good as gone: it would read nothing more.
+    if (target == nullptr || target->conn().closing()) {
       tracker.tracking.broken_redirect = true;
       if (tracker.protocol != resp::Protocol::kResp3) return;
       frame.array(2);
