@@ -74,14 +74,26 @@ void Tracking::remember(Client& client, std::string_view key) {
 }
 
 void Tracking::key_changed(std::string_view key, const Client* modifier) {
-  const uint64_t modifier_id = modifier != nullptr ? modifier->id() : 0;
-  for (auto& [prefix, broadcast] : prefixes_) {
-    if (key.starts_with(prefix)) {
-      auto [at, added] = broadcast.changed.try_emplace(std::string(key), modifier_id);
-      if (!added) at->second = modifier_id;
-    }
-  }
+  if (!prefixes_.empty()) note_for_broadcast(key, modifier != nullptr ? modifier->id() : 0);
   if (!table_.empty()) invalidate(key);
+}
+
+void Tracking::note_for_broadcast(std::string_view key, uint64_t modifier_id) {
+  auto note = [&](Broadcast& broadcast) {
+    auto [at, added] = broadcast.changed.try_emplace(std::string(key), modifier_id);
+    if (!added) at->second = modifier_id;
+  };
+  // Few prefixes are walked; with many, each beginning of the key is looked up.
+  if (prefixes_.size() <= key.size() + 1) {
+    for (auto& [prefix, broadcast] : prefixes_) {
+      if (key.starts_with(prefix)) note(broadcast);
+    }
+    return;
+  }
+  for (size_t length = 0; length <= key.size(); ++length) {
+    auto found = prefixes_.find(key.substr(0, length));
+    if (found != prefixes_.end()) note(found->second);
+  }
 }
 
 void Tracking::invalidate(std::string_view key) {

@@ -55,7 +55,8 @@ class Tracking {
   // Any client tracks: commands run where their reads are remembered.
   bool in_use() const { return !trackers_.empty(); }
   // A write may owe someone an invalidation.
-  bool watching_writes() const { return !table_.empty() || !prefixes_.empty(); }
+  // (One test: it guards every write.)
+  bool watching_writes() const { return (table_.size() | prefixes_.size()) != 0; }
 
   // CLIENT TRACKING ON (options checked), again or for the first time: the
   // modes are replaced, BCAST prefixes added to those the client has.
@@ -104,6 +105,8 @@ class Tracking {
   };
 
   void add_prefix(Client& client, std::string_view prefix);
+  // BCAST: key changed (modifier_id 0: by nobody); every prefix it has gathers it.
+  void note_for_broadcast(std::string_view key, uint64_t modifier_id);
   void remove_prefixes(Client& client);
   // Invalidates key for the clients that read it, and forgets it.
   void invalidate(std::string_view key);

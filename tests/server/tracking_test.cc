@@ -181,6 +181,23 @@ TEST_CASE("tracking: BCAST gathers the keys under each prefix and sends them per
   CHECK_FALSE(tracking.in_use());
 }
 
+TEST_CASE("tracking: with more prefixes than key bytes, each beginning of the key is looked up") {
+  Delivery clients;
+  Tracking tracking(clients);
+  Client& client = clients.add();
+  Tracking::Options bcast;
+  bcast.bcast = true;
+  const std::string_view prefixes[] = {"a", "bb", "bcd", "c", "d", "e", "f"};
+  tracking.enable(client, bcast, prefixes);
+  tracking.key_changed("bcd1", nullptr);
+  tracking.key_changed("bc", nullptr);  // shorter than the prefix bcd
+  tracking.key_changed("b", nullptr);
+  tracking.key_changed("f", nullptr);
+  tracking.broadcast();
+  CHECK(clients.take(client) ==
+        invalidate_push("*1\r\n$4\r\nbcd1\r\n") + invalidate_push("*1\r\n$1\r\nf\r\n"));
+}
+
 TEST_CASE("tracking: over tracking-table-max-keys, keys are invalidated until it fits") {
   Delivery clients;
   Tracking tracking(clients);
