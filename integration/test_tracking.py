@@ -399,3 +399,39 @@ def test_client_side_cache_never_serves_a_stale_value(server):
     assert cache.hits > 1000
     for conn in writers + [truth, cache.conn]:
         conn.close()
+
+
+def test_lazy_expiry_inside_a_read_follows_its_reply_like_redis(server, reference):
+    def scenario(handle):
+        with connect(handle, resp3=True) as tracker:
+            tracker.command("DEBUG", "SET-ACTIVE-EXPIRE", "0")
+            try:
+                tracker.command("CLIENT", "TRACKING", "on")
+                tracker.command("MSET", "x", "1", "y", "2")
+                tracker.command("PEXPIRE", "y", "1")
+                tracker.command("GET", "y")
+                time.sleep(0.05)
+                # y is reclaimed by the read itself: its invalidation comes after the reply.
+                tracker.send_command("MGET", "x", "y")
+                return [tracker.read_replies(2)], {}
+            finally:
+                tracker.command("DEBUG", "SET-ACTIVE-EXPIRE", "1")
+
+    run_on_both(server, reference, scenario)
+
+
+def test_eviction_invalidates_before_the_command_that_made_room(start_server):
+    handle = start_server()
+    with connect(handle, resp3=True) as tracker:
+        tracker.command("CLIENT", "TRACKING", "on")
+        tracker.command("SETEX", "volatile", "10000", "x")
+        tracker.command("GET", "volatile")
+        used = int(tracker.command("MEMORY", "STATS").split(b"total.allocated\r\n:")[1]
+                   .split(b"\r\n")[0])
+        tracker.command("CONFIG", "SET", "maxmemory-policy", "volatile-random")
+        tracker.command("CONFIG", "SET", "maxmemory", str(used + 100 * 1024))
+        tracker.command("SETRANGE", "big", str(400 * 1024), "x")
+        # Over the limit now: the next command evicts the key first.
+        tracker.send_command("STRLEN", "big")
+        assert tracker.read_replies(2) == (b">2\r\n$10\r\ninvalidate\r\n*1\r\n$8\r\nvolatile\r\n"
+                                           + b":409601\r\n")
