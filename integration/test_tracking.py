@@ -435,3 +435,39 @@ def test_eviction_invalidates_before_the_command_that_made_room(start_server):
         tracker.send_command("STRLEN", "big")
         assert tracker.read_replies(2) == (b">2\r\n$10\r\ninvalidate\r\n*1\r\n$8\r\nvolatile\r\n"
                                            + b":409601\r\n")
+
+
+WRITES = [
+    "APPEND s x", "SETRANGE s 0 y", "GETSET s z", "GETDEL s", "SET s v", "GETEX s EX 100",
+    "GETEX s PERSIST", "SETNX s q", "MSETNX s q", "INCRBY n 2", "DECR n", "INCRBYFLOAT n 1.5",
+    "SETBIT s 1 1", "LPUSH l c", "LPOP l", "RPOPLPUSH l l2", "LMOVE l l2 LEFT RIGHT",
+    "LSET l2 0 q", "LINSERT l2 BEFORE q w", "LREM l2 0 w", "LTRIM l2 0 0", "RPOP l2", "HDEL h f",
+    "HSET h f v", "HINCRBY h g 1", "HINCRBYFLOAT h g 1", "HSETNX h k v", "SREM st a", "SPOP st",
+    "SMOVE st st2 b", "SADD st a", "SINTERSTORE d st st2", "SUNIONSTORE d st", "ZINCRBY z 1 a",
+    "ZREM z a", "ZPOPMIN z", "ZADD z 3 c", "ZREMRANGEBYRANK z 0 0", "ZADD z 4 d",
+    "ZUNIONSTORE d 1 z", "ZRANGESTORE d z 0 -1", "RENAME n n2", "RENAMENX n2 n", "COPY n n3",
+    "MOVE n 1", "EXPIRE s 100", "PEXPIREAT s 99999999999999", "PERSIST s", "DEL s", "UNLINK l",
+    "SWAPDB 0 1", "SWAPDB 0 1",
+]
+
+
+def test_every_kind_of_write_tells_the_readers_like_redis(server, reference):
+    keys = ["s", "l", "l2", "h", "st", "st2", "z", "n", "n2", "n3", "d"]
+
+    def scenario(handle):
+        with connect(handle, resp3=True) as tracker, connect(handle) as writer:
+            for setup in ["SET s v", "RPUSH l a b", "HSET h f v", "SADD st a b", "ZADD z 1 a 2 b",
+                          "SET n 5"]:
+                writer.command(*setup.split())
+            tracker.command("CLIENT", "TRACKING", "on")
+            out = []
+            for write in WRITES:
+                for key in keys:
+                    tracker.command("EXISTS", key)
+                drain(tracker)
+                out.append(write.encode() + b" -> " + writer.command(*write.split()))
+                out.append(drain(tracker))
+            return out, {}
+
+    transcript = run_on_both(server, reference, scenario)
+    assert sum(1 for part in transcript if part.startswith(b">2")) > 30
