@@ -51,6 +51,13 @@ void CommandTable::add_container(const CommandSpec& container,
   rebuild_index();
 }
 
+void CommandTable::add_subcommands(std::string_view container,
+                                   std::span<const CommandSpec> subcommands) {
+  auto found =
+      std::ranges::find(commands_, container, [](const Command& c) { return c.spec.name; });
+  for (const CommandSpec& sub : subcommands) found->subcommands.push_back(make_command(sub));
+}
+
 inline std::optional<CommandTable::NameKey> CommandTable::key_of(std::string_view name) {
   size_t length = name.size();
   if (length > kMaxNameLength) return std::nullopt;

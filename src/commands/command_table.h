@@ -108,6 +108,8 @@ class CommandTable {
   void add(std::span<const CommandSpec> specs);
   // Adds a container whose subcommands are named "container|sub".
   void add_container(const CommandSpec& container, std::span<const CommandSpec> subcommands);
+  // More subcommands for a container already added (a family of its own, as CLIENT TRACKING).
+  void add_subcommands(std::string_view container, std::span<const CommandSpec> subcommands);
 
   // Case-insensitive lookup by the name a client sends.
   const Command* find(std::string_view name) const;

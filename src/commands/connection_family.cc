@@ -150,6 +150,7 @@ void reset(CommandContext& ctx) {
   ctx.server().pubsub().leave_all(client);
   ctx.server().stop_monitoring(client);
   ctx.server().end_transaction(client);
+  ctx.server().tracking().disable(client);
   ctx.reply().simple("RESET");
 }
 
@@ -160,6 +161,9 @@ std::string client_flags(const Client& client) {
   if (client.subscriptions.any()) flags += 'P';
   if (client.multi.open) flags += 'x';
   if (client.blocked || client.paused) flags += 'b';
+  if (client.tracking.on) flags += 't';
+  if (client.tracking.broken_redirect) flags += 'R';
+  if (client.tracking.bcast) flags += 'B';
   if (client.multi.watch_broken) flags += 'd';
   if (client.conn().closing_after_flush()) flags += 'c';
   if (client.conn().closing_now()) flags += 'A';
@@ -216,8 +220,8 @@ std::string describe_client(const Client& client, std::span<const std::string_vi
   field("events", conn.waiting_writable ? "rw" : "r");
   field("cmd", client.last_command ? client.last_command->spec.name : "NULL");
   field("user", "default");
-  field("redir", -1);
-  field("resp", 2);
+  field("redir", client.tracking.on ? static_cast<int64_t>(client.tracking.redirect) : -1);
+  field("resp", static_cast<int>(client.protocol));
   // Redis 7.2 added these two for CLIENT SETINFO; clients parse by name.
   field("lib-name", client.lib_name);
   field("lib-ver", client.lib_ver);

@@ -6,7 +6,10 @@ class CommandTable;
 
 // Each command family adds its rows to the table; Server calls these in order.
 void register_connection_family(CommandTable& table);
+// CLIENT TRACKING, CACHING, GETREDIR, TRACKINGINFO: after register_connection_family.
+void register_tracking_family(CommandTable& table);
 void register_string_family(CommandTable& table);
+void register_bitmap_family(CommandTable& table);
 void register_key_family(CommandTable& table);
 void register_list_family(CommandTable& table);
 void register_list_blocking_family(CommandTable& table);

@@ -7,6 +7,7 @@
 #include "net/socket_util.h"
 #include "reply_writer.h"
 #include "request_parser.h"
+#include "server/client_tracking.h"
 #include "server/subscriptions.h"
 #include "server/transaction.h"
 
@@ -53,6 +54,8 @@ class Client {
   int64_t created_ms() const { return created_ms_; }
   Subscriptions subscriptions;
   Transaction multi;
+  // CLIENT TRACKING (see server/tracking.h).
+  ClientTracking tracking;
   // When the output first went over the soft limit (0 = not over it).
   int64_t soft_limit_reached_ms = 0;
   // Bytes of the largest query buffer seen since the last cron (qbuf-peak).

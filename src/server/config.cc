@@ -460,6 +460,8 @@ const OptionSpec kOptions[] = {
                   [](const Config& c) { return keyspace_events::format(c.notify_keyspace_events); },
                   false, RewriteAs::kQuoted}},
     {"active-expire-effort", kMutable, IntegerOption{&Config::active_expire_effort, 1, 10}},
+    {"tracking-table-max-keys", kMutable,
+     IntegerOption{&Config::tracking_table_max_keys, 0, LLONG_MAX}},
     {"slowlog-log-slower-than", kMutable,
      IntegerOption{&Config::slowlog_log_slower_than, -1, LLONG_MAX}},
     {"slowlog-max-len", kMutable, IntegerOption{&Config::slowlog_max_len, 0, LONG_MAX}},

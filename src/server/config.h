@@ -123,6 +123,8 @@ struct Config {
   // keyspace_events flags (server/keyspace_events.h); 0 sends no notifications.
   uint32_t notify_keyspace_events = 0;
   int64_t active_expire_effort = 1;
+  // Keys the client-side caching table remembers before it invalidates some (0: no limit).
+  int64_t tracking_table_max_keys = 1000000;
   // SLOWLOG: commands running longer than this many microseconds are logged
   // (0: every command, -1: none), the newest slowlog_max_len of them kept.
   int64_t slowlog_log_slower_than = 10000;

@@ -190,7 +190,7 @@ void add_clients(InfoText& info, Server& server) {
   // Clients held by CLIENT PAUSE count as blocked, as in Redis 7.0.
   info.field("blocked_clients",
              server.blocked_clients().count() + server.client_pause().held_count());
-  info.field("tracking_clients", 0);
+  info.field("tracking_clients", server.tracking().tracking_clients());
   info.field("clients_in_timeout_table", server.blocked_clients().count_with_deadline());
 }
 
@@ -290,8 +290,8 @@ void add_persistence(InfoText& info, Server& server) {
   }
 }
 
-// Fields for features fkvs lacks (replication, eviction, pub/sub, defragmentation, client
-// tracking, I/O threads) are zero because nothing of the kind ever happens.
+// Fields for features fkvs lacks (replication, defragmentation, I/O threads) are zero because
+// nothing of the kind ever happens.
 void add_stats(InfoText& info, Server& server) {
   const ServerStats& stats = server.stats();
   const KeyspaceStats& keyspace = server.keyspace_stats();
@@ -336,9 +336,9 @@ void add_stats(InfoText& info, Server& server) {
   info.field("active_defrag_key_misses", 0);
   info.field("total_active_defrag_time", 0);
   info.field("current_active_defrag_time", 0);
-  info.field("tracking_total_keys", 0);
-  info.field("tracking_total_items", 0);
-  info.field("tracking_total_prefixes", 0);
+  info.field("tracking_total_keys", server.tracking().total_keys());
+  info.field("tracking_total_items", server.tracking().total_items());
+  info.field("tracking_total_prefixes", server.tracking().total_prefixes());
   info.field("unexpected_error_replies", stats.unexpected_error_replies);
   info.field("total_error_replies", server.error_stats().total());
   info.field("dump_payload_sanitizations", 0);

@@ -178,7 +178,9 @@ Server::~Server() {
 
 void Server::register_commands() {
   register_connection_family(commands_);
+  register_tracking_family(commands_);
   register_string_family(commands_);
+  register_bitmap_family(commands_);
   register_key_family(commands_);
   register_list_family(commands_);
   register_list_blocking_family(commands_);
@@ -221,6 +223,7 @@ void Server::swap_dbs(int a, int b) {
 size_t Server::clear_db(int index, bool lazily) {
   Db& db = *dbs_[index];
   if (!watched_.empty()) watched_.touch_all(index, db, nullptr);
+  tracking_.flushed();
   const size_t removed = db.size();
   db.clear(lazily);
   return removed;
@@ -485,6 +488,7 @@ void Server::key_created(int db, std::string_view key) {
 void Server::key_expired(int db, std::string_view key) {
   // Called before the key goes: it is reported as no longer present.
   if (!watched_.empty()) watched_.touch(db, key, nullptr);
+  if (tracking_.watching_writes()) tracking_.key_changed(key, nullptr);
   notify_keyspace_event(keyspace_events::kExpired, "expired", key, db);
   if (propagation_.active()) [[unlikely]]
     propagation_.add(db, {"DEL", key});
@@ -492,6 +496,15 @@ void Server::key_expired(int db, std::string_view key) {
 
 void Server::key_missed(int db, std::string_view key) {
   notify_keyspace_event(keyspace_events::kKeyMiss, "keymiss", key, db);
+}
+
+Client* Server::client_by_id(uint64_t id) {
+  auto found = clients_.find(id);
+  return found == clients_.end() ? nullptr : found->second;
+}
+
+void Server::send_to_client(Client& target, std::string_view frame, bool as_push) {
+  deliver(target, frame, as_push);
 }
 
 bool Server::reply_overflowed(Client& client) {
@@ -548,6 +561,7 @@ void Server::on_close(net::Connection& conn) {
   pubsub_.leave_all(*client);
   stop_monitoring(*client);
   end_transaction(*client);
+  tracking_.disable(*client);
   clients_.erase(client->id());
   conn.set_owner(nullptr);
   delete client;
@@ -649,6 +663,10 @@ void Server::on_output_drained(net::Connection& conn) {
 
 void Server::reject(Client& client, const Command* command, std::string_view message) {
   if (command != nullptr) command->rejected_calls++;
+  // A refused command used up CLIENT CACHING too, as in Redis.
+  if (!client.multi.open && (command == nullptr || !command->spec.name.starts_with("client|"))) {
+    client.tracking.caching = false;
+  }
   resp::ReplyWriter reply(client.conn().output(), &error_stats_, client.protocol);
   // A refused EXEC (arity, NOAUTH) ends the transaction and says why, as Redis's
   // execCommandAbort does, with the reason's "ERR " left out.
@@ -717,8 +735,8 @@ inline void Server::run_now(Client& client, const Command& command,
                             std::span<const std::string_view> args) {
   // Inside EXEC, CLIENT LIST keeps showing cmd=exec, as in Redis.
   if (!client.multi.executing) client.last_command = &command;
-  // Someone watches calls (the AOF, a MONITOR): the slower path.
-  if (propagation_.active() || !monitors_.empty()) [[unlikely]]
+  // Someone watches calls (the AOF, a MONITOR, a tracking client): the slower path.
+  if (propagation_.active() || !monitors_.empty() || tracking_.in_use()) [[unlikely]]
     return run_observed(client, command, args);
   CommandContext ctx(*this, client, command, args);
   const uint64_t started = clock::ticks();
@@ -754,7 +772,13 @@ void Server::run_observed(Client& client, const Command& command,
   if (top_level) reply_waits_for_ = 0;
   if (propagating) propagation_.begin_unit();
   call_changed_ = false;
+  Client* const outer_client = tracking_.set_running(&client);
+  tracking_.command_started();
   command.spec.handler(ctx);
+  if ((command.spec.flags & kReadOnly) && client.tracking.remembers_reads()) {
+    remember_read_keys(client, command, args);
+  }
+  tracking_.set_running(outer_client);
   // EXEC's own changes are its queue's, which propagated themselves.
   if (propagating) {
     end_propagation(db_before, call_changed_ && !(command.spec.flags & kRunsInMulti), args);
@@ -771,7 +795,31 @@ void Server::run_observed(Client& client, const Command& command,
   if (!monitors_.empty() && !loading_ && !(command.spec.flags & (kSkipMonitor | kAdmin))) {
     feed_monitors(client, args);
   }
+  if (top_level) end_tracked_call(client, command);
   count_call(client, command, ctx, args, clock::ticks() - started);
+}
+
+void Server::remember_read_keys(Client& client, const Command& command,
+                                std::span<const std::string_view> args) {
+  // Shard channels sit where keys would be, but nobody caches them.
+  if (command.spec.flags & kPubSub) return;
+  auto keys = find_keys(command.key_specs, args);
+  if (!keys) return;
+  for (const KeyPosition& key : *keys) {
+    if (!(key.flags & kKeyNotKey)) tracking_.remember(client, args[key.index]);
+  }
+}
+
+void Server::end_tracked_call(Client& client, const Command& command) {
+  // As Redis: CACHING holds through a transaction, and other CLIENT calls.
+  if (!client.multi.open && !command.spec.name.starts_with("client|")) {
+    client.tracking.caching = false;
+  }
+  // A silenced client's pushes go after its reply is dropped (execute_silenced).
+  if (tracking_.has_pending() && !client.replies_off && !client.skip_this_reply) {
+    tracking_.flush_pending();
+  }
+  if (tracking_.in_use()) tracking_.enforce_limit(config_.tracking_table_max_keys);
 }
 
 void Server::update_long_call_ticks() {
@@ -859,6 +907,8 @@ void Server::execute_silenced(Client& client, std::span<const std::string_view> 
   }
   pushes_to_silenced_.clear();
   client.skip_this_reply = false;
+  // Invalidations are pushes, which CLIENT REPLY does not silence.
+  if (tracking_.has_pending()) tracking_.flush_pending();
 }
 
 void Server::execute(Client& client, std::span<const std::string_view> args) {
@@ -971,10 +1021,15 @@ void Server::rerun_blocked(Client& client) {
   if (propagating) [[unlikely]]
     propagation_.begin_unit();
   call_changed_ = false;
+  Client* const outer_client = tracking_.set_running(&client);
   const uint64_t started = clock::ticks();
   command->spec.handler(ctx);
   const uint64_t ticks = clock::ticks() - started;
   command->ticks += ticks;
+  tracking_.set_running(outer_client);
+  // Its invalidations follow the reply it was served.
+  if (tracking_.has_pending()) [[unlikely]]
+    tracking_.flush_pending();
   // Served, it propagates as the pop it became (see list_ops.cc).
   if (propagating) [[unlikely]]
     end_propagation(client.db_index, call_changed_, args);
@@ -1207,6 +1262,10 @@ void Server::before_wait() {
   if (pause_.active() && clock::now_ms() >= pause_.ends_ms()) [[unlikely]]
     unpause_clients();
   run_resumed_clients();
+  if (tracking_.in_use() || tracking_.has_pending()) [[unlikely]] {
+    tracking_.flush_pending();
+    tracking_.broadcast();
+  }
   // Before any reply of this iteration is sent (appendfsync always).
   aof_.flush();
   if (!expire_backlog_) return;
@@ -1263,6 +1322,7 @@ void Server::on_tick() {
   snapshots_.cron();
   aof_.cron();
   client_cron();
+  tracking_.enforce_limit(config_.tracking_table_max_keys);
   sample_ops();
   // Walking the allocator's pages costs more than a tick should, so the
   // memory peak is sampled once a second.

@@ -25,6 +25,7 @@
 #include "server/snapshotter.h"
 #include "server/stats.h"
 #include "server/supervisor.h"
+#include "server/tracking.h"
 #include "server/watched_keys.h"
 #include "store/db.h"
 
@@ -34,7 +35,9 @@ namespace fkvs {
 // driven by one event loop. It is the loop's ConnectionHandler: it parses what
 // arrives on a connection, runs each command and queues the replies; and its
 // databases' KeyspaceListener, for the notifications they raise.
-class Server final : public net::ConnectionHandler, public KeyspaceListener {
+class Server final : public net::ConnectionHandler,
+                     public KeyspaceListener,
+                     public Tracking::Clients {
  public:
   explicit Server(Config config);
   ~Server() override;
@@ -163,12 +166,16 @@ class Server final : public net::ConnectionHandler, public KeyspaceListener {
   // Where every write goes out as commands (see Propagation).
   Propagation& propagation() { return propagation_; }
   WatchedKeys& watched_keys() { return watched_; }
+  // Client-side caching: CLIENT TRACKING's invalidation table.
+  Tracking& tracking() { return tracking_; }
 
-  // A write changed key of db: transactions WATCHing it fail, and the
-  // keyspace notification goes out.
+  // A write changed key of db: transactions WATCHing it fail, clients
+  // caching it are told, and the keyspace notification goes out.
   void key_changed(uint32_t type, std::string_view event, std::string_view key, int db) {
     if (!watched_.empty()) [[unlikely]]
       watched_.touch(db, key, dbs_[db].get());
+    if (tracking_.watching_writes()) [[unlikely]]
+      tracking_.key_changed(key, tracking_.running());
     notify_keyspace_event(type, event, key, db);
   }
   // PUBLISH / SPUBLISH: queues the message for every subscriber and returns
@@ -179,6 +186,10 @@ class Server final : public net::ConnectionHandler, public KeyspaceListener {
   void key_created(int db, std::string_view key) override;
   void key_expired(int db, std::string_view key) override;
   void key_missed(int db, std::string_view key) override;
+
+  // Tracking::Clients
+  Client* client_by_id(uint64_t id) override;
+  void send_to_client(Client& target, std::string_view frame, bool as_push) override;
 
   // ConnectionHandler
   void on_open(net::Connection& conn) override;
@@ -209,7 +220,8 @@ class Server final : public net::ConnectionHandler, public KeyspaceListener {
   inline const Command* admit(Client& client, std::span<const std::string_view> args);
   inline void run_now(Client& client, const Command& command,
                       std::span<const std::string_view> args);
-  // run_now while the AOF or a MONITOR watches: propagation and monitors fed.
+  // run_now while the AOF, a MONITOR or a tracking client watches:
+  // propagation, monitors and the tracking table fed.
   void run_observed(Client& client, const Command& command, std::span<const std::string_view> args);
   inline void count_call(Client& client, const Command& command, CommandContext& ctx,
                          std::span<const std::string_view> args, uint64_t ticks);
@@ -219,6 +231,12 @@ class Server final : public net::ConnectionHandler, public KeyspaceListener {
   // A call that took at least long_call_ticks_: the SLOWLOG and the latency monitor.
   void note_long_call(Client& client, const Command& command,
                       std::span<const std::string_view> args, uint64_t ticks);
+  // After a call of a tracking client: the keys its read-only command read.
+  void remember_read_keys(Client& client, const Command& command,
+                          std::span<const std::string_view> args);
+  // After a top-level call: CLIENT CACHING's one command is over, and the
+  // client's own invalidations follow its reply.
+  void end_tracked_call(Client& client, const Command& command);
   void log_slow_call(Client& client, const Command& command, std::span<const std::string_view> args,
                      uint64_t ticks);
   uint64_t ticks_to_ns(uint64_t ticks) const {
@@ -291,6 +309,7 @@ class Server final : public net::ConnectionHandler, public KeyspaceListener {
   Client* silenced_client_ = nullptr;
   std::string pushes_to_silenced_;
   WatchedKeys watched_;
+  Tracking tracking_{*this};
   bool serving_blocked_ = false;
   bool active_expire_ = true;
   // Clients unblocked since the loop last waited, by id (one may close first).

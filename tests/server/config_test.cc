@@ -150,6 +150,7 @@ TEST_CASE("config: defaults are Redis 7.0's, shown as CONFIG GET shows them") {
                       {"lazyfree-lazy-user-flush", "no"},
                       {"replica-lazy-flush", "no"},
                       {"active-expire-effort", "1"},
+                      {"tracking-table-max-keys", "1000000"},
                       {"slowlog-log-slower-than", "10000"},
                       {"slowlog-max-len", "128"},
                       {"latency-monitor-threshold", "0"},
@@ -465,7 +466,7 @@ TEST_CASE("CONFIG GET: glob patterns match names without case, once each") {
   CHECK(names({"nosuch", "nosuch*"}).empty());
   CHECK(names({"t[a-c]p-*"}) == std::vector<std::string>{"tcp-keepalive", "tcp-backlog"});
   // 77 options, 5 of them also under their ziplist alias.
-  CHECK(config.get("*").size() == 82);
+  CHECK(config.get("*").size() == 83);
 }
 
 TEST_CASE("CONFIG SET: values are checked and stored as Redis would") {
