@@ -91,6 +91,7 @@ def test_hello_3_switches_to_resp3_until_hello_2_or_reset(server):
     fields = pairs(parse_reply(reply)[0])
     assert fields[b"proto"] == 3 and fields[b"id"] == client_id
     assert conn.command("GET", "missing") == b"_\r\n"
+    assert b" resp=3 " in conn.command("CLIENT", "INFO")
     assert conn.command("HELLO").startswith(b"%7\r\n")
     assert conn.command("HELLO", "2").startswith(b"*14\r\n")
     assert conn.command("GET", "missing") == b"$-1\r\n"
