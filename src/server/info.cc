@@ -521,7 +521,7 @@ uint64_t used_memory() {
 #endif
 }
 
-uint64_t sample_memory_peak() { return record_memory_peak(used_memory()); }
+uint64_t sample_memory_peak(uint64_t used) { return record_memory_peak(used); }
 
 std::string build_info(Server& server, std::span<const std::string_view> sections) {
   std::array<bool, kSections.size()> wanted{};

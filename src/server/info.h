@@ -22,8 +22,10 @@ std::string bytes_to_human(uint64_t bytes);
 // Bytes of live allocations, counted by the allocator itself (used_memory).
 uint64_t used_memory();
 
-// used_memory_peak: the largest used_memory seen. INFO samples it on every call; the
-// server cron may call this too, so that peaks between two INFO calls are seen.
-uint64_t sample_memory_peak();
+// used_memory_peak: the largest used_memory seen, after counting used (a used_memory()
+// reading). INFO samples it on every call; the server cron does too, so that peaks between
+// two INFO calls are seen. One reading serves both figures a reply shows: the lazy-free
+// thread may free memory between two.
+uint64_t sample_memory_peak(uint64_t used);
 
 }  // namespace fkvs

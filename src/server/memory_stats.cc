@@ -125,7 +125,7 @@ uint64_t client_memory(Server& server) {
 MemoryStats collect_memory_stats(Server& server) {
   MemoryStats stats;
   stats.total_allocated = used_memory();
-  stats.peak_allocated = sample_memory_peak();
+  stats.peak_allocated = sample_memory_peak(stats.total_allocated);
   stats.startup_allocated = server.startup_memory();
   stats.clients_normal = client_memory(server);
   stats.client_count = server.clients().size();

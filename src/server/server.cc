@@ -1326,7 +1326,7 @@ void Server::on_tick() {
   sample_ops();
   // Walking the allocator's pages costs more than a tick should, so the
   // memory peak is sampled once a second.
-  if (cron_loops_ % config_.hz == 0) sample_memory_peak();
+  if (cron_loops_ % config_.hz == 0) sample_memory_peak(used_memory());
   ++cron_loops_;
 }
 
