@@ -16,6 +16,7 @@ cd "$(dirname "$0")/.."
 packages=(
   build-essential meson ninja-build pkg-config
   libhiredis-dev libedit-dev liburing-dev liblzf-dev libmimalloc-dev doctest-dev libspdlog-dev
+  liblua5.1-0-dev
 )
 test_packages=(redis-server redis-tools python3-redis python3-pytest tmux clang libfuzzer-14-dev)
 

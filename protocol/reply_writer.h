@@ -61,8 +61,10 @@ class ReplyWriter {
   // RESP3's push frame, an array in RESP2.
   void push(size_t count);
   // Text for people (INFO, CLIENT INFO): RESP3's verbatim string of format
-  // "txt", a bulk string in RESP2.
-  void verbatim(std::string_view text);
+  // "txt" (or another three-letter format), a bulk string in RESP2.
+  void verbatim(std::string_view text, std::string_view format = "txt");
+  // RESP3's big number "(digits"; a bulk string in RESP2.
+  void big_number(std::string_view digits);
   // An array of simple strings, one per line (the HELP replies).
   void simple_lines(std::span<const std::string_view> lines) {
     array(lines.size());

@@ -23,6 +23,7 @@
 #include "server/keyspace_events.h"
 #include "server/logging.h"
 #include "server/redaction.h"
+#include "scripting/script_runner.h"
 #include "split_arguments.h"
 #include "store/shared_pages.h"
 #include "util/clock.h"
@@ -85,6 +86,7 @@ Server::Server(Config config) : config_(std::move(config)), supervisor_(config_.
     dbs_.back()->set_lazy_free(&lazy_free_);
   }
   register_commands();
+  scripts_ = std::make_unique<ScriptRunner>(*this);
   watch_config();
   apply_lazy_free_settings();
   eviction_.apply_settings();
@@ -193,6 +195,7 @@ void Server::register_commands() {
   register_memory_family(commands_);
   register_latency_family(commands_);
   register_persistence_family(commands_);
+  register_scripting_family(commands_);
 }
 
 void Server::set_loading(bool loading) {
@@ -400,6 +403,9 @@ void Server::stop_when_drained() {
 }
 
 void Server::kill_client(Client& client) {
+  // The scripts' client has no socket for the loop to close.
+  if (client.conn().fd() < 0) [[unlikely]]
+    return client.conn().close_now();
   // A client on its way out must not be served a popped element.
   if (client.blocked) blocked_.unblock(client);
   client.conn().close_now();

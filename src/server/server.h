@@ -30,6 +30,8 @@
 
 namespace fkvs {
 
+class ScriptRunner;
+
 // The whole server: configuration, databases, clients and the command table,
 // driven by one event loop. It is the loop's ConnectionHandler: it parses what
 // arrives on a connection, runs each command and queues the replies; and its
@@ -163,6 +165,8 @@ class Server final : public net::ConnectionHandler, public KeyspaceListener {
   // Where every write goes out as commands (see Propagation).
   Propagation& propagation() { return propagation_; }
   WatchedKeys& watched_keys() { return watched_; }
+  // EVAL and SCRIPT: the Lua interpreter and the scripts' own client.
+  ScriptRunner& scripts() { return *scripts_; }
 
   // A write changed key of db: transactions WATCHing it fail, and the
   // keyspace notification goes out.
@@ -291,6 +295,7 @@ class Server final : public net::ConnectionHandler, public KeyspaceListener {
   Client* silenced_client_ = nullptr;
   std::string pushes_to_silenced_;
   WatchedKeys watched_;
+  std::unique_ptr<ScriptRunner> scripts_;
   bool serving_blocked_ = false;
   bool active_expire_ = true;
   // Clients unblocked since the loop last waited, by id (one may close first).

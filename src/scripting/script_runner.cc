@@ -1,0 +1,116 @@
+#include "scripting/script_runner.h"
+
+#include "commands/command_table.h"
+#include "commands/errors.h"
+#include "server/server.h"
+#include "util/clock.h"
+
+namespace fkvs {
+namespace {
+
+constexpr int kReplicateToAof = 1;
+
+}  // namespace
+
+ScriptRunner::ScriptRunner(Server& server)
+    : server_(server), connection_(-1, "lua", "", false), client_(0, connection_, 0) {
+  client_.authenticated = true;
+  // Blocking commands answer at once, as inside EXEC (and as Redis runs them from scripts).
+  client_.multi.executing = true;
+}
+
+std::string_view ScriptRunner::refuse(std::string_view message) {
+  resp::ReplyWriter(connection_.output()).error(message);
+  return connection_.output().view();
+}
+
+std::string_view ScriptRunner::call(std::span<const std::string_view> argv,
+                                    resp::Protocol protocol) {
+  connection_.output().clear();
+  const Command* command = server_.commands().find(argv[0]);
+  if (command != nullptr && command->is_container() && argv.size() >= 2) {
+    command = command->find_subcommand(argv[1]);
+  }
+  if (command == nullptr) return refuse("ERR Unknown Redis command called from script");
+  const CommandSpec& spec = command->spec;
+  const int argc = static_cast<int>(argv.size());
+  if ((spec.arity > 0 && argc != spec.arity) || argc < -spec.arity) {
+    return refuse("ERR Wrong number of args calling Redis command from script");
+  }
+  if (spec.flags & kNoScript) return refuse("ERR This Redis command is not allowed from script");
+  // As Redis: a command that may replicate counts as a write here.
+  if (read_only_ && (spec.flags & (kWrite | kMayReplicate))) {
+    return refuse("ERR Write commands are not allowed from read-only scripts.");
+  }
+  // Once the script wrote, it must be let finish: later writes are not refused.
+  if ((spec.flags & kWrite) && !wrote_) {
+    if (server_.snapshots().writes_refused()) return refuse(errors::kMisconf);
+    if (server_.aof().writes_refused()) {
+      return refuse("MISCONF Errors writing to the AOF file: " + server_.aof().last_write_error());
+    }
+  }
+  if (!allow_oom_ && !wrote_ && out_of_memory_at_start_ && (spec.flags & kDenyOom)) {
+    return refuse(errors::kOutOfMemory);
+  }
+  if (spec.flags & kWrite) wrote_ = true;
+  client_.protocol = protocol;
+  server_.run(client_, *command, argv);
+  return connection_.output().view();
+}
+
+void ScriptRunner::set_replication(int targets) {
+  server_.propagation().set_calls_muted((targets & kReplicateToAof) == 0);
+}
+
+bool ScriptRunner::admit(const scripting::ScriptDeclaration& declaration, bool read_only,
+                         resp::ReplyWriter& out) {
+  const uint32_t flags = declaration.flags;
+  if (!(flags & scripting::kScriptAllowOom) && out_of_memory_at_start_) {
+    // A script that may write is refused as any command that may grow memory.
+    if (!(flags & scripting::kScriptNoWrites)) {
+      out.error(errors::kOutOfMemory);
+    } else {
+      out.error(
+          "OOM allow-oom flag is not set on the script, can not run it when used memory > "
+          "'maxmemory'");
+    }
+    return false;
+  }
+  if (flags & scripting::kScriptNoWrites) return true;
+  if (server_.snapshots().writes_refused()) {
+    out.error(
+        "MISCONF Redis is configured to save RDB snapshots, but it's currently unable to persist "
+        "to disk. Writable scripts are blocked. Use 'no-writes' flag for read only scripts.");
+    return false;
+  }
+  if (server_.aof().writes_refused()) {
+    out.error("MISCONF Errors writing to the AOF file: " + server_.aof().last_write_error());
+    return false;
+  }
+  if (read_only) {
+    out.error("ERR Can not execute a script with write flag using *_ro command.");
+    return false;
+  }
+  return true;
+}
+
+void ScriptRunner::run(Client& caller, const scripting::Script& script, std::string_view sha,
+                       std::span<const std::string_view> keys,
+                       std::span<const std::string_view> args, bool read_only,
+                       resp::ReplyWriter& out) {
+  const scripting::ScriptDeclaration& declaration = script.declaration;
+  out_of_memory_at_start_ = server_.config().maxmemory != 0 && !server_.loading() &&
+                            server_.eviction().make_room() == Eviction::Outcome::kOutOfMemory;
+  if (declaration.has_shebang && !admit(declaration, read_only, out)) return;
+  read_only_ = read_only || (declaration.flags & scripting::kScriptNoWrites);
+  allow_oom_ = (declaration.flags & scripting::kScriptAllowOom) != 0;
+  wrote_ = false;
+  // A SELECT inside the script does not change the caller's database (Redis 7.0).
+  client_.db_index = caller.db_index;
+  client_.last_interaction_ms = clock::now_ms();
+  engine_.run(script, sha, keys, args, *this, out);
+  server_.propagation().set_calls_muted(false);
+  connection_.output().clear();
+}
+
+}  // namespace fkvs

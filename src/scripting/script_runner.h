@@ -1,0 +1,57 @@
+#pragma once
+
+#include <span>
+#include <string_view>
+
+#include "net/connection.h"
+#include "reply_writer.h"
+#include "scripting/script_engine.h"
+#include "server/client.h"
+
+namespace fkvs {
+
+class Server;
+
+// Runs scripts for the server: the interpreter, and the client the
+// scripts' commands run as. Those commands go through the server's own
+// dispatch (Server::run), so every command works from a script, counts in
+// the statistics, reaches WATCH, keyspace notifications and the AOF as
+// when a client sends it; their replies land in that client's output,
+// where redis.call reads them back.
+class ScriptRunner final : public scripting::ScriptHost {
+ public:
+  explicit ScriptRunner(Server& server);
+
+  scripting::ScriptEngine& engine() { return engine_; }
+
+  // EVAL, EVALSHA and their _RO forms, once the script was found: its
+  // shebang's checks, then the run, its reply to out.
+  void run(Client& caller, const scripting::Script& script, std::string_view sha,
+           std::span<const std::string_view> keys, std::span<const std::string_view> args,
+           bool read_only, resp::ReplyWriter& out);
+
+  // ScriptHost
+  std::string_view call(std::span<const std::string_view> argv, resp::Protocol protocol) override;
+  void set_replication(int targets) override;
+
+ private:
+  // A refusal of the script's command, as its reply.
+  std::string_view refuse(std::string_view message);
+  // Redis's checks on a shebang script before it runs; false when out holds the refusal.
+  bool admit(const scripting::ScriptDeclaration& declaration, bool read_only,
+             resp::ReplyWriter& out);
+
+  Server& server_;
+  scripting::ScriptEngine engine_;
+  // No socket behind it: nothing is ever sent or read.
+  net::Connection connection_;
+  Client client_;
+  // The running script: refused writes (EVAL_RO, no-writes), its memory
+  // checks, and whether it wrote already (it cannot be refused a write then).
+  bool read_only_ = false;
+  bool allow_oom_ = false;
+  bool out_of_memory_at_start_ = false;
+  bool wrote_ = false;
+};
+
+}  // namespace fkvs
