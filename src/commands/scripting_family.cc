@@ -99,8 +99,10 @@ void script_help(CommandContext& ctx) {
   ctx.reply().simple_lines(kLines);
 }
 
-constexpr uint32_t kEvalFlags = kNoScript | kStale | kSkipMonitor | kMayReplicate;
-constexpr uint32_t kEvalReadOnlyFlags = kReadOnly | kNoScript | kStale | kSkipMonitor;
+constexpr uint32_t kEvalFlags =
+    kNoScript | kStale | kSkipMonitor | kMayReplicate | kPropagatesEffects;
+constexpr uint32_t kEvalReadOnlyFlags =
+    kReadOnly | kNoScript | kStale | kSkipMonitor | kPropagatesEffects;
 
 constexpr CommandSpec kScriptingCommands[] = {
     {"eval", -3, kEvalFlags, 0, 0, 0, eval, "scripting", "Execute a Lua script server side",

@@ -763,7 +763,9 @@ void Server::run_observed(Client& client, const Command& command,
   command.spec.handler(ctx);
   // EXEC's own changes are its queue's, which propagated themselves.
   if (propagating) {
-    end_propagation(db_before, call_changed_ && !(command.spec.flags & kRunsInMulti), args);
+    end_propagation(db_before,
+                    call_changed_ && !(command.spec.flags & (kRunsInMulti | kPropagatesEffects)),
+                    args);
   }
   // (Replayed commands have no one to reply to.)
   if (aof_.holds_replies() && !loading_) {
