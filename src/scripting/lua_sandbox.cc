@@ -14,8 +14,8 @@ constexpr const char* kReadonlyProxies = "fkvs_readonly_proxies";
 constexpr const char* kRealGlobals = "fkvs_real_globals";
 constexpr const char* kReadonlyError = "Attempt to modify a readonly table";
 
-// The 48-bit state of rand48: x(n+1) = (a * x(n) + c) mod 2^48.
-uint64_t rand48_state = 0x1234ABCD330EULL;
+// The 48-bit state of rand48: x(n+1) = (a * x(n) + c) mod 2^48; seeded with 0.
+uint64_t rand48_state = 0x330E;
 constexpr uint64_t kRand48Multiplier = 0x5DEECE66DULL;
 constexpr uint64_t kRand48Increment = 0xB;
 constexpr uint64_t kRand48Mask = (uint64_t{1} << 48) - 1;
@@ -141,6 +141,29 @@ int sandbox_load(lua_State* L) {
   return load_source(L, chunk, length, name);
 }
 
+// pcall as Redis 7.0's: a caught error table ({err=...}, what redis.call
+// raises) reaches the script as its message string.
+int sandbox_pcall(lua_State* L) {
+  const int argc = lua_gettop(L);
+  luaL_checkany(L, 1);
+  lua_pushboolean(L, 1);
+  lua_insert(L, 1);
+  if (lua_pcall(L, argc - 1, LUA_MULTRET, 0) != 0) {
+    lua_remove(L, 1);
+    if (lua_istable(L, -1)) {
+      lua_getfield(L, -1, "err");
+      if (lua_isstring(L, -1)) {
+        lua_replace(L, -2);
+      } else {
+        lua_pop(L, 1);
+      }
+    }
+    lua_pushboolean(L, 0);
+    lua_insert(L, 1);
+  }
+  return lua_gettop(L);
+}
+
 // math.random as Redis's: one rand48 draw in [0, 1), scaled as Lua 5.1 scales rand().
 int sandbox_math_random(lua_State* L) {
   const lua_Number r =
@@ -222,8 +245,6 @@ int32_t next_rand48() {
   return static_cast<int32_t>(rand48_state >> 17);
 }
 
-void reset_script_random() { seed_rand48(0); }
-
 void open_sandbox_libraries(lua_State* L) {
   open_library(L, luaopen_base, "");
   open_library(L, luaopen_table, LUA_TABLIBNAME);
@@ -235,6 +256,7 @@ void open_sandbox_libraries(lua_State* L) {
   }
   set_global_function(L, "loadstring", sandbox_loadstring);
   set_global_function(L, "load", sandbox_load);
+  set_global_function(L, "pcall", sandbox_pcall);
   set_global_function(L, "rawset", sandbox_rawset);
   set_global_function(L, "rawget", sandbox_rawget);
   set_global_function(L, "next", sandbox_next);

@@ -9,8 +9,10 @@ namespace fkvs::scripting {
 // The environment Redis 7.0 gives scripts.
 //
 // open_sandbox_libraries: base (without loadfile, dofile, print, setfenv,
-// getfenv, newproxy), coroutine, table, string and math, with math.random
-// drawing from Redis's deterministic generator and loadstring/load refusing
+// getfenv, newproxy), coroutine, table, string and math, with pcall handing
+// a caught error table over as its message (Redis 7.0), math.random
+// drawing from Redis's rand48 generator (one sequence for the process,
+// seeded with 0 at start, as in Redis 7.0) and loadstring/load refusing
 // precompiled chunks.
 void open_sandbox_libraries(lua_State* L);
 
@@ -25,10 +27,6 @@ void protect_globals(lua_State* L);
 // Sets a global past the protection (KEYS, ARGV before each run): the value
 // on top of the stack is popped.
 void set_protected_global(lua_State* L, const char* name);
-
-// Reseeds math.random as Redis does before each script: every run draws the
-// same sequence unless the script calls math.randomseed.
-void reset_script_random();
 
 // Redis's rand48 generator (the POSIX drand48 recurrence), exposed for tests.
 void seed_rand48(int32_t seed);

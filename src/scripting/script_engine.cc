@@ -191,7 +191,6 @@ void ScriptEngine::run(const Script&, std::string_view sha, std::span<const std:
   set_protected_global(L, "ARGV");
   host_ = &host;
   resp3_ = false;
-  reset_script_random();
   const int status = lua_pcall(L, 0, 1, 1);
   if (status != 0) {
     write_script_error(L, sha, out);

@@ -65,15 +65,11 @@ void ScriptRunner::set_replication(int targets) {
 bool ScriptRunner::admit(const scripting::ScriptDeclaration& declaration, bool read_only,
                          resp::ReplyWriter& out) {
   const uint32_t flags = declaration.flags;
-  if (!(flags & scripting::kScriptAllowOom) && out_of_memory_at_start_) {
-    // A script that may write is refused as any command that may grow memory.
-    if (!(flags & scripting::kScriptNoWrites)) {
-      out.error(errors::kOutOfMemory);
-    } else {
-      out.error(
-          "OOM allow-oom flag is not set on the script, can not run it when used memory > "
-          "'maxmemory'");
-    }
+  // A script that may write is refused as any command that may grow memory
+  // (no-writes implies allow-oom).
+  if (!(flags & (scripting::kScriptAllowOom | scripting::kScriptNoWrites)) &&
+      out_of_memory_at_start_) {
+    out.error(errors::kOutOfMemory);
     return false;
   }
   if (flags & scripting::kScriptNoWrites) return true;
