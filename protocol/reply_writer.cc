@@ -106,8 +106,14 @@ void ReplyWriter::simple(std::string_view text) {
 }
 
 void ReplyWriter::error(std::string_view message) {
-  ++errors_written_;
   if (error_listener_ != nullptr) error_listener_->error_replied(message);
+  write_error(message);
+}
+
+void ReplyWriter::error_counted_elsewhere(std::string_view message) { write_error(message); }
+
+void ReplyWriter::write_error(std::string_view message) {
+  ++errors_written_;
   char* start = out_->prepare(message.size() + 3);
   start[0] = '-';
   char* p = start + 1;

@@ -38,6 +38,9 @@ class ReplyWriter {
   // message is the whole error text after '-', e.g. "ERR syntax error".
   // CR and LF in it are replaced by spaces, as Redis does, to keep the framing.
   void error(std::string_view message);
+  // An error the listener was already told of (a script passing on the
+  // error of a command it ran): it still counts in errors_written().
+  void error_counted_elsewhere(std::string_view message);
   void integer(int64_t value);        // :value
   void bulk(std::string_view value);  // $len value
   void bulk_integer(int64_t value);   // an integer sent as a bulk string
@@ -87,6 +90,7 @@ class ReplyWriter {
 
  private:
   void header(char prefix, int64_t value);
+  void write_error(std::string_view message);
   void end_aggregate(size_t token, char prefix, size_t count);
   ByteBuffer* out_;
   ErrorReplyListener* error_listener_;

@@ -90,6 +90,14 @@ size_t push_aggregate(lua_State* L, std::string_view reply, char type, int64_t c
 
 }  // namespace
 
+bool error_table_counted(lua_State* L) {
+  lua_pushstring(L, kErrorCountedField);
+  lua_rawget(L, -2);
+  const bool counted = lua_toboolean(L, -1) != 0;
+  lua_pop(L, 1);
+  return counted;
+}
+
 void push_error_table(lua_State* L, std::string_view text) {
   std::string_view code = "ERR";
   std::string_view message = text;
@@ -129,6 +137,10 @@ size_t push_reply(lua_State* L, std::string_view reply) {
       std::string error = "-";
       error.append(line.text);
       push_error_table(L, error);
+      // The command's error was counted when it was replied.
+      lua_pushstring(L, kErrorCountedField);
+      lua_pushboolean(L, 1);
+      lua_rawset(L, -3);
       return line.next;
     }
     case '_':
@@ -209,7 +221,11 @@ std::string with_spaces_for_newlines(const char* text, size_t length) {
 bool write_special_table(lua_State* L, resp::ReplyWriter& out, bool script_resp3) {
   size_t length = 0;
   if (const char* err = string_field(L, "err", &length)) {
-    out.error(std::string_view(err, length));
+    if (error_table_counted(L)) {
+      out.error_counted_elsewhere(std::string_view(err, length));
+    } else {
+      out.error(std::string_view(err, length));
+    }
     return true;
   }
   if (const char* ok = string_field(L, "ok", &length)) {

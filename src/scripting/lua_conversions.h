@@ -20,6 +20,12 @@ namespace fkvs::scripting {
 // Returns the bytes it read (0, with nothing pushed, when the reply is cut short).
 size_t push_reply(lua_State* L, std::string_view reply);
 
+// The field Redis marks an error table with when the error was already
+// counted in the error statistics (a command's error reply, a refused command).
+inline constexpr const char* kErrorCountedField = "ignore_error_stats_update";
+// Whether the error table on top of the stack carries that mark.
+bool error_table_counted(lua_State* L);
+
 // Pushes Redis's error table {err="CODE message"} for an error text:
 // "-CODE message" keeps its code, text without a leading '-' gets "ERR".
 void push_error_table(lua_State* L, std::string_view text);

@@ -65,7 +65,9 @@ void push_string_array(lua_State* L, std::span<const std::string_view> values) {
 // it was raised; anything else as "Error running script".
 void write_script_error(lua_State* L, std::string_view sha, resp::ReplyWriter& out) {
   std::string message;
+  bool counted = false;
   if (lua_istable(L, -1)) {
+    counted = error_table_counted(L);
     lua_getfield(L, -1, "err");
     const char* err = lua_tostring(L, -1);
     message = err != nullptr ? err : "ERR unknown error";
@@ -92,7 +94,11 @@ void write_script_error(lua_State* L, std::string_view sha, resp::ReplyWriter& o
   while (!message.empty() && (message.back() == '\n' || message.back() == '\r')) {
     message.pop_back();
   }
-  out.error(message);
+  if (counted) {
+    out.error_counted_elsewhere(message);
+  } else {
+    out.error(message);
+  }
 }
 
 }  // namespace
@@ -120,6 +126,7 @@ void ScriptEngine::close_interpreter() {
 void ScriptEngine::flush() {
   close_interpreter();
   scripts_.clear();
+  cached_bytes_ = 0;
   open_interpreter();
 }
 
@@ -152,6 +159,7 @@ const Script* ScriptEngine::load(std::string_view body, std::string& sha, std::s
     return nullptr;
   }
   lua_setfield(lua_, LUA_REGISTRYINDEX, registry_name_of(sha).c_str());
+  cached_bytes_ += sizeof(Script) + sha.size() + body.size();
   return &scripts_.emplace(sha, std::move(script)).first->second;
 }
 

@@ -55,6 +55,8 @@ class ScriptEngine {
   // SCRIPT FLUSH: every script goes, with the interpreter and its globals.
   void flush();
   size_t script_count() const { return scripts_.size(); }
+  // What the cache holds besides the interpreter: names, sources, entries.
+  size_t cached_bytes() const { return cached_bytes_; }
   // What the interpreter holds, in bytes (INFO's used_memory_lua).
   size_t lua_memory_bytes() const;
 
@@ -78,6 +80,7 @@ class ScriptEngine {
 
   lua_State* lua_ = nullptr;
   std::unordered_map<std::string, Script> scripts_;
+  size_t cached_bytes_ = 0;
   ScriptHost* host_ = nullptr;
   bool resp3_ = false;
   // Scripts run since the last incremental collection step.

@@ -19,8 +19,9 @@ ScriptRunner::ScriptRunner(Server& server)
   client_.multi.executing = true;
 }
 
-std::string_view ScriptRunner::refuse(std::string_view message) {
-  resp::ReplyWriter(connection_.output()).error(message);
+std::string_view ScriptRunner::refuse(const Command* command, std::string_view message) {
+  if (command != nullptr) command->rejected_calls++;
+  resp::ReplyWriter(connection_.output(), &server_.error_stats()).error(message);
   return connection_.output().view();
 }
 
@@ -31,26 +32,28 @@ std::string_view ScriptRunner::call(std::span<const std::string_view> argv,
   if (command != nullptr && command->is_container() && argv.size() >= 2) {
     command = command->find_subcommand(argv[1]);
   }
-  if (command == nullptr) return refuse("ERR Unknown Redis command called from script");
+  if (command == nullptr) return refuse(nullptr, "ERR Unknown Redis command called from script");
   const CommandSpec& spec = command->spec;
   const int argc = static_cast<int>(argv.size());
   if ((spec.arity > 0 && argc != spec.arity) || argc < -spec.arity) {
-    return refuse("ERR Wrong number of args calling Redis command from script");
+    return refuse(command, "ERR Wrong number of args calling Redis command from script");
   }
-  if (spec.flags & kNoScript) return refuse("ERR This Redis command is not allowed from script");
+  if (spec.flags & kNoScript)
+    return refuse(command, "ERR This Redis command is not allowed from script");
   // As Redis: a command that may replicate counts as a write here.
   if (read_only_ && (spec.flags & (kWrite | kMayReplicate))) {
-    return refuse("ERR Write commands are not allowed from read-only scripts.");
+    return refuse(command, "ERR Write commands are not allowed from read-only scripts.");
   }
   // Once the script wrote, it must be let finish: later writes are not refused.
   if ((spec.flags & kWrite) && !wrote_) {
-    if (server_.snapshots().writes_refused()) return refuse(errors::kMisconf);
+    if (server_.snapshots().writes_refused()) return refuse(command, errors::kMisconf);
     if (server_.aof().writes_refused()) {
-      return refuse("MISCONF Errors writing to the AOF file: " + server_.aof().last_write_error());
+      return refuse(command,
+                    "MISCONF Errors writing to the AOF file: " + server_.aof().last_write_error());
     }
   }
   if (!allow_oom_ && !wrote_ && out_of_memory_at_start_ && (spec.flags & kDenyOom)) {
-    return refuse(errors::kOutOfMemory);
+    return refuse(command, errors::kOutOfMemory);
   }
   if (spec.flags & kWrite) wrote_ = true;
   client_.protocol = protocol;

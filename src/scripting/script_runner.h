@@ -35,8 +35,9 @@ class ScriptRunner final : public scripting::ScriptHost {
   void set_replication(int targets) override;
 
  private:
-  // A refusal of the script's command, as its reply.
-  std::string_view refuse(std::string_view message);
+  // A refusal of the script's command (null when unknown), as its reply;
+  // counted as Redis counts a rejected call.
+  std::string_view refuse(const Command* command, std::string_view message);
   // Redis's checks on a shebang script before it runs; false when out holds the refusal.
   bool admit(const scripting::ScriptDeclaration& declaration, bool read_only,
              resp::ReplyWriter& out);
