@@ -70,11 +70,8 @@ void script_flush(CommandContext& ctx) {
   ctx.reply().ok();
 }
 
-// A script holds the server until it ends, so none is ever running when
-// this command is served.
-void script_kill(CommandContext& ctx) {
-  ctx.reply().error("NOTBUSY No scripts in execution right now.");
-}
+// Served while a script runs past busy-reply-threshold (Server::on_input_while_busy).
+void script_kill(CommandContext& ctx) { ctx.server().scripts().kill(ctx.reply()); }
 
 void script_help(CommandContext& ctx) {
   static constexpr std::string_view kLines[] = {

@@ -15,6 +15,9 @@ namespace fkvs::scripting {
 namespace {
 
 constexpr const char* kErrorHandler = "__redis__err__handler";
+constexpr const char* kEngineKey = "fkvs_script_engine";
+// As Redis: the host is asked every 100,000 VM instructions.
+constexpr int kInstructionsPerCheck = 100000;
 // Redis steps the collector once every 50 scripts.
 constexpr int kRunsPerGcStep = 50;
 
@@ -51,6 +54,19 @@ int script_error_handler(lua_State* L) {
     lua_rawset(L, 1);
   }
   return 1;
+}
+
+// Once killed, the hook fires on every line, so a pcall in the script
+// cannot catch the error and go on.
+void check_host_hook(lua_State* L, lua_Debug*) {
+  lua_getfield(L, LUA_REGISTRYINDEX, kEngineKey);
+  auto* engine = static_cast<ScriptEngine*>(lua_touserdata(L, -1));
+  lua_pop(L, 1);
+  ScriptHost* host = engine != nullptr ? engine->host() : nullptr;
+  if (host == nullptr || host->keep_running()) return;
+  lua_sethook(L, check_host_hook, LUA_MASKLINE, 0);
+  push_error_table(L, "Script killed by user with SCRIPT KILL...");
+  lua_error(L);
 }
 
 void push_string_array(lua_State* L, std::span<const std::string_view> values) {
@@ -109,6 +125,8 @@ ScriptEngine::~ScriptEngine() { close_interpreter(); }
 
 void ScriptEngine::open_interpreter() {
   lua_ = luaL_newstate();
+  lua_pushlightuserdata(lua_, this);
+  lua_setfield(lua_, LUA_REGISTRYINDEX, kEngineKey);
   open_sandbox_libraries(lua_);
   // The libraries scripts use beyond Lua's own (cjson, cmsgpack, bit,
   // struct) open here, before the globals are made read only.
@@ -199,7 +217,9 @@ void ScriptEngine::run(const Script&, std::string_view sha, std::span<const std:
   set_protected_global(L, "ARGV");
   host_ = &host;
   resp3_ = false;
+  lua_sethook(L, check_host_hook, LUA_MASKCOUNT, kInstructionsPerCheck);
   const int status = lua_pcall(L, 0, 1, 1);
+  lua_sethook(L, nullptr, 0, 0);
   if (status != 0) {
     write_script_error(L, sha, out);
   } else {

@@ -25,6 +25,10 @@ class ScriptHost {
   // redis.set_repl: which of the AOF (1) and replicas (2) hear the
   // commands the script runs from now on.
   virtual void set_replication(int targets) = 0;
+  // Asked every so often while a script runs (the time limit, serving
+  // SCRIPT KILL meanwhile): false ends the script with Redis's
+  // "Script killed by user with SCRIPT KILL..." error.
+  virtual bool keep_running() = 0;
 
  protected:
   ~ScriptHost() = default;

@@ -1,5 +1,7 @@
 #include "scripting/script_runner.h"
 
+#include <spdlog/spdlog.h>
+
 #include "commands/command_table.h"
 #include "commands/errors.h"
 #include "server/server.h"
@@ -61,6 +63,36 @@ std::string_view ScriptRunner::call(std::span<const std::string_view> argv,
   return connection_.output().view();
 }
 
+int64_t ScriptRunner::elapsed_ms() const { return (clock::monotonic_us() - started_us_) / 1000; }
+
+bool ScriptRunner::keep_running() {
+  if (caller_ == nullptr) return true;
+  if (!timed_out_) {
+    const int64_t elapsed = elapsed_ms();
+    if (elapsed < server_.config().busy_reply_threshold) return true;
+    spdlog::warn(
+        "Slow script detected: still in execution after {} milliseconds. You can try killing "
+        "the script using the SCRIPT KILL command. Script name is: {}.",
+        elapsed, sha_);
+    timed_out_ = true;
+  }
+  server_.serve_while_busy(*caller_);
+  if (kill_requested_) spdlog::warn("Lua script killed by user with SCRIPT KILL.");
+  return !kill_requested_ && !server_.shutting_down();
+}
+
+void ScriptRunner::kill(resp::ReplyWriter& out) {
+  if (!timed_out_) return out.error("NOTBUSY No scripts in execution right now.");
+  if (wrote_) {
+    return out.error(
+        "UNKILLABLE Sorry the script already executed write commands against the dataset. You "
+        "can either wait the script termination or kill the server in a hard way using the "
+        "SHUTDOWN NOSAVE command.");
+  }
+  kill_requested_ = true;
+  out.ok();
+}
+
 void ScriptRunner::set_replication(int targets) {
   server_.propagation().set_calls_muted((targets & kReplicateToAof) == 0);
 }
@@ -107,7 +139,14 @@ void ScriptRunner::run(Client& caller, const scripting::Script& script, std::str
   // A SELECT inside the script does not change the caller's database (Redis 7.0).
   client_.db_index = caller.db_index;
   client_.last_interaction_ms = clock::now_ms();
+  caller_ = &caller;
+  sha_ = sha;
+  started_us_ = clock::monotonic_us();
+  timed_out_ = kill_requested_ = false;
   engine_.run(script, sha, keys, args, *this, out);
+  if (timed_out_) spdlog::warn("Slow script finished after {} milliseconds.", elapsed_ms());
+  caller_ = nullptr;
+  timed_out_ = kill_requested_ = false;
   server_.propagation().set_calls_muted(false);
   connection_.output().clear();
 }

@@ -33,8 +33,16 @@ class ScriptRunner final : public scripting::ScriptHost {
   // ScriptHost
   std::string_view call(std::span<const std::string_view> argv, resp::Protocol protocol) override;
   void set_replication(int targets) override;
+  bool keep_running() override;
+
+  // A script ran past busy-reply-threshold and is still running: other
+  // clients get -BUSY, and SCRIPT KILL and SHUTDOWN NOSAVE are served.
+  bool busy() const { return timed_out_; }
+  // SCRIPT KILL: ends the running script unless it already wrote.
+  void kill(resp::ReplyWriter& out);
 
  private:
+  int64_t elapsed_ms() const;
   // A refusal of the script's command (null when unknown), as its reply;
   // counted as Redis counts a rejected call.
   std::string_view refuse(const Command* command, std::string_view message);
@@ -53,6 +61,13 @@ class ScriptRunner final : public scripting::ScriptHost {
   bool allow_oom_ = false;
   bool out_of_memory_at_start_ = false;
   bool wrote_ = false;
+  // The client whose script runs (null when none), since when, and whether
+  // it went past the threshold or was asked to stop.
+  Client* caller_ = nullptr;
+  std::string_view sha_;
+  int64_t started_us_ = 0;
+  bool timed_out_ = false;
+  bool kill_requested_ = false;
 };
 
 }  // namespace fkvs

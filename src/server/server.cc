@@ -570,6 +570,8 @@ void Server::on_input(net::Connection& conn) {
     if (clients_memory_ + client->memory_bytes() > client_memory_limit()) evict_clients();
     if (conn.closing()) return;
   }
+  if (scripts_->busy()) [[unlikely]]
+    return on_input_while_busy(*client);
   resp::RequestParser& parser = client->parser();
   KeyLookahead lookahead;
   // After SHUTDOWN nothing more runs, not even the rest of a pipeline.
@@ -610,6 +612,30 @@ void Server::on_input(net::Connection& conn) {
     loop_->want_flush(conn);
     if (!conn.closing_now() && over_output_limits(*client)) kill_client(*client);
   }
+}
+
+void Server::on_input_while_busy(Client& client) {
+  net::Connection& conn = client.conn();
+  resp::RequestParser& parser = client.parser();
+  while (!shutting_down_ && !conn.closing() && !conn.input().empty() && !client.blocked &&
+         !client.paused) {
+    const resp::ParseStatus status = parser.parse(conn.input().view());
+    if (status != resp::ParseStatus::kRequest) break;
+    std::span<const std::string_view> args = parser.args();
+    const Command* command = commands_.find(args[0]);
+    if (command != nullptr && command->is_container() && args.size() >= 2) {
+      command = command->find_subcommand(args[1]);
+    }
+    // Transactions wait too: EXEC would run its queue inside the script.
+    if (command == nullptr ||
+        ((command->spec.flags & kAllowBusy) && !(command->spec.flags & kRunsInMulti))) {
+      execute(client, args);
+    } else {
+      reject(client, command, errors::kBusyScript);
+    }
+    conn.input().consume(parser.consumed());
+  }
+  if (!conn.output().empty()) loop_->want_flush(conn);
 }
 
 void Server::enforce_query_buffer_limit(Client& client) {

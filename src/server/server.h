@@ -91,6 +91,10 @@ class Server final : public net::ConnectionHandler, public KeyspaceListener {
   // SHUTDOWN, SIGTERM, SIGINT: stop accepting and running requests, and
   // stop once the replies already queued are sent (or shutdown-timeout).
   void request_shutdown();
+  bool shutting_down() const { return shutting_down_; }
+  // A script past busy-reply-threshold: other clients are served (with
+  // -BUSY for most commands) while running's script goes on.
+  void serve_while_busy(Client& running) { loop_->serve_while_busy(running.conn()); }
   const Supervisor& supervisor() const { return supervisor_; }
   int64_t lastsave_unix() const { return snapshots_.lastsave_unix(); }
   uint64_t dirty() const { return dirty_; }
@@ -244,6 +248,9 @@ class Server final : public net::ConnectionHandler, public KeyspaceListener {
   void deliver(Client& subscriber, std::string_view frame, bool as_push = false);
   // To __keyspace@<db>__:<key> and/or __keyevent@<db>__:<event>, as enabled.
   void publish_keyspace_event(std::string_view event, std::string_view key, int db);
+  // A client's requests while a script is busy: -BUSY, but for the few
+  // commands allowed then (SCRIPT KILL, SHUTDOWN NOSAVE).
+  void on_input_while_busy(Client& client);
   // Closes a client whose query buffer passed client-query-buffer-limit.
   void enforce_query_buffer_limit(Client& client);
   // Closes the client when used bytes of its requests (its query buffer, or

@@ -3,7 +3,6 @@
 #include <doctest/doctest.h>
 
 #include <lua.hpp>
-
 #include <string>
 #include <string_view>
 

@@ -23,6 +23,8 @@ class EchoHost final : public ScriptHost {
     return reply_;
   }
   void set_replication(int targets) override { replication = targets; }
+  bool keep_running() override { return ++checks < 3; }
+  int checks = 0;
   int replication = 3;
 
  private:
@@ -79,10 +81,11 @@ TEST_CASE("script engine: errors name the script and the line") {
   CHECK(run_script(engine, "\nreturn a") ==
         "-ERR user_script:2: Script attempted to access nonexistent global variable 'a' "
         "script: c053029128b93a33afd4a16b0943efa48324da86, on @user_script:2.\r\n");
-  CHECK(run_script(engine, "a = 1").starts_with(
-      "-ERR user_script:1: Attempt to modify a readonly table script:"));
-  CHECK(run_script(engine, "return redis.call()").starts_with(
-      "-ERR Please specify at least one argument for this redis lib call script:"));
+  CHECK(run_script(engine, "a = 1")
+            .starts_with("-ERR user_script:1: Attempt to modify a readonly table script:"));
+  CHECK(run_script(engine, "return redis.call()")
+            .starts_with(
+                "-ERR Please specify at least one argument for this redis lib call script:"));
 }
 
 TEST_CASE("script engine: the sandbox hides and protects") {
@@ -95,8 +98,7 @@ TEST_CASE("script engine: the sandbox hides and protects") {
         std::string::npos);
   CHECK(run_script(engine, "setmetatable(_G, nil)").find("Attempt to modify a readonly table") !=
         std::string::npos);
-  CHECK(run_script(engine, "return loadstring(string.dump(function() return 1 end))") ==
-        "$-1\r\n");
+  CHECK(run_script(engine, "return loadstring(string.dump(function() return 1 end))") == "$-1\r\n");
 }
 
 TEST_CASE("script engine: redis.set_repl reaches the host") {
@@ -110,6 +112,13 @@ TEST_CASE("script engine: redis.set_repl reaches the host") {
   resp::ReplyWriter writer(out);
   engine.run(*script, sha, {}, {}, host, writer);
   CHECK(host.replication == 0);
+}
+
+TEST_CASE("script engine: a host that says stop ends even a script that catches errors") {
+  ScriptEngine engine;
+  CHECK(run_script(engine, "while true do pcall(function() while true do end end) end")
+            .starts_with("-ERR Script killed by user with SCRIPT KILL... script:"));
+  CHECK(run_script(engine, "return 1") == ":1\r\n");
 }
 
 TEST_CASE("script engine: rand48 is the POSIX recurrence") {
