@@ -161,12 +161,17 @@ void ReadinessLoop<P>::run() {
 template <Poller P>
 void ReadinessLoop<P>::serve_while_busy(Connection& busy) {
   if (dispatching_events_) return;
+  // Input this iteration read before the busy command began is served now too
+  // (its connection is run again afterwards, with nothing left to do).
+  for (Connection* conn : received_.pending()) {
+    if (conn == &busy || conn->closing() || conn->input().empty()) continue;
+    handler_.on_input(*conn);
+    if (conn->closing()) want_close(*conn);
+  }
   const int ready = poller_.wait(0);
-  if (ready <= 0) return;
-  clock::update();
+  if (ready > 0) clock::update();
   // Gathered first: handling one may poll nothing, but it runs commands.
   std::vector<int> fds;
-  fds.reserve(static_cast<size_t>(ready));
   for (int i = 0; i < ready; ++i) fds.push_back(poller_.event(i).fd());
   for (int fd : fds) {
     if (static_cast<size_t>(fd) < listener_index_by_fd_.size() && listener_index_by_fd_[fd] >= 0) {
