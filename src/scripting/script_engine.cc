@@ -128,8 +128,9 @@ void ScriptEngine::open_interpreter() {
   lua_pushlightuserdata(lua_, this);
   lua_setfield(lua_, LUA_REGISTRYINDEX, kEngineKey);
   open_sandbox_libraries(lua_);
-  // The libraries scripts use beyond Lua's own (cjson, cmsgpack, bit,
-  // struct) open here, before the globals are made read only.
+  // The one place for the libraries of src/lua_libs (cjson, cmsgpack, bit,
+  // struct: open_script_libraries) to open, before the globals are made read
+  // only (issue 21).
   register_redis_api(lua_, this);
   lua_pushcfunction(lua_, script_error_handler);
   lua_setglobal(lua_, kErrorHandler);
@@ -204,7 +205,7 @@ const char* ScriptEngine::collect_call_arguments(lua_State* L) {
   return nullptr;
 }
 
-void ScriptEngine::run(const Script&, std::string_view sha, std::span<const std::string_view> keys,
+void ScriptEngine::run(std::string_view sha, std::span<const std::string_view> keys,
                        std::span<const std::string_view> args, ScriptHost& host,
                        resp::ReplyWriter& out) {
   lua_State* L = lua_;

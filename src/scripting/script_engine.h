@@ -64,9 +64,9 @@ class ScriptEngine {
   // What the interpreter holds, in bytes (INFO's used_memory_lua).
   size_t lua_memory_bytes() const;
 
-  // Runs a cached script with KEYS and ARGV, writing its result (or its
-  // error) as the reply to out.
-  void run(const Script& script, std::string_view sha, std::span<const std::string_view> keys,
+  // Runs the cached script of that SHA1 (as load or find gave it) with KEYS
+  // and ARGV, writing its result (or its error) as the reply to out.
+  void run(std::string_view sha, std::span<const std::string_view> keys,
            std::span<const std::string_view> args, ScriptHost& host, resp::ReplyWriter& out);
 
   // For the redis.* functions, which run inside run().

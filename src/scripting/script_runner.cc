@@ -93,6 +93,28 @@ void ScriptRunner::kill(resp::ReplyWriter& out) {
   out.ok();
 }
 
+uint32_t ScriptRunner::call_flags(const Command& command,
+                                  std::span<const std::string_view> args) const {
+  uint32_t flags = command.spec.flags;
+  if (!(flags & kPropagatesEffects) || args.size() < 2) return flags;
+  scripting::ScriptDeclaration declaration;
+  if (command.spec.name.starts_with("evalsha")) {
+    const scripting::Script* script = engine_.find(args[1]);
+    if (script == nullptr) return flags;
+    declaration = script->declaration;
+  } else {
+    std::string error;
+    if (!parse_script_declaration(args[1], declaration, error)) return flags;
+  }
+  if (!declaration.has_shebang) return flags;
+  flags &= ~(kStale | kDenyOom | kWrite | kMayReplicate);
+  const uint32_t declared = declaration.flags;
+  if (!(declared & (scripting::kScriptAllowOom | scripting::kScriptNoWrites))) flags |= kDenyOom;
+  if (!(declared & scripting::kScriptNoWrites)) flags |= kWrite;
+  if (declared & scripting::kScriptAllowStale) flags |= kStale;
+  return flags;
+}
+
 void ScriptRunner::set_replication(int targets) {
   server_.propagation().set_calls_muted((targets & kReplicateToAof) == 0);
 }
@@ -143,7 +165,7 @@ void ScriptRunner::run(Client& caller, const scripting::Script& script, std::str
   sha_ = sha;
   started_us_ = clock::monotonic_us();
   timed_out_ = kill_requested_ = false;
-  engine_.run(script, sha, keys, args, *this, out);
+  engine_.run(sha, keys, args, *this, out);
   if (timed_out_) spdlog::warn("Slow script finished after {} milliseconds.", elapsed_ms());
   caller_ = nullptr;
   timed_out_ = kill_requested_ = false;

@@ -30,6 +30,11 @@ class ScriptRunner final : public scripting::ScriptHost {
            std::span<const std::string_view> keys, std::span<const std::string_view> args,
            bool read_only, resp::ReplyWriter& out);
 
+  // The flags a call of command runs with: for EVAL and EVALSHA of a
+  // script with a shebang, those its flags give it (as Redis, for CLIENT
+  // PAUSE WRITE: a no-writes script is no write); otherwise the command's.
+  uint32_t call_flags(const Command& command, std::span<const std::string_view> args) const;
+
   // ScriptHost
   std::string_view call(std::span<const std::string_view> argv, resp::Protocol protocol) override;
   void set_replication(int targets) override;

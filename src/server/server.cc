@@ -626,9 +626,9 @@ void Server::on_input_while_busy(Client& client) {
     if (command != nullptr && command->is_container() && args.size() >= 2) {
       command = command->find_subcommand(args[1]);
     }
-    // Transactions wait too: EXEC would run its queue inside the script.
-    if (command == nullptr ||
-        ((command->spec.flags & kAllowBusy) && !(command->spec.flags & kRunsInMulti))) {
+    // As Redis: MULTI, WATCH and DISCARD pass, but not EXEC (its queue would run
+    // inside the script); a refused command dooms an open transaction.
+    if (command == nullptr || (command->spec.flags & kAllowBusy)) {
       execute(client, args);
     } else {
       reject(client, command, errors::kBusyScript);
@@ -909,7 +909,11 @@ void Server::execute_request(Client& client, std::span<const std::string_view> a
   }
   // As Redis: after the checks that answer at once, before MULTI queues.
   // (Replaying the AOF, as DEBUG LOADAOF may during a pause, holds nothing.)
-  if (pause_.active() && !loading_ && pause_.holds(client, *command)) [[unlikely]]
+  if (pause_.active() && !loading_ &&
+      pause_.holds(client, *command, args,
+                   [this](const Command& called, std::span<const std::string_view> called_args) {
+                     return scripts_->call_flags(called, called_args);
+                   })) [[unlikely]]
     return hold_for_pause(client, *command);
   Transaction& multi = client.multi;
   if (multi.open && !(command->spec.flags & kRunsInMulti)) [[unlikely]] {

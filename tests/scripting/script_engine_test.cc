@@ -41,7 +41,7 @@ std::string run_script(ScriptEngine& engine, std::string_view body,
   EchoHost host;
   resp::ByteBuffer out;
   resp::ReplyWriter writer(out);
-  engine.run(*script, sha, keys, args, host, writer);
+  engine.run(sha, keys, args, host, writer);
   return std::string(out.view());
 }
 
@@ -110,7 +110,7 @@ TEST_CASE("script engine: redis.set_repl reaches the host") {
   EchoHost host;
   resp::ByteBuffer out;
   resp::ReplyWriter writer(out);
-  engine.run(*script, sha, {}, {}, host, writer);
+  engine.run(sha, {}, {}, host, writer);
   CHECK(host.replication == 0);
 }
 
