@@ -510,3 +510,20 @@ def test_a_script_under_the_threshold_holds_others_until_it_ends(server):
     client = server.client()
     assert client.eval("local i = 0 while i < 3000000 do i = i + 1 end return i", 0) == 3000000
     assert client.ping()
+
+
+@pytest.mark.parametrize("target", ["fkvs", "redis"])
+def test_client_pause_write_holds_only_scripts_that_may_write(start_server, target):
+    handle = start_server(target=target)
+    with handle.connect_raw() as admin, handle.connect_raw() as reader, \
+            handle.connect_raw() as writer:
+        admin.command("SET", "x", "y")
+        sha = admin.command("SCRIPT", "LOAD", "#!lua flags=no-writes\nreturn 2").split(b"\r\n")[1]
+        assert admin.command("CLIENT", "PAUSE", "100000", "WRITE") == b"+OK\r\n"
+        assert reader.command("EVAL", "#!lua flags=no-writes\nreturn 'ro'", "0") == b"$2\r\nro\r\n"
+        assert reader.command("EVAL_RO", "return redis.call('get', 'x')", "0") == b"$1\r\ny\r\n"
+        assert reader.command("EVALSHA", sha.decode(), "0") == b":2\r\n"
+        writer.send_command("EVAL", "#!lua\nreturn redis.call('set', 'x', 'z')", "0")
+        assert writer.read_available(quiet=0.3) == b""
+        assert admin.command("CLIENT", "UNPAUSE") == b"+OK\r\n"
+        assert writer.read_reply() == b"+OK\r\n"
