@@ -403,9 +403,9 @@ void Server::stop_when_drained() {
 }
 
 void Server::kill_client(Client& client) {
-  // The scripts' client has no socket for the loop to close.
+  // The scripts' client has no socket for the loop to close, and stays usable.
   if (client.conn().fd() < 0) [[unlikely]]
-    return client.conn().close_now();
+    return;
   // A client on its way out must not be served a popped element.
   if (client.blocked) blocked_.unblock(client);
   client.conn().close_now();
