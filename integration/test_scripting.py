@@ -527,3 +527,26 @@ def test_client_pause_write_holds_only_scripts_that_may_write(start_server, targ
         assert writer.read_available(quiet=0.3) == b""
         assert admin.command("CLIENT", "UNPAUSE") == b"+OK\r\n"
         assert writer.read_reply() == b"+OK\r\n"
+
+
+HOSTILE_SCRIPTS = [
+    "local function f() return f() + 1 end return f()",
+    "error(setmetatable({}, {__index = function() error('deep') end}))",
+    "return setmetatable({}, {__index = function() error('deep') end})",
+    "return {err = setmetatable({}, {__tostring = function() error('x') end})}",
+    "local t = {} t[1] = t return t",
+    "local a = {} local b = {a} a[1] = b return a",
+    "local ok = pcall(error, setmetatable({}, {__tostring = function() error('x') end})) "
+    "return tostring(ok)",
+    "local co = coroutine.create(function() redis.call('set', 'a', '1') coroutine.yield(1) end) "
+    "coroutine.resume(co) return redis.call('get', 'a')",
+    "return redis.call('srandmember', 's', -100000)",
+]
+
+
+@pytest.mark.parametrize("script", HOSTILE_SCRIPTS)
+def test_hostile_scripts_leave_the_server_up(server, script):
+    server.raw(encode_command("SADD", "s", "m"), replies=1)
+    reply = server.raw(encode_command("EVAL", script, "0"), nbytes=1)
+    assert reply
+    assert server.reply("PING") == b"+PONG\r\n"

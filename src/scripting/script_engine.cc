@@ -83,12 +83,17 @@ void write_script_error(lua_State* L, std::string_view sha, resp::ReplyWriter& o
   std::string message;
   bool counted = false;
   if (lua_istable(L, -1)) {
+    // Raw reads: a metamethod of the script's error object would run
+    // outside any protected call.
     counted = error_table_counted(L);
-    lua_getfield(L, -1, "err");
+    lua_pushstring(L, "err");
+    lua_rawget(L, -2);
     const char* err = lua_tostring(L, -1);
     message = err != nullptr ? err : "ERR unknown error";
-    lua_getfield(L, -2, "source");
-    lua_getfield(L, -3, "line");
+    lua_pushstring(L, "source");
+    lua_rawget(L, -3);
+    lua_pushstring(L, "line");
+    lua_rawget(L, -4);
     const char* source = lua_tostring(L, -2);
     const char* line = lua_tostring(L, -1);
     if (source != nullptr && line != nullptr) {
