@@ -13,7 +13,7 @@ RUN packaging/setup.sh build
 FROM debian:12-slim
 RUN apt-get update \
     && apt-get install -y --no-install-recommends \
-       libhiredis0.14 liburing2 liblzf1 libmimalloc2.0 libspdlog1.10 libfmt9 libedit2 \
+       libhiredis0.14 liburing2 liblzf1 libmimalloc2.0 libspdlog1.10 libfmt9 libedit2 liblua5.1-0 \
     && rm -rf /var/lib/apt/lists/* \
     && groupadd --system fkvs \
     && useradd --system --gid fkvs --home-dir /data --no-create-home fkvs \

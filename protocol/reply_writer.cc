@@ -106,8 +106,14 @@ void ReplyWriter::simple(std::string_view text) {
 }
 
 void ReplyWriter::error(std::string_view message) {
-  ++errors_written_;
   if (error_listener_ != nullptr) error_listener_->error_replied(message);
+  write_error(message);
+}
+
+void ReplyWriter::error_counted_elsewhere(std::string_view message) { write_error(message); }
+
+void ReplyWriter::write_error(std::string_view message) {
+  ++errors_written_;
   char* start = out_->prepare(message.size() + 3);
   start[0] = '-';
   char* p = start + 1;
@@ -141,6 +147,15 @@ void ReplyWriter::bulk_double(double value) {
   bulk(format_double(value, text));
 }
 
+void ReplyWriter::big_number(std::string_view digits) {
+  if (!resp3_) return bulk(digits);
+  char* start = out_->prepare(digits.size() + 3);
+  start[0] = '(';
+  std::memcpy(start + 1, digits.data(), digits.size());
+  write_crlf(start + 1 + digits.size());
+  out_->commit(digits.size() + 3);
+}
+
 void ReplyWriter::double_number(double value) {
   char text[32];
   const std::string_view digits = format_double(value, text);
@@ -165,15 +180,15 @@ void ReplyWriter::set(size_t count) { header(resp3_ ? '~' : '*', static_cast<int
 
 void ReplyWriter::push(size_t count) { header(resp3_ ? '>' : '*', static_cast<int64_t>(count)); }
 
-void ReplyWriter::verbatim(std::string_view text) {
+void ReplyWriter::verbatim(std::string_view text, std::string_view format) {
   if (!resp3_) return bulk(text);
-  constexpr std::string_view kFormat = "txt:";
-  char* start = out_->prepare(kMaxHeaderLen + kFormat.size() + text.size() + 2);
+  char* start = out_->prepare(kMaxHeaderLen + format.size() + 1 + text.size() + 2);
   char* p = start;
   *p++ = '=';
-  p = write_crlf(write_unsigned(p, kFormat.size() + text.size()));
-  std::memcpy(p, kFormat.data(), kFormat.size());
-  p += kFormat.size();
+  p = write_crlf(write_unsigned(p, format.size() + 1 + text.size()));
+  std::memcpy(p, format.data(), format.size());
+  p += format.size();
+  *p++ = ':';
   if (!text.empty()) std::memcpy(p, text.data(), text.size());
   p = write_crlf(p + text.size());
   out_->commit(static_cast<size_t>(p - start));

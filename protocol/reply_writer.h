@@ -38,6 +38,9 @@ class ReplyWriter {
   // message is the whole error text after '-', e.g. "ERR syntax error".
   // CR and LF in it are replaced by spaces, as Redis does, to keep the framing.
   void error(std::string_view message);
+  // An error the listener was already told of (a script passing on the
+  // error of a command it ran): it still counts in errors_written().
+  void error_counted_elsewhere(std::string_view message);
   void integer(int64_t value);        // :value
   void bulk(std::string_view value);  // $len value
   void bulk_integer(int64_t value);   // an integer sent as a bulk string
@@ -61,8 +64,10 @@ class ReplyWriter {
   // RESP3's push frame, an array in RESP2.
   void push(size_t count);
   // Text for people (INFO, CLIENT INFO): RESP3's verbatim string of format
-  // "txt", a bulk string in RESP2.
-  void verbatim(std::string_view text);
+  // "txt" (or another three-letter format), a bulk string in RESP2.
+  void verbatim(std::string_view text, std::string_view format = "txt");
+  // RESP3's big number "(digits"; a bulk string in RESP2.
+  void big_number(std::string_view digits);
   // An array of simple strings, one per line (the HELP replies).
   void simple_lines(std::span<const std::string_view> lines) {
     array(lines.size());
@@ -85,6 +90,7 @@ class ReplyWriter {
 
  private:
   void header(char prefix, int64_t value);
+  void write_error(std::string_view message);
   void end_aggregate(size_t token, char prefix, size_t count);
   ByteBuffer* out_;
   ErrorReplyListener* error_listener_;

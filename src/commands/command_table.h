@@ -49,6 +49,9 @@ enum CommandFlag : uint32_t {
   kMovableKeys = 1 << 20,
   // The command itself is never in the slow log (EXEC: the commands it ran are).
   kSkipSlowlog = 1 << 21,
+  // Not a Redis flag: the call itself never propagates, the commands it ran
+  // did (a script's effects).
+  kPropagatesEffects = 1 << 22,
 };
 
 // The flags Redis gives its administrative commands (SHUTDOWN, DEBUG, LATENCY, ...).

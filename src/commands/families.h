@@ -24,5 +24,6 @@ void register_command_family(CommandTable& table);
 void register_memory_family(CommandTable& table);
 void register_latency_family(CommandTable& table);
 void register_persistence_family(CommandTable& table);
+void register_scripting_family(CommandTable& table);
 
 }  // namespace fkvs

@@ -15,6 +15,7 @@
 #include "commands/errors.h"
 #include "commands/families.h"
 #include "persistence/dump_payload.h"
+#include "scripting/script_runner.h"
 #include "server/dataset_digest.h"
 #include "server/info.h"
 #include "store/key_access.h"
@@ -71,6 +72,8 @@ void shutdown(CommandContext& ctx) {
     return ctx.reply().error(errors::kSyntax);
   }
   if (abort) return ctx.reply().error(errors::kNoShutdownInProgress);
+  // A script past its time limit holds the data: only a shutdown that does not save it.
+  if (ctx.server().scripts().busy() && !nosave) return ctx.reply().error(errors::kBusyScript);
   spdlog::warn("User requested shutdown...");
   if (!ctx.server().save_before_shutdown(save, nosave) && !force) {
     return ctx.reply().error(errors::kShutdownFailed);

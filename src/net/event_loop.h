@@ -70,6 +70,13 @@ class EventLoop {
   // long as the loop lives: how another thread (a background fsync) wakes
   // the loop through a pipe. on_readable drains fd itself.
   virtual void watch(int fd, std::function<void()> on_readable) = 0;
+  // While one command holds the loop's thread for long (a script past
+  // busy-reply-threshold): one pass over what is ready now, without
+  // waiting. New clients are accepted, input is handed to on_input and
+  // replies are sent; busy itself (the connection whose command runs) is
+  // neither read nor flushed, and closes wait for the loop's own iteration.
+  // A backend that cannot (io_uring) serves nothing.
+  virtual void serve_while_busy(Connection& busy) { (void)busy; }
 };
 
 // Builds the backend named "epoll", "uring", "kqueue" or "auto". Returns

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <span>
 #include <vector>
 
 #include "net/event_loop.h"
@@ -14,6 +15,8 @@ namespace fkvs::net {
 class InputBatch {
  public:
   void add(Connection& conn) { pending_.push_back(&conn); }
+  // The connections added and not yet run (while a busy command holds the loop).
+  std::span<Connection* const> pending() const { return pending_; }
 
   // run_input(conn) for each connection added, in the order they were added.
   template <typename RunInput>

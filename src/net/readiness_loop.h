@@ -42,6 +42,7 @@ class ReadinessLoop final : public EventLoop {
   void set_tick_interval_ms(int interval_ms) override { ticks_.set_interval_ms(interval_ms); }
   void pause_reading(Connection& conn, bool paused) override;
   void watch(int fd, std::function<void()> on_readable) override;
+  void serve_while_busy(Connection& busy) override;
 
  private:
   static constexpr size_t kReadChunk = 16 * 1024;
@@ -57,6 +58,8 @@ class ReadinessLoop final : public EventLoop {
   ConnectionHandler& handler_;
   P poller_;
   bool running_ = false;
+  // Going through the poller's events: a nested pass would overwrite them.
+  bool dispatching_events_ = false;
   TickSchedule ticks_;
   std::vector<ListenerSpec> listeners_;                   // indexed by fd lookup below
   std::vector<int> listener_index_by_fd_;                 // -1 when the fd is not a listener
@@ -111,6 +114,7 @@ void ReadinessLoop<P>::run() {
     int ready = poller_.wait(wait_timeout_ms());
     if (ready < 0) continue;  // a signal
     if (ready > 0) clock::update();
+    dispatching_events_ = true;
     for (int i = 0; i < ready; ++i) {
       const auto ev = poller_.event(i);
       int fd = ev.fd();
@@ -139,6 +143,7 @@ void ReadinessLoop<P>::run() {
       }
       if (ev.readable() || ev.hung_up()) read_from(*conn);
     }
+    dispatching_events_ = false;
     received_.run(handler_, [this](Connection& conn) {
       if (conn.closing()) return;
       handler_.on_input(conn);
@@ -150,6 +155,57 @@ void ReadinessLoop<P>::run() {
     handler_.before_wait();
     flush_all();
     close_all_pending();
+  }
+}
+
+template <Poller P>
+void ReadinessLoop<P>::serve_while_busy(Connection& busy) {
+  if (dispatching_events_) return;
+  // Input this iteration read before the busy command began is served now too
+  // (its connection is run again afterwards, with nothing left to do).
+  for (Connection* conn : received_.pending()) {
+    if (conn == &busy || conn->closing() || conn->input().empty()) continue;
+    handler_.on_input(*conn);
+    if (conn->closing()) want_close(*conn);
+  }
+  const int ready = poller_.wait(0);
+  if (ready > 0) clock::update();
+  // Gathered first: handling one may poll nothing, but it runs commands.
+  std::vector<int> fds;
+  for (int i = 0; i < ready; ++i) fds.push_back(poller_.event(i).fd());
+  for (int fd : fds) {
+    if (static_cast<size_t>(fd) < listener_index_by_fd_.size() && listener_index_by_fd_[fd] >= 0) {
+      accept_clients(listeners_[listener_index_by_fd_[fd]]);
+      continue;
+    }
+    if (static_cast<size_t>(fd) < watches_.size() && watches_[fd]) {
+      watches_[fd]();
+      continue;
+    }
+    Connection* conn =
+        static_cast<size_t>(fd) < connections_.size() ? connections_[fd].get() : nullptr;
+    if (conn == nullptr || conn == &busy || conn->closing()) continue;
+    resp::ByteBuffer& input = conn->input();
+    char* tail = input.prepare(kReadChunk);
+    const ssize_t n = ::read(fd, tail, kReadChunk);
+    if (n > 0) {
+      input.commit(static_cast<size_t>(n));
+      conn->bytes_received += static_cast<uint64_t>(n);
+      handler_.on_input(*conn);
+    } else if (n == 0 || (errno != EAGAIN && errno != EINTR)) {
+      conn->close_after_flush();
+    }
+    if (conn->closing()) want_close(*conn);
+  }
+  for (size_t i = 0; i < flush_list_.size();) {
+    Connection* conn = flush_list_[i];
+    if (conn == &busy) {
+      ++i;
+      continue;
+    }
+    flush_list_.erase(flush_list_.begin() + static_cast<std::ptrdiff_t>(i));
+    conn->flush_pending = false;
+    flush(*conn);
   }
 }
 

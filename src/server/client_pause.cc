@@ -20,14 +20,20 @@ void ClientPause::pause(int64_t until_ms, Mode mode) {
   until_ms_ = std::max(until_ms_, until_ms);
 }
 
-bool ClientPause::holds(const Client& client, const Command& command) const {
+bool ClientPause::holds(const Client& client, const Command& command,
+                        std::span<const std::string_view> args, const CallFlags& flags_of) const {
   if (mode_ == Mode::kAll) return true;
   if (mode_ != Mode::kWrite) return false;
-  if (command.spec.flags & kMayWrite) return true;
+  auto call_flags = [&](const Command& called, std::span<const std::string_view> called_args) {
+    return flags_of ? flags_of(called, called_args) : called.spec.flags;
+  };
+  if (call_flags(command, args) & kMayWrite) return true;
   // EXEC waits when its queue would write.
   if (command.spec.name != "exec" || !client.multi.open) return false;
-  return std::ranges::any_of(client.multi.queued, [](const QueuedCommand& queued) {
-    return (queued.command->spec.flags & kMayWrite) != 0;
+  std::vector<std::string_view> queued_args;
+  return std::ranges::any_of(client.multi.queued, [&](const QueuedCommand& queued) {
+    queued_args.assign(queued.args.begin(), queued.args.end());
+    return (call_flags(*queued.command, queued_args) & kMayWrite) != 0;
   });
 }
 

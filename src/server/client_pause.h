@@ -2,6 +2,9 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <functional>
+#include <span>
+#include <string_view>
 #include <vector>
 
 namespace fkvs {
@@ -26,8 +29,13 @@ class ClientPause {
   bool active() const { return mode_ != Mode::kNone; }
   Mode mode() const { return mode_; }
   int64_t ends_ms() const { return until_ms_; }
-  // Whether command, about to run for client, must wait for the pause to end.
-  bool holds(const Client& client, const Command& command) const;
+  // The flags a call runs with, where they depend on its arguments (EVAL:
+  // its script's shebang); without one, the command's own.
+  using CallFlags = std::function<uint32_t(const Command&, std::span<const std::string_view>)>;
+
+  // Whether command, about to run with args for client, must wait for the pause to end.
+  bool holds(const Client& client, const Command& command,
+             std::span<const std::string_view> args = {}, const CallFlags& flags_of = {}) const;
 
   // client's command waits for the end of the pause (Client::paused).
   void hold(Client& client);

@@ -468,6 +468,8 @@ const OptionSpec kOptions[] = {
     {"latency-monitor-threshold", kMutable,
      IntegerOption{&Config::latency_monitor_threshold, 0, LLONG_MAX}},
     {"latency-tracking", kMutable, BoolOption{&Config::latency_tracking}},
+    {"busy-reply-threshold", kMutable, IntegerOption{&Config::busy_reply_threshold, 0, LONG_MAX},
+     "lua-time-limit"},
     {"latency-tracking-info-percentiles", kMutable,
      CustomOption{parse_latency_percentiles, format_latency_percentiles, true}},
     {"protected-mode", kMutable, BoolOption{&Config::protected_mode}},

@@ -131,6 +131,8 @@ struct Config {
   int64_t slowlog_max_len = 128;
   // The latency monitor records events that took this many milliseconds or more (0: off).
   int64_t latency_monitor_threshold = 0;
+  // Milliseconds a script runs before other clients get -BUSY and SCRIPT KILL is served.
+  int64_t busy_reply_threshold = 5000;
   // Per-command latency histograms (LATENCY HISTOGRAM, INFO latencystats), and the
   // percentiles INFO shows of them.
   bool latency_tracking = true;

@@ -15,6 +15,7 @@
 #include <random>
 
 #include "fkvs_build_config.h"
+#include "scripting/script_runner.h"
 #include "server/child_process.h"
 #include "server/memory_stats.h"
 #include "server/server.h"
@@ -213,19 +214,21 @@ void add_memory(InfoText& info, Server& server) {
              fmt::format("{:.2f}%", peak ? static_cast<double>(used) * 100 / peak : 0.0));
   info.field("total_system_memory", system);
   info.field("total_system_memory_human", bytes_to_human(system));
-  info.field("used_memory_lua", 0);
-  info.field("used_memory_vm_eval", 0);
-  info.field("used_memory_lua_human", "0B");
-  info.field("used_memory_scripts_eval", 0);
-  info.field("number_of_cached_scripts", 0);
+  const scripting::ScriptEngine& scripts = server.scripts().engine();
+  const uint64_t lua_bytes = scripts.lua_memory_bytes();
+  info.field("used_memory_lua", lua_bytes);
+  info.field("used_memory_vm_eval", lua_bytes);
+  info.field("used_memory_lua_human", bytes_to_human(lua_bytes));
+  info.field("used_memory_scripts_eval", scripts.cached_bytes());
+  info.field("number_of_cached_scripts", scripts.script_count());
   info.field("number_of_functions", 0);
   info.field("number_of_libraries", 0);
   info.field("used_memory_vm_functions", 0);
-  info.field("used_memory_vm_total", 0);
-  info.field("used_memory_vm_total_human", "0B");
+  info.field("used_memory_vm_total", lua_bytes);
+  info.field("used_memory_vm_total_human", bytes_to_human(lua_bytes));
   info.field("used_memory_functions", 0);
-  info.field("used_memory_scripts", 0);
-  info.field("used_memory_scripts_human", "0B");
+  info.field("used_memory_scripts", scripts.cached_bytes());
+  info.field("used_memory_scripts_human", bytes_to_human(scripts.cached_bytes()));
   info.field("maxmemory", config.maxmemory);
   info.field("maxmemory_human", bytes_to_human(config.maxmemory));
   info.field("maxmemory_policy", config.maxmemory_policy);

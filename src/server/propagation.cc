@@ -27,7 +27,9 @@ void Propagation::rewrite_call(std::span<const std::string_view> argv) {
 }
 
 void Propagation::end_call(int db, std::span<const std::string_view> args) {
-  if (rewritten_.empty()) {
+  if (calls_muted_) [[unlikely]] {
+    rewritten_.clear();
+  } else if (rewritten_.empty()) {
     unit_.push_back({db, copy_of(args)});
   } else {
     for (auto& argv : rewritten_) unit_.push_back({db, std::move(argv)});

@@ -52,6 +52,9 @@ class Propagation {
   void end_call(int db, std::span<const std::string_view> args);
   // The call ended without changing anything: its rewrites are dropped.
   void discard_call() { rewritten_.clear(); }
+  // A script's redis.set_repl without REPL_AOF: the calls that end while
+  // muted join no unit.
+  void set_calls_muted(bool muted) { calls_muted_ = muted; }
 
  private:
   struct Pending {
@@ -64,6 +67,7 @@ class Propagation {
   int depth_ = 0;
   std::vector<Pending> unit_;
   std::vector<std::vector<std::string>> rewritten_;
+  bool calls_muted_ = false;
 };
 
 }  // namespace fkvs

@@ -17,6 +17,7 @@
 #include "fkvs_build_config.h"
 #include "net/socket_util.h"
 #include "request_peek.h"
+#include "scripting/script_runner.h"
 #include "server/daemon.h"
 #include "server/info.h"
 #include "server/key_lookahead.h"
@@ -85,6 +86,7 @@ Server::Server(Config config) : config_(std::move(config)), supervisor_(config_.
     dbs_.back()->set_lazy_free(&lazy_free_);
   }
   register_commands();
+  scripts_ = std::make_unique<ScriptRunner>(*this);
   watch_config();
   apply_lazy_free_settings();
   eviction_.apply_settings();
@@ -195,6 +197,7 @@ void Server::register_commands() {
   register_memory_family(commands_);
   register_latency_family(commands_);
   register_persistence_family(commands_);
+  register_scripting_family(commands_);
 }
 
 void Server::set_loading(bool loading) {
@@ -403,6 +406,9 @@ void Server::stop_when_drained() {
 }
 
 void Server::kill_client(Client& client) {
+  // The scripts' client has no socket for the loop to close, and stays usable.
+  if (client.conn().fd() < 0) [[unlikely]]
+    return;
   // A client on its way out must not be served a popped element.
   if (client.blocked) blocked_.unblock(client);
   client.conn().close_now();
@@ -578,6 +584,8 @@ void Server::on_input(net::Connection& conn) {
     if (clients_memory_ + client->memory_bytes() > client_memory_limit()) evict_clients();
     if (conn.closing()) return;
   }
+  if (scripts_->busy()) [[unlikely]]
+    return on_input_while_busy(*client);
   resp::RequestParser& parser = client->parser();
   KeyLookahead lookahead;
   // After SHUTDOWN nothing more runs, not even the rest of a pipeline.
@@ -618,6 +626,30 @@ void Server::on_input(net::Connection& conn) {
     loop_->want_flush(conn);
     if (!conn.closing_now() && over_output_limits(*client)) kill_client(*client);
   }
+}
+
+void Server::on_input_while_busy(Client& client) {
+  net::Connection& conn = client.conn();
+  resp::RequestParser& parser = client.parser();
+  while (!shutting_down_ && !conn.closing() && !conn.input().empty() && !client.blocked &&
+         !client.paused) {
+    const resp::ParseStatus status = parser.parse(conn.input().view());
+    if (status != resp::ParseStatus::kRequest) break;
+    std::span<const std::string_view> args = parser.args();
+    const Command* command = commands_.find(args[0]);
+    if (command != nullptr && command->is_container() && args.size() >= 2) {
+      command = command->find_subcommand(args[1]);
+    }
+    // As Redis: MULTI, WATCH and DISCARD pass, but not EXEC (its queue would run
+    // inside the script); a refused command dooms an open transaction.
+    if (command == nullptr || (command->spec.flags & kAllowBusy)) {
+      execute(client, args);
+    } else {
+      reject(client, command, errors::kBusyScript);
+    }
+    conn.input().consume(parser.consumed());
+  }
+  if (!conn.output().empty()) loop_->want_flush(conn);
 }
 
 void Server::enforce_query_buffer_limit(Client& client) {
@@ -781,7 +813,9 @@ void Server::run_observed(Client& client, const Command& command,
   tracking_.set_running(outer_client);
   // EXEC's own changes are its queue's, which propagated themselves.
   if (propagating) {
-    end_propagation(db_before, call_changed_ && !(command.spec.flags & kRunsInMulti), args);
+    end_propagation(db_before,
+                    call_changed_ && !(command.spec.flags & (kRunsInMulti | kPropagatesEffects)),
+                    args);
   }
   // (Replayed commands have no one to reply to.)
   if (aof_.holds_replies() && !loading_) {
@@ -925,7 +959,11 @@ void Server::execute_request(Client& client, std::span<const std::string_view> a
   }
   // As Redis: after the checks that answer at once, before MULTI queues.
   // (Replaying the AOF, as DEBUG LOADAOF may during a pause, holds nothing.)
-  if (pause_.active() && !loading_ && pause_.holds(client, *command)) [[unlikely]]
+  if (pause_.active() && !loading_ &&
+      pause_.holds(client, *command, args,
+                   [this](const Command& called, std::span<const std::string_view> called_args) {
+                     return scripts_->call_flags(called, called_args);
+                   })) [[unlikely]]
     return hold_for_pause(client, *command);
   Transaction& multi = client.multi;
   if (multi.open && !(command->spec.flags & kRunsInMulti)) [[unlikely]] {

@@ -31,6 +31,8 @@
 
 namespace fkvs {
 
+class ScriptRunner;
+
 // The whole server: configuration, databases, clients and the command table,
 // driven by one event loop. It is the loop's ConnectionHandler: it parses what
 // arrives on a connection, runs each command and queues the replies; and its
@@ -92,6 +94,10 @@ class Server final : public net::ConnectionHandler,
   // SHUTDOWN, SIGTERM, SIGINT: stop accepting and running requests, and
   // stop once the replies already queued are sent (or shutdown-timeout).
   void request_shutdown();
+  bool shutting_down() const { return shutting_down_; }
+  // A script past busy-reply-threshold: other clients are served (with
+  // -BUSY for most commands) while running's script goes on.
+  void serve_while_busy(Client& running) { loop_->serve_while_busy(running.conn()); }
   const Supervisor& supervisor() const { return supervisor_; }
   int64_t lastsave_unix() const { return snapshots_.lastsave_unix(); }
   uint64_t dirty() const { return dirty_; }
@@ -168,6 +174,8 @@ class Server final : public net::ConnectionHandler,
   WatchedKeys& watched_keys() { return watched_; }
   // Client-side caching: CLIENT TRACKING's invalidation table.
   Tracking& tracking() { return tracking_; }
+  // EVAL and SCRIPT: the Lua interpreter and the scripts' own client.
+  ScriptRunner& scripts() { return *scripts_; }
 
   // A write changed key of db: transactions WATCHing it fail, clients
   // caching it are told, and the keyspace notification goes out.
@@ -258,6 +266,9 @@ class Server final : public net::ConnectionHandler,
   void deliver(Client& subscriber, std::string_view frame, bool as_push = false);
   // To __keyspace@<db>__:<key> and/or __keyevent@<db>__:<event>, as enabled.
   void publish_keyspace_event(std::string_view event, std::string_view key, int db);
+  // A client's requests while a script is busy: -BUSY, but for the few
+  // commands allowed then (SCRIPT KILL, SHUTDOWN NOSAVE).
+  void on_input_while_busy(Client& client);
   // Closes a client whose query buffer passed client-query-buffer-limit.
   void enforce_query_buffer_limit(Client& client);
   // Closes the client when used bytes of its requests (its query buffer, or
@@ -310,6 +321,7 @@ class Server final : public net::ConnectionHandler,
   std::string pushes_to_silenced_;
   WatchedKeys watched_;
   Tracking tracking_{*this};
+  std::unique_ptr<ScriptRunner> scripts_;
   bool serving_blocked_ = false;
   bool active_expire_ = true;
   // Clients unblocked since the loop last waited, by id (one may close first).

@@ -35,6 +35,12 @@ constexpr bool option_is(std::string_view arg, std::string_view name) {
   return equals_nocase(up_to_nul(arg), name);
 }
 
+inline std::string to_lower(std::string_view text) {
+  std::string out(text);
+  for (char& c : out) c = ascii_lower(c);
+  return out;
+}
+
 inline std::string to_upper(std::string_view text) {
   std::string out(text);
   for (char& c : out) c = ascii_upper(c);
