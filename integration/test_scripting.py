@@ -550,3 +550,18 @@ def test_hostile_scripts_leave_the_server_up(server, script):
     reply = server.raw(encode_command("EVAL", script, "0"), nbytes=1)
     assert reply
     assert server.reply("PING") == b"+PONG\r\n"
+
+
+def test_scripts_have_redis_libraries(same):
+    same(evals(
+        "return cjson.encode({1, 2, {a = 1}, 'x'})",
+        "return cjson.decode('[1,2,{\"a\":[true,null]}]')[3].a[1]",
+        "return cjson.encode(cjson.decode('{\"n\":1.5e300}'))",
+        "return cmsgpack.pack({1, 2, 'three', {a = 1}})",
+        "return cmsgpack.unpack(cmsgpack.pack({1, 'two', 3.5}))",
+        "return {bit.band(0xff, 0x0f), bit.bor(1, 2), bit.bxor(3, 1), bit.tohex(255)}",
+        "return struct.pack('>I2i4', 258, -1)",
+        "return {struct.unpack('<I2', struct.pack('<I2', 513))}",
+        "cjson.x = 1",
+        "return {type(cjson), type(cmsgpack), type(bit), type(struct)}",
+    ))
