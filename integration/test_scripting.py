@@ -565,3 +565,26 @@ def test_scripts_have_redis_libraries(same):
         "cjson.x = 1",
         "return {type(cjson), type(cmsgpack), type(bit), type(struct)}",
     ))
+
+
+def test_redis_py_lock_and_register_script(server):
+    """redis-py's Lock runs on Lua scripts (register_script: EVALSHA, then EVAL
+    on NOSCRIPT)."""
+    client = server.client()
+    client.script_flush()
+    lock = client.lock("resource", timeout=5)
+    assert lock.acquire(blocking=False)
+    other = server.client().lock("resource", timeout=5)
+    assert not other.acquire(blocking=False)
+    assert lock.extend(10)
+    assert 5000 < client.pttl("resource") <= 15000
+    lock.release()
+    assert other.acquire(blocking=False)
+    other.release()
+    assert client.exists("resource") == 0
+
+    incr_by = client.register_script(
+        "return redis.call('INCRBY', KEYS[1], ARGV[1])")
+    assert incr_by(keys=["counter"], args=[5]) == 5
+    client.script_flush()  # the next call gets NOSCRIPT and falls back to EVAL
+    assert incr_by(keys=["counter"], args=[2]) == 7
