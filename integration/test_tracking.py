@@ -471,3 +471,33 @@ def test_every_kind_of_write_tells_the_readers_like_redis(server, reference):
 
     transcript = run_on_both(server, reference, scenario)
     assert sum(1 for part in transcript if part.startswith(b">2")) > 30
+
+
+def test_scripts_track_for_their_caller_like_redis(server, reference):
+    """A script's commands act for the client that sent EVAL: NOLOOP spares it,
+    and a read inside the script remembers the keys the script declared.
+    EVAL_RO itself remembers nothing."""
+    def scenario(handle):
+        with connect(handle, resp3=True) as tracker, connect(handle) as writer:
+            out = [tracker.command("CLIENT", "TRACKING", "on", "NOLOOP")]
+            tracker.command("SET", "key1", "1")
+            tracker.command("GET", "key1")
+            out.append(tracker.command("EVAL", "return redis.call('set', KEYS[1], '2')", "1",
+                                       "key1"))
+            out.append(tracker.command("GET", "key1"))
+            tracker.command("CLIENT", "TRACKING", "off")
+            tracker.command("CLIENT", "TRACKING", "on")
+            scripts = [
+                ("EVAL", "redis.call('set', 'k3', 'bar')"),  # no read: nothing tracked
+                ("EVAL", "redis.call('get', 'k3')"),  # a read: both keys tracked
+                ("EVAL_RO", "redis.call('ping')"),
+                ("EVAL_RO", "redis.call('get', 'k1')"),
+            ]
+            for command, script in scripts:
+                out.append(tracker.command(command, script, "2", "k1", "k2"))
+                writer.command("MSET", "k2", "x", "k1", "y")
+                out.append(drain(tracker))
+            return out, {}
+
+    transcript = run_on_both(server, reference, scenario)
+    assert transcript[-1].count(b"invalidate") == 2 and transcript[4] == b""

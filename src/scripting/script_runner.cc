@@ -162,12 +162,16 @@ void ScriptRunner::run(Client& caller, const scripting::Script& script, std::str
   client_.db_index = caller.db_index;
   client_.last_interaction_ms = clock::now_ms();
   caller_ = &caller;
+  client_.script_caller = &caller;
+  declared_keys_ = keys;
   sha_ = sha;
   started_us_ = clock::monotonic_us();
   timed_out_ = kill_requested_ = false;
   engine_.run(sha, keys, args, *this, out);
   if (timed_out_) spdlog::warn("Slow script finished after {} milliseconds.", elapsed_ms());
   caller_ = nullptr;
+  client_.script_caller = nullptr;
+  declared_keys_ = {};
   timed_out_ = kill_requested_ = false;
   server_.propagation().set_calls_muted(false);
   connection_.output().clear();

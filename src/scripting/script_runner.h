@@ -40,6 +40,9 @@ class ScriptRunner final : public scripting::ScriptHost {
   void set_replication(int targets) override;
   bool keep_running() override;
 
+  // The running script's KEYS (client tracking remembers them for its caller).
+  std::span<const std::string_view> declared_keys() const { return declared_keys_; }
+
   // A script ran past busy-reply-threshold and is still running: other
   // clients get -BUSY, and SCRIPT KILL and SHUTDOWN NOSAVE are served.
   bool busy() const { return timed_out_; }
@@ -69,6 +72,7 @@ class ScriptRunner final : public scripting::ScriptHost {
   // The client whose script runs (null when none), since when, and whether
   // it went past the threshold or was asked to stop.
   Client* caller_ = nullptr;
+  std::span<const std::string_view> declared_keys_;
   std::string_view sha_;
   int64_t started_us_ = 0;
   bool timed_out_ = false;

@@ -69,6 +69,9 @@ class Client {
   bool skip_next_reply = false;
   bool skip_this_reply = false;
   bool controls_replies() const { return replies_off || skip_next_reply; }
+  // Set on the scripts' own client while a script runs: the client whose
+  // EVAL it is (client tracking acts for that one).
+  Client* script_caller = nullptr;
   // A command that blocked while its reply was silenced: its reply, when it
   // is served or times out, is dropped too.
   bool blocked_reply_silenced = false;

@@ -804,11 +804,20 @@ void Server::run_observed(Client& client, const Command& command,
   if (top_level) reply_waits_for_ = 0;
   if (propagating) propagation_.begin_unit();
   call_changed_ = false;
-  Client* const outer_client = tracking_.set_running(&client);
+  // A script's commands act for its caller: NOLOOP spares the caller, and
+  // a read remembers the keys the script declared, for the caller. EVAL_RO
+  // itself remembers nothing: only what its script reads counts (Redis 7.0).
+  Client& tracked = client.script_caller != nullptr ? *client.script_caller : client;
+  Client* const outer_client = tracking_.set_running(&tracked);
   tracking_.command_started();
   command.spec.handler(ctx);
-  if ((command.spec.flags & kReadOnly) && client.tracking.remembers_reads()) {
-    remember_read_keys(client, command, args);
+  if ((command.spec.flags & (kReadOnly | kPropagatesEffects)) == kReadOnly &&
+      tracked.tracking.remembers_reads()) [[unlikely]] {
+    if (&tracked == &client) {
+      remember_read_keys(client, command, args);
+    } else {
+      for (std::string_view key : scripts_->declared_keys()) tracking_.remember(tracked, key);
+    }
   }
   tracking_.set_running(outer_client);
   // EXEC's own changes are its queue's, which propagated themselves.
