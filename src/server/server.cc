@@ -455,15 +455,15 @@ void Server::deliver(Client& subscriber, std::string_view frame, bool as_push) {
   // Counted as a receiver, as in Redis, but a client being closed gets nothing more.
   if (conn.closing_now()) return;
   const uint64_t position = conn.queued_output_end();
-  if (as_push && subscriber.protocol == resp::Protocol::kResp3) {
-    conn.output().append(">", 1);
-    conn.output().append(frame.substr(1));
-  } else {
-    conn.output().append(frame);
-  }
+  // Formatted once as a RESP2 array, the frame goes to a RESP3 client as a push.
+  const std::string_view type =
+      as_push && subscriber.protocol == resp::Protocol::kResp3 ? ">" : frame.substr(0, 1);
+  const std::string_view body = frame.substr(1);
+  conn.output().append(type);
+  conn.output().append(body);
   if (&subscriber == silenced_client_ && as_push) [[unlikely]] {
-    pushes_to_silenced_.append(subscriber.protocol == resp::Protocol::kResp3 ? ">" : "*");
-    pushes_to_silenced_.append(frame.substr(1));
+    pushes_to_silenced_.append(type);
+    pushes_to_silenced_.append(body);
   }
   // A keyspace event or a MONITOR line may tell of a write not yet synced:
   // under appendfsync always it waits as a reply would (Redis sends no
