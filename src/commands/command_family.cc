@@ -32,6 +32,7 @@ constexpr std::pair<uint32_t, std::string_view> kFlagNames[] = {
     {kSkipSlowlog, "skip_slowlog"},
     {kFast, "fast"},
     {kNoAuth, "no_auth"},
+    {kNoMandatoryKeys, "no_mandatory_keys"},
     // (may_replicate is not shown: Redis hides it.)
     {kNoAsyncLoading, "no_async_loading"},
     {kNoMulti, "no_multi"},
@@ -132,6 +133,13 @@ constexpr CommandTips kCommandTips[] = {
     {"exists", {"request_policy:multi_shard", "response_policy:agg_sum"}},
     {"flushall", {"request_policy:all_shards", "response_policy:all_succeeded"}},
     {"flushdb", {"request_policy:all_shards", "response_policy:all_succeeded"}},
+    {"function|delete", {"request_policy:all_shards", "response_policy:all_succeeded"}},
+    {"function|flush", {"request_policy:all_shards", "response_policy:all_succeeded"}},
+    {"function|kill", {"request_policy:all_shards", "response_policy:one_succeeded"}},
+    {"function|list", {kAnyOrder}},
+    {"function|load", {"request_policy:all_shards", "response_policy:all_succeeded"}},
+    {"function|restore", {"request_policy:all_shards", "response_policy:all_succeeded"}},
+    {"function|stats", {kNondeterministic, "request_policy:all_shards", "response_policy:special"}},
     {"hgetall", {kAnyOrder}},
     {"hkeys", {kAnyOrder}},
     {"hrandfield", {kNondeterministic}},
@@ -200,6 +208,12 @@ std::vector<std::string_view> command_tips(std::string_view name) {
 std::string_view key_spec_notes(std::string_view command) {
   if (command == "set") return "RW and ACCESS due to the optional `GET` argument";
   if (command == "getex") return "RW and UPDATE because it changes the TTL";
+  if (command == "eval" || command == "evalsha" || command == "fcall") {
+    return "We cannot tell how the keys will be used so we assume the worst, RW and UPDATE";
+  }
+  if (command == "eval_ro" || command == "evalsha_ro" || command == "fcall_ro") {
+    return "We cannot tell how the keys will be used so we assume the worst, RO and ACCESS";
+  }
   return {};
 }
 

@@ -52,6 +52,8 @@ enum CommandFlag : uint32_t {
   // Not a Redis flag: the call itself never propagates, the commands it ran
   // did (a script's effects).
   kPropagatesEffects = 1 << 22,
+  // The command may be given no keys at all (EVAL, FCALL with numkeys 0).
+  kNoMandatoryKeys = 1 << 23,
 };
 
 // The flags Redis gives its administrative commands (SHUTDOWN, DEBUG, LATENCY, ...).

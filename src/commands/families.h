@@ -25,5 +25,6 @@ void register_memory_family(CommandTable& table);
 void register_latency_family(CommandTable& table);
 void register_persistence_family(CommandTable& table);
 void register_scripting_family(CommandTable& table);
+void register_function_family(CommandTable& table);
 
 }  // namespace fkvs

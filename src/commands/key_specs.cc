@@ -48,6 +48,8 @@ constexpr CommandKeySpecs kKeySpecs[] = {
     {"expire", {range(kKeyRW | kKeyUpdate, 1)}},
     {"expireat", {range(kKeyRW | kKeyUpdate, 1)}},
     {"expiretime", {range(kKeyRO | kKeyAccess, 1)}},
+    {"fcall", {counted(kKeyRW | kKeyAccess | kKeyUpdate, 2)}},
+    {"fcall_ro", {counted(kKeyRO | kKeyAccess, 2)}},
     {"get", {range(kKeyRO | kKeyAccess, 1)}},
     {"getbit", {range(kKeyRO | kKeyAccess, 1)}},
     {"getdel", {range(kKeyRW | kKeyAccess | kKeyDelete, 1)}},

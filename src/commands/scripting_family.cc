@@ -71,7 +71,7 @@ void script_flush(CommandContext& ctx) {
 }
 
 // Served while a script runs past busy-reply-threshold (Server::on_input_while_busy).
-void script_kill(CommandContext& ctx) { ctx.server().scripts().kill(ctx.reply()); }
+void script_kill(CommandContext& ctx) { ctx.server().scripts().kill(false, ctx.reply()); }
 
 void script_help(CommandContext& ctx) {
   static constexpr std::string_view kLines[] = {
@@ -97,9 +97,9 @@ void script_help(CommandContext& ctx) {
 }
 
 constexpr uint32_t kEvalFlags =
-    kNoScript | kStale | kSkipMonitor | kMayReplicate | kPropagatesEffects;
+    kNoScript | kStale | kSkipMonitor | kMayReplicate | kNoMandatoryKeys | kPropagatesEffects;
 constexpr uint32_t kEvalReadOnlyFlags =
-    kReadOnly | kNoScript | kStale | kSkipMonitor | kPropagatesEffects;
+    kReadOnly | kNoScript | kStale | kSkipMonitor | kNoMandatoryKeys | kPropagatesEffects;
 
 constexpr CommandSpec kScriptingCommands[] = {
     {"eval", -3, kEvalFlags, 0, 0, 0, eval, "scripting", "Execute a Lua script server side",

@@ -73,7 +73,7 @@ void shutdown(CommandContext& ctx) {
   }
   if (abort) return ctx.reply().error(errors::kNoShutdownInProgress);
   // A script past its time limit holds the data: only a shutdown that does not save it.
-  if (ctx.server().scripts().busy() && !nosave) return ctx.reply().error(errors::kBusyScript);
+  if (ctx.server().scripts().busy() && !nosave) return ctx.reply().error(ctx.server().scripts().busy_error());
   spdlog::warn("User requested shutdown...");
   if (!ctx.server().save_before_shutdown(save, nosave) && !force) {
     return ctx.reply().error(errors::kShutdownFailed);
@@ -147,8 +147,10 @@ void debug_reload(CommandContext& ctx) {
   }
   Server& server = ctx.server();
   if (save && !server.snapshots().save()) return ctx.reply().error("ERR");
+  // As Redis: the functions go too (FLUSHALL keeps them).
   if (flush) {
     for (int i = 0; i < server.db_count(); ++i) server.clear_db(i);
+    server.scripts().functions().flush();
   }
   if (std::string error = server.snapshots().load(merge); !error.empty()) {
     spdlog::warn("{}", error);

@@ -190,7 +190,14 @@ void write_key(CommandWriter& out, std::string_view key, const Value& value) {
 }
 
 void write_dataset(CommandWriter& out, std::span<Db* const> dbs, int64_t now_ms,
-                   const std::function<void()>& after_each_key) {
+                   const std::function<void()>& after_each_key,
+                   std::span<const std::string> function_libraries) {
+  for (const std::string& code : function_libraries) {
+    out.array_header(3);
+    out.bulk("FUNCTION");
+    out.bulk("LOAD");
+    out.bulk(code);
+  }
   for (size_t index = 0; index < dbs.size(); ++index) {
     const Db& db = *dbs[index];
     if (db.size() == 0) continue;
@@ -216,16 +223,18 @@ void write_dataset(CommandWriter& out, std::span<Db* const> dbs, int64_t now_ms,
 }  // namespace
 
 uint64_t write_aof_base(int fd, std::span<Db* const> dbs, int64_t now_ms, bool incremental_fsync,
-                        const std::function<void()>& after_each_key) {
+                        const std::function<void()>& after_each_key,
+                        std::span<const std::string> function_libraries) {
   CommandWriter out(fd, incremental_fsync);
-  write_dataset(out, dbs, now_ms, after_each_key);
+  write_dataset(out, dbs, now_ms, after_each_key, function_libraries);
   out.flush();
   return out.bytes_written();
 }
 
-std::string aof_base_bytes(std::span<Db* const> dbs, int64_t now_ms) {
+std::string aof_base_bytes(std::span<Db* const> dbs, int64_t now_ms,
+                           std::span<const std::string> function_libraries) {
   CommandWriter out(-1, false);
-  write_dataset(out, dbs, now_ms, {});
+  write_dataset(out, dbs, now_ms, {}, function_libraries);
   return out.take();
 }
 

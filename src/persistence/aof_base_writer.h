@@ -12,7 +12,7 @@ namespace fkvs::persistence {
 
 // The base of an AOF as Redis 7.0 writes it with aof-use-rdb-preamble no:
 // the dataset as the commands that rebuild it, each a RESP array of bulk
-// strings. Every database holding keys opens with SELECT <n>, in order;
+// strings. First each function library is one FUNCTION LOAD. Every database holding keys opens with SELECT <n>, in order;
 // then each key is one SET, or RPUSH / SADD / ZADD / HMSET commands of at
 // most kAofItemsPerCommand items, followed by PEXPIREAT <unix ms> when it
 // has a TTL. Keys whose TTL had passed at now_ms are left out (a key
@@ -30,9 +30,11 @@ inline constexpr size_t kAofItemsPerCommand = 64;
 // slows a rewrite down as it does a save). Returns the bytes written; throws
 // std::system_error when a write or sync fails.
 uint64_t write_aof_base(int fd, std::span<Db* const> dbs, int64_t now_ms, bool incremental_fsync,
-                        const std::function<void()>& after_each_key = {});
+                        const std::function<void()>& after_each_key = {},
+                        std::span<const std::string> function_libraries = {});
 
 // The same bytes, gathered in memory.
-std::string aof_base_bytes(std::span<Db* const> dbs, int64_t now_ms);
+std::string aof_base_bytes(std::span<Db* const> dbs, int64_t now_ms,
+                           std::span<const std::string> function_libraries = {});
 
 }  // namespace fkvs::persistence

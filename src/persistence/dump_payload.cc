@@ -43,4 +43,25 @@ Value read_dump_payload(std::string_view payload, const EncodingLimits& limits) 
   return value;
 }
 
+std::string make_function_dump_payload(std::span<const std::string_view> codes, bool compress) {
+  RdbWriter writer(compress);
+  for (std::string_view code : codes) writer.write_function_library(code);
+  writer.write_dump_trailer();
+  return writer.take();
+}
+
+std::vector<std::string> read_function_dump_payload(std::string_view payload) {
+  if (payload.size() < kTrailerBytes) throw FormatError("the payload is too short");
+  RdbReader reader(payload.substr(0, payload.size() - kTrailerBytes));
+  std::vector<std::string> codes;
+  std::string scratch;
+  while (reader.remaining() != 0) {
+    const uint8_t type = reader.read_byte();
+    if (type == rdb::kFunction) throw FormatError("Pre-GA function format not supported");
+    if (type != rdb::kFunction2) throw FormatError("given type is not a function");
+    codes.emplace_back(reader.read_string(scratch));
+  }
+  return codes;
+}
+
 }  // namespace fkvs::persistence

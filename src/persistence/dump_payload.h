@@ -1,7 +1,9 @@
 #pragma once
 
+#include <span>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "persistence/rdb_reader.h"
 #include "store/value.h"
@@ -22,5 +24,14 @@ bool dump_trailer_valid(std::string_view payload);
 // The payload's value. Throws FormatError when it is malformed, an empty
 // collection, or has bytes left over (RESTORE's "Bad data format").
 Value read_dump_payload(std::string_view payload, const EncodingLimits& limits);
+
+// FUNCTION DUMP's payload: each library's code after the RDB function
+// opcode, then the same trailer.
+std::string make_function_dump_payload(std::span<const std::string_view> codes, bool compress);
+
+// The codes of a FUNCTION DUMP payload whose trailer dump_trailer_valid
+// admitted. Throws FormatError with Redis's message ("given type is not a
+// function") when it is malformed.
+std::vector<std::string> read_function_dump_payload(std::string_view payload);
 
 }  // namespace fkvs::persistence

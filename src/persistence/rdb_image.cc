@@ -17,6 +17,7 @@ void write_rdb_image(RdbWriter& writer, std::span<Db* const> dbs, const Snapshot
   writer.write_aux("ctime", aux.ctime_s);
   writer.write_aux("used-mem", aux.used_memory);
   writer.write_aux("aof-base", int64_t{aux.aof_base ? 1 : 0});
+  for (const std::string& code : aux.function_libraries) writer.write_function_library(code);
   for (size_t index = 0; index < dbs.size(); ++index) {
     const Db& db = *dbs[index];
     if (db.size() == 0) continue;
@@ -185,8 +186,10 @@ RdbLoadSummary load_rdb_image(std::string_view bytes, std::span<Db* const> dbs,
         case rdb::kModuleAux:
           throw FormatError("module data is not supported");
         case rdb::kFunction:
+          throw FormatError("Pre-release function format not supported");
         case rdb::kFunction2:
-          throw FormatError("the file holds functions, which this version of fkvs cannot load");
+          summary.function_libraries.emplace_back(reader.read_string(aux_scratch));
+          continue;
         case rdb::kEof:
           break;
         default: {

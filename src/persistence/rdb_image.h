@@ -25,6 +25,8 @@ struct SnapshotAux {
   int64_t ctime_s = 0;
   int64_t used_memory = 0;
   bool aof_base = false;
+  // The function libraries' code, written before the databases.
+  std::vector<std::string> function_libraries;
 };
 
 // Writes every key the databases hold (dbs[i] is database i) with its TTL.
@@ -54,6 +56,8 @@ struct RdbLoadSummary {
   // Where the image ended (an AOF's commands follow its RDB preamble).
   size_t end_offset = 0;
   std::vector<std::pair<std::string, std::string>> aux;
+  // The function libraries' code, for the caller to load.
+  std::vector<std::string> function_libraries;
 };
 
 // A defect of an image: where it is (bytes from the start) and what it is.

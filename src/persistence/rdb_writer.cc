@@ -82,6 +82,11 @@ void RdbWriter::write_aux(std::string_view name, std::string_view value) {
   put_string(value);
 }
 
+void RdbWriter::write_function_library(std::string_view code) {
+  put_byte(rdb::kFunction2);
+  put_string(code);
+}
+
 void RdbWriter::write_aux(std::string_view name, int64_t value) {
   put_byte(rdb::kAux);
   put_string(name);

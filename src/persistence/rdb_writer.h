@@ -30,6 +30,8 @@ class RdbWriter {
   void write_header();
   void write_aux(std::string_view name, std::string_view value);
   void write_aux(std::string_view name, int64_t value);
+  // A function library (FUNCTION LOAD's code), before the databases.
+  void write_function_library(std::string_view code);
   void write_select_db(int index);
   void write_resize_db(uint64_t keys, uint64_t keys_with_ttl);
   // One key: its expiry (unix ms, -1 for none), type byte, name and value.

@@ -14,8 +14,9 @@ constexpr const char* kReadonlyProxies = "fkvs_readonly_proxies";
 constexpr const char* kRealGlobals = "fkvs_real_globals";
 constexpr const char* kReadonlyError = "Attempt to modify a readonly table";
 
-// The 48-bit state of rand48: x(n+1) = (a * x(n) + c) mod 2^48; seeded with 0.
-uint64_t rand48_state = 0x330E;
+// The 48-bit state of rand48: x(n+1) = (a * x(n) + c) mod 2^48; it starts
+// where drand48 starts unseeded, as Redis 7.0 never seeds it.
+uint64_t rand48_state = 0x1234ABCD330EULL;
 constexpr uint64_t kRand48Multiplier = 0x5DEECE66DULL;
 constexpr uint64_t kRand48Increment = 0xB;
 constexpr uint64_t kRand48Mask = (uint64_t{1} << 48) - 1;
@@ -207,7 +208,8 @@ void set_global_function(lua_State* L, const char* name, lua_CFunction function)
   lua_setglobal(L, name);
 }
 
-// Pushes a read-only proxy of the table at index (absolute).
+}  // namespace
+
 void push_readonly_proxy(lua_State* L, int index) {
   lua_newtable(L);  // the proxy
   lua_newtable(L);  // its metatable
@@ -232,8 +234,6 @@ void push_readonly_proxy(lua_State* L, int index) {
   lua_rawset(L, -3);
   lua_pop(L, 1);
 }
-
-}  // namespace
 
 void seed_rand48(int32_t seed) {
   rand48_state =
@@ -298,14 +298,27 @@ void protect_globals(lua_State* L) {
     lua_pop(L, 1);
   }
   // An undefined global is an error; the real globals' own metatable says so.
-  lua_newtable(L);
-  lua_pushcfunction(L, nonexistent_global_error);
-  lua_setfield(L, -2, "__index");
-  lua_setmetatable(L, globals);
+  set_missing_field_error(L, globals);
   push_readonly_proxy(L, globals);
   lua_pushvalue(L, -1);
   lua_setfield(L, globals, "_G");
   lua_replace(L, LUA_GLOBALSINDEX);
+  lua_pop(L, 1);
+}
+
+void set_missing_field_error(lua_State* L, int index) {
+  lua_newtable(L);
+  lua_pushcfunction(L, nonexistent_global_error);
+  lua_setfield(L, -2, "__index");
+  lua_setmetatable(L, index);
+}
+
+void push_real_globals(lua_State* L) { lua_getfield(L, LUA_REGISTRYINDEX, kRealGlobals); }
+
+void set_globals_source(lua_State* L) {
+  lua_getmetatable(L, LUA_GLOBALSINDEX);
+  lua_insert(L, -2);
+  lua_setfield(L, -2, "__index");
   lua_pop(L, 1);
 }
 

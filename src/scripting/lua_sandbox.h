@@ -12,7 +12,7 @@ namespace fkvs::scripting {
 // getfenv, newproxy), coroutine, table, string and math, with pcall handing
 // a caught error table over as its message (Redis 7.0), math.random
 // drawing from Redis's rand48 generator (one sequence for the process,
-// seeded with 0 at start, as in Redis 7.0) and loadstring/load refusing
+// unseeded at start, as in Redis 7.0) and loadstring/load refusing
 // precompiled chunks.
 void open_sandbox_libraries(lua_State* L);
 
@@ -27,6 +27,20 @@ void protect_globals(lua_State* L);
 // Sets a global past the protection (KEYS, ARGV before each run): the value
 // on top of the stack is popped.
 void set_protected_global(lua_State* L, const char* name);
+
+// Pushes a read-only proxy of the table at (absolute) index, as
+// protect_globals makes of each library: for tables made after it.
+void push_readonly_proxy(lua_State* L, int index);
+
+// Makes reading a missing field of the table at (absolute) index Redis's
+// "Script attempted to access nonexistent global variable" error.
+void set_missing_field_error(lua_State* L, int index);
+
+// The table the globals read through to: the real globals (push_real_globals),
+// or another in their place while FUNCTION LOAD runs a library's code. The
+// table on top of the stack is popped.
+void push_real_globals(lua_State* L);
+void set_globals_source(lua_State* L);
 
 // Redis's rand48 generator (the POSIX drand48 recurrence), exposed for tests.
 void seed_rand48(int32_t seed);

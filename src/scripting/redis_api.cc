@@ -7,7 +7,7 @@
 
 #include "fkvs_build_config.h"
 #include "scripting/lua_conversions.h"
-#include "scripting/script_engine.h"
+#include "scripting/lua_interpreter.h"
 #include "util/sha1.h"
 
 namespace fkvs::scripting {
@@ -18,8 +18,8 @@ constexpr int kRedisVersionNum = (7 << 16) | (0 << 8) | 15;
 constexpr int kReplicateToAof = 1;
 constexpr int kReplicateToReplicas = 2;
 
-ScriptEngine& engine_of(lua_State* L) {
-  return *static_cast<ScriptEngine*>(lua_touserdata(L, lua_upvalueindex(1)));
+LuaInterpreter& interpreter_of(lua_State* L) {
+  return *static_cast<LuaInterpreter*>(lua_touserdata(L, lua_upvalueindex(1)));
 }
 
 // Raises Redis's error table {err="ERR message"}; the script's error
@@ -33,18 +33,18 @@ int raise_error_table(lua_State* L, const char* message) {
 // dispatch and its reply comes back as a Lua value; an error reply is
 // raised by call and returned by pcall.
 int run_redis_command(lua_State* L, bool raise) {
-  ScriptEngine& engine = engine_of(L);
+  LuaInterpreter& interpreter = interpreter_of(L);
   if (lua_gettop(L) == 0) {
     push_error_table(L, "Please specify at least one argument for this redis lib call");
     return raise ? lua_error(L) : 1;
   }
-  if (const char* problem = engine.collect_call_arguments(L)) {
+  if (const char* problem = interpreter.collect_call_arguments(L)) {
     push_error_table(L, problem);
     return raise ? lua_error(L) : 1;
   }
-  if (engine.host() == nullptr) return raise_error_table(L, "redis.call is only for scripts");
-  const std::string_view reply = engine.host()->call(
-      engine.call_args(), engine.resp3() ? resp::Protocol::kResp3 : resp::Protocol::kResp2);
+  if (interpreter.host() == nullptr) return raise_error_table(L, "redis.call is only for scripts");
+  const std::string_view reply = interpreter.host()->call(
+      interpreter.call_args(), interpreter.resp3() ? resp::Protocol::kResp3 : resp::Protocol::kResp2);
   if (push_reply(L, reply) == 0) lua_pushboolean(L, 0);
   if (raise && !reply.empty() && reply.front() == '-') return lua_error(L);
   return 1;
@@ -138,7 +138,7 @@ int redis_setresp(lua_State* L) {
   if (lua_gettop(L) != 1) return raise_error_table(L, "redis.setresp() requires one argument.");
   const int version = static_cast<int>(lua_tonumber(L, 1));
   if (version != 2 && version != 3) return raise_error_table(L, "RESP version must be 2 or 3.");
-  engine_of(L).set_resp3(version == 3);
+  interpreter_of(L).set_resp3(version == 3);
   return 0;
 }
 
@@ -149,7 +149,7 @@ int redis_set_repl(lua_State* L) {
     return raise_error_table(
         L, "Invalid replication flags. Use REPL_AOF, REPL_REPLICA, REPL_ALL or REPL_NONE.");
   }
-  if (ScriptHost* host = engine_of(L).host()) host->set_replication(targets);
+  if (ScriptHost* host = interpreter_of(L).host()) host->set_replication(targets);
   return 0;
 }
 
@@ -166,8 +166,8 @@ int redis_breakpoint(lua_State* L) {
 }
 int redis_debug(lua_State*) { return 0; }
 
-void set_function(lua_State* L, const char* name, lua_CFunction function, ScriptEngine* engine) {
-  lua_pushlightuserdata(L, engine);
+void set_function(lua_State* L, const char* name, lua_CFunction function, LuaInterpreter* interpreter) {
+  lua_pushlightuserdata(L, interpreter);
   lua_pushcclosure(L, function, 1);
   lua_setfield(L, -2, name);
 }
@@ -179,31 +179,36 @@ void set_number(lua_State* L, const char* name, lua_Number value) {
 
 }  // namespace
 
-void register_redis_api(lua_State* L, ScriptEngine* engine) {
-  lua_newtable(L);
-  set_function(L, "call", redis_call, engine);
-  set_function(L, "pcall", redis_pcall, engine);
-  set_function(L, "error_reply", redis_error_reply, engine);
-  set_function(L, "status_reply", redis_status_reply, engine);
-  set_function(L, "sha1hex", redis_sha1hex, engine);
-  set_function(L, "log", redis_log, engine);
-  set_function(L, "setresp", redis_setresp, engine);
-  set_function(L, "set_repl", redis_set_repl, engine);
-  set_function(L, "replicate_commands", redis_replicate_commands, engine);
-  set_function(L, "breakpoint", redis_breakpoint, engine);
-  set_function(L, "debug", redis_debug, engine);
+void set_log_and_version_fields(lua_State* L) {
+  lua_pushcfunction(L, redis_log);
+  lua_setfield(L, -2, "log");
   set_number(L, "LOG_DEBUG", 0);
   set_number(L, "LOG_VERBOSE", 1);
   set_number(L, "LOG_NOTICE", 2);
   set_number(L, "LOG_WARNING", 3);
+  lua_pushstring(L, FKVS_REDIS_COMPAT_VERSION);
+  lua_setfield(L, -2, "REDIS_VERSION");
+  set_number(L, "REDIS_VERSION_NUM", kRedisVersionNum);
+}
+
+void register_redis_api(lua_State* L, LuaInterpreter* interpreter) {
+  lua_newtable(L);
+  set_function(L, "call", redis_call, interpreter);
+  set_function(L, "pcall", redis_pcall, interpreter);
+  set_function(L, "error_reply", redis_error_reply, interpreter);
+  set_function(L, "status_reply", redis_status_reply, interpreter);
+  set_function(L, "sha1hex", redis_sha1hex, interpreter);
+  set_function(L, "setresp", redis_setresp, interpreter);
+  set_function(L, "set_repl", redis_set_repl, interpreter);
+  set_function(L, "replicate_commands", redis_replicate_commands, interpreter);
+  set_function(L, "breakpoint", redis_breakpoint, interpreter);
+  set_function(L, "debug", redis_debug, interpreter);
+  set_log_and_version_fields(L);
   set_number(L, "REPL_NONE", 0);
   set_number(L, "REPL_AOF", kReplicateToAof);
   set_number(L, "REPL_SLAVE", kReplicateToReplicas);
   set_number(L, "REPL_REPLICA", kReplicateToReplicas);
   set_number(L, "REPL_ALL", kReplicateToAof | kReplicateToReplicas);
-  lua_pushstring(L, FKVS_REDIS_COMPAT_VERSION);
-  lua_setfield(L, -2, "REDIS_VERSION");
-  set_number(L, "REDIS_VERSION_NUM", kRedisVersionNum);
   lua_setglobal(L, "redis");
 }
 

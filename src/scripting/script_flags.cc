@@ -1,6 +1,7 @@
 #include "scripting/script_flags.h"
 
 #include <array>
+#include <optional>
 #include <utility>
 #include <vector>
 
@@ -28,6 +29,21 @@ std::vector<std::string_view> split_shebang_words(std::string_view line) {
 }
 
 }  // namespace
+
+std::optional<ScriptFlag> script_flag_named(std::string_view name) {
+  for (const auto& [flag_name, flag] : kShebangFlagNames) {
+    if (name == flag_name) return flag;
+  }
+  return std::nullopt;
+}
+
+std::vector<std::string_view> script_flag_names(uint32_t flags) {
+  std::vector<std::string_view> names;
+  for (const auto& [flag_name, flag] : kShebangFlagNames) {
+    if (flags & flag) names.push_back(flag_name);
+  }
+  return names;
+}
 
 bool parse_script_declaration(std::string_view body, ScriptDeclaration& declaration,
                               std::string& error) {
@@ -60,17 +76,12 @@ bool parse_script_declaration(std::string_view body, ScriptDeclaration& declarat
       const size_t comma = word.find(',');
       const std::string_view name = word.substr(0, comma);
       word = comma == std::string_view::npos ? std::string_view() : word.substr(comma + 1);
-      bool known = false;
-      for (const auto& [flag_name, flag] : kShebangFlagNames) {
-        if (name == flag_name) {
-          declaration.flags |= flag;
-          known = true;
-        }
-      }
-      if (!known) {
+      const std::optional<ScriptFlag> flag = script_flag_named(name);
+      if (!flag) {
         error = "Unexpected flag in script shebang: " + std::string(name);
         return false;
       }
+      declaration.flags |= *flag;
     }
   }
   return true;

@@ -3,7 +3,9 @@
 #include <cstddef>
 #include <cstdint>
 #include <string>
+#include <optional>
 #include <string_view>
+#include <vector>
 
 namespace fkvs::scripting {
 
@@ -25,6 +27,11 @@ struct ScriptDeclaration {
   // numbers in errors stay the user's).
   size_t shebang_length = 0;
 };
+
+// A flag by the name scripts and functions give it ("no-writes"), or nullopt.
+std::optional<ScriptFlag> script_flag_named(std::string_view name);
+// The names of the flags set, in Redis's order (FUNCTION LIST's flags).
+std::vector<std::string_view> script_flag_names(uint32_t flags);
 
 // Reads a script's shebang as Redis 7.0 does; on failure returns false and
 // sets error to Redis's message ("Unexpected flag in script shebang: x").

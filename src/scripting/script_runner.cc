@@ -72,8 +72,9 @@ bool ScriptRunner::keep_running() {
     if (elapsed < server_.config().busy_reply_threshold) return true;
     spdlog::warn(
         "Slow script detected: still in execution after {} milliseconds. You can try killing "
-        "the script using the SCRIPT KILL command. Script name is: {}.",
-        elapsed, sha_);
+        "the script using the {} command. Script name is: {}.",
+        elapsed, running_function_ != nullptr ? "FUNCTION KILL" : "SCRIPT KILL",
+        running_function_ != nullptr ? std::string_view(running_function_->name) : sha_);
     timed_out_ = true;
   }
   server_.serve_while_busy(*caller_);
@@ -81,7 +82,11 @@ bool ScriptRunner::keep_running() {
   return !kill_requested_ && !server_.shutting_down();
 }
 
-void ScriptRunner::kill(resp::ReplyWriter& out) {
+std::string_view ScriptRunner::busy_error() const {
+  return running_function_ != nullptr ? errors::kBusyFunction : errors::kBusyScript;
+}
+
+void ScriptRunner::kill(bool from_function_kill, resp::ReplyWriter& out) {
   if (!timed_out_) return out.error("NOTBUSY No scripts in execution right now.");
   if (wrote_) {
     return out.error(
@@ -89,6 +94,8 @@ void ScriptRunner::kill(resp::ReplyWriter& out) {
         "can either wait the script termination or kill the server in a hard way using the "
         "SHUTDOWN NOSAVE command.");
   }
+  // SCRIPT KILL stops only scripts, FUNCTION KILL only functions.
+  if (from_function_kill != (running_function_ != nullptr)) return out.error(busy_error());
   kill_requested_ = true;
   out.ok();
 }
@@ -97,18 +104,25 @@ uint32_t ScriptRunner::call_flags(const Command& command,
                                   std::span<const std::string_view> args) const {
   uint32_t flags = command.spec.flags;
   if (!(flags & kPropagatesEffects) || args.size() < 2) return flags;
-  scripting::ScriptDeclaration declaration;
-  if (command.spec.name.starts_with("evalsha")) {
-    const scripting::Script* script = engine_.find(args[1]);
-    if (script == nullptr) return flags;
-    declaration = script->declaration;
+  uint32_t declared = 0;
+  if (command.spec.name.starts_with("fcall")) {
+    const scripting::Function* function = functions_.find(args[1]);
+    if (function == nullptr) return flags;
+    declared = function->flags;
   } else {
-    std::string error;
-    if (!parse_script_declaration(args[1], declaration, error)) return flags;
+    scripting::ScriptDeclaration declaration;
+    if (command.spec.name.starts_with("evalsha")) {
+      const scripting::Script* script = engine_.find(args[1]);
+      if (script == nullptr) return flags;
+      declaration = script->declaration;
+    } else {
+      std::string error;
+      if (!parse_script_declaration(args[1], declaration, error)) return flags;
+    }
+    if (!declaration.has_shebang) return flags;
+    declared = declaration.flags;
   }
-  if (!declaration.has_shebang) return flags;
   flags &= ~(kStale | kDenyOom | kWrite | kMayReplicate);
-  const uint32_t declared = declaration.flags;
   if (!(declared & (scripting::kScriptAllowOom | scripting::kScriptNoWrites))) flags |= kDenyOom;
   if (!(declared & scripting::kScriptNoWrites)) flags |= kWrite;
   if (declared & scripting::kScriptAllowStale) flags |= kStale;
@@ -119,9 +133,7 @@ void ScriptRunner::set_replication(int targets) {
   server_.propagation().set_calls_muted((targets & kReplicateToAof) == 0);
 }
 
-bool ScriptRunner::admit(const scripting::ScriptDeclaration& declaration, bool read_only,
-                         resp::ReplyWriter& out) {
-  const uint32_t flags = declaration.flags;
+bool ScriptRunner::admit(uint32_t flags, bool read_only, resp::ReplyWriter& out) {
   // A script that may write is refused as any command that may grow memory
   // (no-writes implies allow-oom).
   if (!(flags & (scripting::kScriptAllowOom | scripting::kScriptNoWrites)) &&
@@ -147,16 +159,15 @@ bool ScriptRunner::admit(const scripting::ScriptDeclaration& declaration, bool r
   return true;
 }
 
-void ScriptRunner::run(Client& caller, const scripting::Script& script, std::string_view sha,
-                       std::span<const std::string_view> keys,
-                       std::span<const std::string_view> args, bool read_only,
-                       resp::ReplyWriter& out) {
-  const scripting::ScriptDeclaration& declaration = script.declaration;
+template <typename RunBody>
+void ScriptRunner::run_declared(Client& caller, bool declared, uint32_t declared_flags,
+                                std::span<const std::string_view> keys, bool read_only,
+                                resp::ReplyWriter& out, RunBody run_body) {
   out_of_memory_at_start_ = server_.config().maxmemory != 0 && !server_.loading() &&
                             server_.eviction().make_room() == Eviction::Outcome::kOutOfMemory;
-  if (declaration.has_shebang && !admit(declaration, read_only, out)) return;
-  read_only_ = read_only || (declaration.flags & scripting::kScriptNoWrites);
-  allow_oom_ = (declaration.flags & scripting::kScriptAllowOom) != 0;
+  if (declared && !admit(declared_flags, read_only, out)) return;
+  read_only_ = read_only || (declared_flags & scripting::kScriptNoWrites);
+  allow_oom_ = (declared_flags & scripting::kScriptAllowOom) != 0;
   wrote_ = false;
   // A SELECT inside the script does not change the caller's database (Redis 7.0).
   client_.db_index = caller.db_index;
@@ -164,17 +175,43 @@ void ScriptRunner::run(Client& caller, const scripting::Script& script, std::str
   caller_ = &caller;
   client_.script_caller = &caller;
   declared_keys_ = keys;
-  sha_ = sha;
   started_us_ = clock::monotonic_us();
   timed_out_ = kill_requested_ = false;
-  engine_.run(sha, keys, args, *this, out);
+  run_body();
   if (timed_out_) spdlog::warn("Slow script finished after {} milliseconds.", elapsed_ms());
   caller_ = nullptr;
   client_.script_caller = nullptr;
   declared_keys_ = {};
+  sha_ = {};
+  running_function_ = nullptr;
+  running_command_ = {};
   timed_out_ = kill_requested_ = false;
   server_.propagation().set_calls_muted(false);
   connection_.output().clear();
+}
+
+void ScriptRunner::run(Client& caller, const scripting::Script& script, std::string_view sha,
+                       std::span<const std::string_view> keys,
+                       std::span<const std::string_view> args, bool read_only,
+                       resp::ReplyWriter& out) {
+  run_declared(caller, script.declaration.has_shebang, script.declaration.flags, keys, read_only,
+               out, [&] {
+                 sha_ = sha;
+                 engine_.run(sha, keys, args, *this, out);
+               });
+}
+
+void ScriptRunner::run(Client& caller, const scripting::Function& function,
+                       std::span<const std::string_view> command,
+                       std::span<const std::string_view> keys,
+                       std::span<const std::string_view> args, bool read_only,
+                       resp::ReplyWriter& out) {
+  // A function is always held to its flags, as a script with a shebang.
+  run_declared(caller, true, function.flags, keys, read_only, out, [&] {
+    running_function_ = &function;
+    running_command_ = command;
+    functions_.call(function, keys, args, *this, out);
+  });
 }
 
 }  // namespace fkvs

@@ -25,6 +25,7 @@
 #include "persistence/rdb_image.h"
 #include "server/child_process.h"
 #include "server/info.h"
+#include "scripting/script_runner.h"
 #include "server/server.h"
 #include "util/clock.h"
 
@@ -169,7 +170,14 @@ void AppendOnlyFile::load(const persistence::AofManifest& manifest) {
       options.drop_expired = false;
       options.now_ms = clock::now_ms();
       try {
-        offset = persistence::load_rdb_image(bytes, dbs, options).end_offset;
+        const persistence::RdbLoadSummary summary = persistence::load_rdb_image(bytes, dbs, options);
+        offset = summary.end_offset;
+        std::string error;
+        if (!server_.scripts().functions().load_all(summary.function_libraries,
+                                                    scripting::JoinPolicy::kAppend, error)) {
+          throw std::runtime_error("Can't load the functions of the AOF file " + path + ": " +
+                                   error);
+        }
       } catch (const persistence::RdbLoadError& error) {
         throw std::runtime_error("Can't load the AOF file " + path + " at offset " +
                                  std::to_string(error.offset()) + ": " + error.reason());
@@ -280,12 +288,14 @@ void AppendOnlyFile::write_base(int fd, bool rdb) {
       }
     }
     persistence::write_aof_base(fd, server_.db_pointers(), clock::now_ms(),
-                                config.aof_rewrite_incremental_fsync, delay);
+                                config.aof_rewrite_incremental_fsync, delay,
+                                server_.scripts().functions().codes());
     return;
   }
   persistence::RdbWriter writer(fd, config.rdbcompression, config.aof_rewrite_incremental_fsync);
   persistence::SnapshotAux aux{FKVS_REDIS_COMPAT_VERSION, clock::now_ms() / 1000,
-                               static_cast<int64_t>(used_memory()), true};
+                               static_cast<int64_t>(used_memory()), true,
+                               server_.scripts().functions().codes()};
   persistence::write_rdb_image(writer, server_.db_pointers(), aux, config.rdbchecksum, delay);
 }
 
@@ -644,6 +654,7 @@ std::string AppendOnlyFile::reload() {
   flush();
   sync_here();
   for (int i = 0; i < server_.db_count(); ++i) server_.clear_db(i);
+  server_.scripts().functions().flush();
   server_.propagation().remove_consumer(this);
   std::string error;
   try {

@@ -198,6 +198,7 @@ void Server::register_commands() {
   register_latency_family(commands_);
   register_persistence_family(commands_);
   register_scripting_family(commands_);
+  register_function_family(commands_);
 }
 
 void Server::set_loading(bool loading) {
@@ -645,7 +646,7 @@ void Server::on_input_while_busy(Client& client) {
     if (command == nullptr || (command->spec.flags & kAllowBusy)) {
       execute(client, args);
     } else {
-      reject(client, command, errors::kBusyScript);
+      reject(client, command, scripts_->busy_error());
     }
     conn.input().consume(parser.consumed());
   }

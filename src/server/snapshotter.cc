@@ -18,6 +18,7 @@
 #include "persistence/rdb_image.h"
 #include "server/child_process.h"
 #include "server/info.h"
+#include "scripting/script_runner.h"
 #include "server/server.h"
 #include "util/clock.h"
 
@@ -47,7 +48,8 @@ void write_snapshot(Server& server, const std::string& path) {
   std::vector<Db*> dbs = server.db_pointers();
   const Config& config = server.config();
   persistence::SnapshotAux aux{FKVS_REDIS_COMPAT_VERSION, now_unix(),
-                               static_cast<int64_t>(used_memory()), false};
+                               static_cast<int64_t>(used_memory()), false,
+                               server.scripts().functions().codes()};
   std::function<void()> delay;
   if (config.rdb_key_save_delay > 0) {
     delay = [&config] { ::usleep(static_cast<useconds_t>(config.rdb_key_save_delay)); };
@@ -221,6 +223,13 @@ std::string Snapshotter::load(bool merge) {
            ": " + error.reason();
   } catch (const std::system_error& error) {
     return "Can't open the RDB file: " + std::string(error.what());
+  }
+  // As Redis: a library already loaded is an error, unless merging.
+  if (std::string error;
+      !server_.scripts().functions().load_all(
+          summary.function_libraries,
+          merge ? scripting::JoinPolicy::kReplace : scripting::JoinPolicy::kAppend, error)) {
+    return "Can't load the functions of the RDB file " + file + ": " + error;
   }
   if (!summary.checksum_checked && summary.version >= 5 && options.verify_checksum) {
     spdlog::warn("RDB file was saved with checksum disabled: no check performed.");

@@ -109,7 +109,7 @@ void fill(Dataset& data) {
 
 std::string image_of(Dataset& data, bool compress, bool checksum) {
   RdbWriter writer(compress);
-  write_rdb_image(writer, data.dbs, SnapshotAux{"7.0.15", 1700000000, 1024, false}, checksum);
+  write_rdb_image(writer, data.dbs, SnapshotAux{"7.0.15", 1700000000, 1024, false, {}}, checksum);
   return writer.take();
 }
 
