@@ -140,7 +140,7 @@ void reply_library(resp::ReplyWriter& reply, const scripting::Library& library, 
     reply.bulk("flags");
     const std::vector<std::string_view> flags = scripting::script_flag_names(function.flags);
     reply.set(flags.size());
-    for (std::string_view flag : flags) reply.bulk(flag);
+    for (std::string_view flag : flags) reply.simple(flag);
   }
   if (with_code) {
     reply.bulk("library_code");
@@ -271,10 +271,7 @@ constexpr CommandSpec kFunctionCallCommands[] = {
 };
 
 constexpr CommandSpec kFunctionContainer = {
-    "function", -2,          0,
-    0,          0,           0,
-    nullptr,    "scripting", "A container for function commands",
-    "7.0.0"};
+    "function", -2, 0, 0, 0, 0, nullptr, "scripting", "A container for function commands", "7.0.0"};
 
 constexpr CommandSpec kFunctionCommands[] = {
     {"function|delete", 3, kWrite | kNoScript, 0, 0, 0, function_delete, "scripting",
@@ -291,8 +288,8 @@ constexpr CommandSpec kFunctionCommands[] = {
      "List information about all the functions", "7.0.0"},
     {"function|load", -3, kWrite | kDenyOom | kNoScript, 0, 0, 0, function_load, "scripting",
      "Create a function with the given arguments (name, code, description)", "7.0.0"},
-    {"function|restore", -3, kWrite | kDenyOom | kNoScript, 0, 0, 0, function_restore,
-     "scripting", "Restore all the functions on the given payload", "7.0.0"},
+    {"function|restore", -3, kWrite | kDenyOom | kNoScript, 0, 0, 0, function_restore, "scripting",
+     "Restore all the functions on the given payload", "7.0.0"},
     {"function|stats", 2, kNoScript | kAllowBusy, 0, 0, 0, function_stats, "scripting",
      "Return information about the function currently running (name, description, duration)",
      "7.0.0"},

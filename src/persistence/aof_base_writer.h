@@ -12,8 +12,8 @@ namespace fkvs::persistence {
 
 // The base of an AOF as Redis 7.0 writes it with aof-use-rdb-preamble no:
 // the dataset as the commands that rebuild it, each a RESP array of bulk
-// strings. First each function library is one FUNCTION LOAD. Every database holding keys opens with SELECT <n>, in order;
-// then each key is one SET, or RPUSH / SADD / ZADD / HMSET commands of at
+// strings. First each function library is one FUNCTION LOAD. Every database holding keys opens with
+// SELECT <n>, in order; then each key is one SET, or RPUSH / SADD / ZADD / HMSET commands of at
 // most kAofItemsPerCommand items, followed by PEXPIREAT <unix ms> when it
 // has a TTL. Keys whose TTL had passed at now_ms are left out (a key
 // expiring exactly at now_ms is still live, as in Redis).

@@ -23,6 +23,13 @@ constexpr const char* kBadNameError =
     "Library names can only contain letters, numbers, or underscores(_) and must be at least one "
     "character long";
 
+// A string argument whole (a name may hold a NUL, which makes it invalid).
+std::string string_at(lua_State* L, int index) {
+  size_t length = 0;
+  const char* text = lua_tolstring(L, index, &length);
+  return std::string(text, length);
+}
+
 FunctionEngine& function_engine_of(lua_State* L) {
   return *static_cast<FunctionEngine*>(lua_touserdata(L, lua_upvalueindex(1)));
 }
@@ -43,7 +50,7 @@ const char* read_registration(lua_State* L, Function& function) {
     if (!lua_isfunction(L, 2)) {
       return "second argument to redis.register_function must be a function";
     }
-    function.name = lua_tostring(L, 1);
+    function.name = string_at(L, 1);
     lua_settop(L, 2);
     return nullptr;
   }
@@ -61,18 +68,18 @@ const char* read_registration(lua_State* L, Function& function) {
     if (lua_type(L, -2) != LUA_TSTRING) {
       return "named argument key given to redis.register_function is not a string";
     }
-    const std::string_view key = lua_tostring(L, -2);
+    const std::string key = string_at(L, -2);
     if (key == "function_name") {
       if (!lua_isstring(L, -1)) {
         return "function_name argument given to redis.register_function must be a string";
       }
-      function.name = lua_tostring(L, -1);
+      function.name = string_at(L, -1);
       named = true;
     } else if (key == "description") {
       if (!lua_isstring(L, -1)) {
         return "description argument given to redis.register_function must be a string";
       }
-      function.description = lua_tostring(L, -1);
+      function.description = string_at(L, -1);
     } else if (key == "callback") {
       if (!lua_isfunction(L, -1)) {
         return "callback argument given to redis.register_function must be a function";
@@ -93,7 +100,7 @@ const char* read_registration(lua_State* L, Function& function) {
           break;
         }
         const std::optional<ScriptFlag> flag =
-            lua_type(L, -1) == LUA_TSTRING ? script_flag_named(lua_tostring(L, -1)) : std::nullopt;
+            lua_type(L, -1) == LUA_TSTRING ? script_flag_named(string_at(L, -1)) : std::nullopt;
         if (!flag) return "unknown flag given";
         function.flags |= *flag;
         lua_pop(L, 1);
@@ -121,8 +128,10 @@ int register_function(lua_State* L) {
     return raise_registration_error(L, problem);
   }
   if (!valid_library_name(function.name)) return raise_registration_error(L, kBadNameError);
+  // As Redis: names that differ in case only are two functions of the
+  // library (FCALL, which ignores case, finds the later one).
   for (const Function& registered : library->functions) {
-    if (equals_nocase(registered.name, function.name)) {
+    if (registered.name == function.name) {
       return raise_registration_error(L, "Function already exists in the library");
     }
   }
@@ -205,22 +214,24 @@ std::unique_ptr<Library> FunctionEngine::compile(std::string_view code, std::str
   lua_sethook(L, nullptr, 0, 0);
   push_real_globals(L);
   set_globals_source(L);
+  std::string problem;
   if (status != 0) {
-    error = "Error registering functions: ";
+    problem = "Error registering functions: ";
     if (lua_istable(L, -1)) {
       lua_pushstring(L, "err");
       lua_rawget(L, -2);
-      if (const char* message = lua_tostring(L, -1)) error += message;
+      if (const char* message = lua_tostring(L, -1)) problem += message;
     } else if (const char* message = lua_tostring(L, -1)) {
-      error += "ERR ";
-      error += message;
+      problem += "ERR ";
+      problem += message;
     }
   } else if (library->functions.empty()) {
-    error = "No functions registered";
+    problem = "No functions registered";
   }
   lua_settop(L, 0);
-  if (!error.empty()) {
+  if (!problem.empty()) {
     release(*library);
+    error = std::move(problem);
     return nullptr;
   }
   return library;
@@ -232,37 +243,40 @@ void FunctionEngine::release(const Library& library) {
   }
 }
 
-bool FunctionEngine::join(std::vector<std::unique_ptr<Library>>& added, JoinPolicy policy,
-                          std::string& error) {
-  std::unordered_set<std::string> replaced;
+std::string FunctionEngine::join_refusal(const std::vector<std::unique_ptr<Library>>& added,
+                                         JoinPolicy policy,
+                                         std::unordered_set<std::string>& replaced) const {
   std::unordered_set<std::string> added_names;
-  std::unordered_map<std::string, const Library*> added_functions;
   for (const auto& library : added) {
     const bool held = libraries_.contains(library->name);
-    if (!added_names.insert(library->name).second ||
-        (held && policy == JoinPolicy::kAppend)) {
-      error = "Library " + library->name + " already exists";
-      break;
+    if (!added_names.insert(library->name).second || (held && policy == JoinPolicy::kAppend)) {
+      return "Library " + library->name + " already exists";
     }
     if (held && policy == JoinPolicy::kReplace) replaced.insert(library->name);
   }
-  for (size_t i = 0; error.empty() && i < added.size(); ++i) {
-    for (const Function& function : added[i]->functions) {
+  std::unordered_map<std::string, const Library*> added_functions;
+  for (const auto& library : added) {
+    for (const Function& function : library->functions) {
       const std::string key = to_lower(function.name);
-      bool taken = !added_functions.emplace(key, added[i].get()).second;
+      auto [claimed, first] = added_functions.emplace(key, library.get());
+      bool taken = !first && claimed->second != library.get();
       if (!taken && policy != JoinPolicy::kFlush) {
         auto found = functions_.find(key);
         taken = found != functions_.end() && !replaced.contains(found->second.library->name);
       }
-      if (taken) {
-        error = "Function " + function.name + " already exists";
-        break;
-      }
+      if (taken) return "Function " + function.name + " already exists";
     }
   }
-  if (!error.empty()) {
+  return {};
+}
+
+bool FunctionEngine::join(std::vector<std::unique_ptr<Library>>& added, JoinPolicy policy,
+                          std::string& error) {
+  std::unordered_set<std::string> replaced;
+  if (std::string refusal = join_refusal(added, policy, replaced); !refusal.empty()) {
     for (const auto& library : added) release(*library);
     added.clear();
+    error = std::move(refusal);
     return false;
   }
   if (policy == JoinPolicy::kFlush) {
@@ -317,7 +331,11 @@ bool FunctionEngine::load_all(std::span<const std::string> codes, JoinPolicy pol
 bool FunctionEngine::remove(std::string_view library_name) {
   auto found = libraries_.find(std::string(library_name));
   if (found == libraries_.end()) return false;
-  for (const Function& function : found->second.functions) functions_.erase(to_lower(function.name));
+  for (const Function& function : found->second.functions) {
+    auto entry = functions_.find(to_lower(function.name));
+    if (entry != functions_.end() && entry->second.library == &found->second)
+      functions_.erase(entry);
+  }
   release(found->second);
   libraries_.erase(found);
   return true;

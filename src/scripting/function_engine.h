@@ -9,6 +9,7 @@
 #include <string>
 #include <string_view>
 #include <unordered_map>
+#include <unordered_set>
 #include <vector>
 
 #include "reply_writer.h"
@@ -81,6 +82,10 @@ class FunctionEngine {
  private:
   // Runs code's registration; null with error set when it fails.
   std::unique_ptr<Library> compile(std::string_view code, std::string& error);
+  // Why added cannot join as policy says (empty when they can); replaced
+  // gets the names of the libraries they would replace.
+  std::string join_refusal(const std::vector<std::unique_ptr<Library>>& added, JoinPolicy policy,
+                           std::unordered_set<std::string>& replaced) const;
   // Joins compiled libraries; on refusal they are released.
   bool join(std::vector<std::unique_ptr<Library>>& added, JoinPolicy policy, std::string& error);
   void release(const Library& library);

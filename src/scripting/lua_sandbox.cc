@@ -13,6 +13,12 @@ namespace {
 constexpr const char* kReadonlyProxies = "fkvs_readonly_proxies";
 constexpr const char* kRealGlobals = "fkvs_real_globals";
 constexpr const char* kReadonlyError = "Attempt to modify a readonly table";
+// What getmetatable shows of _G and of strings (read-only proxies), and the
+// objects it recognises them by.
+constexpr const char* kGlobalsProxy = "fkvs_globals_proxy";
+constexpr const char* kShownGlobalsMetatable = "fkvs_shown_globals_metatable";
+constexpr const char* kStringMetatable = "fkvs_string_metatable";
+constexpr const char* kShownStringMetatable = "fkvs_shown_string_metatable";
 
 // The 48-bit state of rand48: x(n+1) = (a * x(n) + c) mod 2^48; it starts
 // where drand48 starts unseeded, as Redis 7.0 never seeds it.
@@ -98,6 +104,31 @@ int sandbox_pairs(lua_State* L) {
   lua_pushvalue(L, 1);
   lua_pushnil(L);
   return 3;
+}
+
+// getmetatable as Redis's read-only tables answer it: nothing for a library
+// table, a read-only table whose __index raises the nonexistent-global error
+// for _G, and a read-only view of the strings' metatable (whose __index is
+// the read-only string library), so no script changes what the next one runs.
+int sandbox_getmetatable(lua_State* L) {
+  luaL_checkany(L, 1);
+  if (is_readonly_proxy(L, 1)) {
+    lua_getfield(L, LUA_REGISTRYINDEX, kGlobalsProxy);
+    if (lua_rawequal(L, 1, -1)) {
+      lua_getfield(L, LUA_REGISTRYINDEX, kShownGlobalsMetatable);
+    } else {
+      lua_pushnil(L);
+    }
+    return 1;
+  }
+  lua_pushvalue(L, lua_upvalueindex(1));
+  lua_pushvalue(L, 1);
+  lua_call(L, 1, 1);
+  lua_getfield(L, LUA_REGISTRYINDEX, kStringMetatable);
+  const bool string_metatable = lua_rawequal(L, -1, -2) != 0;
+  lua_pop(L, 1);
+  if (string_metatable) lua_getfield(L, LUA_REGISTRYINDEX, kShownStringMetatable);
+  return 1;
 }
 
 // Precompiled chunks could break the interpreter: only source is loaded.
@@ -301,8 +332,32 @@ void protect_globals(lua_State* L) {
   set_missing_field_error(L, globals);
   push_readonly_proxy(L, globals);
   lua_pushvalue(L, -1);
+  lua_setfield(L, LUA_REGISTRYINDEX, kGlobalsProxy);
+  lua_pushvalue(L, -1);
   lua_setfield(L, globals, "_G");
   lua_replace(L, LUA_GLOBALSINDEX);
+
+  lua_newtable(L);
+  lua_pushcfunction(L, nonexistent_global_error);
+  lua_setfield(L, -2, "__index");
+  push_readonly_proxy(L, lua_gettop(L));
+  lua_setfield(L, LUA_REGISTRYINDEX, kShownGlobalsMetatable);
+  lua_pop(L, 1);
+
+  // Strings find their methods in the read-only string library.
+  lua_pushliteral(L, "");
+  lua_getmetatable(L, -1);
+  lua_getfield(L, globals, LUA_STRLIBNAME);
+  lua_setfield(L, -2, "__index");
+  lua_pushvalue(L, -1);
+  lua_setfield(L, LUA_REGISTRYINDEX, kStringMetatable);
+  push_readonly_proxy(L, lua_gettop(L));
+  lua_setfield(L, LUA_REGISTRYINDEX, kShownStringMetatable);
+  lua_pop(L, 2);
+
+  lua_getfield(L, globals, "getmetatable");
+  lua_pushcclosure(L, sandbox_getmetatable, 1);
+  lua_setfield(L, globals, "getmetatable");
   lua_pop(L, 1);
 }
 

@@ -44,7 +44,8 @@ int run_redis_command(lua_State* L, bool raise) {
   }
   if (interpreter.host() == nullptr) return raise_error_table(L, "redis.call is only for scripts");
   const std::string_view reply = interpreter.host()->call(
-      interpreter.call_args(), interpreter.resp3() ? resp::Protocol::kResp3 : resp::Protocol::kResp2);
+      interpreter.call_args(),
+      interpreter.resp3() ? resp::Protocol::kResp3 : resp::Protocol::kResp2);
   if (push_reply(L, reply) == 0) lua_pushboolean(L, 0);
   if (raise && !reply.empty() && reply.front() == '-') return lua_error(L);
   return 1;
@@ -166,7 +167,8 @@ int redis_breakpoint(lua_State* L) {
 }
 int redis_debug(lua_State*) { return 0; }
 
-void set_function(lua_State* L, const char* name, lua_CFunction function, LuaInterpreter* interpreter) {
+void set_function(lua_State* L, const char* name, lua_CFunction function,
+                  LuaInterpreter* interpreter) {
   lua_pushlightuserdata(L, interpreter);
   lua_pushcclosure(L, function, 1);
   lua_setfield(L, -2, name);

@@ -78,8 +78,8 @@ class ScriptRunner final : public scripting::ScriptHost {
   // run_body, which runs the script or the function.
   template <typename RunBody>
   void run_declared(Client& caller, bool declared, uint32_t declared_flags,
-                    std::span<const std::string_view> keys, bool read_only,
-                    resp::ReplyWriter& out, RunBody run_body);
+                    std::span<const std::string_view> keys, bool read_only, resp::ReplyWriter& out,
+                    RunBody run_body);
 
   Server& server_;
   scripting::ScriptEngine engine_;

@@ -23,9 +23,9 @@
 #include "persistence/format_error.h"
 #include "persistence/mapped_file.h"
 #include "persistence/rdb_image.h"
+#include "scripting/script_runner.h"
 #include "server/child_process.h"
 #include "server/info.h"
-#include "scripting/script_runner.h"
 #include "server/server.h"
 #include "util/clock.h"
 
@@ -170,7 +170,8 @@ void AppendOnlyFile::load(const persistence::AofManifest& manifest) {
       options.drop_expired = false;
       options.now_ms = clock::now_ms();
       try {
-        const persistence::RdbLoadSummary summary = persistence::load_rdb_image(bytes, dbs, options);
+        const persistence::RdbLoadSummary summary =
+            persistence::load_rdb_image(bytes, dbs, options);
         offset = summary.end_offset;
         std::string error;
         if (!server_.scripts().functions().load_all(summary.function_libraries,
@@ -662,6 +663,7 @@ std::string AppendOnlyFile::reload() {
   } catch (const std::exception& failure) {
     error = failure.what();
   }
+  server_.forget_call_changes();
   server_.propagation().add_consumer(this);
   // The file may have been truncated: appending goes on at its end.
   struct stat status {};

@@ -107,6 +107,9 @@ class Server final : public net::ConnectionHandler,
   }
   // A snapshot saved the changes but these.
   void reset_dirty(uint64_t unsaved) { dirty_ = unsaved; }
+  // The changes made so far in the running call were not its own (DEBUG
+  // LOADAOF replayed them): the call does not propagate for them.
+  void forget_call_changes() { call_changed_ = false; }
   // Replaying the AOF: no key expires, no blocked client is served, MONITOR
   // sees nothing and writes are never refused (see AppendOnlyFile).
   bool loading() const { return loading_; }

@@ -16,9 +16,9 @@
 #include "persistence/durable_file.h"
 #include "persistence/mapped_file.h"
 #include "persistence/rdb_image.h"
+#include "scripting/script_runner.h"
 #include "server/child_process.h"
 #include "server/info.h"
-#include "scripting/script_runner.h"
 #include "server/server.h"
 #include "util/clock.h"
 
@@ -225,8 +225,7 @@ std::string Snapshotter::load(bool merge) {
     return "Can't open the RDB file: " + std::string(error.what());
   }
   // As Redis: a library already loaded is an error, unless merging.
-  if (std::string error;
-      !server_.scripts().functions().load_all(
+  if (std::string error; !server_.scripts().functions().load_all(
           summary.function_libraries,
           merge ? scripting::JoinPolicy::kReplace : scripting::JoinPolicy::kAppend, error)) {
     return "Can't load the functions of the RDB file " + file + ": " + error;
