@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <cassert>
 #include <cerrno>
 #include <cstring>
 #include <stdexcept>
@@ -238,6 +239,7 @@ void UringLoop::arm_recv(Slot& slot) {
   // never completes, leaving a dead client open for good (our churn test hit
   // it in about 1 run in 9). A fresh receive checks the socket's state when
   // it is issued, and rides the same io_uring_enter as everything else.
+  assert(!slot.recv_armed);
   io_uring_sqe* sqe = next_sqe();
   io_uring_prep_recv(sqe, slot.conn.fd(), nullptr, kBufferSize, 0);
   sqe->flags |= IOSQE_BUFFER_SELECT;
