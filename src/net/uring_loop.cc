@@ -175,7 +175,8 @@ UringLoop::~UringLoop() {
     io_uring_sqe_set_data64(sqe, tagged(nullptr, Op::kCancel));
     ++requests_in_flight_;
   }
-  handle_kept_completions();
+  // Their requests are over; what is left is to count them and give buffers back.
+  for (const io_uring_cqe& cqe : kept_for_busy_) handle_completion(cqe);
   drain_in_flight();
   slots_.clear();
   for (auto& listener : listeners_) ::close(listener->spec.fd);
@@ -317,12 +318,8 @@ void UringLoop::run() {
     // After a shutdown request nothing more is sent, as with Redis.
     if (!running_) break;
     handler_.before_wait();
-    // A command that held the loop has ended: what its own connection's
-    // requests brought meanwhile is handled now, before replies go out.
-    while (!kept_for_busy_.empty()) [[unlikely]] {
-        handle_kept_completions();
-        handler_.before_wait();
-      }
+    if (!kept_for_busy_.empty()) [[unlikely]]
+      handle_kept_completions();
     flush_all();
     close_all_pending();
   }
@@ -380,11 +377,18 @@ void UringLoop::handle_completion_while_busy(const io_uring_cqe& cqe, const Slot
   if (on_received(slot, cqe)) received_while_busy_.push_back(&slot);
 }
 
+// A command that held the loop has ended: what its own connection's requests
+// brought meanwhile is handled now, in the order it came, and before_wait runs
+// again so that what this runs reaches the AOF before its replies go out. A
+// command run here may hold the loop in turn.
 void UringLoop::handle_kept_completions() {
-  std::vector<io_uring_cqe> kept;
-  kept.swap(kept_for_busy_);
-  for (const io_uring_cqe& cqe : kept) handle_completion(cqe);
-  run_received();
+  while (!kept_for_busy_.empty()) {
+    std::vector<io_uring_cqe> kept;
+    kept.swap(kept_for_busy_);
+    for (const io_uring_cqe& cqe : kept) handle_completion(cqe);
+    run_received();
+    handler_.before_wait();
+  }
 }
 
 // Submits everything queued and waits, in one io_uring_enter, for a
