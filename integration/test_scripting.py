@@ -1,6 +1,8 @@
 """Lua scripting: EVAL, EVALSHA, EVAL_RO, EVALSHA_RO, SCRIPT, the redis.*
 API, the conversions between replies and Lua values in RESP2 and RESP3,
 shebang flags, the sandbox and the effects a script leaves in the AOF.
+Scripts past busy-reply-threshold (SCRIPT KILL, -BUSY) are in
+test_busy_scripts.py, which runs under every io-backend.
 
 Where the result is deterministic each script runs on fkvs and on
 redis-server 7.0 and the replies are compared byte for byte."""
@@ -456,73 +458,6 @@ def test_blocking_commands_answer_at_once(same):
         "return redis.call('brpoplpush', 'nolist', 'other', 0)",
         "return redis.call('bzpopmin', 'noz', 0)",
     ))
-
-
-# ---- busy-reply-threshold, SCRIPT KILL, SHUTDOWN NOSAVE ----
-
-BUSY = b"-BUSY Redis is busy running a script. You can only call SCRIPT KILL or SHUTDOWN NOSAVE.\r\n"
-
-
-def start_busy_script(handle, script):
-    """Sends a script that runs past the threshold, waits until other clients
-    get -BUSY, and returns the connection waiting for its reply."""
-    runner = handle.connect_raw(timeout=30)
-    runner.send_command("EVAL", script, "0")
-
-    def busy():
-        with handle.connect_raw() as probe:
-            return probe.command("PING") == BUSY
-
-    wait_until(busy, 20, message="-BUSY from a second client")
-    return runner
-
-
-@pytest.mark.parametrize("target", ["fkvs", "redis"])
-def test_script_kill_ends_a_busy_read_only_script(start_server, target):
-    handle = start_server("--busy-reply-threshold", "100", target=target)
-    runner = start_busy_script(handle, "local i = 0 while true do i = i + 1 end")
-    with handle.connect_raw() as other:
-        assert other.command("GET", "x") == BUSY
-        assert other.command("SHUTDOWN") == BUSY
-        assert other.command("SCRIPT", "KILL") == b"+OK\r\n"
-    assert runner.read_reply(timeout=20) == (
-        b"-ERR Script killed by user with SCRIPT KILL... script: "
-        b"3fcf51a9b854b8f66cb8685600b0d7df968f4398, on @user_script:1.\r\n")
-    assert runner.command("PING") == b"+PONG\r\n"
-    runner.close()
-    assert handle.reply("SCRIPT", "KILL") == b"-NOTBUSY No scripts in execution right now.\r\n"
-
-
-@pytest.mark.parametrize("target", ["fkvs", "redis"])
-def test_pcall_cannot_catch_script_kill(start_server, target):
-    handle = start_server("--lua-time-limit", "100", target=target)
-    runner = start_busy_script(
-        handle, "while true do pcall(function() while true do end end) end")
-    with handle.connect_raw() as other:
-        assert other.command("SCRIPT", "KILL") == b"+OK\r\n"
-    assert b"Script killed by user with SCRIPT KILL" in runner.read_reply(timeout=20)
-    runner.close()
-
-
-@pytest.mark.parametrize("target", ["fkvs", "redis"])
-def test_a_script_that_wrote_is_unkillable_but_shutdown_nosave_works(start_server, target):
-    handle = start_server("--busy-reply-threshold", "100", target=target)
-    runner = start_busy_script(handle, "redis.call('set', 'x', 1) while true do end")
-    with handle.connect_raw() as other:
-        assert other.command("SCRIPT", "KILL") == (
-            b"-UNKILLABLE Sorry the script already executed write commands against the dataset. "
-            b"You can either wait the script termination or kill the server in a hard way using "
-            b"the SHUTDOWN NOSAVE command.\r\n")
-        other.send_command("SHUTDOWN", "NOSAVE")
-        assert other.is_closed(timeout=20)
-    handle.wait_exit()
-    runner.close()
-
-
-def test_a_script_under_the_threshold_holds_others_until_it_ends(server):
-    client = server.client()
-    assert client.eval("local i = 0 while i < 3000000 do i = i + 1 end return i", 0) == 3000000
-    assert client.ping()
 
 
 @pytest.mark.parametrize("target", ["fkvs", "redis"])

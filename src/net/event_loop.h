@@ -75,8 +75,9 @@ class EventLoop {
   // waiting. New clients are accepted, input is handed to on_input and
   // replies are sent; busy itself (the connection whose command runs) is
   // neither read nor flushed, and closes wait for the loop's own iteration.
-  // A backend that cannot (io_uring) serves nothing.
-  virtual void serve_while_busy(Connection& busy) { (void)busy; }
+  // Called from inside a command, a pass is refused where the loop is in the
+  // middle of what it would redo (its poller's events, its completion queue).
+  virtual void serve_while_busy(Connection& busy) = 0;
 };
 
 // Builds the backend named "epoll", "uring", "kqueue" or "auto". Returns

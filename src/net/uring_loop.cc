@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <cassert>
 #include <cerrno>
 #include <cstring>
 #include <stdexcept>
@@ -174,6 +175,8 @@ UringLoop::~UringLoop() {
     io_uring_sqe_set_data64(sqe, tagged(nullptr, Op::kCancel));
     ++requests_in_flight_;
   }
+  // Their requests are over; what is left is to count them and give buffers back.
+  for (const io_uring_cqe& cqe : kept_for_busy_) handle_completion(cqe);
   drain_in_flight();
   slots_.clear();
   for (auto& listener : listeners_) ::close(listener->spec.fd);
@@ -237,6 +240,7 @@ void UringLoop::arm_recv(Slot& slot) {
   // never completes, leaving a dead client open for good (our churn test hit
   // it in about 1 run in 9). A fresh receive checks the socket's state when
   // it is issued, and rides the same io_uring_enter as everything else.
+  assert(!slot.recv_armed);
   io_uring_sqe* sqe = next_sqe();
   io_uring_prep_recv(sqe, slot.conn.fd(), nullptr, kBufferSize, 0);
   sqe->flags |= IOSQE_BUFFER_SELECT;
@@ -314,8 +318,76 @@ void UringLoop::run() {
     // After a shutdown request nothing more is sent, as with Redis.
     if (!running_) break;
     handler_.before_wait();
+    if (!kept_for_busy_.empty()) [[unlikely]]
+      handle_kept_completions();
     flush_all();
     close_all_pending();
+  }
+}
+
+void UringLoop::serve_while_busy(Connection& busy) {
+  if (walking_completions_) return;
+  const Slot& busy_slot = slot_of(busy);
+  // Input this iteration received before the busy command began is served now
+  // too (its connection is run again afterwards, with nothing left to do).
+  for (Connection* conn : received_.pending()) {
+    if (conn == &busy || conn->input().empty()) continue;
+    run_input(slot_of(*conn));
+  }
+  // Submits what is queued and collects what has completed, without waiting.
+  io_uring_submit_and_get_events(&ring_);
+  unsigned head = 0;
+  unsigned seen = 0;
+  io_uring_cqe* cqe = nullptr;
+  walking_completions_ = true;
+  io_uring_for_each_cqe(&ring_, head, cqe) {
+    if (seen == 0) clock::update();
+    ++seen;
+    handle_completion_while_busy(*cqe, busy_slot);
+  }
+  io_uring_cq_advance(&ring_, seen);
+  walking_completions_ = false;
+  buffers_->publish();
+  for (Slot* slot : received_while_busy_) run_input(*slot);
+  received_while_busy_.clear();
+  size_t kept = 0;
+  for (Slot* slot : flush_list_) {
+    if (slot == &busy_slot) {
+      flush_list_[kept++] = slot;
+      continue;
+    }
+    slot->conn.flush_pending = false;
+    start_send(*slot);
+  }
+  flush_list_.resize(kept);
+  // The replies go now, not when the script next lets the loop run.
+  io_uring_submit(&ring_);
+}
+
+void UringLoop::handle_completion_while_busy(const io_uring_cqe& cqe, const Slot& busy) {
+  const Op op = op_of(cqe.user_data);
+  if (op != Op::kRecv && op != Op::kSend) return handle_completion(cqe);
+  Slot& slot = object_of<Slot>(cqe.user_data);
+  // The busy command still reads its connection's input and writes its
+  // output: both stay as they are until it ends.
+  if (&slot == &busy) return kept_for_busy_.push_back(cqe);
+  if (op == Op::kSend) return on_sent(slot, cqe);
+  // Not received_: the loop may be going through it (the busy command runs
+  // from there), and a push_back could move it.
+  if (on_received(slot, cqe)) received_while_busy_.push_back(&slot);
+}
+
+// A command that held the loop has ended: what its own connection's requests
+// brought meanwhile is handled now, in the order it came, and before_wait runs
+// again so that what this runs reaches the AOF before its replies go out. A
+// command run here may hold the loop in turn.
+void UringLoop::handle_kept_completions() {
+  while (!kept_for_busy_.empty()) {
+    std::vector<io_uring_cqe> kept;
+    kept.swap(kept_for_busy_);
+    for (const io_uring_cqe& cqe : kept) handle_completion(cqe);
+    run_received();
+    handler_.before_wait();
   }
 }
 
@@ -333,12 +405,18 @@ void UringLoop::handle_completions() {
   unsigned head = 0;
   unsigned seen = 0;
   io_uring_cqe* cqe = nullptr;
+  walking_completions_ = true;
   io_uring_for_each_cqe(&ring_, head, cqe) {
     if (seen == 0) clock::update();
     ++seen;
     handle_completion(*cqe);
   }
   io_uring_cq_advance(&ring_, seen);
+  walking_completions_ = false;
+  run_received();
+}
+
+void UringLoop::run_received() {
   buffers_->publish();
   received_.run(handler_, [this](Connection& conn) { run_input(slot_of(conn)); });
 }
@@ -348,9 +426,11 @@ void UringLoop::handle_completion(const io_uring_cqe& cqe) {
     case Op::kAccept:
       on_accepted(object_of<Listener>(cqe.user_data), cqe);
       break;
-    case Op::kRecv:
-      on_received(object_of<Slot>(cqe.user_data), cqe);
+    case Op::kRecv: {
+      auto& slot = object_of<Slot>(cqe.user_data);
+      if (on_received(slot, cqe)) received_.add(slot.conn);
       break;
+    }
     case Op::kSend:
       on_sent(object_of<Slot>(cqe.user_data), cqe);
       break;
@@ -410,7 +490,8 @@ void UringLoop::on_accepted(Listener& listener, const io_uring_cqe& cqe) {
   }
 }
 
-void UringLoop::on_received(Slot& slot, const io_uring_cqe& cqe) {
+// Takes a receive's bytes into the input; true when there are new bytes to run.
+bool UringLoop::on_received(Slot& slot, const io_uring_cqe& cqe) {
   slot.recv_armed = false;
   slot.recv_cancelling = false;
   --slot.requests;
@@ -422,12 +503,15 @@ void UringLoop::on_received(Slot& slot, const io_uring_cqe& cqe) {
     if (accepted) conn.input().append(buffers_->data(id), static_cast<size_t>(cqe.res));
     buffers_->give_back(id);
   }
-  if (slot.closed) return release_if_done(slot);
+  if (slot.closed) {
+    release_if_done(slot);
+    return false;
+  }
   if (accepted) {
     conn.bytes_received += static_cast<uint64_t>(cqe.res);
     // The next receive is armed once the input has run: running it may
     // pause reading.
-    return received_.add(conn);
+    return true;
   }
   if (cqe.res == 0 || (cqe.res < 0 && cqe.res != -ENOBUFS && cqe.res != -ECANCELED)) {
     // Peer closed (or the socket failed): send what is already queued, then close.
@@ -435,10 +519,11 @@ void UringLoop::on_received(Slot& slot, const io_uring_cqe& cqe) {
       conn.close_after_flush();
       want_close(conn);
     }
-    return;
+    return false;
   }
   // -ENOBUFS: every provided buffer was taken; they are back now.
   if (!conn.closing() && !conn.reading_paused) arm_recv(slot);
+  return false;
 }
 
 void UringLoop::run_input(Slot& slot) {
@@ -449,7 +534,8 @@ void UringLoop::run_input(Slot& slot) {
   if (conn.reading_paused) return;
   handler_.on_input(conn);
   if (conn.closing()) return want_close(conn);
-  if (!conn.reading_paused) arm_recv(slot);
+  // A pass while a command held the loop may have armed it already.
+  if (!conn.reading_paused && !slot.recv_armed) arm_recv(slot);
 }
 
 void UringLoop::on_sent(Slot& slot, const io_uring_cqe& cqe) {

@@ -26,7 +26,9 @@ struct UringFeatures {
 // and at most one send per connection in flight. Replies queued during an
 // iteration are sent by requests submitted together with the wait for the
 // next completions, so an iteration costs one io_uring_enter however many
-// clients it serves.
+// clients it serves. While a command holds the loop (serve_while_busy), a
+// pass submits and collects without waiting and serves everyone else; the
+// busy connection's own completions wait until the command ends.
 class UringLoop final : public EventLoop {
  public:
   // Throws std::runtime_error, saying why, when the kernel cannot give the
@@ -44,6 +46,7 @@ class UringLoop final : public EventLoop {
   void set_tick_interval_ms(int interval_ms) override { ticks_.set_interval_ms(interval_ms); }
   void pause_reading(Connection& conn, bool paused) override;
   void watch(int fd, std::function<void()> on_readable) override;
+  void serve_while_busy(Connection& busy) override;
 
   const UringFeatures& features() const { return features_; }
 
@@ -60,9 +63,12 @@ class UringLoop final : public EventLoop {
   void cancel_recv(Slot& slot);
   void start_send(Slot& slot);
   void handle_completion(const io_uring_cqe& cqe);
+  void handle_completion_while_busy(const io_uring_cqe& cqe, const Slot& busy);
+  void handle_kept_completions();
   void on_accepted(Listener& listener, const io_uring_cqe& cqe);
-  void on_received(Slot& slot, const io_uring_cqe& cqe);
+  bool on_received(Slot& slot, const io_uring_cqe& cqe);
   void run_input(Slot& slot);
+  void run_received();
   void on_sent(Slot& slot, const io_uring_cqe& cqe);
   void output_drained(Slot& slot);
   void flush_all();
@@ -87,6 +93,14 @@ class UringLoop final : public EventLoop {
   std::vector<Slot*> close_list_;
   InputBatch received_;
   size_t requests_in_flight_ = 0;
+  // Going through the completion queue: entries not yet marked seen would be
+  // handled twice by a nested pass.
+  bool walking_completions_ = false;
+  // While a command holds the loop (serve_while_busy): the connections that
+  // received bytes in the current pass, and the completions of the busy
+  // connection itself, handled once the loop's own iteration resumes.
+  std::vector<Slot*> received_while_busy_;
+  std::vector<io_uring_cqe> kept_for_busy_;
 };
 
 }  // namespace fkvs::net

@@ -3,6 +3,7 @@
 #include <doctest/doctest.h>
 
 #include <atomic>
+#include <chrono>
 #include <functional>
 #include <memory>
 #include <stdexcept>
@@ -24,11 +25,15 @@ using fkvs::testing::LoopbackClient;
 using fkvs::testing::wait_until;
 
 // Echoes every byte back; a connection that sends '!' is closed at once with
-// its unsent replies dropped, while requests may be in flight.
+// its unsent replies dropped, while requests may be in flight. Bytes that
+// begin with '#' hold the loop, as a long script does, until end_busy.
 class EchoHandler : public ConnectionHandler {
  public:
   EventLoop* loop = nullptr;
   std::atomic<bool> stop{false};
+  std::atomic<bool> busy{false};
+  std::atomic<bool> end_busy{false};
+  std::atomic<bool> busy_bytes_moved{false};
   std::atomic<int> opened{0};
   std::atomic<int> closed{0};
   std::atomic<size_t> in_flight_at_close{0};  // bytes of the send the kernel held
@@ -43,6 +48,7 @@ class EchoHandler : public ConnectionHandler {
       loop->want_close(conn);
       return;
     }
+    if (bytes.starts_with('#') && !busy) hold_the_loop(conn);
     conn.output().append(bytes);
     conn.input().consume(bytes.size());
     loop->want_flush(conn);
@@ -52,6 +58,21 @@ class EchoHandler : public ConnectionHandler {
   void on_tick() override {
     if (on_first_tick) std::exchange(on_first_tick, nullptr)(*loop);
     if (stop) loop->stop();
+  }
+
+ private:
+  // Serves the others from inside, as the Lua hook does; conn's own bytes
+  // stay where they are meanwhile (a command's arguments point into them).
+  void hold_the_loop(Connection& conn) {
+    busy = true;
+    const std::string_view held = conn.input().view();
+    while (!end_busy && !stop) {
+      loop->serve_while_busy(conn);
+      const std::string_view now = conn.input().view();
+      if (now.data() != held.data() || now.size() != held.size()) busy_bytes_moved = true;
+      std::this_thread::sleep_for(std::chrono::milliseconds(1));
+    }
+    busy = false;
   }
 };
 
@@ -165,6 +186,39 @@ TEST_CASE("uring loop: closing with requests in flight frees nothing the kernel 
   REQUIRE(other.connected());
   CHECK(other.send_all("ping"));
   CHECK(other.receive(4) == "ping");
+}
+
+TEST_CASE("uring loop: a connection holding the loop waits while the others are served") {
+  if (!uring_available()) return;
+  EchoHandler handler;
+  LoopThread loop(handler);
+  LoopbackClient holder(loop.port);
+  REQUIRE(holder.connected());
+  REQUIRE(holder.send_all("#"));
+  REQUIRE_MESSAGE(wait_until([&] { return handler.busy.load(); }, kPatience),
+                  "the '#' did not reach the loop within " << kPatience.count() << " ms");
+  CHECK(holder.send_all("sent while busy"));
+  // Connected while the loop is held: accepted, read and answered from inside.
+  std::vector<std::unique_ptr<LoopbackClient>> others;
+  for (int i = 0; i < 5; ++i) {
+    others.push_back(std::make_unique<LoopbackClient>(loop.port));
+    REQUIRE(others.back()->connected());
+    const std::string sent = pattern(100 * 1024, i);  // several receives and sends
+    std::atomic<bool> sent_all{false};
+    std::thread writer([&] { sent_all = others.back()->send_all(sent); });
+    const std::string echoed = others.back()->receive(sent.size());
+    writer.join();
+    CHECK_MESSAGE(sent_all, "client " << i << " could not send while the loop was held");
+    CHECK_MESSAGE(echoed == sent, "client " << i << " got " << echoed.size() << " bytes back");
+  }
+  CHECK(handler.busy);
+  CHECK(holder.receive(1, std::chrono::milliseconds(100)).empty());
+  handler.end_busy = true;
+  const std::string expected = "#sent while busy";
+  CHECK(holder.receive(expected.size()) == expected);
+  CHECK_FALSE(handler.busy_bytes_moved);
+  CHECK(others.front()->send_all("after"));
+  CHECK(others.front()->receive(5) == "after");
 }
 
 TEST_CASE("uring loop: a removed listener refuses new connections at once") {
