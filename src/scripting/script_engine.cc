@@ -210,23 +210,25 @@ const Script* ScriptEngine::load(std::string_view body, std::string& sha, std::s
 }
 
 const char* ScriptEngine::collect_call_arguments(lua_State* L) {
-  const int argc = lua_gettop(L);
-  call_arg_storage_.resize(static_cast<size_t>(argc));
-  for (int i = 1; i <= argc; ++i) {
-    std::string& arg = call_arg_storage_[static_cast<size_t>(i - 1)];
-    const int type = lua_type(L, i);
-    if (type == LUA_TNUMBER) {
-      // Not lua_tostring: Lua's own format loses precision.
-      format_call_number(lua_tonumber(L, i), arg);
-    } else if (type == LUA_TSTRING) {
+  const size_t argc = static_cast<size_t>(lua_gettop(L));
+  call_arg_storage_.resize(argc);
+  call_args_.resize(argc);
+  for (size_t i = 0; i < argc; ++i) {
+    const int index = static_cast<int>(i + 1);
+    const int type = lua_type(L, index);
+    if (type == LUA_TSTRING) {
+      // Not copied: the string stays on the Lua stack until redis.call returns.
       size_t length = 0;
-      const char* text = lua_tolstring(L, i, &length);
-      arg.assign(text, length);
+      const char* text = lua_tolstring(L, index, &length);
+      call_args_[i] = std::string_view(text, length);
+    } else if (type == LUA_TNUMBER) {
+      // Not lua_tostring: Lua's own format loses precision.
+      format_call_number(lua_tonumber(L, index), call_arg_storage_[i]);
+      call_args_[i] = call_arg_storage_[i];
     } else {
       return "Lua redis lib command arguments must be strings or integers";
     }
   }
-  call_args_.assign(call_arg_storage_.begin(), call_arg_storage_.end());
   return nullptr;
 }
 
