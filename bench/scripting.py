@@ -9,8 +9,9 @@ the rounds interleave the servers as in compare.py. A run is
 
     fkvs-benchmark -P DEPTH -c CLIENTS -n REQUESTS -r KEYSPACE EVALSHA <sha> 1 script:__rand_int__
 
-  small: GET, INCR and EXPIRE on the key         (4 commands per EVALSHA)
-  heavy: 100 x INCR on the key in a Lua loop     (101 commands per EVALSHA)
+  small: GET, INCR and EXPIRE on the key         (3 redis.calls per EVALSHA)
+  heavy: 100 x INCR on the key in a Lua loop     (101 redis.calls per EVALSHA)
+  incr:  no script, `INCR script:__rand_int__`   (what any request costs)
 
 and the figures, medians over rounds, are req/s, EVALSHA calls per server
 CPU-second (utime+stime of /proc/PID/stat), server and client CPU %, p50 and
@@ -20,7 +21,7 @@ cached script: the change in INFO memory's used_memory, used_memory_vm_eval
 (the Lua heap), used_memory_scripts_eval (the script cache) and in RSS.
 
     bench/scripting.py                                   # -P 1 and -P 16, 3 rounds
-    bench/scripting.py --pipelines 1,16 --rounds 5 --markdown
+    bench/scripting.py --cases heavy --requests heavy=50000 --rounds 5 --markdown
     bench/scripting.py --fkvs-builds lua5.1=build/src/fkvs-server,luajit=build-luajit/src/fkvs-server
     bench/scripting.py --fkvs-bin /usr/bin/redis-server  # redis against itself
 """
@@ -44,14 +45,17 @@ from servers import (add_pinning_arguments, add_server_arguments, BenchError, Co
 DEFAULT_FKVS_BENCHMARK = os.path.join(REPO_ROOT, "build", "src", "tools", "benchmark",
                                       "fkvs-benchmark")
 
-# name -> (body, what EVALSHA on a fresh key replies, default requests per run)
-SCRIPTS = {
+# name -> (script body, what EVALSHA on a fresh key replies, default requests per
+# run). "incr" is no script: a plain INCR on the same keys, the floor a request
+# costs (network, parsing, dispatch) that every EVALSHA pays too.
+CASES = {
     "small": ("local value = redis.call('GET', KEYS[1]) "
               "redis.call('INCR', KEYS[1]) "
               "redis.call('EXPIRE', KEYS[1], 3600) "
-              "return value", None, 200_000),
+              "return value", None, 100_000),
     "heavy": ("for i = 1, 100 do redis.call('INCR', KEYS[1]) end "
-              "return redis.call('GET', KEYS[1])", b"100", 20_000),
+              "return redis.call('GET', KEYS[1])", b"100", 50_000),
+    "incr": (None, None, 100_000),
 }
 KEY_TEMPLATE = "script:__rand_int__"
 
@@ -83,14 +87,14 @@ def parse_args():
                         "fkvs-NAME, all against the same redis (instead of --fkvs-bin)")
     parser.add_argument("--benchmark-bin", default=DEFAULT_FKVS_BENCHMARK,
                         help="load generator (default build/src/tools/benchmark/fkvs-benchmark)")
-    parser.add_argument("--scripts-run", default="small,heavy",
-                        help="comma list of the scripts to run: small, heavy")
+    parser.add_argument("--cases", default="small,heavy,incr",
+                        help="comma list of what to run: small, heavy (EVALSHA of those "
+                        "scripts), incr (a plain INCR, no script); default all three")
     parser.add_argument("--pipelines", default="1,16", help="comma list of -P depths")
     parser.add_argument("--clients", type=int, default=50)
-    parser.add_argument("--small-requests", type=int, default=SCRIPTS["small"][2],
-                        help="EVALSHA calls per run of the small script")
-    parser.add_argument("--heavy-requests", type=int, default=SCRIPTS["heavy"][2],
-                        help="EVALSHA calls per run of the heavy script")
+    parser.add_argument("--requests", default="",
+                        help="comma list of CASE=N: requests per run (default %s)" % ", ".join(
+                            "%s=%d" % (name, case[2]) for name, case in CASES.items()))
     parser.add_argument("--keyspace", type=int, default=10_000,
                         help="-r: keys the scripts are spread over (default 10000)")
     parser.add_argument("--rounds", type=int, default=3, help="runs per server per cell")
@@ -101,11 +105,17 @@ def parse_args():
     parser.add_argument("--json", metavar="PATH", help="also write all results here")
     parser.set_defaults(backends="")  # one fkvs-server per build, with --fkvs-args
     args = parser.parse_args()
-    args.script_names = [s.strip() for s in args.scripts_run.split(",") if s.strip()]
+    args.case_names = [c.strip() for c in args.cases.split(",") if c.strip()]
     args.depths = [int(p) for p in args.pipelines.split(",") if p.strip()]
-    unknown = [s for s in args.script_names if s not in SCRIPTS]
+    args.requests_per_case = {name: case[2] for name, case in CASES.items()}
+    for entry in filter(None, (e.strip() for e in args.requests.split(","))):
+        name, _, count = entry.partition("=")
+        if name not in CASES or not count.isdigit() or int(count) < 1:
+            parser.error("--requests takes CASE=N, not %r" % entry)
+        args.requests_per_case[name] = int(count)
+    unknown = [c for c in args.case_names if c not in CASES]
     if unknown:
-        parser.error("unknown script %s (have: %s)" % (unknown[0], ", ".join(SCRIPTS)))
+        parser.error("unknown case %s (have: %s)" % (unknown[0], ", ".join(CASES)))
     if args.rounds < 1 or not args.depths or min(args.depths) < 1 or args.scripts < 1:
         parser.error("need at least one round, one pipeline depth and one script to load")
     return args
@@ -183,7 +193,9 @@ def load_scripts(server, names):
     shas = {}
     try:
         for name in names:
-            body, expected, _ = SCRIPTS[name]
+            body, expected, _ = CASES[name]
+            if body is None:
+                continue
             sha = conn.call("SCRIPT", "LOAD", body)
             if not isinstance(sha, bytes):
                 raise BenchError("%s: SCRIPT LOAD of the %s script replied %r" %
@@ -202,12 +214,17 @@ def load_scripts(server, names):
     return shas
 
 
-def measure_once(server, args, sha, depth, requests):
+def command_for(name, shas):
+    if CASES[name][0] is None:
+        return [name.upper(), KEY_TEMPLATE]
+    return ["EVALSHA", shas[name], "1", KEY_TEMPLATE]
+
+
+def measure_once(server, args, command, depth, requests):
     cpu_before = server.cpu_seconds()
     figures = run_benchmark(server.port, None, depth, args.clients, requests, args.keyspace, 3,
                             cpu=None if args.no_pin else args.client_cpu,
-                            benchmark_bin=args.benchmark_bin,
-                            command=["EVALSHA", sha, "1", KEY_TEMPLATE])
+                            benchmark_bin=args.benchmark_bin, command=command)
     cpu = server.cpu_seconds() - cpu_before
     server.check_alive()
     figures["requests"] = requests
@@ -219,8 +236,7 @@ def measure_once(server, args, sha, depth, requests):
 
 
 def requests_for(args, name, depth):
-    requests = args.small_requests if name == "small" else args.heavy_requests
-    return -(-requests // depth) * depth  # whole pipelines
+    return -(-args.requests_per_case[name] // depth) * depth  # whole pipelines
 
 
 def median_of(runs, key):
@@ -230,15 +246,16 @@ def median_of(runs, key):
 
 def run_cells(args, servers, shas):
     cells = []
-    total = len(args.script_names) * len(args.depths) * args.rounds * len(servers)
+    total = len(args.case_names) * len(args.depths) * args.rounds * len(servers)
     done = 0
-    for name in args.script_names:
+    for name in args.case_names:
         for depth in args.depths:
             requests = requests_for(args, name, depth)
             runs = {server.name: [] for server in servers}
             for round_index in range(args.rounds):
                 for server in servers:
-                    figures = measure_once(server, args, shas[server.name][name], depth, requests)
+                    figures = measure_once(server, args, command_for(name, shas[server.name]),
+                                           depth, requests)
                     runs[server.name].append(figures)
                     done += 1
                     print("[%d/%d] %s -P %d %-12s round %d: %s req/s, %s req/CPU-s" % (
@@ -247,7 +264,7 @@ def run_cells(args, servers, shas):
                         file=sys.stderr, flush=True)
             medians = {server.name: {key: median_of(runs[server.name], key)
                                      for key, _, _ in METRICS} for server in servers}
-            cells.append({"script": name, "pipeline": depth, "clients": args.clients,
+            cells.append({"case": name, "pipeline": depth, "clients": args.clients,
                           "requests": requests, "rounds": runs, "median": medians})
     return cells
 
@@ -269,7 +286,7 @@ def fmt_metric(key, value):
 
 
 def cell_name(cell):
-    return "%s -P %d -c %d" % (cell["script"], cell["pipeline"], cell["clients"])
+    return "%s -P %d -c %d" % (cell["case"], cell["pipeline"], cell["clients"])
 
 
 def print_tables(cells, memory, names):
@@ -302,14 +319,14 @@ def print_tables(cells, memory, names):
 
 def print_markdown(cells, memory, names):
     fkvs_names = names[:-1]
-    print("| script | -P | -c | fkvs server | req/s fkvs / redis | ratio | "
+    print("| case | -P | -c | fkvs server | req/s fkvs / redis | ratio | "
           "req/CPU-s fkvs / redis | ratio | p99 ms fkvs / redis | ratio |")
     print("|---|---|---|---|---:|---:|---:|---:|---:|---:|")
     for cell in cells:
         reference = cell["median"][REFERENCE_NAME]
         for name in fkvs_names:
             medians = cell["median"][name]
-            values = [cell["script"], str(cell["pipeline"]), str(cell["clients"]), name]
+            values = [cell["case"], str(cell["pipeline"]), str(cell["clients"]), name]
             for key in ("rps", "req_per_cpu_s", "p99_ms"):
                 values += ["%s / %s" % (fmt_metric(key, medians[key]),
                                         fmt_metric(key, reference[key])),
@@ -329,6 +346,8 @@ def print_markdown(cells, memory, names):
 
 def print_verdicts(cells, names):
     for cell in cells:
+        if CASES[cell["case"]][0] is None:
+            continue
         reference = cell["median"][REFERENCE_NAME]["req_per_cpu_s"]
         for name in names[:-1]:
             value = ratio(cell["median"][name]["req_per_cpu_s"], reference)
@@ -357,7 +376,7 @@ def main():
                 server.start()
             for server in servers:
                 memory[server.name] = measure_memory(server, args.scripts)
-                shas[server.name] = load_scripts(server, args.script_names)
+                shas[server.name] = load_scripts(server, args.case_names)
             cells = run_cells(args, servers, shas)
         finally:
             for server in servers:
@@ -374,7 +393,7 @@ def main():
                      args.benchmark_bin, args.rounds, KEY_TEMPLATE, args.keyspace,
                      pinning_description(args, os.path.basename(args.benchmark_bin)),
                      load_before, load_average(), os.cpu_count()))
-    lines.append("Medians over rounds; req is one EVALSHA. Ratios are fkvs/redis from the same "
+    lines.append("Medians over rounds; req is one EVALSHA (one INCR for incr). Ratios are fkvs/redis from the same "
                  "run: above 1 is better for req/s and req/CPU-s, below 1 for latency and "
                  "memory.")
     if args.markdown:
@@ -392,7 +411,7 @@ def main():
             json.dump({"config": {k: v for k, v in vars(args).items() if k != "json"},
                        "servers": {s.name: {"binary": s.binary, "lua": lua_runtime(s.binary),
                                             "version": s.version()} for s in servers},
-                       "scripts": {name: SCRIPTS[name][0] for name in args.script_names},
+                       "cases": {name: CASES[name][0] or name.upper() for name in args.case_names},
                        "elapsed_s": elapsed, "cells": cells, "memory": memory}, out, indent=2)
             out.write("\n")
 
