@@ -132,17 +132,22 @@ def parse_report(text, test):
 
 def run_benchmark(port, test, pipeline, clients, requests, keyspace, data_size,
                   cpu=None, benchmark_bin=BENCHMARK_BIN, timeout=600, extra_args=(),
-                  full_report=False):
+                  full_report=False, command=()):
     """Runs `BENCHMARK_BIN -t test` to completion; returns the CSV figures (with
     full_report, the full report's, which add p999_ms) plus the run's wall time
     and the CPU time the generator used, in seconds. extra_args go after the
     others (fkvs-benchmark's --threads, say); cpu is a taskset CPU list ("1" or
-    "0,1")."""
+    "0,1"). A command (a list of arguments, __rand_int__ replaced as by -r) is
+    sent instead of -t test; both generators title its report with the command
+    line itself, so test is then unused."""
     argv = [] if cpu is None else ["taskset", "-c", str(cpu)]
     argv += [benchmark_bin, "-h", "127.0.0.1", "-p", str(port),
              *([] if full_report else ["-q", "--csv"]),
-             "-t", test, "-P", str(pipeline), "-c", str(clients), "-n", str(requests),
-             "-r", str(keyspace), "-d", str(data_size), *extra_args]
+             *([] if command else ["-t", test]),
+             "-P", str(pipeline), "-c", str(clients), "-n", str(requests),
+             "-r", str(keyspace), "-d", str(data_size), *extra_args, *command]
+    if command:
+        test = " ".join(command)
     # Waited-for children only: the servers, still running, are not counted.
     children_before = resource.getrusage(resource.RUSAGE_CHILDREN)
     began = time.monotonic()

@@ -1,7 +1,6 @@
 #include "scripting/script_engine.h"
 
 #include <algorithm>
-#include <cctype>
 #include <lua.hpp>
 
 #include "scripting/lua_sandbox.h"
@@ -22,8 +21,11 @@ void ScriptEngine::flush() {
 
 const Script* ScriptEngine::find(std::string_view sha) const {
   if (sha.size() != 40) return nullptr;
+  // ASCII only, as a SHA1 in hex is: libc's tolower is a call per character.
   std::string lower(sha);
-  std::ranges::transform(lower, lower.begin(), [](unsigned char c) { return std::tolower(c); });
+  std::ranges::transform(lower, lower.begin(), [](char c) {
+    return c >= 'A' && c <= 'Z' ? static_cast<char>(c + 32) : c;
+  });
   auto found = scripts_.find(lower);
   return found == scripts_.end() ? nullptr : &found->second;
 }

@@ -121,6 +121,30 @@ TEST_CASE("script engine: a host that says stop ends even a script that catches 
   CHECK(run_script(engine, "return 1") == ":1\r\n");
 }
 
+TEST_CASE("script engine: numbers reach redis.call as Redis's %.17g prints them") {
+  ScriptEngine engine;
+  // One number per script: Lua 5.1 shares one constant between 0 and -0.
+  auto sent = [&engine](std::string_view number) {
+    std::string reply =
+        run_script(engine, "return redis.call('echo', " + std::string(number) + ")");
+    const size_t last = reply.rfind("\r\n", reply.size() - 3);
+    return reply.substr(last + 2, reply.size() - last - 4);
+  };
+  CHECK(sent("3600") == "3600");
+  CHECK(sent("-7") == "-7");
+  CHECK(sent("0") == "0");
+  CHECK(sent("0/-1") == "-0");
+  CHECK(sent("2^53") == "9007199254740992");
+  CHECK(sent("99999999999999984") == "99999999999999984");
+  CHECK(sent("-99999999999999984") == "-99999999999999984");
+  CHECK(sent("1e17") == "1e+17");
+  CHECK(sent("123456789012345678") == "1.2345678901234568e+17");
+  CHECK(sent("-2^63") == "-9.2233720368547758e+18");
+  CHECK(sent("0.1") == "0.10000000000000001");
+  CHECK(sent("-2.5") == "-2.5");
+  CHECK(sent("1/0") == "inf");
+}
+
 TEST_CASE("script engine: rand48 is the POSIX recurrence") {
   seed_rand48(0);
   // lrand48() after srand48(0), as glibc computes it.
