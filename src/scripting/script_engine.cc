@@ -7,6 +7,7 @@
 #include <lua.hpp>
 
 #include "lua_libs/script_libraries.h"
+#include "scripting/lua_allocator.h"
 #include "scripting/lua_conversions.h"
 #include "scripting/lua_sandbox.h"
 #include "scripting/redis_api.h"
@@ -130,7 +131,7 @@ ScriptEngine::ScriptEngine() { open_interpreter(); }
 ScriptEngine::~ScriptEngine() { close_interpreter(); }
 
 void ScriptEngine::open_interpreter() {
-  lua_ = luaL_newstate();
+  lua_ = new_lua_state();
   lua_pushlightuserdata(lua_, this);
   lua_setfield(lua_, LUA_REGISTRYINDEX, kEngineKey);
   open_sandbox_libraries(lua_);
@@ -143,7 +144,7 @@ void ScriptEngine::open_interpreter() {
 }
 
 void ScriptEngine::close_interpreter() {
-  if (lua_ != nullptr) lua_close(lua_);
+  if (lua_ != nullptr) close_lua_state(lua_);
   lua_ = nullptr;
 }
 
@@ -224,7 +225,7 @@ void ScriptEngine::run(std::string_view sha, std::span<const std::string_view> k
   host_ = &host;
   resp3_ = false;
   lua_sethook(L, check_host_hook, LUA_MASKCOUNT, kInstructionsPerCheck);
-  const int status = lua_pcall(L, 0, 1, 1);
+  const int status = pcall_within_memory_limit(L, 0, 1, 1);
   lua_sethook(L, nullptr, 0, 0);
   if (status != 0) {
     write_script_error(L, sha, out);
