@@ -4,6 +4,7 @@
 #include <cstring>
 #include <initializer_list>
 #include <lua.hpp>
+#include <string>
 
 namespace fkvs::scripting {
 namespace {
@@ -100,13 +101,19 @@ int sandbox_pairs(lua_State* L) {
 }
 
 // Precompiled chunks could break the interpreter: only source is loaded.
+// Redis's Lua has no binary loader and parses such a chunk as source, which
+// fails at its first byte ("unexpected symbol near 'char(27)'"); behind a
+// space, which the lexer skips, stock Lua parses it as source too.
 int load_source(lua_State* L, const char* chunk, size_t length, const char* name) {
+  int status = 0;
   if (length > 0 && chunk[0] == LUA_SIGNATURE[0]) {
-    lua_pushnil(L);
-    lua_pushstring(L, "loading of precompiled chunks is not allowed");
-    return 2;
+    std::string as_source = " ";
+    as_source.append(chunk, length);
+    status = luaL_loadbuffer(L, as_source.data(), as_source.size(), name);
+  } else {
+    status = luaL_loadbuffer(L, chunk, length, name);
   }
-  if (luaL_loadbuffer(L, chunk, length, name) == 0) return 1;
+  if (status == 0) return 1;
   lua_pushnil(L);
   lua_insert(L, -2);
   return 2;
@@ -233,6 +240,23 @@ void push_readonly_proxy(lua_State* L, int index) {
   lua_pop(L, 1);
 }
 
+// The strings' metatable, which every script reaches with getmetatable(""),
+// is shared by all scripts: as in Redis it is read only, so no script can
+// change what the string methods do for the scripts after it. Its __index
+// becomes the read-only string library, and getmetatable("") answers a
+// read-only proxy of it.
+void protect_string_metatable(lua_State* L, int globals) {
+  lua_pushliteral(L, "");
+  lua_getmetatable(L, -1);
+  lua_remove(L, -2);
+  const int metatable = lua_gettop(L);
+  lua_getfield(L, globals, LUA_STRLIBNAME);
+  lua_setfield(L, metatable, "__index");
+  push_readonly_proxy(L, metatable);
+  lua_setfield(L, metatable, "__metatable");
+  lua_pop(L, 1);
+}
+
 }  // namespace
 
 void seed_rand48(int32_t seed) {
@@ -297,6 +321,7 @@ void protect_globals(lua_State* L) {
     }
     lua_pop(L, 1);
   }
+  protect_string_metatable(L, globals);
   // An undefined global is an error; the real globals' own metatable says so.
   lua_newtable(L);
   lua_pushcfunction(L, nonexistent_global_error);
