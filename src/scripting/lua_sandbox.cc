@@ -6,6 +6,8 @@
 #include <lua.hpp>
 #include <string>
 
+#include "scripting/killable_coroutines.h"
+
 namespace fkvs::scripting {
 namespace {
 
@@ -271,6 +273,7 @@ int32_t next_rand48() {
 
 void open_sandbox_libraries(lua_State* L) {
   open_library(L, luaopen_base, "");
+  open_killable_coroutines(L);
   open_library(L, luaopen_table, LUA_TABLIBNAME);
   open_library(L, luaopen_string, LUA_STRLIBNAME);
   open_library(L, luaopen_math, LUA_MATHLIBNAME);

@@ -7,6 +7,7 @@
 #include <lua.hpp>
 
 #include "lua_libs/script_libraries.h"
+#include "scripting/killable_coroutines.h"
 #include "scripting/lua_allocator.h"
 #include "scripting/lua_conversions.h"
 #include "scripting/lua_sandbox.h"
@@ -66,7 +67,7 @@ void check_host_hook(lua_State* L, lua_Debug*) {
   lua_pop(L, 1);
   ScriptHost* host = engine != nullptr ? engine->host() : nullptr;
   if (host == nullptr || host->keep_running()) return;
-  lua_sethook(L, check_host_hook, LUA_MASKLINE, 0);
+  mark_killed(L, check_host_hook);
   push_error_table(L, "Script killed by user with SCRIPT KILL...");
   lua_error(L);
 }
