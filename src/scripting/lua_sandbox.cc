@@ -7,6 +7,7 @@
 #include <string>
 
 #include "scripting/killable_coroutines.h"
+#include "scripting/pattern_depth_limit.h"
 
 namespace fkvs::scripting {
 namespace {
@@ -276,6 +277,7 @@ void open_sandbox_libraries(lua_State* L) {
   open_killable_coroutines(L);
   open_library(L, luaopen_table, LUA_TABLIBNAME);
   open_library(L, luaopen_string, LUA_STRLIBNAME);
+  limit_pattern_depth(L);
   open_library(L, luaopen_math, LUA_MATHLIBNAME);
   for (const char* removed : {"loadfile", "dofile", "print", "setfenv", "getfenv", "newproxy"}) {
     lua_pushnil(L);
