@@ -83,7 +83,13 @@ int pcall_within_memory_limit(lua_State* L, int nargs, int nresults, int error_h
   heap.limited = outer_limited;
   if (!outer_limited && heap.limit_reached) {
     heap.limit_reached = false;
-    lua_gc(L, LUA_GCCOLLECT, 0);
+    // A full collection shrinks the string table by half at most: the
+    // next ones give back the rest of what the script's strings took.
+    size_t before = 0;
+    do {
+      before = heap.used;
+      lua_gc(L, LUA_GCCOLLECT, 0);
+    } while (heap.used < before);
   }
   return status;
 }

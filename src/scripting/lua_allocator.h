@@ -28,7 +28,7 @@ void close_lua_state(lua_State* L);
 // the limit does not apply: an allocation failing there (KEYS and ARGV, the
 // reply) would raise outside any protected call, and Lua would end the
 // process. When the limit was reached, the interpreter collects its garbage
-// before this returns, so the next script starts with the memory freed.
+// before this returns, so the next script starts with the memory given back.
 int pcall_within_memory_limit(lua_State* L, int nargs, int nresults, int error_handler);
 
 // Raises Lua's memory error itself (status LUA_ERRMEM, message "not enough
