@@ -6,8 +6,8 @@
 #include <lua.hpp>
 #include <string>
 
-#include "scripting/killable_coroutines.h"
 #include "scripting/pattern_depth_limit.h"
+#include "scripting/script_kill.h"
 
 namespace fkvs::scripting {
 namespace {
@@ -274,7 +274,7 @@ int32_t next_rand48() {
 
 void open_sandbox_libraries(lua_State* L) {
   open_library(L, luaopen_base, "");
-  open_killable_coroutines(L);
+  open_killable_calls(L);
   open_library(L, luaopen_table, LUA_TABLIBNAME);
   open_library(L, luaopen_string, LUA_STRLIBNAME);
   limit_pattern_depth(L);

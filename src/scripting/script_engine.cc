@@ -7,11 +7,11 @@
 #include <lua.hpp>
 
 #include "lua_libs/script_libraries.h"
-#include "scripting/killable_coroutines.h"
 #include "scripting/lua_allocator.h"
 #include "scripting/lua_conversions.h"
 #include "scripting/lua_sandbox.h"
 #include "scripting/redis_api.h"
+#include "scripting/script_kill.h"
 #include "util/sha1.h"
 
 namespace fkvs::scripting {

@@ -1,4 +1,4 @@
-#include "scripting/killable_coroutines.h"
+#include "scripting/script_kill.h"
 
 #include <doctest/doctest.h>
 
@@ -35,7 +35,7 @@ std::string run_until_stopped(ScriptEngine& engine, std::string_view body) {
 
 constexpr std::string_view kKilled = "-ERR Script killed by user with SCRIPT KILL... script:";
 
-TEST_CASE("killable coroutines: a killed coroutine's error is not caught by resume") {
+TEST_CASE("killable calls: a killed coroutine's error is not caught by resume") {
   ScriptEngine engine;
   CHECK(run_until_stopped(
             engine,
@@ -49,14 +49,26 @@ TEST_CASE("killable coroutines: a killed coroutine's error is not caught by resu
             .starts_with(kKilled));
 }
 
-TEST_CASE("killable coroutines: nor by a pcall around a wrapped coroutine") {
+TEST_CASE("killable calls: nor by a pcall around a wrapped coroutine") {
   ScriptEngine engine;
   CHECK(run_until_stopped(engine,
                           "local function f() while true do pcall(coroutine.wrap(f)) end end f()")
             .starts_with(kKilled));
 }
 
-TEST_CASE("killable coroutines: resume and wrap otherwise behave as the library's") {
+TEST_CASE("killable calls: an xpcall handler that loops does not outlive the kill") {
+  ScriptEngine engine;
+  CHECK(run_until_stopped(engine,
+                          "while true do xpcall(function() error('x') end, "
+                          "function() while true do end end) end")
+            .starts_with(kKilled));
+  CHECK(run_until_stopped(engine,
+                          "return {xpcall(function() error('a') end, "
+                          "function(e) return 'handled: ' .. e end)}") ==
+        "*2\r\n$-1\r\n$25\r\nhandled: user_script:1: a\r\n");
+}
+
+TEST_CASE("killable calls: resume and wrap otherwise behave as the library's") {
   ScriptEngine engine;
   CHECK(
       run_until_stopped(engine,
@@ -67,15 +79,14 @@ TEST_CASE("killable coroutines: resume and wrap otherwise behave as the library'
       "*4\r\n:2\r\n:10\r\n$5\r\nfalse\r\n$28\r\ncannot resume dead coroutine\r\n");
   CHECK(run_until_stopped(engine,
                           "local f = coroutine.wrap(function() error('boom') end) "
-                          "local ok, e = pcall(f) return e") ==
-        "$19\r\nuser_script:1: boom\r\n");
+                          "local ok, e = pcall(f) return e") == "$19\r\nuser_script:1: boom\r\n");
   CHECK(run_until_stopped(engine, "return coroutine.resume(1)")
             .starts_with("-ERR user_script:1: bad argument #1 to 'resume' (coroutine expected)"));
 }
 
 void noop_test_hook(lua_State*, lua_Debug*) {}
 
-TEST_CASE("killable coroutines: only a marked thread counts as killed") {
+TEST_CASE("killable calls: only a marked thread counts as killed") {
   lua_State* L = luaL_newstate();
   CHECK_FALSE(is_killed(L));
   lua_sethook(L, noop_test_hook, LUA_MASKCOUNT, 100);

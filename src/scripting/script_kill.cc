@@ -1,4 +1,4 @@
-#include "scripting/killable_coroutines.h"
+#include "scripting/script_kill.h"
 
 #include <lua.hpp>
 
@@ -88,6 +88,29 @@ int killable_wrap(lua_State* L) {
   return 1;
 }
 
+// The handler xpcall runs (the script's is upvalue 1): the script's,
+// unless the thread was killed.
+int handler_unless_killed(lua_State* L) {
+  if (is_killed(L)) return 1;
+  lua_pushvalue(L, lua_upvalueindex(1));
+  lua_insert(L, 1);
+  lua_call(L, lua_gettop(L) - 1, 1);
+  return 1;
+}
+
+// xpcall(f, handler): true and f's results, or false and what handler made
+// of the error.
+int killable_xpcall(lua_State* L) {
+  luaL_checkany(L, 2);
+  lua_settop(L, 2);
+  lua_pushcclosure(L, handler_unless_killed, 1);
+  lua_insert(L, 1);
+  const int status = lua_pcall(L, 0, LUA_MULTRET, 1);
+  lua_pushboolean(L, status == 0);
+  lua_replace(L, 1);
+  return lua_gettop(L);
+}
+
 }  // namespace
 
 void mark_killed(lua_State* L, void (*hook)(lua_State*, lua_Debug*)) {
@@ -97,7 +120,9 @@ void mark_killed(lua_State* L, void (*hook)(lua_State*, lua_Debug*)) {
 // Only a killed thread's hook runs on every line.
 bool is_killed(lua_State* L) { return (lua_gethookmask(L) & LUA_MASKLINE) != 0; }
 
-void open_killable_coroutines(lua_State* L) {
+void open_killable_calls(lua_State* L) {
+  lua_pushcfunction(L, killable_xpcall);
+  lua_setglobal(L, "xpcall");
   lua_getglobal(L, "coroutine");
   lua_pushcfunction(L, killable_resume);
   lua_setfield(L, -2, "resume");
