@@ -121,14 +121,16 @@ void wrap_library_function(lua_State* L, const char* name, lua_CFunction wrapper
 
 size_t pattern_depth_bound(std::string_view pattern) {
   // One level per capture bracket and per quantified single-character
-  // class; the other items the matcher takes in a loop. Past
-  // LUA_MAXCAPTURES captures it fails ("too many captures").
+  // class; the other items the matcher takes in a loop. It never gets past
+  // the capture after LUA_MAXCAPTURES ("too many captures"), nor closes
+  // more than it opened ("invalid pattern capture").
   size_t depth = 1;
   size_t opened = 0;
   size_t closed = 0;
   size_t i = 0;
   while (i < pattern.size()) {
     const char c = pattern[i];
+    if (c == '(' && opened == LUA_MAXCAPTURES) break;
     if (c == '(' || c == ')') {
       ++(c == '(' ? opened : closed);
       ++i;
@@ -149,8 +151,7 @@ size_t pattern_depth_bound(std::string_view pattern) {
       ++i;
     }
   }
-  return depth + std::min<size_t>(opened, LUA_MAXCAPTURES) +
-         std::min<size_t>(closed, LUA_MAXCAPTURES);
+  return depth + opened + std::min(closed, opened + 1);
 }
 
 void limit_pattern_depth(lua_State* L) {

@@ -35,6 +35,11 @@ TEST_CASE("pattern depth: captures count up to Lua's capture limit") {
   std::string captures;
   for (int i = 0; i < 100; ++i) captures += "(a)";
   CHECK(pattern_depth_bound(captures) == 65);
+  // The 33rd capture fails before the quantifiers after it are reached.
+  std::string optional_captures;
+  for (size_t i = 0; i < kMaxPatternDepth; ++i) optional_captures += "(a?)";
+  CHECK(pattern_depth_bound(optional_captures) == 97);
+  CHECK(pattern_depth_bound(std::string(100, ')')) == 2);
 }
 
 TEST_CASE("pattern depth: a long run of quantifiers is past the limit") {
