@@ -24,7 +24,8 @@ from server_process import REDIS_SERVER_BIN, TARGET, ServerHandle, target_binary
 BUSY_THRESHOLD_MS = "100"
 # Every wait below has this deadline, generous for an ASan build on a busy machine.
 DEADLINE_S = 120
-BUSY = b"-BUSY Redis is busy running a script. You can only call SCRIPT KILL or SHUTDOWN NOSAVE.\r\n"
+BUSY = (b"-BUSY Redis is busy running a script. "
+        b"You can only call SCRIPT KILL or SHUTDOWN NOSAVE.\r\n")
 # What used_memory_lua may hold once a script that reached the memory limit
 # (1 GiB) is over: the libraries and a few cached scripts, nothing of its data.
 LUA_MEMORY_AT_REST = 16 * 1024 * 1024
@@ -32,12 +33,6 @@ LUA_MEMORY_AT_REST = 16 * 1024 * 1024
 
 def sha1_hex(script):
     return hashlib.sha1(script.encode()).hexdigest()
-
-
-def started(handle):
-    if not handle.alive():
-        handle.start()
-    return handle
 
 
 @pytest.fixture(scope="module")
@@ -65,7 +60,9 @@ def redis_reference(tmp_path_factory):
 def fkvs(hostile_server):
     """The module's server, restarted if a case before killed it; after the
     case it must still be up and serving."""
-    handle = started(hostile_server)
+    handle = hostile_server
+    if not handle.alive():
+        handle.start()
     yield handle
     handle.close_connections()
     assert_still_serving(handle)
@@ -122,13 +119,14 @@ SAME_AS_REDIS = {
         "local ok, v = pcall(f, n - 1) return v end return f(1000000)",
     "coroutine_wrap_recursion": "local function f() return coroutine.wrap(f)() end return f()",
     "coroutine_resume_recursion":
-        "local function f() local ok, e = coroutine.resume(coroutine.create(f)) error(e, 0) end f()",
+        "local function f() local ok, e = coroutine.resume(coroutine.create(f)) error(e, 0) end "
+        "f()",
     "tostring_metamethod_loop":
         "local t = setmetatable({}, {__tostring = function(s) return tostring(s) end}) "
         "return tostring(t)",
     "concat_metamethod_loop":
-        "local t = setmetatable({}, {}) getmetatable(t).__concat = function(a, b) return a .. b end "
-        "return t .. 'x'",
+        "local t = setmetatable({}, {}) "
+        "getmetatable(t).__concat = function(a, b) return a .. b end return t .. 'x'",
     "index_metamethod_loop":
         "local t = setmetatable({}, {}) getmetatable(t).__index = function(t, k) return t[k] end "
         "return t.x",
@@ -136,7 +134,8 @@ SAME_AS_REDIS = {
         "local f, e = loadstring('return ' .. string.rep('(', 100000) .. '1' .. "
         "string.rep(')', 100000)) return e",
     # Errors while handling errors.
-    "xpcall_failing_handler": "return {xpcall(function() error('a') end, function() error('b') end)}",
+    "xpcall_failing_handler":
+        "return {xpcall(function() error('a') end, function() error('b') end)}",
     "xpcall_recursive_handler":
         "local h h = function(e) error(e) end return {xpcall(function() error('a') end, h)}",
     "error_nil": "error(nil)",
@@ -152,10 +151,12 @@ SAME_AS_REDIS = {
     "string_byte_of_a_megabyte": "return #{string.byte(string.rep('x', 1000000), 1, -1)}",
     "string_char_of_a_million": "return #string.char(unpack({}, 1, 1000000))",
     "table_concat_past_the_end": "return #table.concat({}, ',', 1, 100000000)",
-    "unpack_a_million": "local t = {} for i = 1, 1000000 do t[i] = i end return select('#', unpack(t))",
+    "unpack_a_million":
+        "local t = {} for i = 1, 1000000 do t[i] = i end return select('#', unpack(t))",
     "unpack_range_1e8": "return select('#', unpack({}, 1, 100000000))",
     "redis_call_with_100000_args":
-        "local t = {'del'} for i = 1, 100000 do t[i + 1] = 'k' .. i end return redis.call(unpack(t))",
+        "local t = {'del'} for i = 1, 100000 do t[i + 1] = 'k' .. i end "
+        "return redis.call(unpack(t))",
     "redis_call_with_7990_args":
         "local t = {'del'} for i = 1, 7990 do t[i + 1] = 'k' .. i end return redis.call(unpack(t))",
     "struct_pack_huge_count": "return #struct.pack('c2000000000', 'x')",
@@ -328,7 +329,8 @@ NESTED_COROUTINES = {
         "local function f() while true do pcall(coroutine.resume, coroutine.create(f)) end end f()",
     # redis-server ends this one, after seconds: each coroutine's own hook
     # must come round before it sees the kill.
-    "loop": "while true do coroutine.resume(coroutine.create(function() while true do end end)) end",
+    "loop":
+        "while true do coroutine.resume(coroutine.create(function() while true do end end)) end",
 }
 
 
