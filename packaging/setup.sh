@@ -18,7 +18,7 @@ packages=(
   libhiredis-dev libedit-dev liburing-dev liblzf-dev libmimalloc-dev doctest-dev libspdlog-dev
   liblua5.1-0-dev lua-cjson-dev lua-bitop-dev
 )
-test_packages=(redis-server redis-tools python3-redis python3-pytest tmux clang libfuzzer-14-dev)
+test_packages=(redis-server redis-tools python3-redis python3-pytest tmux clang libfuzzer-14-dev nodejs)
 
 install_missing() {
   local missing=()
@@ -31,6 +31,18 @@ install_missing() {
   [ "$(id -u)" -ne 0 ] && sudo="sudo"
   $sudo apt-get update -qq
   DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}"
+}
+
+# The Node.js clients integration/test_node_clients.py runs (ioredis), as
+# integration/node/package-lock.json pins them. npm comes with some nodejs
+# builds (NodeSource's) and is a package of its own in Debian's. A failed
+# install (no registry) leaves that test failing with a message, not skipped.
+install_node_clients() {
+  command -v npm >/dev/null || install_missing npm
+  local dir=integration/node
+  [ "$dir/node_modules/.package-lock.json" -nt "$dir/package-lock.json" ] && return
+  timeout 300 npm ci --prefix "$dir" --no-audit --no-fund ||
+    echo "npm ci failed: integration/test_node_clients.py will fail" >&2
 }
 
 build() {  # build <dir> [meson options...] [ninja target]
@@ -65,6 +77,7 @@ case "$mode" in
     ;;
   test)
     install_missing "${packages[@]}" "${test_packages[@]}"
+    install_node_clients
     status=0
     # A build that fails still ends with the summary line CI reads.
     build build --buildtype=release || { echo "0 passed, 1 failed"; exit 1; }

@@ -4,10 +4,12 @@
 #include <unordered_set>
 
 #include "scripting/library_metadata.h"
+#include "scripting/lua_allocator.h"
 #include "scripting/lua_conversions.h"
 #include "scripting/lua_sandbox.h"
 #include "scripting/redis_api.h"
 #include "scripting/script_flags.h"
+#include "scripting/script_kill.h"
 #include "util/clock.h"
 #include "util/strings.h"
 
@@ -147,7 +149,7 @@ void load_deadline_hook(lua_State* L, lua_Debug*) {
   const auto deadline = static_cast<int64_t>(lua_tonumber(L, -1));
   lua_pop(L, 1);
   if (clock::monotonic_us() <= deadline) return;
-  lua_sethook(L, load_deadline_hook, LUA_MASKLINE, 0);
+  mark_killed(L, load_deadline_hook);
   push_error_table(L, "FUNCTION LOAD timeout");
   lua_error(L);
 }
@@ -209,7 +211,7 @@ std::unique_ptr<Library> FunctionEngine::compile(std::string_view code, std::str
   lua_setfield(L, LUA_REGISTRYINDEX, kLoadDeadline);
   lua_sethook(L, load_deadline_hook, LUA_MASKCOUNT, kLoadInstructionsPerCheck);
   loading_ = library.get();
-  const int status = lua_pcall(L, 0, 0, 0);
+  const int status = pcall_within_memory_limit(L, 0, 0, 0);
   loading_ = nullptr;
   lua_sethook(L, nullptr, 0, 0);
   push_real_globals(L);

@@ -297,8 +297,11 @@ bool write_special_table(lua_State* L, resp::ReplyWriter& out, bool script_resp3
 }  // namespace
 
 void write_lua_value(lua_State* L, resp::ReplyWriter& out, bool script_resp3) {
-  // A table that holds itself would recurse until the C stack ends.
-  if (!lua_checkstack(L, 8)) {
+  // A table that holds itself would recurse until the C stack ends. As
+  // Redis: room for 4 more values (a map's key and value on top of its
+  // table) at every level, so a reply nests as deep as redis-server's
+  // before it ends with this error.
+  if (!lua_checkstack(L, 4)) {
     out.error("ERR reached lua stack limit");
     lua_pop(L, 1);
     return;

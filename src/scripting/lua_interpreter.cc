@@ -8,9 +8,11 @@
 #include <lua.hpp>
 
 #include "lua_libs/script_libraries.h"
+#include "scripting/lua_allocator.h"
 #include "scripting/lua_conversions.h"
 #include "scripting/lua_sandbox.h"
 #include "scripting/redis_api.h"
+#include "scripting/script_kill.h"
 
 namespace fkvs::scripting {
 namespace {
@@ -63,7 +65,7 @@ void check_host_hook(lua_State* L, lua_Debug*) {
   lua_pop(L, 1);
   ScriptHost* host = interpreter != nullptr ? interpreter->host() : nullptr;
   if (host == nullptr || host->keep_running()) return;
-  lua_sethook(L, check_host_hook, LUA_MASKLINE, 0);
+  mark_killed(L, check_host_hook);
   push_error_table(L, "Script killed by user with SCRIPT KILL...");
   lua_error(L);
 }
@@ -145,7 +147,7 @@ LuaInterpreter::LuaInterpreter() { open(); }
 LuaInterpreter::~LuaInterpreter() { close(); }
 
 void LuaInterpreter::open() {
-  lua_ = luaL_newstate();
+  lua_ = new_lua_state();
   lua_pushlightuserdata(lua_, this);
   lua_setfield(lua_, LUA_REGISTRYINDEX, kInterpreterKey);
   open_sandbox_libraries(lua_);
@@ -158,7 +160,7 @@ void LuaInterpreter::open() {
 }
 
 void LuaInterpreter::close() {
-  if (lua_ != nullptr) lua_close(lua_);
+  if (lua_ != nullptr) close_lua_state(lua_);
   lua_ = nullptr;
 }
 
@@ -204,7 +206,7 @@ void LuaInterpreter::call(int nargs, std::string_view name, ScriptHost& host,
   host_ = &host;
   resp3_ = false;
   lua_sethook(L, check_host_hook, LUA_MASKCOUNT, kInstructionsPerCheck);
-  const int status = lua_pcall(L, nargs, 1, function_index);
+  const int status = pcall_within_memory_limit(L, nargs, 1, function_index);
   lua_sethook(L, nullptr, 0, 0);
   if (status != 0) {
     write_script_error(L, name, out);
