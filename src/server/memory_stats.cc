@@ -148,8 +148,9 @@ MemoryStats collect_memory_stats(Server& server) {
   stats.dataset_percentage =
       static_cast<float>(stats.dataset_bytes) * 100 / static_cast<float>(net_usage);
   if (stats.peak_allocated > 0) {
-    stats.peak_percentage =
-        static_cast<float>(stats.total_allocated) * 100 / static_cast<float>(stats.peak_allocated);
+    // In double, then float: at the peak itself float arithmetic says 100.0000076.
+    stats.peak_percentage = static_cast<float>(static_cast<double>(stats.total_allocated) * 100 /
+                                               static_cast<double>(stats.peak_allocated));
   }
   stats.allocator_allocated = stats.total_allocated;
   stats.allocator_active = allocator_active_bytes(stats.total_allocated);
