@@ -1,0 +1,253 @@
+#include "store/stream_node.h"
+
+#include <malloc.h>
+
+#include <algorithm>
+#include <cstdlib>
+#include <cstring>
+#include <new>
+#include <utility>
+
+namespace fkvs {
+namespace {
+
+using listpack::encode_integer;
+using listpack::encode_text;
+using listpack::Encoded;
+
+unsigned char* allocate_stream_block(size_t bytes) {
+  auto* block = static_cast<unsigned char*>(std::malloc(bytes));
+  if (block == nullptr) throw std::bad_alloc();
+  return block;
+}
+
+unsigned char* resize_stream_block(unsigned char* block, size_t bytes) {
+  auto* resized = static_cast<unsigned char*>(std::realloc(block, bytes));
+  if (resized == nullptr) throw std::bad_alloc();
+  return resized;
+}
+
+uint32_t read_block_bytes(const unsigned char* block) {
+  return static_cast<uint32_t>(listpack::read_little_endian(block, 4));
+}
+
+void write_block_bytes(unsigned char* block, size_t bytes) {
+  listpack::write_little_endian(block, bytes, 4);
+}
+
+// The items an entry adds to a node, in order; sized before they are
+// written so the block grows once.
+class StreamEntryItems {
+ public:
+  StreamEntryItems(int64_t flags, int64_t ms_delta, int64_t seq_delta,
+                   std::span<const std::string_view> fields_and_values)
+      : flags_(flags),
+        ms_delta_(ms_delta),
+        seq_delta_(seq_delta),
+        fields_and_values_(fields_and_values) {}
+
+  bool same_fields() const { return flags_ & StreamNode::kSameFields; }
+  size_t field_count() const { return fields_and_values_.size() / 2; }
+  // Items of the entry, lp-count included.
+  size_t item_count() const { return lp_count() + 1; }
+  int64_t lp_count() const {
+    const auto fields = static_cast<int64_t>(field_count());
+    return same_fields() ? 3 + fields : 4 + 2 * fields;
+  }
+
+  template <typename Visit>
+  void for_each(Visit&& visit) const {
+    visit(encode_integer(flags_));
+    visit(encode_integer(ms_delta_));
+    visit(encode_integer(seq_delta_));
+    if (!same_fields()) visit(encode_integer(static_cast<int64_t>(field_count())));
+    for (size_t i = 0; i < fields_and_values_.size(); i += 2) {
+      if (!same_fields()) visit(encode_text(fields_and_values_[i]));
+      visit(encode_text(fields_and_values_[i + 1]));
+    }
+    visit(encode_integer(lp_count()));
+  }
+
+  size_t bytes() const {
+    size_t total = 0;
+    for_each([&](const Encoded& item) { total += item.size(); });
+    return total;
+  }
+
+ private:
+  int64_t flags_;
+  int64_t ms_delta_;
+  int64_t seq_delta_;
+  std::span<const std::string_view> fields_and_values_;
+};
+
+}  // namespace
+
+StreamNode::~StreamNode() { std::free(block_); }
+
+StreamNode::StreamNode(StreamNode&& other) noexcept
+    : block_(std::exchange(other.block_, nullptr)) {}
+
+StreamNode& StreamNode::operator=(StreamNode&& other) noexcept {
+  std::swap(block_, other.block_);
+  return *this;
+}
+
+StreamNode StreamNode::with_first_entry(std::span<const std::string_view> fields_and_values) {
+  const size_t field_count = fields_and_values.size() / 2;
+  const Encoded master_head[] = {encode_integer(1), encode_integer(0),
+                                 encode_integer(static_cast<int64_t>(field_count))};
+  const Encoded terminator = encode_integer(0);
+  const StreamEntryItems entry(kSameFields, 0, 0, fields_and_values);
+
+  size_t bytes = kHeaderBytes + terminator.size() + entry.bytes() + 1;
+  for (const Encoded& item : master_head) bytes += item.size();
+  for (size_t i = 0; i < fields_and_values.size(); i += 2) {
+    bytes += encode_text(fields_and_values[i]).size();
+  }
+
+  unsigned char* block = allocate_stream_block(bytes);
+  unsigned char* p = block + kHeaderBytes;
+  for (const Encoded& item : master_head) p = listpack::write_item(p, item);
+  for (size_t i = 0; i < fields_and_values.size(); i += 2) {
+    p = listpack::write_item(p, encode_text(fields_and_values[i]));
+  }
+  p = listpack::write_item(p, terminator);
+  entry.for_each([&](const Encoded& item) { p = listpack::write_item(p, item); });
+  *p = listpack::kEnd;
+  write_block_bytes(block, bytes);
+  StreamNode node(block);
+  node.set_item_count(4 + field_count + entry.item_count());
+  return node;
+}
+
+StreamNode StreamNode::from_block(std::string_view block) {
+  unsigned char* copy = allocate_stream_block(block.size());
+  std::memcpy(copy, block.data(), block.size());
+  return StreamNode(copy);
+}
+
+StreamNode StreamNode::copy() const { return from_block(block()); }
+
+std::string_view StreamNode::block() const {
+  return {reinterpret_cast<const char*>(block_), bytes()};
+}
+
+size_t StreamNode::bytes() const { return read_block_bytes(block_); }
+
+size_t StreamNode::heap_bytes() const { return malloc_usable_size(block_); }
+
+uint32_t StreamNode::item_count() const {
+  return static_cast<uint32_t>(listpack::read_little_endian(block_ + 4, 2));
+}
+
+// Like lpInsert, the count stays "unknown" (65535) once it gets there.
+void StreamNode::set_item_count(uint64_t count) {
+  listpack::write_little_endian(block_ + 4, std::min<uint64_t>(count, kUnknownItemCount), 2);
+}
+
+int64_t StreamNode::live_count() const { return listpack::read_integer(at(kHeaderBytes)); }
+
+int64_t StreamNode::deleted_count() const {
+  return listpack::read_integer(at(next_item(kHeaderBytes)));
+}
+
+size_t StreamNode::master_field_count() const {
+  return static_cast<size_t>(listpack::read_integer(at(next_item(next_item(kHeaderBytes)))));
+}
+
+size_t StreamNode::master_fields() const { return next_item(next_item(next_item(kHeaderBytes))); }
+
+size_t StreamNode::first_entry() const {
+  size_t position = master_fields();
+  const size_t fields = master_field_count();
+  for (size_t i = 0; i < fields; ++i) position = next_item(position);
+  return next_item(position);  // past the master's 0 terminator
+}
+
+size_t StreamNode::end() const { return bytes() - 1; }
+
+size_t StreamNode::previous_entry(size_t position) const {
+  const unsigned char* lp_count_item = listpack::previous_item(at(position));
+  const int64_t lp_count = listpack::read_integer(lp_count_item);
+  // The master entry's terminator reads 0; an entry's lp-count is at least 4.
+  if (lp_count == 0) return end();
+  const unsigned char* p = lp_count_item;
+  for (int64_t i = 0; i < lp_count; ++i) p = listpack::previous_item(p);
+  return static_cast<size_t>(p - block_);
+}
+
+StreamNode::Entry StreamNode::read_entry(size_t position) const {
+  Entry entry;
+  entry.flags = listpack::read_integer(at(position));
+  size_t p = next_item(next_item(next_item(position)));  // past flags and both deltas
+  size_t items;
+  if (entry.same_fields()) {
+    entry.field_count = master_field_count();
+    items = entry.field_count;  // values only
+  } else {
+    entry.field_count = static_cast<size_t>(listpack::read_integer(at(p)));
+    p = next_item(p);
+    items = 2 * entry.field_count;
+  }
+  entry.fields = p;
+  for (size_t i = 0; i < items; ++i) p = next_item(p);
+  entry.next = next_item(p);  // past lp-count
+  return entry;
+}
+
+StreamId StreamNode::entry_id(StreamId master_id, size_t position) const {
+  const size_t ms_item = next_item(position);
+  const size_t seq_item = next_item(ms_item);
+  return {master_id.ms + static_cast<uint64_t>(listpack::read_integer(at(ms_item))),
+          master_id.seq + static_cast<uint64_t>(listpack::read_integer(at(seq_item)))};
+}
+
+void StreamNode::append(StreamId master_id, StreamId id,
+                        std::span<const std::string_view> fields_and_values) {
+  const size_t field_count = fields_and_values.size() / 2;
+  bool same_fields = field_count == master_field_count();
+  size_t master = master_fields();
+  for (size_t i = 0; same_fields && i < field_count; ++i) {
+    same_fields = listpack::read_item(at(master)).equals(fields_and_values[2 * i]);
+    master = next_item(master);
+  }
+  const StreamEntryItems entry(same_fields ? kSameFields : 0,
+                               static_cast<int64_t>(id.ms - master_id.ms),
+                               static_cast<int64_t>(id.seq - master_id.seq), fields_and_values);
+  const size_t old_bytes = bytes();
+  const size_t new_bytes = old_bytes + entry.bytes();
+  block_ = resize_stream_block(block_, new_bytes);
+  unsigned char* p = block_ + old_bytes - 1;  // over the old end marker
+  entry.for_each([&](const Encoded& item) { p = listpack::write_item(p, item); });
+  *p = listpack::kEnd;
+  write_block_bytes(block_, new_bytes);
+  if (item_count() != kUnknownItemCount) set_item_count(item_count() + entry.item_count());
+  replace_integer(kHeaderBytes, live_count() + 1);
+}
+
+void StreamNode::mark_deleted(size_t position) {
+  // Flags are 0..3: one byte that holds the number, so it changes in place.
+  block_[position] = static_cast<unsigned char>(block_[position] | kDeleted);
+  const int64_t live = live_count();
+  const int64_t deleted = deleted_count();
+  replace_integer(kHeaderBytes, live - 1);
+  replace_integer(next_item(kHeaderBytes), deleted + 1);
+}
+
+void StreamNode::replace_integer(size_t position, int64_t value) {
+  const Encoded item = encode_integer(value);
+  const size_t old_size = listpack::item_size(at(position));
+  const size_t old_bytes = bytes();
+  if (item.size() != old_size) {
+    const size_t new_bytes = old_bytes - old_size + item.size();
+    if (new_bytes > old_bytes) block_ = resize_stream_block(block_, new_bytes);
+    std::memmove(block_ + position + item.size(), block_ + position + old_size,
+                 old_bytes - position - old_size);
+    if (new_bytes < old_bytes) block_ = resize_stream_block(block_, new_bytes);
+    write_block_bytes(block_, new_bytes);
+  }
+  listpack::write_item(block_ + position, item);
+}
+
+}  // namespace fkvs
