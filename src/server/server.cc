@@ -1082,6 +1082,8 @@ void Server::rerun_blocked(Client& client) {
   command->spec.handler(ctx);
   const uint64_t ticks = clock::ticks() - started;
   command->ticks += ticks;
+  // As Redis: a blocked XREADGROUP whose group went away failed.
+  if (ctx.reply().errors_written() != 0) command->failed_calls++;
   tracking_.set_running(outer_client);
   // Its invalidations follow the reply it was served.
   if (tracking_.has_pending()) [[unlikely]]
