@@ -171,7 +171,6 @@ REFUSED = [
     pytest.param("broken/bad-checksum.rdb", r"checksum", (44876, 44884), id="bad-checksum"),
     pytest.param("broken/bad-version.rdb", r"version 99", (5, 9), id="bad-version"),
     pytest.param("broken/bad-type.rdb", r"unknown value type 99", (20345, 20346), id="bad-type"),
-    pytest.param("7.0.15/streams.rdb", r"stream.*\b19\b", (1, 6491), id="streams"),
 ]
 
 

@@ -81,7 +81,113 @@ class StreamEntryItems {
   std::span<const std::string_view> fields_and_values_;
 };
 
+// Walks the items of an untrusted listpack, checking each against its bounds.
+class CheckedItems {
+ public:
+  explicit CheckedItems(std::string_view block)
+      : bytes_(reinterpret_cast<const unsigned char*>(block.data())), size_(block.size()) {}
+
+  size_t position() const { return position_; }
+  size_t items_read() const { return items_read_; }
+  bool at_end() const { return position_ == size_ - 1; }
+
+  // The next item, or nullopt if it does not lie within the block.
+  std::optional<listpack::Item> next() {
+    if (position_ >= size_ - 1) return std::nullopt;
+    const unsigned char* p = bytes_ + position_;
+    const size_t room = size_ - 1 - position_;
+    const unsigned char h = p[0];
+    size_t header = 1;
+    if (h >= 0xC0 && h < 0xF0) {
+      header = 2;
+    } else if (h == listpack::kLargeString) {
+      header = 5;
+    } else if (h > listpack::kInt64) {
+      return std::nullopt;
+    }
+    if (header > room) return std::nullopt;
+    const size_t body = listpack::body_size(p);
+    const size_t total = body + listpack::back_length_size(body);
+    if (body > room || total > room) return std::nullopt;
+    if (listpack::read_back_length(p + total) != body) return std::nullopt;
+    position_ += total;
+    ++items_read_;
+    return listpack::read_item(p);
+  }
+  std::optional<int64_t> next_integer() {
+    auto item = next();
+    if (!item || !item->is_integer) return std::nullopt;
+    return item->integer;
+  }
+  bool skip(uint64_t count) {
+    for (uint64_t i = 0; i < count; ++i) {
+      if (!next()) return false;
+    }
+    return true;
+  }
+
+ private:
+  const unsigned char* bytes_;
+  size_t size_;
+  size_t position_ = StreamNode::kHeaderBytes;
+  uint64_t items_read_ = 0;
+};
+
 }  // namespace
+
+std::optional<StreamNode::BlockSummary> StreamNode::check_block(std::string_view block,
+                                                                StreamId master_id) {
+  const auto* bytes = reinterpret_cast<const unsigned char*>(block.data());
+  if (block.size() < kHeaderBytes + 1 || read_block_bytes(bytes) != block.size() ||
+      bytes[block.size() - 1] != listpack::kEnd) {
+    return std::nullopt;
+  }
+  CheckedItems items(block);
+  const auto live = items.next_integer();
+  const auto deleted = items.next_integer();
+  const auto master_fields = items.next_integer();
+  if (!live || !deleted || !master_fields || *live < 0 || *deleted < 0 || *master_fields < 0 ||
+      !items.skip(static_cast<uint64_t>(*master_fields)) || items.next_integer() != 0) {
+    return std::nullopt;
+  }
+  BlockSummary summary;
+  int64_t deleted_seen = 0;
+  bool first = true;
+  while (!items.at_end()) {
+    const uint64_t entry_start = items.items_read();
+    const auto flags = items.next_integer();
+    const auto ms_delta = items.next_integer();
+    const auto seq_delta = items.next_integer();
+    if (!flags || !ms_delta || !seq_delta || *flags < 0 || *flags > (kDeleted | kSameFields)) {
+      return std::nullopt;
+    }
+    const StreamId id{master_id.ms + static_cast<uint64_t>(*ms_delta),
+                      master_id.seq + static_cast<uint64_t>(*seq_delta)};
+    if (first ? id < master_id : !(summary.last_id < id)) return std::nullopt;
+    first = false;
+    summary.last_id = id;
+    uint64_t values = static_cast<uint64_t>(*master_fields);
+    if (!(*flags & kSameFields)) {
+      const auto fields = items.next_integer();
+      if (!fields || *fields < 0) return std::nullopt;
+      values = 2 * static_cast<uint64_t>(*fields);
+    }
+    if (!items.skip(values)) return std::nullopt;
+    const auto lp_count = items.next_integer();
+    if (!lp_count || static_cast<uint64_t>(*lp_count) != items.items_read() - entry_start - 1) {
+      return std::nullopt;
+    }
+    if (*flags & kDeleted) {
+      ++deleted_seen;
+    } else {
+      ++summary.live;
+    }
+  }
+  if (first || summary.live != *live || deleted_seen != *deleted) return std::nullopt;
+  const auto item_count = static_cast<uint32_t>(listpack::read_little_endian(bytes + 4, 2));
+  if (item_count != kUnknownItemCount && item_count != items.items_read()) return std::nullopt;
+  return summary;
+}
 
 StreamNode::~StreamNode() { std::free(block_); }
 

@@ -206,6 +206,13 @@ size_t StreamValue::trim_node_exactly(NodeMap::iterator node, const StreamTrim& 
   return removed;
 }
 
+bool StreamValue::insert_node(StreamId master_id, StreamNode node) {
+  const auto live = static_cast<uint64_t>(node.live_count());
+  if (!nodes_.try_emplace(master_id, std::move(node)).second) return false;
+  length_ += live;
+  return true;
+}
+
 // --- Reading entries
 
 StreamValue::Iterator StreamValue::range(StreamId start, StreamId end, bool reverse) const {

@@ -99,6 +99,17 @@ class StreamValue final : public Collection {
   // The number of nodes (XINFO STREAM's radix-tree-keys).
   size_t node_count() const { return nodes_.size(); }
 
+  // --- Nodes as they are, for the RDB format.
+
+  // Adds a node (checked by StreamNode::check_block) under its master ID,
+  // counting its live entries into size(); false if a node has that ID.
+  bool insert_node(StreamId master_id, StreamNode node);
+  // visit(StreamId master_id, const StreamNode&) for each node in order.
+  template <typename Visit>
+  void for_each_node(Visit&& visit) const {
+    for (const auto& [master_id, node] : nodes_) visit(master_id, node);
+  }
+
   // --- Reading entries
 
   // Walks the entries with IDs in [start, end], ascending or (reverse)
