@@ -13,6 +13,8 @@
 #include <vector>
 
 #include "../store/test_values.h"
+#include "fixture_files.h"
+#include "persistence/rdb_image.h"
 #include "request_parser.h"
 #include "server/dataset_digest.h"
 #include "store/hash_value.h"
@@ -385,6 +387,34 @@ TEST_CASE("aof_base: a failed write throws") {
   REQUIRE(read_only >= 0);
   CHECK_THROWS_AS(write_aof_base(read_only, data.dbs, kNowMs, false), std::system_error);
   ::close(read_only);
+}
+
+// Commands grouped by database and key, each key's in the order written:
+// Redis writes its keys in hash-table order, which is not ours.
+std::map<std::pair<std::string, std::string>, std::vector<Command>> by_key(
+    const std::vector<Command>& commands) {
+  std::map<std::pair<std::string, std::string>, std::vector<Command>> keys;
+  std::string db;
+  for (const Command& command : commands) {
+    if (command[0] == "SELECT") {
+      db = command[1];
+      continue;
+    }
+    const std::string& key = command[0] == "XGROUP" ? command[2] : command[1];
+    keys[{db, key}].push_back(command);
+  }
+  return keys;
+}
+
+TEST_CASE("aof_base: streams are written as redis-server 7.0 rewrites them") {
+  Dataset data;
+  RdbLoadOptions options;
+  options.now_ms = kNowMs;
+  load_rdb_image(test::read_rdb_fixture("7.0.15/streams.rdb"), data.dbs, options);
+  const auto ours = by_key(parse_commands(aof_base_bytes(data.dbs, kNowMs)));
+  const auto redis = by_key(parse_commands(test::read_rdb_fixture("7.0.15/streams-rewrite.aof")));
+  CHECK(ours.size() == 6);
+  CHECK(ours == redis);
 }
 
 }  // namespace

@@ -43,9 +43,8 @@ class JsonValue {
 
  private:
   static void skip_space(std::string_view text, size_t& position) {
-    while (position < text.size() &&
-           (text[position] == ' ' || text[position] == '\n' || text[position] == '\r' ||
-            text[position] == '\t')) {
+    while (position < text.size() && (text[position] == ' ' || text[position] == '\n' ||
+                                      text[position] == '\r' || text[position] == '\t')) {
       ++position;
     }
   }
@@ -136,8 +135,8 @@ class JsonValue {
     }
     value.kind_ = Kind::kNumber;
     const size_t start = position;
-    while (position < text.size() && std::string_view("-+.eE0123456789").find(text[position]) !=
-                                         std::string_view::npos) {
+    while (position < text.size() &&
+           std::string_view("-+.eE0123456789").find(text[position]) != std::string_view::npos) {
       ++position;
     }
     if (position == start) throw std::runtime_error("json: unexpected character");

@@ -1,11 +1,10 @@
 #include <doctest/doctest.h>
 
 #include <cstdint>
-#include <fstream>
-#include <sstream>
 #include <string>
 #include <vector>
 
+#include "fixture_files.h"
 #include "json_value.h"
 #include "persistence/dump_payload.h"
 #include "persistence/format_error.h"
@@ -20,15 +19,6 @@ namespace fkvs::persistence {
 namespace {
 
 using test::JsonValue;
-
-std::string read_fixture(const std::string& relative) {
-  const std::string path = std::string(FKVS_SOURCE_ROOT) + "/integration/fixtures/rdb/" + relative;
-  std::ifstream in(path, std::ios::binary);
-  REQUIRE_MESSAGE(in.good(), "cannot open " << path);
-  std::ostringstream bytes;
-  bytes << in.rdbuf();
-  return bytes.str();
-}
 
 std::string as_hex(std::string_view bytes) {
   static const char kDigits[] = "0123456789abcdef";
@@ -107,17 +97,17 @@ void check_stream(const StreamValue& stream, const JsonValue& expected) {
     const auto& pending = want["pending"].items();
     REQUIRE(group.pending_count() == pending.size());
     size_t p = 0;
-    group.for_each_pending(StreamId::min(), StreamId::max(), nullptr,
-                           [&](const PendingEntry& entry) {
-                             const JsonValue& nack = pending[p++];
-                             CHECK(entry.id == id_of(nack["id"]));
-                             CHECK(as_hex(entry.consumer->name()) == nack["consumer"].text());
-                             CHECK(entry.delivery_count == nack["delivery_count"].unsigned_integer());
-                             if (!nack["delivery_time_ms"].is_null()) {
-                               CHECK(entry.delivery_time_ms == nack["delivery_time_ms"].integer());
-                             }
-                             return true;
-                           });
+    group.for_each_pending(
+        StreamId::min(), StreamId::max(), nullptr, [&](const PendingEntry& entry) {
+          const JsonValue& nack = pending[p++];
+          CHECK(entry.id == id_of(nack["id"]));
+          CHECK(as_hex(entry.consumer->name()) == nack["consumer"].text());
+          CHECK(entry.delivery_count == nack["delivery_count"].unsigned_integer());
+          if (!nack["delivery_time_ms"].is_null()) {
+            CHECK(entry.delivery_time_ms == nack["delivery_time_ms"].integer());
+          }
+          return true;
+        });
     const auto& consumers = want["consumers"].items();
     REQUIRE(group.consumer_count() == consumers.size());
     size_t c = 0;
@@ -147,8 +137,8 @@ struct LoadedFixture {
 };
 
 void load_fixture(const std::string& version, LoadedFixture& out) {
-  out.file = read_fixture(version + "/streams.rdb");
-  out.expected = JsonValue::parse(read_fixture(version + "/streams-expected.json"));
+  out.file = test::read_rdb_fixture(version + "/streams.rdb");
+  out.expected = JsonValue::parse(test::read_rdb_fixture(version + "/streams-expected.json"));
   RdbLoadOptions options;
   options.now_ms = 1700000000000;
   load_rdb_image(out.file, out.data.dbs, options);
@@ -206,12 +196,10 @@ TEST_CASE("rdb_stream: a stream appended as XADD would builds the nodes Redis bu
   }
   std::vector<std::string> original_blocks;
   std::vector<std::string> rebuilt_blocks;
-  original.for_each_node([&](StreamId, const StreamNode& node) {
-    original_blocks.emplace_back(node.block());
-  });
-  rebuilt.for_each_node([&](StreamId, const StreamNode& node) {
-    rebuilt_blocks.emplace_back(node.block());
-  });
+  original.for_each_node(
+      [&](StreamId, const StreamNode& node) { original_blocks.emplace_back(node.block()); });
+  rebuilt.for_each_node(
+      [&](StreamId, const StreamNode& node) { rebuilt_blocks.emplace_back(node.block()); });
   CHECK(as_hex(original_blocks.at(0)) == as_hex(rebuilt_blocks.at(0)));
 }
 
