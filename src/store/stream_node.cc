@@ -11,10 +11,6 @@
 namespace fkvs {
 namespace {
 
-using listpack::encode_integer;
-using listpack::encode_text;
-using listpack::Encoded;
-
 unsigned char* allocate_stream_block(size_t bytes) {
   auto* block = static_cast<unsigned char*>(std::malloc(bytes));
   if (block == nullptr) throw std::bad_alloc();
@@ -57,20 +53,20 @@ class StreamEntryItems {
 
   template <typename Visit>
   void for_each(Visit&& visit) const {
-    visit(encode_integer(flags_));
-    visit(encode_integer(ms_delta_));
-    visit(encode_integer(seq_delta_));
-    if (!same_fields()) visit(encode_integer(static_cast<int64_t>(field_count())));
+    visit(listpack::encode_integer(flags_));
+    visit(listpack::encode_integer(ms_delta_));
+    visit(listpack::encode_integer(seq_delta_));
+    if (!same_fields()) visit(listpack::encode_integer(static_cast<int64_t>(field_count())));
     for (size_t i = 0; i < fields_and_values_.size(); i += 2) {
-      if (!same_fields()) visit(encode_text(fields_and_values_[i]));
-      visit(encode_text(fields_and_values_[i + 1]));
+      if (!same_fields()) visit(listpack::encode_text(fields_and_values_[i]));
+      visit(listpack::encode_text(fields_and_values_[i + 1]));
     }
-    visit(encode_integer(lp_count()));
+    visit(listpack::encode_integer(lp_count()));
   }
 
   size_t bytes() const {
     size_t total = 0;
-    for_each([&](const Encoded& item) { total += item.size(); });
+    for_each([&](const listpack::Encoded& item) { total += item.size(); });
     return total;
   }
 
@@ -201,25 +197,26 @@ StreamNode& StreamNode::operator=(StreamNode&& other) noexcept {
 
 StreamNode StreamNode::with_first_entry(std::span<const std::string_view> fields_and_values) {
   const size_t field_count = fields_and_values.size() / 2;
-  const Encoded master_head[] = {encode_integer(1), encode_integer(0),
-                                 encode_integer(static_cast<int64_t>(field_count))};
-  const Encoded terminator = encode_integer(0);
+  const listpack::Encoded master_head[] = {
+      listpack::encode_integer(1), listpack::encode_integer(0),
+      listpack::encode_integer(static_cast<int64_t>(field_count))};
+  const listpack::Encoded terminator = listpack::encode_integer(0);
   const StreamEntryItems entry(kSameFields, 0, 0, fields_and_values);
 
   size_t bytes = kHeaderBytes + terminator.size() + entry.bytes() + 1;
-  for (const Encoded& item : master_head) bytes += item.size();
+  for (const listpack::Encoded& item : master_head) bytes += item.size();
   for (size_t i = 0; i < fields_and_values.size(); i += 2) {
-    bytes += encode_text(fields_and_values[i]).size();
+    bytes += listpack::encode_text(fields_and_values[i]).size();
   }
 
   unsigned char* block = allocate_stream_block(bytes);
   unsigned char* p = block + kHeaderBytes;
-  for (const Encoded& item : master_head) p = listpack::write_item(p, item);
+  for (const listpack::Encoded& item : master_head) p = listpack::write_item(p, item);
   for (size_t i = 0; i < fields_and_values.size(); i += 2) {
-    p = listpack::write_item(p, encode_text(fields_and_values[i]));
+    p = listpack::write_item(p, listpack::encode_text(fields_and_values[i]));
   }
   p = listpack::write_item(p, terminator);
-  entry.for_each([&](const Encoded& item) { p = listpack::write_item(p, item); });
+  entry.for_each([&](const listpack::Encoded& item) { p = listpack::write_item(p, item); });
   *p = listpack::kEnd;
   write_block_bytes(block, bytes);
   StreamNode node(block);
@@ -325,7 +322,7 @@ void StreamNode::append(StreamId master_id, StreamId id,
   const size_t new_bytes = old_bytes + entry.bytes();
   block_ = resize_stream_block(block_, new_bytes);
   unsigned char* p = block_ + old_bytes - 1;  // over the old end marker
-  entry.for_each([&](const Encoded& item) { p = listpack::write_item(p, item); });
+  entry.for_each([&](const listpack::Encoded& item) { p = listpack::write_item(p, item); });
   *p = listpack::kEnd;
   write_block_bytes(block_, new_bytes);
   if (item_count() != kUnknownItemCount) set_item_count(item_count() + entry.item_count());
@@ -342,7 +339,7 @@ void StreamNode::mark_deleted(size_t position) {
 }
 
 void StreamNode::replace_integer(size_t position, int64_t value) {
-  const Encoded item = encode_integer(value);
+  const listpack::Encoded item = listpack::encode_integer(value);
   const size_t old_size = listpack::item_size(at(position));
   const size_t old_bytes = bytes();
   if (item.size() != old_size) {

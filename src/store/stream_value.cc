@@ -176,7 +176,9 @@ size_t StreamValue::trim(const StreamTrim& trim) {
     if (!trim.approximate) removed += trim_node_exactly(node, trim);
     break;
   }
-  if (removed > 0) refresh_first_id();
+  // Redis recomputes it even when nothing went (a stream loaded from an
+  // old file may hold the maximum ID there).
+  refresh_first_id();
   return removed;
 }
 

@@ -79,7 +79,7 @@ class StreamValue final : public Collection {
   bool contains(StreamId id) const;
   // XTRIM / XADD's trimming; returns the number of entries removed.
   // Whole nodes go first; only an exact trim marks entries of the node
-  // where it stops as deleted.
+  // where it stops as deleted. first_id() is recomputed in any case.
   size_t trim(const StreamTrim& trim);
 
   // --- Counters, as XINFO STREAM shows them and XSETID sets them.

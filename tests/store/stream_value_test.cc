@@ -134,6 +134,11 @@ TEST_CASE("stream_value: an empty stream") {
   CHECK_FALSE(stream.erase({1, 1}));
   CHECK_FALSE(stream.contains({0, 0}));
   CHECK(stream.trim(StreamTrim{}) == 0);
+  // A type-15 file's empty stream loads with the maximum ID as its first;
+  // any trim puts 0-0 back, as Redis 7.0's does.
+  stream.set_first_id(StreamId::max());
+  CHECK(stream.trim(StreamTrim{}) == 0);
+  CHECK(stream.first_id() == StreamId::min());
   CHECK(read_range(stream, StreamId::min(), StreamId::max(), false).empty());
   CHECK(read_range(stream, StreamId::min(), StreamId::max(), true).empty());
   CHECK(stream.estimate_entries_read({0, 0}) == 0);
