@@ -173,6 +173,20 @@ TEST_CASE("stream_value: nodes split at the entry and byte limits as Redis 7.0's
   CHECK(small.node_count() == 6);
 }
 
+TEST_CASE("stream_value: a node past 65535 items keeps its item count unknown, as listpacks do") {
+  StreamValue stream;
+  const StreamNodeLimits unlimited{0, 0};
+  for (uint64_t i = 1; i <= 20000; ++i) REQUIRE(add(stream, {i, 0}, {{"f", "v"}}, unlimited));
+  REQUIRE(stream.node_count() == 1);
+  stream.for_each_node([](StreamId master_id, const StreamNode& node) {
+    const std::string_view block = node.block();
+    CHECK(static_cast<unsigned char>(block[4]) == 0xFF);
+    CHECK(static_cast<unsigned char>(block[5]) == 0xFF);
+    CHECK(StreamNode::check_block(block, master_id));
+  });
+  CHECK(read_range(stream, {19999, 0}, StreamId::max(), true).size() == 2);
+}
+
 TEST_CASE("stream_value: a node whose entries are all deleted goes; first_id follows") {
   StreamValue stream;
   const StreamNodeLimits two{4096, 2};
@@ -327,6 +341,15 @@ TEST_CASE("stream_value: randomized against a map: appends, deletes, trims, rang
       CHECK(stream.max_deleted_id() == max_deleted);
     }
     check_same(stream, model);
+    // Every node is one a loader would accept.
+    size_t live = 0;
+    stream.for_each_node([&](StreamId master_id, const StreamNode& node) {
+      const auto summary = StreamNode::check_block(node.block(), master_id);
+      REQUIRE(summary);
+      CHECK(summary->live == node.live_count());
+      live += static_cast<size_t>(summary->live);
+    });
+    CHECK(live == stream.size());
     const auto copy = stream.clone();
     const auto& twin = static_cast<const StreamValue&>(*copy);
     check_same(twin, model);
