@@ -17,16 +17,17 @@ namespace fkvs::listpack {
 
 // Header byte forms: 0xxxxxxx a number 0..127; 10xxxxxx a string of up to
 // 63 bytes; 110xxxxx plus a byte a 13-bit signed number; 1110xxxx plus a
-// byte a string of up to 4095 bytes; 0xF0..0xF3 a 16, 24, 32 or 64-bit
-// number; 0xF4 a string with a 4-byte length.
+// byte a string of up to 4095 bytes; 0xF0 a string with a 4-byte length;
+// 0xF1..0xF4 a 16, 24, 32 or 64-bit number. (PackedList orders the last
+// five differently: it is fkvs's own block, never saved.)
 inline constexpr unsigned char kSmallString = 0x80;
 inline constexpr unsigned char kInt13 = 0xC0;
 inline constexpr unsigned char kMediumString = 0xE0;
-inline constexpr unsigned char kInt16 = 0xF0;
-inline constexpr unsigned char kInt24 = 0xF1;
-inline constexpr unsigned char kInt32 = 0xF2;
-inline constexpr unsigned char kInt64 = 0xF3;
-inline constexpr unsigned char kLargeString = 0xF4;
+inline constexpr unsigned char kLargeString = 0xF0;
+inline constexpr unsigned char kInt16 = 0xF1;
+inline constexpr unsigned char kInt24 = 0xF2;
+inline constexpr unsigned char kInt32 = 0xF3;
+inline constexpr unsigned char kInt64 = 0xF4;
 inline constexpr unsigned char kEnd = 0xFF;
 
 inline uint64_t read_little_endian(const unsigned char* p, size_t n) {

@@ -11,10 +11,6 @@
 namespace fkvs {
 namespace {
 
-using listpack::encode_integer;
-using listpack::encode_text;
-using listpack::Encoded;
-
 unsigned char* allocate_stream_block(size_t bytes) {
   auto* block = static_cast<unsigned char*>(std::malloc(bytes));
   if (block == nullptr) throw std::bad_alloc();
@@ -57,20 +53,20 @@ class StreamEntryItems {
 
   template <typename Visit>
   void for_each(Visit&& visit) const {
-    visit(encode_integer(flags_));
-    visit(encode_integer(ms_delta_));
-    visit(encode_integer(seq_delta_));
-    if (!same_fields()) visit(encode_integer(static_cast<int64_t>(field_count())));
+    visit(listpack::encode_integer(flags_));
+    visit(listpack::encode_integer(ms_delta_));
+    visit(listpack::encode_integer(seq_delta_));
+    if (!same_fields()) visit(listpack::encode_integer(static_cast<int64_t>(field_count())));
     for (size_t i = 0; i < fields_and_values_.size(); i += 2) {
-      if (!same_fields()) visit(encode_text(fields_and_values_[i]));
-      visit(encode_text(fields_and_values_[i + 1]));
+      if (!same_fields()) visit(listpack::encode_text(fields_and_values_[i]));
+      visit(listpack::encode_text(fields_and_values_[i + 1]));
     }
-    visit(encode_integer(lp_count()));
+    visit(listpack::encode_integer(lp_count()));
   }
 
   size_t bytes() const {
     size_t total = 0;
-    for_each([&](const Encoded& item) { total += item.size(); });
+    for_each([&](const listpack::Encoded& item) { total += item.size(); });
     return total;
   }
 
@@ -81,7 +77,113 @@ class StreamEntryItems {
   std::span<const std::string_view> fields_and_values_;
 };
 
+// Walks the items of an untrusted listpack, checking each against its bounds.
+class CheckedItems {
+ public:
+  explicit CheckedItems(std::string_view block)
+      : bytes_(reinterpret_cast<const unsigned char*>(block.data())), size_(block.size()) {}
+
+  size_t position() const { return position_; }
+  size_t items_read() const { return items_read_; }
+  bool at_end() const { return position_ == size_ - 1; }
+
+  // The next item, or nullopt if it does not lie within the block.
+  std::optional<listpack::Item> next() {
+    if (position_ >= size_ - 1) return std::nullopt;
+    const unsigned char* p = bytes_ + position_;
+    const size_t room = size_ - 1 - position_;
+    const unsigned char h = p[0];
+    size_t header = 1;
+    if (h >= 0xC0 && h < 0xF0) {
+      header = 2;
+    } else if (h == listpack::kLargeString) {
+      header = 5;
+    } else if (h > listpack::kInt64) {
+      return std::nullopt;
+    }
+    if (header > room) return std::nullopt;
+    const size_t body = listpack::body_size(p);
+    const size_t total = body + listpack::back_length_size(body);
+    if (body > room || total > room) return std::nullopt;
+    if (listpack::read_back_length(p + total) != body) return std::nullopt;
+    position_ += total;
+    ++items_read_;
+    return listpack::read_item(p);
+  }
+  std::optional<int64_t> next_integer() {
+    auto item = next();
+    if (!item || !item->is_integer) return std::nullopt;
+    return item->integer;
+  }
+  bool skip(uint64_t count) {
+    for (uint64_t i = 0; i < count; ++i) {
+      if (!next()) return false;
+    }
+    return true;
+  }
+
+ private:
+  const unsigned char* bytes_;
+  size_t size_;
+  size_t position_ = StreamNode::kHeaderBytes;
+  uint64_t items_read_ = 0;
+};
+
 }  // namespace
+
+std::optional<StreamNode::BlockSummary> StreamNode::check_block(std::string_view block,
+                                                                StreamId master_id) {
+  const auto* bytes = reinterpret_cast<const unsigned char*>(block.data());
+  if (block.size() < kHeaderBytes + 1 || read_block_bytes(bytes) != block.size() ||
+      bytes[block.size() - 1] != listpack::kEnd) {
+    return std::nullopt;
+  }
+  CheckedItems items(block);
+  const auto live = items.next_integer();
+  const auto deleted = items.next_integer();
+  const auto master_fields = items.next_integer();
+  if (!live || !deleted || !master_fields || *live < 0 || *deleted < 0 || *master_fields < 0 ||
+      !items.skip(static_cast<uint64_t>(*master_fields)) || items.next_integer() != 0) {
+    return std::nullopt;
+  }
+  BlockSummary summary;
+  int64_t deleted_seen = 0;
+  bool first = true;
+  while (!items.at_end()) {
+    const uint64_t entry_start = items.items_read();
+    const auto flags = items.next_integer();
+    const auto ms_delta = items.next_integer();
+    const auto seq_delta = items.next_integer();
+    if (!flags || !ms_delta || !seq_delta || *flags < 0 || *flags > (kDeleted | kSameFields)) {
+      return std::nullopt;
+    }
+    const StreamId id{master_id.ms + static_cast<uint64_t>(*ms_delta),
+                      master_id.seq + static_cast<uint64_t>(*seq_delta)};
+    if (first ? id < master_id : !(summary.last_id < id)) return std::nullopt;
+    first = false;
+    summary.last_id = id;
+    uint64_t values = static_cast<uint64_t>(*master_fields);
+    if (!(*flags & kSameFields)) {
+      const auto fields = items.next_integer();
+      if (!fields || *fields < 0) return std::nullopt;
+      values = 2 * static_cast<uint64_t>(*fields);
+    }
+    if (!items.skip(values)) return std::nullopt;
+    const auto lp_count = items.next_integer();
+    if (!lp_count || static_cast<uint64_t>(*lp_count) != items.items_read() - entry_start - 1) {
+      return std::nullopt;
+    }
+    if (*flags & kDeleted) {
+      ++deleted_seen;
+    } else {
+      ++summary.live;
+    }
+  }
+  if (first || summary.live != *live || deleted_seen != *deleted) return std::nullopt;
+  const auto item_count = static_cast<uint32_t>(listpack::read_little_endian(bytes + 4, 2));
+  if (item_count != kUnknownItemCount && item_count != items.items_read()) return std::nullopt;
+  return summary;
+}
 
 StreamNode::~StreamNode() { std::free(block_); }
 
@@ -95,25 +197,26 @@ StreamNode& StreamNode::operator=(StreamNode&& other) noexcept {
 
 StreamNode StreamNode::with_first_entry(std::span<const std::string_view> fields_and_values) {
   const size_t field_count = fields_and_values.size() / 2;
-  const Encoded master_head[] = {encode_integer(1), encode_integer(0),
-                                 encode_integer(static_cast<int64_t>(field_count))};
-  const Encoded terminator = encode_integer(0);
+  const listpack::Encoded master_head[] = {
+      listpack::encode_integer(1), listpack::encode_integer(0),
+      listpack::encode_integer(static_cast<int64_t>(field_count))};
+  const listpack::Encoded terminator = listpack::encode_integer(0);
   const StreamEntryItems entry(kSameFields, 0, 0, fields_and_values);
 
   size_t bytes = kHeaderBytes + terminator.size() + entry.bytes() + 1;
-  for (const Encoded& item : master_head) bytes += item.size();
+  for (const listpack::Encoded& item : master_head) bytes += item.size();
   for (size_t i = 0; i < fields_and_values.size(); i += 2) {
-    bytes += encode_text(fields_and_values[i]).size();
+    bytes += listpack::encode_text(fields_and_values[i]).size();
   }
 
   unsigned char* block = allocate_stream_block(bytes);
   unsigned char* p = block + kHeaderBytes;
-  for (const Encoded& item : master_head) p = listpack::write_item(p, item);
+  for (const listpack::Encoded& item : master_head) p = listpack::write_item(p, item);
   for (size_t i = 0; i < fields_and_values.size(); i += 2) {
-    p = listpack::write_item(p, encode_text(fields_and_values[i]));
+    p = listpack::write_item(p, listpack::encode_text(fields_and_values[i]));
   }
   p = listpack::write_item(p, terminator);
-  entry.for_each([&](const Encoded& item) { p = listpack::write_item(p, item); });
+  entry.for_each([&](const listpack::Encoded& item) { p = listpack::write_item(p, item); });
   *p = listpack::kEnd;
   write_block_bytes(block, bytes);
   StreamNode node(block);
@@ -219,7 +322,7 @@ void StreamNode::append(StreamId master_id, StreamId id,
   const size_t new_bytes = old_bytes + entry.bytes();
   block_ = resize_stream_block(block_, new_bytes);
   unsigned char* p = block_ + old_bytes - 1;  // over the old end marker
-  entry.for_each([&](const Encoded& item) { p = listpack::write_item(p, item); });
+  entry.for_each([&](const listpack::Encoded& item) { p = listpack::write_item(p, item); });
   *p = listpack::kEnd;
   write_block_bytes(block_, new_bytes);
   if (item_count() != kUnknownItemCount) set_item_count(item_count() + entry.item_count());
@@ -236,7 +339,7 @@ void StreamNode::mark_deleted(size_t position) {
 }
 
 void StreamNode::replace_integer(size_t position, int64_t value) {
-  const Encoded item = encode_integer(value);
+  const listpack::Encoded item = listpack::encode_integer(value);
   const size_t old_size = listpack::item_size(at(position));
   const size_t old_bytes = bytes();
   if (item.size() != old_size) {

@@ -2,6 +2,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <optional>
 #include <span>
 #include <string_view>
 
@@ -56,8 +57,18 @@ class StreamNode {
 
   // A node holding one entry, whose fields become the master fields.
   static StreamNode with_first_entry(std::span<const std::string_view> fields_and_values);
-  // A node that takes over a listpack block from an RDB file; the caller
-  // has checked its layout.
+  // What check_block learns of a node.
+  struct BlockSummary {
+    int64_t live = 0;
+    StreamId last_id;  // of its last entry, deleted or not
+  };
+  // Whether block (from a file or a DUMP payload) is a node this class can
+  // use, for master_id: a listpack whose items all lie within it, holding a
+  // master entry and at least one entry, each entry's items and lp-count in
+  // agreement, IDs ascending from master_id, the master counts matching the
+  // flags. Reads nothing outside block.
+  static std::optional<BlockSummary> check_block(std::string_view block, StreamId master_id);
+  // A node holding a copy of block, which check_block accepted.
   static StreamNode from_block(std::string_view block);
   StreamNode copy() const;
 

@@ -176,7 +176,9 @@ size_t StreamValue::trim(const StreamTrim& trim) {
     if (!trim.approximate) removed += trim_node_exactly(node, trim);
     break;
   }
-  if (removed > 0) refresh_first_id();
+  // Redis recomputes it even when nothing went (a stream loaded from an
+  // old file may hold the maximum ID there).
+  refresh_first_id();
   return removed;
 }
 
@@ -204,6 +206,13 @@ size_t StreamValue::trim_node_exactly(NodeMap::iterator node, const StreamTrim& 
     position = next;
   }
   return removed;
+}
+
+bool StreamValue::insert_node(StreamId master_id, StreamNode node) {
+  const auto live = static_cast<uint64_t>(node.live_count());
+  if (!nodes_.try_emplace(master_id, std::move(node)).second) return false;
+  length_ += live;
+  return true;
 }
 
 // --- Reading entries

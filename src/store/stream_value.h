@@ -79,7 +79,7 @@ class StreamValue final : public Collection {
   bool contains(StreamId id) const;
   // XTRIM / XADD's trimming; returns the number of entries removed.
   // Whole nodes go first; only an exact trim marks entries of the node
-  // where it stops as deleted.
+  // where it stops as deleted. first_id() is recomputed in any case.
   size_t trim(const StreamTrim& trim);
 
   // --- Counters, as XINFO STREAM shows them and XSETID sets them.
@@ -98,6 +98,17 @@ class StreamValue final : public Collection {
   std::optional<StreamId> last_entry_id() const;
   // The number of nodes (XINFO STREAM's radix-tree-keys).
   size_t node_count() const { return nodes_.size(); }
+
+  // --- Nodes as they are, for the RDB format.
+
+  // Adds a node (checked by StreamNode::check_block) under its master ID,
+  // counting its live entries into size(); false if a node has that ID.
+  bool insert_node(StreamId master_id, StreamNode node);
+  // visit(StreamId master_id, const StreamNode&) for each node in order.
+  template <typename Visit>
+  void for_each_node(Visit&& visit) const {
+    for (const auto& [master_id, node] : nodes_) visit(master_id, node);
+  }
 
   // --- Reading entries
 

@@ -134,6 +134,11 @@ TEST_CASE("stream_value: an empty stream") {
   CHECK_FALSE(stream.erase({1, 1}));
   CHECK_FALSE(stream.contains({0, 0}));
   CHECK(stream.trim(StreamTrim{}) == 0);
+  // A type-15 file's empty stream loads with the maximum ID as its first;
+  // any trim puts 0-0 back, as Redis 7.0's does.
+  stream.set_first_id(StreamId::max());
+  CHECK(stream.trim(StreamTrim{}) == 0);
+  CHECK(stream.first_id() == StreamId::min());
   CHECK(read_range(stream, StreamId::min(), StreamId::max(), false).empty());
   CHECK(read_range(stream, StreamId::min(), StreamId::max(), true).empty());
   CHECK(stream.estimate_entries_read({0, 0}) == 0);
@@ -166,6 +171,20 @@ TEST_CASE("stream_value: nodes split at the entry and byte limits as Redis 7.0's
   StreamValue small;
   for (uint64_t i = 1; i <= 12; ++i) REQUIRE(add(small, {i, 0}, {{"f", "v"}}, {40, 0}));
   CHECK(small.node_count() == 6);
+}
+
+TEST_CASE("stream_value: a node past 65535 items keeps its item count unknown, as listpacks do") {
+  StreamValue stream;
+  const StreamNodeLimits unlimited{0, 0};
+  for (uint64_t i = 1; i <= 20000; ++i) REQUIRE(add(stream, {i, 0}, {{"f", "v"}}, unlimited));
+  REQUIRE(stream.node_count() == 1);
+  stream.for_each_node([](StreamId master_id, const StreamNode& node) {
+    const std::string_view block = node.block();
+    CHECK(static_cast<unsigned char>(block[4]) == 0xFF);
+    CHECK(static_cast<unsigned char>(block[5]) == 0xFF);
+    CHECK(StreamNode::check_block(block, master_id));
+  });
+  CHECK(read_range(stream, {19999, 0}, StreamId::max(), true).size() == 2);
 }
 
 TEST_CASE("stream_value: a node whose entries are all deleted goes; first_id follows") {
@@ -322,6 +341,15 @@ TEST_CASE("stream_value: randomized against a map: appends, deletes, trims, rang
       CHECK(stream.max_deleted_id() == max_deleted);
     }
     check_same(stream, model);
+    // Every node is one a loader would accept.
+    size_t live = 0;
+    stream.for_each_node([&](StreamId master_id, const StreamNode& node) {
+      const auto summary = StreamNode::check_block(node.block(), master_id);
+      REQUIRE(summary);
+      CHECK(summary->live == node.live_count());
+      live += static_cast<size_t>(summary->live);
+    });
+    CHECK(live == stream.size());
     const auto copy = stream.clone();
     const auto& twin = static_cast<const StreamValue&>(*copy);
     check_same(twin, model);
