@@ -5,6 +5,7 @@ Where the result is deterministic (explicit IDs) the commands run on fkvs
 and on redis-server 7.0 and the replies are compared byte for byte, in
 RESP2 and RESP3; where times or generated IDs differ, the shapes are."""
 
+import random
 import threading
 import time
 
@@ -123,6 +124,33 @@ def test_approximate_trims_keep_whole_nodes(server, reference):
             "XLEN s", "XTRIM s MAXLEN 5", "XRANGE s - +", "XINFO STREAM s"]
         expected = run_commands(reference, argvs(commands))
         assert run_commands(server, argvs(commands)) == expected
+    finally:
+        for handle in (server, reference):
+            handle.client().config_set("stream-node-max-entries", 100)
+
+
+def test_radix_tree_nodes_as_redis_counts_them(server, reference):
+    """XINFO's radix-tree-nodes for streams of one or two entries per node,
+    with IDs near and far apart, after trims and deletions."""
+    rng = random.Random(20261207)
+    for handle in (server, reference):
+        handle.client().config_set("stream-node-max-entries", 2)
+    try:
+        for trial in range(25):
+            base = rng.choice([0, 1000, 1796621870020, 1 << 40])
+            ids = set()
+            size = rng.randint(1, 40)
+            while len(ids) < size:
+                ms = base + rng.choice([rng.randint(0, 5), rng.randint(0, 300),
+                                        rng.randint(0, 1 << 20)])
+                ids.add((ms, rng.choice([0, 1, rng.randint(0, 1000)])))
+            ids.discard((0, 0))
+            commands = [["XADD", "s", "%d-%d" % id_, "f", "v"] for id_ in sorted(ids)]
+            commands += [["XINFO", "STREAM", "s"], ["XTRIM", "s", "MAXLEN", str(len(ids) // 2)],
+                         ["XINFO", "STREAM", "s"]]
+            commands += [["XDEL", "s", "%d-%d" % id_] for id_ in rng.sample(sorted(ids), min(3, len(ids)))
+                         if rng.random() < 0.5] + [["XINFO", "STREAM", "s"], ["DEL", "s"]]
+            assert run_commands(server, commands) == run_commands(reference, commands), trial
     finally:
         for handle in (server, reference):
             handle.client().config_set("stream-node-max-entries", 100)

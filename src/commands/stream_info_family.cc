@@ -2,9 +2,12 @@
 // HELP: a stream's counters, entries, groups, consumers and pending entries
 // as Redis 7.0 reports them (maps in RESP3, flat arrays in RESP2).
 #include <algorithm>
+#include <array>
+#include <compare>
 #include <cstdint>
 #include <optional>
 #include <string_view>
+#include <vector>
 
 #include "commands/collection_access.h"
 #include "commands/command_context.h"
@@ -33,9 +36,47 @@ const StreamValue* info_stream(CommandContext& ctx) {
   return ref.collection;
 }
 
-// Nodes of the radix tree Redis keeps the stream's nodes in.
+// A position in Redis's radix tree of a stream's nodes: the first `length`
+// bytes of a key (a master ID as 16 big-endian bytes), the rest zero.
+struct RaxPosition {
+  std::array<unsigned char, 16> prefix{};
+  size_t length = 0;
+  auto operator<=>(const RaxPosition&) const = default;
+};
+
+RaxPosition rax_position(const std::array<unsigned char, 16>& key, size_t length) {
+  RaxPosition position{{}, length};
+  std::copy_n(key.begin(), length, position.prefix.begin());
+  return position;
+}
+
+// XINFO's radix-tree-nodes: how many nodes Redis's radix tree of the
+// stream's master IDs has. With every key 16 bytes long the tree holds a
+// node for the root, for each key, for each position where keys branch
+// apart, and for each position just below such a branch (where a
+// compressed run or another branch starts).
 int64_t radix_tree_nodes(const StreamValue& stream) {
-  return static_cast<int64_t>(stream.node_count()) + 1;
+  std::vector<std::array<unsigned char, 16>> keys;
+  keys.reserve(stream.node_count());
+  stream.for_each_node([&](StreamId master_id, const StreamNode&) {
+    std::array<unsigned char, 16>& key = keys.emplace_back();
+    for (size_t i = 0; i < 8; ++i) {
+      key[i] = static_cast<unsigned char>(master_id.ms >> (56 - 8 * i));
+      key[8 + i] = static_cast<unsigned char>(master_id.seq >> (56 - 8 * i));
+    }
+  });
+  std::vector<RaxPosition> positions{RaxPosition{}};
+  for (size_t i = 0; i < keys.size(); ++i) {
+    positions.push_back(rax_position(keys[i], 16));
+    if (i == 0) continue;
+    const auto differ = std::ranges::mismatch(keys[i - 1], keys[i]);
+    const auto common = static_cast<size_t>(differ.in1 - keys[i - 1].begin());
+    positions.push_back(rax_position(keys[i], common));
+    positions.push_back(rax_position(keys[i - 1], common + 1));
+    positions.push_back(rax_position(keys[i], common + 1));
+  }
+  std::ranges::sort(positions);
+  return std::ranges::distance(positions.begin(), std::ranges::unique(positions).begin());
 }
 
 void reply_entries_read(resp::ReplyWriter& reply, const StreamGroup& group) {
