@@ -392,3 +392,35 @@ def test_a_work_queue_with_crashing_consumers_loses_and_duplicates_nothing(serve
     summary = client.xpending("jobs", "workers")
     assert summary["pending"] == 0
     assert client.xinfo_groups("jobs")[0]["lag"] == 0
+
+
+def test_watch_sees_the_changes_redis_signals(server, reference):
+    """WATCH fails after XADD, XDEL, XTRIM and a stream made by MKSTREAM;
+    consumer-group bookkeeping and XSETID leave it alone, as in Redis."""
+    changes = [["XGROUP", "CREATE", "s", "g2", "0"], ["XGROUP", "CREATECONSUMER", "s", "g", "z"],
+               ["XGROUP", "DELCONSUMER", "s", "g", "c"], ["XGROUP", "SETID", "s", "g", "0"],
+               ["XGROUP", "DESTROY", "s", "g"], ["XREADGROUP", "GROUP", "g", "c", "STREAMS", "s", ">"],
+               ["XREADGROUP", "GROUP", "g", "new", "STREAMS", "s", "0"], ["XACK", "s", "g", "1-1"],
+               ["XCLAIM", "s", "g", "d", "0", "1-1"], ["XAUTOCLAIM", "s", "g", "d", "0", "0"],
+               ["XADD", "s", "9-1", "a", "1"], ["XDEL", "s", "1-1"], ["XDEL", "s", "7-7"],
+               ["XTRIM", "s", "MAXLEN", "0"], ["XSETID", "s", "9-9"],
+               ["XGROUP", "CREATE", "new", "g", "$", "MKSTREAM"]]
+    outcomes = []
+    for handle in (reference, server):
+        handle.flushall()
+        results = []
+        for change in changes:
+            setup = argvs(["DEL s new", "XADD s 1-1 a 1", "XADD s 2-1 a 1", "XGROUP CREATE s g 0",
+                           "XREADGROUP GROUP g c COUNT 1 STREAMS s >"])
+            with handle.connect_raw() as watcher, handle.connect_raw() as other:
+                run_commands(handle, setup)
+                watched = change[2] if change[-1] == "MKSTREAM" else "s"
+                watcher.send_command("WATCH", watched)
+                watcher.read_replies(1)
+                other.send_command(*change)
+                other.read_replies(1)
+                for command in (["MULTI"], ["PING"], ["EXEC"]):
+                    watcher.send_command(*command)
+                results.append(watcher.read_replies(3))
+        outcomes.append(results)
+    assert outcomes[1] == outcomes[0]

@@ -134,6 +134,7 @@ def test_radix_tree_nodes_as_redis_counts_them(server, reference):
     with IDs near and far apart, after trims and deletions."""
     rng = random.Random(20261207)
     for handle in (server, reference):
+        handle.flushall()
         handle.client().config_set("stream-node-max-entries", 2)
     try:
         for trial in range(25):

@@ -92,6 +92,10 @@ void reply_no_key_or_group(CommandContext& ctx, std::string_view key, std::strin
   ctx.reply().error(errors::format(errors::kNoSuchKeyOrGroup, {key, group}));
 }
 
+void notify_stream_event(CommandContext& ctx, std::string_view event, std::string_view key) {
+  ctx.server().notify_keyspace_event(keyspace_events::kStream, event, key, ctx.client().db_index);
+}
+
 StreamConsumer& find_or_create_consumer(CommandContext& ctx, std::string_view key,
                                         StreamGroup& group, std::string_view name, bool& created) {
   const int64_t now = clock::now_ms();
@@ -102,7 +106,7 @@ StreamConsumer& find_or_create_consumer(CommandContext& ctx, std::string_view ke
   }
   created = true;
   StreamConsumer* consumer = group.create_consumer(name, now);
-  ctx.notify(keyspace_events::kStream, "xgroup-createconsumer", key);
+  notify_stream_event(ctx, "xgroup-createconsumer", key);
   ctx.dirty();
   return *consumer;
 }

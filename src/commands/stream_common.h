@@ -49,6 +49,10 @@ bool reply_stream_entry_with_id(resp::ReplyWriter& reply, const StreamValue& str
 // "NOGROUP No such key '<key>' or consumer group '<group>'".
 void reply_no_key_or_group(CommandContext& ctx, std::string_view key, std::string_view group);
 
+// A keyspace event of a change Redis keeps from WATCH and client-side
+// caching: consumer-group bookkeeping and XSETID.
+void notify_stream_event(CommandContext& ctx, std::string_view event, std::string_view key);
+
 // The consumer `name` of group, as Redis's streamLookupConsumer finds it
 // for a read or claim (its seen-time set to now), or a new one (with the
 // xgroup-createconsumer event); created says which.

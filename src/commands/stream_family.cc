@@ -371,7 +371,7 @@ void xsetid(CommandContext& ctx) {
   stream.set_last_id(*id);
   if (entries_added != -1) stream.set_entries_added(static_cast<uint64_t>(entries_added));
   if (!max_deleted.is_zero()) stream.set_max_deleted_id(max_deleted);
-  ctx.notify(keyspace_events::kStream, "xsetid", key);
+  notify_stream_event(ctx, "xsetid", key);
   ctx.dirty();
   ctx.reply().ok();
 }

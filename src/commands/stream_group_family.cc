@@ -90,12 +90,18 @@ void xgroup_create(CommandContext& ctx) {
     if (!parsed) return;
     id = *parsed;
   }
-  if (!ref) ref = create_collection(ctx, key, std::make_unique<StreamValue>());
+  const bool created = !ref;
+  if (created) ref = create_collection(ctx, key, std::make_unique<StreamValue>());
   if (ref.collection->create_group(ctx.arg(3), id, entries_read) == nullptr) {
     return ctx.reply().error(errors::kBusyGroup);
   }
   ctx.dirty();
-  ctx.notify(keyspace_events::kStream, "xgroup-create", key);
+  // Only the new key is a change WATCH sees, as in Redis.
+  if (created) {
+    ctx.notify(keyspace_events::kStream, "xgroup-create", key);
+  } else {
+    notify_stream_event(ctx, "xgroup-create", key);
+  }
   ctx.reply().ok();
 }
 
@@ -123,7 +129,7 @@ void xgroup_setid(CommandContext& ctx) {
   group->set_last_delivered_id(id);
   group->set_entries_read(entries_read);
   ctx.dirty();
-  ctx.notify(keyspace_events::kStream, "xgroup-setid", ctx.arg(2));
+  notify_stream_event(ctx, "xgroup-setid", ctx.arg(2));
   ctx.reply().ok();
 }
 
@@ -134,7 +140,7 @@ void xgroup_destroy(CommandContext& ctx) {
   if (stream == nullptr) return;
   if (!stream->destroy_group(ctx.arg(3))) return ctx.reply().integer(0);
   ctx.dirty();
-  ctx.notify(keyspace_events::kStream, "xgroup-destroy", ctx.arg(2));
+  notify_stream_event(ctx, "xgroup-destroy", ctx.arg(2));
   ctx.signal_key_ready(ctx.arg(2));
   ctx.reply().integer(1);
 }
@@ -146,7 +152,7 @@ void xgroup_createconsumer(CommandContext& ctx) {
     return ctx.reply().integer(0);
   }
   ctx.dirty();
-  ctx.notify(keyspace_events::kStream, "xgroup-createconsumer", ctx.arg(2));
+  notify_stream_event(ctx, "xgroup-createconsumer", ctx.arg(2));
   ctx.reply().integer(1);
 }
 
@@ -159,7 +165,7 @@ void xgroup_delconsumer(CommandContext& ctx) {
   if (consumer == nullptr) return ctx.reply().integer(0);
   const size_t pending = group->delete_consumer(*consumer);
   ctx.dirty();
-  ctx.notify(keyspace_events::kStream, "xgroup-delconsumer", ctx.arg(2));
+  notify_stream_event(ctx, "xgroup-delconsumer", ctx.arg(2));
   ctx.reply().integer(static_cast<int64_t>(pending));
 }
 
