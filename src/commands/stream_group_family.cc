@@ -339,7 +339,8 @@ bool parse_claim_options(CommandContext& ctx, size_t from, int64_t now, ClaimOpt
       const std::optional<int64_t> idle =
           parse_stream_integer(ctx, ctx.arg(++j), errors::kXclaimIdle);
       if (!idle) return false;
-      options.delivery_time = now - *idle;
+      // A time out of range is taken as now, below.
+      if (__builtin_sub_overflow(now, *idle, &options.delivery_time)) options.delivery_time = -1;
     } else if (equals_nocase(option, "time") && has_value) {
       const std::optional<int64_t> time =
           parse_stream_integer(ctx, ctx.arg(++j), errors::kXclaimTime);

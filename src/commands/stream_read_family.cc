@@ -36,6 +36,7 @@ struct ReadArgs {
   int64_t count = 0;         // 0: no limit
   size_t count_index = 0;    // COUNT's argument, 0 when not given
   bool noack = false;
+  bool group_given = false;
   std::string_view group;
   std::string_view consumer;
   size_t first_key = 0;
@@ -92,6 +93,7 @@ bool parse_read_args(CommandContext& ctx, ReadArgs& args) {
         ctx.reply().error(errors::kXreadGroupOption);
         return false;
       }
+      args.group_given = true;
       args.group = ctx.arg(i + 1);
       args.consumer = ctx.arg(i + 2);
       i += 2;
@@ -110,7 +112,7 @@ bool parse_read_args(CommandContext& ctx, ReadArgs& args) {
     ctx.reply().error(errors::kSyntax);
     return false;
   }
-  if (args.group_read && args.group.data() == nullptr) {
+  if (args.group_read && !args.group_given) {
     ctx.reply().error(errors::kXreadgroupWithoutGroup);
     return false;
   }
