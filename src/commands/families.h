@@ -29,6 +29,7 @@ void register_function_family(CommandTable& table);
 void register_stream_family(CommandTable& table);
 void register_stream_read_family(CommandTable& table);
 void register_stream_group_family(CommandTable& table);
+void register_stream_claim_family(CommandTable& table);
 void register_stream_info_family(CommandTable& table);
 
 }  // namespace fkvs

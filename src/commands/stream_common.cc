@@ -88,6 +88,17 @@ bool reply_stream_entry_with_id(resp::ReplyWriter& reply, const StreamValue& str
   return true;
 }
 
+StreamGroupLookup find_stream_group(CommandContext& ctx, std::string_view key,
+                                    std::string_view name) {
+  StreamRef ref = find_for_read<StreamValue>(ctx, key);
+  if (ref.wrong_type) {
+    ctx.reply().error(errors::kWrongType);
+    return {nullptr, nullptr, true};
+  }
+  if (!ref) return {};
+  return {ref.collection, ref.collection->find_group(name), false};
+}
+
 void reply_no_key_or_group(CommandContext& ctx, std::string_view key, std::string_view group) {
   ctx.reply().error(errors::format(errors::kNoSuchKeyOrGroup, {key, group}));
 }

@@ -46,6 +46,17 @@ size_t reply_stream_range(CommandContext& ctx, const StreamValue& stream, Stream
 // nothing, when the stream has no such entry.
 bool reply_stream_entry_with_id(resp::ReplyWriter& reply, const StreamValue& stream, StreamId id);
 
+// The group `name` of the stream at key, for XACK, XPENDING and the
+// claims: stream and group are nullptr when missing (nothing replied);
+// WRONGTYPE is replied and reported as wrong_type.
+struct StreamGroupLookup {
+  StreamValue* stream = nullptr;
+  StreamGroup* group = nullptr;
+  bool wrong_type = false;
+};
+StreamGroupLookup find_stream_group(CommandContext& ctx, std::string_view key,
+                                    std::string_view name);
+
 // "NOGROUP No such key '<key>' or consumer group '<group>'".
 void reply_no_key_or_group(CommandContext& ctx, std::string_view key, std::string_view group);
 
