@@ -429,6 +429,14 @@ def test_blocking_xread_times_out_and_multi_xadds_wake_it_once(server, reference
     pipe.execute()
     assert reader.read_replies(1) == one_stream(b"s", entry(b"1-1", b"one", b"1"),
                                                 entry(b"2-1", b"two", b"2"))
+    # XADD then XDEL in one transaction: the reader is served nothing, as
+    # Redis 7.0 serves it.
+    reader = blocked(handle, "XREAD", "BLOCK", "0", "STREAMS", "s", "$")
+    pipe = client.pipeline(transaction=True)
+    pipe.xadd("s", {"gone": "1"}, id="3-1")
+    pipe.xdel("s", "3-1")
+    pipe.execute()
+    assert reader.read_replies(1) == b"*1\r\n*2\r\n$1\r\ns\r\n*0\r\n"
     # XADD then DEL in one transaction: the reader waits on.
     reader = blocked(handle, "XREAD", "BLOCK", "0", "STREAMS", "t", "$")
     pipe = client.pipeline(transaction=True)

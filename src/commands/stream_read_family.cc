@@ -242,15 +242,19 @@ struct GroupRead {
   }
 };
 
-// Whether target has something for this call now, and from where.
-std::optional<StreamId> serve_from(const ReadTarget& target, bool& history) {
+// Whether target has something for this call now, and from where. A
+// waiting reader is served, as Redis 7.0 serves it, once the stream's last
+// ID passed its own, even if the entries after it are deleted again (it
+// then gets an empty list); a call that has not waited needs an entry.
+std::optional<StreamId> serve_from(const ReadTarget& target, bool rerun, bool& history) {
   history = false;
   if (target.stream == nullptr) return std::nullopt;
   if (target.group != nullptr && !target.new_only) {
     history = true;
     return target.after.next().value_or(StreamId::max());
   }
-  const std::optional<StreamId> last = target.stream->last_entry_id();
+  const std::optional<StreamId> last =
+      rerun ? target.stream->last_id() : target.stream->last_entry_id();
   if (!last) return std::nullopt;
   const StreamId after = target.group != nullptr ? target.group->last_delivered_id() : target.after;
   if (*last <= after) return std::nullopt;
@@ -292,7 +296,7 @@ void read_streams(CommandContext& ctx, bool group_read) {
   for (size_t i = 0; i < args.key_count; ++i) {
     const ReadTarget& target = targets[i];
     bool history = false;
-    const std::optional<StreamId> start = serve_from(target, history);
+    const std::optional<StreamId> start = serve_from(target, rerun, history);
     if (!start) continue;
     if (served++ == 0) token = reply.begin_array();
     if (!reply.resp3()) reply.array(2);
