@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cstdlib>
 #include <cstring>
+#include <memory>
 #include <new>
 #include <utility>
 
@@ -31,50 +32,49 @@ void write_block_bytes(unsigned char* block, size_t bytes) {
   listpack::write_little_endian(block, bytes, 4);
 }
 
-// The items an entry adds to a node, in order; sized before they are
-// written so the block grows once.
+// The items an entry adds to a node, in order, encoded once: sized before
+// they are written so the block grows once.
 class StreamEntryItems {
  public:
   StreamEntryItems(int64_t flags, int64_t ms_delta, int64_t seq_delta,
                    std::span<const std::string_view> fields_and_values)
-      : flags_(flags),
-        ms_delta_(ms_delta),
-        seq_delta_(seq_delta),
-        fields_and_values_(fields_and_values) {}
-
-  bool same_fields() const { return flags_ & StreamNode::kSameFields; }
-  size_t field_count() const { return fields_and_values_.size() / 2; }
-  // Items of the entry, lp-count included.
-  size_t item_count() const { return lp_count() + 1; }
-  int64_t lp_count() const {
-    const auto fields = static_cast<int64_t>(field_count());
-    return same_fields() ? 3 + fields : 4 + 2 * fields;
-  }
-
-  template <typename Visit>
-  void for_each(Visit&& visit) const {
-    visit(listpack::encode_integer(flags_));
-    visit(listpack::encode_integer(ms_delta_));
-    visit(listpack::encode_integer(seq_delta_));
-    if (!same_fields()) visit(listpack::encode_integer(static_cast<int64_t>(field_count())));
-    for (size_t i = 0; i < fields_and_values_.size(); i += 2) {
-      if (!same_fields()) visit(listpack::encode_text(fields_and_values_[i]));
-      visit(listpack::encode_text(fields_and_values_[i + 1]));
+      : same_fields_(flags & StreamNode::kSameFields) {
+    const size_t fields = fields_and_values.size() / 2;
+    count_ = same_fields_ ? 4 + fields : 5 + 2 * fields;
+    if (count_ > kInlineItems) heap_items_ = std::make_unique<listpack::Encoded[]>(count_);
+    listpack::Encoded* out = items();
+    *out++ = listpack::encode_integer(flags);
+    *out++ = listpack::encode_integer(ms_delta);
+    *out++ = listpack::encode_integer(seq_delta);
+    if (!same_fields_) *out++ = listpack::encode_integer(static_cast<int64_t>(fields));
+    for (size_t i = 0; i < fields_and_values.size(); i += 2) {
+      if (!same_fields_) *out++ = listpack::encode_text(fields_and_values[i]);
+      *out++ = listpack::encode_text(fields_and_values[i + 1]);
     }
-    visit(listpack::encode_integer(lp_count()));
+    *out = listpack::encode_integer(static_cast<int64_t>(count_ - 1));  // lp-count
+    for (size_t i = 0; i < count_; ++i) bytes_ += items()[i].size();
   }
 
-  size_t bytes() const {
-    size_t total = 0;
-    for_each([&](const listpack::Encoded& item) { total += item.size(); });
-    return total;
+  // Items of the entry, lp-count included.
+  size_t item_count() const { return count_; }
+  size_t bytes() const { return bytes_; }
+  // Writes the items at p; returns the byte after them.
+  unsigned char* write(unsigned char* p) const {
+    for (size_t i = 0; i < count_; ++i) p = listpack::write_item(p, items()[i]);
+    return p;
   }
 
  private:
-  int64_t flags_;
-  int64_t ms_delta_;
-  int64_t seq_delta_;
-  std::span<const std::string_view> fields_and_values_;
+  // Entries of up to 10 fields (or 20 sharing the master's) need no heap.
+  static constexpr size_t kInlineItems = 25;
+  listpack::Encoded* items() { return heap_items_ ? heap_items_.get() : inline_items_; }
+  const listpack::Encoded* items() const { return heap_items_ ? heap_items_.get() : inline_items_; }
+
+  bool same_fields_;
+  size_t count_ = 0;
+  size_t bytes_ = 0;
+  listpack::Encoded inline_items_[kInlineItems];
+  std::unique_ptr<listpack::Encoded[]> heap_items_;
 };
 
 // Walks the items of an untrusted listpack, checking each against its bounds.
@@ -216,7 +216,7 @@ StreamNode StreamNode::with_first_entry(std::span<const std::string_view> fields
     p = listpack::write_item(p, listpack::encode_text(fields_and_values[i]));
   }
   p = listpack::write_item(p, terminator);
-  entry.for_each([&](const listpack::Encoded& item) { p = listpack::write_item(p, item); });
+  p = entry.write(p);
   *p = listpack::kEnd;
   write_block_bytes(block, bytes);
   StreamNode node(block);
@@ -299,6 +299,32 @@ StreamNode::Entry StreamNode::read_entry(size_t position) const {
   return entry;
 }
 
+size_t StreamNode::seek(StreamId master_id, StreamId start) const {
+  const size_t last = previous_entry(end());
+  const StreamId last_id = entry_id(master_id, last);
+  if (last_id < start) return end();
+  size_t position = first_entry();
+  if (!(master_id < start)) return position;
+  // master_id < start <= last_id: compare the distances in ms, or in seq
+  // when all three share their ms.
+  const bool nearer_the_end = master_id.ms != last_id.ms
+                                  ? start.ms - master_id.ms > last_id.ms - start.ms
+                                  : start.seq - master_id.seq > last_id.seq - start.seq;
+  if (nearer_the_end) {
+    position = last;
+    for (size_t before = previous_entry(position);
+         before != end() && !(entry_id(master_id, before) < start);
+         before = previous_entry(position)) {
+      position = before;
+    }
+    return position;
+  }
+  while (position != end() && entry_id(master_id, position) < start) {
+    position = read_entry(position).next;
+  }
+  return position;
+}
+
 StreamId StreamNode::entry_id(StreamId master_id, size_t position) const {
   const size_t ms_item = next_item(position);
   const size_t seq_item = next_item(ms_item);
@@ -322,7 +348,7 @@ void StreamNode::append(StreamId master_id, StreamId id,
   const size_t new_bytes = old_bytes + entry.bytes();
   block_ = resize_stream_block(block_, new_bytes);
   unsigned char* p = block_ + old_bytes - 1;  // over the old end marker
-  entry.for_each([&](const listpack::Encoded& item) { p = listpack::write_item(p, item); });
+  p = entry.write(p);
   *p = listpack::kEnd;
   write_block_bytes(block_, new_bytes);
   if (item_count() != kUnknownItemCount) set_item_count(item_count() + entry.item_count());

@@ -92,6 +92,10 @@ class StreamNode {
   // last entry); end() when position is the first entry.
   size_t previous_entry(size_t position) const;
   Entry read_entry(size_t position) const;
+  // The first entry (deleted or not) whose ID is at least start; end() if
+  // none. Walks from whichever end of the node start is nearer, so a read
+  // from near the tail (XREADGROUP's ">") skips little.
+  size_t seek(StreamId master_id, StreamId start) const;
   StreamId entry_id(StreamId master_id, size_t position) const;
   // Flags the entry at position deleted and updates the master counts.
   void mark_deleted(size_t position);

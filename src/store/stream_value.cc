@@ -244,7 +244,7 @@ bool StreamValue::Iterator::step() {
   if (started_) {
     position_ = reverse_ ? node->previous_entry(position_) : entry_.next;
   } else {
-    position_ = reverse_ ? node->previous_entry(node->end()) : node->first_entry();
+    position_ = reverse_ ? node->previous_entry(node->end()) : node->seek(node_->first, start_);
     started_ = true;
   }
   while (position_ == node->end()) {

@@ -113,7 +113,9 @@ class StreamValue final : public Collection {
   // --- Reading entries
 
   // Walks the entries with IDs in [start, end], ascending or (reverse)
-  // descending. Valid until the stream changes.
+  // descending. Valid until the entries change (append, erase, trim);
+  // changes to groups and their PELs leave it valid, so XREADGROUP can
+  // deliver each entry as it reads it.
   //
   //   for (auto it = stream.range(start, end, false); it.next();) {
   //     reply(it.id(), it.field_count());
