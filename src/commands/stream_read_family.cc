@@ -6,7 +6,7 @@
 // A blocked read runs again when one of its keys is signalled (see
 // Server::serve_ready_keys); it blocked with "$" resolved to the stream's
 // last ID and a COUNT, so the run that serves it answers as Redis 7.0's
-// serving of a blocked reader does, from the first stream with news.
+// serving of a blocked reader does, from one stream.
 #include <cstdint>
 #include <limits>
 #include <optional>
@@ -317,7 +317,7 @@ void read_streams(CommandContext& ctx, bool group_read) {
       history ? read.reply_history(*start) : read.reply_new_entries(*start);
       ctx.dirty();
     }
-    // Redis 7.0 serves a woken reader from the one stream that woke it.
+    // Redis 7.0 serves a woken reader from one stream (here the first with news).
     if (rerun) break;
   }
   if (served > 0) {
