@@ -286,7 +286,7 @@ void xlen(CommandContext& ctx) {
 }
 
 // XRANGE key start end [COUNT count] and XREVRANGE key end start [COUNT count].
-void range(CommandContext& ctx, bool reverse) {
+void xrange_generic(CommandContext& ctx, bool reverse) {
   const std::optional<StreamId> start = parse_interval_start(ctx, ctx.arg(reverse ? 3 : 2));
   if (!start) return;
   const std::optional<StreamId> end = parse_interval_end(ctx, ctx.arg(reverse ? 2 : 3));
@@ -309,8 +309,8 @@ void range(CommandContext& ctx, bool reverse) {
   reply_stream_range(ctx, *ref.collection, *start, *end, count < 0 ? 0 : count, reverse);
 }
 
-void xrange(CommandContext& ctx) { range(ctx, false); }
-void xrevrange(CommandContext& ctx) { range(ctx, true); }
+void xrange(CommandContext& ctx) { xrange_generic(ctx, false); }
+void xrevrange(CommandContext& ctx) { xrange_generic(ctx, true); }
 
 // XDEL key id [id ...]: every ID is checked before any is deleted.
 void xdel(CommandContext& ctx) {
