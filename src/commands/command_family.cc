@@ -189,6 +189,12 @@ constexpr CommandTips kCommandTips[] = {
     {"touch", {"request_policy:multi_shard", "response_policy:agg_sum"}},
     {"ttl", {kNondeterministic}},
     {"unlink", {"request_policy:multi_shard", "response_policy:agg_sum"}},
+    {"xadd", {kNondeterministic}},
+    {"xautoclaim", {kNondeterministic}},
+    {"xclaim", {kNondeterministic}},
+    {"xinfo|consumers", {kNondeterministic}},
+    {"xpending", {kNondeterministic}},
+    {"xtrim", {kNondeterministic}},
     {"zrandmember", {kNondeterministic}},
     {"zscan", {kNondeterministic}},
 };
@@ -208,6 +214,7 @@ std::vector<std::string_view> command_tips(std::string_view name) {
 std::string_view key_spec_notes(std::string_view command) {
   if (command == "set") return "RW and ACCESS due to the optional `GET` argument";
   if (command == "getex") return "RW and UPDATE because it changes the TTL";
+  if (command == "xadd") return "UPDATE instead of INSERT because of the optional trimming feature";
   if (command == "eval" || command == "evalsha" || command == "fcall") {
     return "We cannot tell how the keys will be used so we assume the worst, RW and UPDATE";
   }
@@ -233,11 +240,21 @@ void reply_key_spec(resp::ReplyWriter& reply, std::string_view command, const Ke
   reply.bulk("begin_search");
   reply.map(2);
   reply.bulk("type");
-  reply.bulk("index");
-  reply.bulk("spec");
-  reply.map(1);
-  reply.bulk("index");
-  reply.integer(spec.begin);
+  if (spec.keyword.empty()) {
+    reply.bulk("index");
+    reply.bulk("spec");
+    reply.map(1);
+    reply.bulk("index");
+    reply.integer(spec.begin);
+  } else {
+    reply.bulk("keyword");
+    reply.bulk("spec");
+    reply.map(2);
+    reply.bulk("keyword");
+    reply.bulk(spec.keyword);
+    reply.bulk("startfrom");
+    reply.integer(spec.begin);
+  }
   reply.bulk("find_keys");
   reply.map(2);
   reply.bulk("type");
@@ -250,7 +267,7 @@ void reply_key_spec(resp::ReplyWriter& reply, std::string_view command, const Ke
   reply.bulk(counted ? "firstkey" : "keystep");
   reply.integer(counted ? 1 : spec.step);
   reply.bulk(counted ? "keystep" : "limit");
-  reply.integer(counted ? spec.step : 0);
+  reply.integer(counted ? spec.step : spec.limit);
 }
 
 // Redis 7.0's ten-field COMMAND INFO entry, its lists of names sets in RESP3.

@@ -188,6 +188,85 @@ inline constexpr std::string_view kUnknownSubcommandOrArity =
 inline constexpr std::string_view kPackedThresholdRange =
     "ERR argument must be a memory value bigger than 1 and smaller than 4gb";
 
+// --- Streams (stream_*.cc) ---
+inline constexpr std::string_view kInvalidStreamId =
+    "ERR Invalid stream ID specified as stream command argument";
+inline constexpr std::string_view kInvalidIntervalStart = "ERR invalid start ID for the interval";
+inline constexpr std::string_view kInvalidIntervalEnd = "ERR invalid end ID for the interval";
+inline constexpr std::string_view kXaddIdZero =
+    "ERR The ID specified in XADD must be greater than 0-0";
+inline constexpr std::string_view kXaddIdNotAbove =
+    "ERR The ID specified in XADD is equal or smaller than the target stream top item";
+inline constexpr std::string_view kStreamExhausted =
+    "ERR The stream has exhausted the last possible ID, unable to add more items";
+inline constexpr std::string_view kStreamElementsTooLarge =
+    "ERR Elements are too large to be stored";
+inline constexpr std::string_view kStreamMaxlenNegative = "ERR The MAXLEN argument must be >= 0.";
+inline constexpr std::string_view kStreamLimitNegative = "ERR The LIMIT argument must be >= 0.";
+inline constexpr std::string_view kStreamTrimBothStrategies =
+    "ERR syntax error, MAXLEN and MINID options at the same time are not compatible";
+inline constexpr std::string_view kStreamLimitWithoutStrategy =
+    "ERR syntax error, LIMIT cannot be used without specifying a trimming strategy";
+inline constexpr std::string_view kStreamLimitWithoutApprox =
+    "ERR syntax error, LIMIT cannot be used without the special ~ option";
+inline constexpr std::string_view kXtrimWithoutStrategy =
+    "ERR syntax error, XTRIM must be called with a trimming strategy";
+inline constexpr std::string_view kXsetidEntriesAddedNegative =
+    "ERR entries_added must be positive";
+inline constexpr std::string_view kXsetidBelowGivenMaxDeleted =
+    "ERR The ID specified in XSETID is smaller than the provided max_deleted_entry_id";
+inline constexpr std::string_view kXsetidBelowTopItem =
+    "ERR The ID specified in XSETID is smaller than the target stream top item";
+inline constexpr std::string_view kXsetidEntriesAddedBelowLength =
+    "ERR The entries_added specified in XSETID is smaller than the target stream length";
+inline constexpr std::string_view kXgroupNeedsKey =
+    "ERR The XGROUP subcommand requires the key to exist. Note that for CREATE you may want to "
+    "use the MKSTREAM option to create an empty stream automatically.";
+inline constexpr std::string_view kEntriesReadNegative =
+    "ERR value for ENTRIESREAD must be positive or -1";
+inline constexpr std::string_view kBusyGroup = "BUSYGROUP Consumer Group name already exists";
+// "%s": the group, then the key.
+inline constexpr std::string_view kNoSuchGroupForKey =
+    "NOGROUP No such consumer group '%s' for key name '%s'";
+// "%s": the key, then the group.
+inline constexpr std::string_view kNoSuchKeyOrGroup =
+    "NOGROUP No such key '%s' or consumer group '%s'";
+inline constexpr std::string_view kNoSuchKeyOrGroupInXreadgroup =
+    "NOGROUP No such key '%s' or consumer group '%s' in XREADGROUP with GROUP option";
+inline constexpr std::string_view kBlockedGroupDestroyed =
+    "NOGROUP the consumer group this client was blocked on no longer exists";
+inline constexpr std::string_view kBlockedStreamDeleted =
+    "UNBLOCKED the stream key no longer exists";
+inline constexpr std::string_view kXreadUnbalanced =
+    "ERR Unbalanced XREAD list of streams: for each stream key an ID or '$' must be specified.";
+inline constexpr std::string_view kXreadGroupOption =
+    "ERR The GROUP option is only supported by XREADGROUP. You called XREAD instead.";
+inline constexpr std::string_view kXreadNoackOption =
+    "ERR The NOACK option is only supported by XREADGROUP. You called XREAD instead.";
+inline constexpr std::string_view kXreadgroupWithoutGroup =
+    "ERR Missing GROUP option for XREADGROUP";
+inline constexpr std::string_view kXreadgroupDollarId =
+    "ERR The $ ID is meaningless in the context of XREADGROUP: you want to read the history of "
+    "this consumer by specifying a proper ID, or use the > ID to get new messages. The $ ID would "
+    "just return an empty result set.";
+inline constexpr std::string_view kXreadGreaterThanId =
+    "ERR The > ID can be specified only when calling XREADGROUP using the GROUP <group> "
+    "<consumer> option.";
+// "%s": the command name as the script sent it.
+inline constexpr std::string_view kStreamBlockInScript =
+    "ERR %s command is not allowed with BLOCK option from scripts";
+inline constexpr std::string_view kTimeoutNotInteger =
+    "ERR timeout is not an integer or out of range";
+inline constexpr std::string_view kXclaimMinIdle = "ERR Invalid min-idle-time argument for XCLAIM";
+inline constexpr std::string_view kXautoclaimMinIdle =
+    "ERR Invalid min-idle-time argument for XAUTOCLAIM";
+inline constexpr std::string_view kXclaimIdle = "ERR Invalid IDLE option argument for XCLAIM";
+inline constexpr std::string_view kXclaimTime = "ERR Invalid TIME option argument for XCLAIM";
+inline constexpr std::string_view kXclaimRetryCount =
+    "ERR Invalid RETRYCOUNT option argument for XCLAIM";
+inline constexpr std::string_view kXclaimUnknownOption = "ERR Unrecognized XCLAIM option '%s'";
+inline constexpr std::string_view kXautoclaimCount = "ERR COUNT must be > 0";
+
 }  // namespace fkvs::errors
 
 namespace fkvs::errors {

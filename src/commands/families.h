@@ -26,5 +26,10 @@ void register_latency_family(CommandTable& table);
 void register_persistence_family(CommandTable& table);
 void register_scripting_family(CommandTable& table);
 void register_function_family(CommandTable& table);
+void register_stream_family(CommandTable& table);
+void register_stream_read_family(CommandTable& table);
+void register_stream_group_family(CommandTable& table);
+void register_stream_claim_family(CommandTable& table);
+void register_stream_info_family(CommandTable& table);
 
 }  // namespace fkvs

@@ -18,6 +18,12 @@ constexpr KeySpec counted(uint32_t flags, int begin) {
   return KeySpec{flags, begin, KeySpec::Search::kCounted, 0, 1};
 }
 
+// Keys after a keyword found from argument start_from on, the first 1/limit of what follows.
+constexpr KeySpec after_keyword(uint32_t flags, std::string_view keyword, int start_from,
+                                int limit) {
+  return KeySpec{flags, start_from, KeySpec::Search::kRange, -1, 1, keyword, limit};
+}
+
 struct CommandKeySpecs {
   std::string_view command;
   std::array<KeySpec, 2> specs;  // a second spec with no flags is absent
@@ -142,6 +148,27 @@ constexpr CommandKeySpecs kKeySpecs[] = {
     {"type", {range(kKeyRO, 1)}},
     {"unlink", {range(kKeyRM | kKeyDelete, 1, -1)}},
     {"watch", {range(kKeyRO, 1, -1)}},
+    {"xack", {range(kKeyRW | kKeyUpdate, 1)}},
+    {"xadd", {range(kKeyRW | kKeyUpdate, 1)}},
+    {"xautoclaim", {range(kKeyRW | kKeyDelete, 1)}},
+    {"xclaim", {range(kKeyRW | kKeyUpdate, 1)}},
+    {"xdel", {range(kKeyRW | kKeyDelete, 1)}},
+    {"xgroup|create", {range(kKeyRW | kKeyInsert, 2)}},
+    {"xgroup|createconsumer", {range(kKeyRW | kKeyInsert, 2)}},
+    {"xgroup|delconsumer", {range(kKeyRW | kKeyDelete, 2)}},
+    {"xgroup|destroy", {range(kKeyRW | kKeyDelete, 2)}},
+    {"xgroup|setid", {range(kKeyRW | kKeyUpdate, 2)}},
+    {"xinfo|consumers", {range(kKeyRO | kKeyAccess, 2)}},
+    {"xinfo|groups", {range(kKeyRO | kKeyAccess, 2)}},
+    {"xinfo|stream", {range(kKeyRO | kKeyAccess, 2)}},
+    {"xlen", {range(kKeyRO, 1)}},
+    {"xpending", {range(kKeyRO | kKeyAccess, 1)}},
+    {"xrange", {range(kKeyRO | kKeyAccess, 1)}},
+    {"xread", {after_keyword(kKeyRO | kKeyAccess, "STREAMS", 1, 2)}},
+    {"xreadgroup", {after_keyword(kKeyRO | kKeyAccess, "STREAMS", 4, 2)}},
+    {"xrevrange", {range(kKeyRO | kKeyAccess, 1)}},
+    {"xsetid", {range(kKeyRW | kKeyUpdate, 1)}},
+    {"xtrim", {range(kKeyRW | kKeyDelete, 1)}},
     {"zadd", {range(kKeyRW | kKeyUpdate, 1)}},
     {"zcard", {range(kKeyRO, 1)}},
     {"zcount", {range(kKeyRO | kKeyAccess, 1)}},
@@ -214,6 +241,15 @@ std::optional<std::vector<KeyPosition>> search(std::span<const KeySpec> specs,
     if (reading == CountReading::kAtoi) flags = 0;
     int first = spec.begin;
     int last = 0;
+    if (!spec.keyword.empty()) {
+      // As Redis, the last argument is never taken for the keyword.
+      int found = 0;
+      for (int i = spec.begin; i < argc - 1 && found == 0; ++i) {
+        if (equals_nocase(args[i], spec.keyword)) found = i + 1;
+      }
+      if (found == 0) continue;
+      first = found;
+    }
     if (spec.search == KeySpec::Search::kCounted) {
       if (first >= argc) return std::nullopt;
       const std::optional<int64_t> count = reading == CountReading::kStrict
@@ -223,8 +259,10 @@ std::optional<std::vector<KeyPosition>> search(std::span<const KeySpec> specs,
       if (!count || *count < 1 || *count > argc - first - 1) return std::nullopt;
       first += 1;
       last = first + static_cast<int>(*count) - 1;
+    } else if (spec.last >= 0) {
+      last = first + spec.last;
     } else {
-      last = spec.last >= 0 ? first + spec.last : argc + spec.last;
+      last = spec.limit > 0 ? first + (argc - first) / spec.limit + spec.last : argc + spec.last;
     }
     std::vector<KeyPosition>& found =
         reading == CountReading::kAtoi && spec.search == KeySpec::Search::kCounted ? counted_keys
@@ -250,8 +288,9 @@ bool has_key_arguments(std::span<const KeySpec> specs) {
 }
 
 bool has_movable_keys(std::span<const KeySpec> specs) {
-  return std::ranges::any_of(
-      specs, [](const KeySpec& spec) { return spec.search == KeySpec::Search::kCounted; });
+  return std::ranges::any_of(specs, [](const KeySpec& spec) {
+    return spec.search == KeySpec::Search::kCounted || !spec.keyword.empty();
+  });
 }
 
 std::optional<std::vector<KeyPosition>> find_keys(std::span<const KeySpec> specs,

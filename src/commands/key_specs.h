@@ -35,6 +35,12 @@ struct KeySpec {
   // the call (-1: the last argument). kCounted: unused, numkeys is the argument at begin.
   int last = 0;
   int step = 1;
+  // When set, begin is only where the search for this keyword (any case) starts: the keys
+  // start after it (XREAD's STREAMS).
+  std::string_view keyword = {};
+  // kRange with last -1: the keys are the first 1/limit of the arguments from the first key
+  // on (XREAD's keys, followed by as many IDs).
+  int limit = 0;
 };
 
 // A key found in a call: its argument index and the flags of the spec that found it.

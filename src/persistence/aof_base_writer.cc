@@ -11,6 +11,7 @@
 #include "store/hash_value.h"
 #include "store/list_value.h"
 #include "store/set_value.h"
+#include "store/stream_value.h"
 #include "store/zset_value.h"
 #include "util/number.h"
 
@@ -164,6 +165,86 @@ void write_hash(CommandWriter& out, std::string_view key, const Value& value) {
   });
 }
 
+void write_stream_id(CommandWriter& out, StreamId id) {
+  char text[StreamId::kTextMax];
+  out.bulk(std::string_view(text, id.format(text)));
+}
+
+// As Redis 7.0's rewriteStreamObject: an XADD per entry (an empty stream is
+// made by an XADD MAXLEN 0), XSETID with the counters, then per group an
+// XGROUP CREATE with its entries-read, and per consumer an XCLAIM ... FORCE
+// of each pending entry, or XGROUP CREATECONSUMER when it has none.
+void write_stream(CommandWriter& out, std::string_view key, const Value& value) {
+  const auto& stream = *static_cast<const StreamValue*>(value.collection());
+  if (stream.size() > 0) {
+    for (auto it = stream.range(StreamId::min(), StreamId::max()); it.next();) {
+      out.array_header(3 + 2 * it.field_count());
+      out.bulk("XADD");
+      out.bulk(key);
+      write_stream_id(out, it.id());
+      it.for_each_field([&](std::string_view field, std::string_view text) {
+        out.bulk(field);
+        out.bulk(text);
+      });
+    }
+  } else {
+    out.array_header(7);
+    out.bulk("XADD");
+    out.bulk(key);
+    out.bulk("MAXLEN");
+    out.bulk("0");
+    write_stream_id(out, {0, 1});
+    out.bulk("x");
+    out.bulk("y");
+  }
+  out.array_header(7);
+  out.bulk("XSETID");
+  out.bulk(key);
+  write_stream_id(out, stream.last_id());
+  out.bulk("ENTRIESADDED");
+  out.bulk_number(static_cast<int64_t>(stream.entries_added()));
+  out.bulk("MAXDELETEDID");
+  write_stream_id(out, stream.max_deleted_id());
+  stream.for_each_group([&](const StreamGroup& group) {
+    out.array_header(7);
+    out.bulk("XGROUP");
+    out.bulk("CREATE");
+    out.bulk(key);
+    out.bulk(group.name());
+    write_stream_id(out, group.last_delivered_id());
+    out.bulk("ENTRIESREAD");
+    out.bulk_number(group.entries_read());
+    group.for_each_consumer([&](const StreamConsumer& consumer) {
+      if (consumer.pending_count() == 0) {
+        out.array_header(5);
+        out.bulk("XGROUP");
+        out.bulk("CREATECONSUMER");
+        out.bulk(key);
+        out.bulk(group.name());
+        out.bulk(consumer.name());
+        return;
+      }
+      group.for_each_pending(StreamId::min(), StreamId::max(), &consumer,
+                             [&](const PendingEntry& entry) {
+                               out.array_header(12);
+                               out.bulk("XCLAIM");
+                               out.bulk(key);
+                               out.bulk(group.name());
+                               out.bulk(consumer.name());
+                               out.bulk("0");
+                               write_stream_id(out, entry.id);
+                               out.bulk("TIME");
+                               out.bulk_number(entry.delivery_time_ms);
+                               out.bulk("RETRYCOUNT");
+                               out.bulk_number(static_cast<int64_t>(entry.delivery_count));
+                               out.bulk("JUSTID");
+                               out.bulk("FORCE");
+                               return true;
+                             });
+    });
+  });
+}
+
 void write_key(CommandWriter& out, std::string_view key, const Value& value) {
   switch (value.type()) {
     case ValueType::kString: {
@@ -185,6 +266,9 @@ void write_key(CommandWriter& out, std::string_view key, const Value& value) {
       break;
     case ValueType::kHash:
       write_hash(out, key, value);
+      break;
+    case ValueType::kStream:
+      write_stream(out, key, value);
       break;
   }
 }

@@ -14,7 +14,8 @@ namespace fkvs::persistence {
 // the dataset as the commands that rebuild it, each a RESP array of bulk
 // strings. First each function library is one FUNCTION LOAD. Every database holding keys opens with
 // SELECT <n>, in order; then each key is one SET, or RPUSH / SADD / ZADD / HMSET commands of at
-// most kAofItemsPerCommand items, followed by PEXPIREAT <unix ms> when it
+// most kAofItemsPerCommand items, or for a stream an XADD per entry, XSETID, and XGROUP CREATE,
+// XCLAIM and XGROUP CREATECONSUMER for its groups, followed by PEXPIREAT <unix ms> when it
 // has a TTL. Keys whose TTL had passed at now_ms are left out (a key
 // expiring exactly at now_ms is still live, as in Redis).
 

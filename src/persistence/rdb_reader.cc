@@ -3,6 +3,7 @@
 #include <bit>
 #include <cmath>
 #include <cstdlib>
+#include <map>
 #include <memory>
 #include <string>
 
@@ -12,6 +13,7 @@
 #include "persistence/rdb_format.h"
 #include "store/list_value.h"
 #include "store/set_value.h"
+#include "store/stream_value.h"
 #include "util/number.h"
 
 namespace fkvs::persistence {
@@ -197,10 +199,6 @@ void RdbReader::check_type(uint8_t type) {
     case rdb::kModule:
     case rdb::kModule2:
       fail(type_message("module values are not supported", type));
-    case rdb::kStreamListpacks:
-    case rdb::kStreamListpacks2:
-    case rdb::kStreamListpacks3:
-      fail(type_message("stream keys cannot be loaded by this version of fkvs", type));
     default:
       if (type_name(type) == "unknown" || type == rdb::kSetListpack) {
         fail("unknown value type " + std::to_string(type));
@@ -232,6 +230,11 @@ bool RdbReader::read_value(uint8_t type, const EncodingLimits& limits, Value& ou
     case rdb::kZSetZiplist:
     case rdb::kZSetListpack:
       return read_zset(type, limits, out);
+    case rdb::kStreamListpacks:
+    case rdb::kStreamListpacks2:
+    case rdb::kStreamListpacks3:
+      read_stream(type, out);
+      return true;
     default:
       check_type(type);
   }
@@ -365,6 +368,114 @@ bool RdbReader::read_zset(uint8_t type, const EncodingLimits& limits, Value& out
   if (zset->size() == 0) return false;
   out.set_collection(std::move(zset));
   return true;
+}
+
+StreamId RdbReader::read_raw_stream_id() {
+  // 128 bits, big-endian: the form of a node's key and a PEL entry's ID.
+  const std::string_view bytes = read_bytes(16);
+  StreamId id;
+  for (int i = 0; i < 8; ++i) id.ms = (id.ms << 8) | static_cast<uint8_t>(bytes[i]);
+  for (int i = 8; i < 16; ++i) id.seq = (id.seq << 8) | static_cast<uint8_t>(bytes[i]);
+  return id;
+}
+
+StreamId RdbReader::read_stream_id_lengths() {
+  StreamId id;
+  id.ms = read_length();
+  id.seq = read_length();
+  return id;
+}
+
+// Redis's rdbLoadObject for streams: the nodes (key, listpack), the
+// counters, then each group with its PEL and its consumers' PELs. Types 19
+// (7.0) and 21 (7.2) add the first ID, max deleted ID, entries added and
+// each group's entries-read; 21 also a consumer's active time.
+void RdbReader::read_stream(uint8_t type, Value& out) {
+  auto stream = std::make_unique<StreamValue>();
+  std::string scratch;
+  const uint64_t node_count = read_count();
+  std::optional<StreamId> previous_last;
+  for (uint64_t i = 0; i < node_count; ++i) {
+    const std::string_view key = read_string(scratch);
+    if (key.size() != 16) fail("a stream node key is not the size of a stream ID");
+    RdbReader key_reader(key);
+    const StreamId master_id = key_reader.read_raw_stream_id();
+    const std::string_view block = read_string(scratch);
+    const auto summary = StreamNode::check_block(block, master_id);
+    if (!summary) fail("a stream listpack fails its integrity check");
+    if (previous_last && !(*previous_last < master_id)) {
+      fail("stream nodes overlap or are out of order");
+    }
+    previous_last = summary->last_id;
+    if (!stream->insert_node(master_id, StreamNode::from_block(block))) {
+      fail("a stream listpack is added twice with the same key");
+    }
+  }
+  const uint64_t length = read_length();
+  if (length != stream->size()) fail("the stream length does not match its entries");
+  stream->set_last_id(read_stream_id_lengths());
+  if (previous_last && stream->last_id() < *previous_last) {
+    fail("a stream entry is above the stream's last ID");
+  }
+  if (type >= rdb::kStreamListpacks2) {
+    stream->set_first_id(read_stream_id_lengths());
+    stream->set_max_deleted_id(read_stream_id_lengths());
+    stream->set_entries_added(read_length());
+  } else {
+    // Redis 7.0 loading an older stream: everything ever added is what is
+    // left, and the first ID is found (the maximum ID when there is none).
+    stream->set_entries_added(length);
+    stream->set_first_id(stream->first_entry_id().value_or(StreamId::max()));
+  }
+
+  const uint64_t group_count = read_count();
+  for (uint64_t g = 0; g < group_count; ++g) {
+    const std::string name(read_string(scratch));
+    const StreamId last_delivered = read_stream_id_lengths();
+    const int64_t entries_read = type >= rdb::kStreamListpacks2
+                                     ? static_cast<int64_t>(read_length())
+                                     : stream->estimate_entries_read(last_delivered);
+    StreamGroup* group = stream->create_group(name, last_delivered, entries_read);
+    if (group == nullptr) fail("a stream has two consumer groups of the same name");
+
+    // The group's PEL comes first, its owners after, with each consumer.
+    struct Unowned {
+      int64_t delivery_time_ms;
+      uint64_t delivery_count;
+      bool owned = false;
+    };
+    std::map<StreamId, Unowned> pel;
+    const uint64_t pending_count = read_count();
+    for (uint64_t i = 0; i < pending_count; ++i) {
+      const StreamId id = read_raw_stream_id();
+      const auto time = static_cast<int64_t>(read_u64_little_endian());
+      if (!pel.try_emplace(id, Unowned{time, read_length()}).second) {
+        fail("a consumer group's PEL holds an ID twice");
+      }
+    }
+    const uint64_t consumer_count = read_count();
+    for (uint64_t c = 0; c < consumer_count; ++c) {
+      const std::string consumer_name(read_string(scratch));
+      const auto seen_time = static_cast<int64_t>(read_u64_little_endian());
+      if (type >= rdb::kStreamListpacks3) read_u64_little_endian();  // active time
+      StreamConsumer* consumer = group->create_consumer(consumer_name, seen_time);
+      if (consumer == nullptr) fail("a consumer group has two consumers of the same name");
+      const uint64_t owned_count = read_count();
+      for (uint64_t i = 0; i < owned_count; ++i) {
+        const StreamId id = read_raw_stream_id();
+        auto found = pel.find(id);
+        if (found == pel.end()) fail("a consumer's pending entry is not in its group's PEL");
+        if (found->second.owned) fail("a pending entry has two consumers");
+        found->second.owned = true;
+        PendingEntry& entry = group->deliver(id, *consumer, found->second.delivery_time_ms);
+        entry.delivery_count = found->second.delivery_count;
+      }
+    }
+    for (const auto& [id, pending] : pel) {
+      if (!pending.owned) fail("a consumer group's pending entry has no consumer");
+    }
+  }
+  out.set_collection(std::move(stream));
 }
 
 }  // namespace fkvs::persistence

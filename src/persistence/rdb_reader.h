@@ -6,6 +6,7 @@
 #include <string_view>
 
 #include "store/hash_value.h"
+#include "store/stream_id.h"
 #include "store/value.h"
 #include "store/zset_value.h"
 
@@ -23,8 +24,8 @@ struct EncodingLimits {
 };
 
 // Reads Redis's RDB format from bytes held in memory (a mapped file, a DUMP
-// payload): every encoding Redis 2.6 to 7.0 writes, except zipmap hashes,
-// modules and streams, which are refused by name. Each read checks its
+// payload): every encoding Redis 2.6 to 7.0 writes (and 7.2's streams),
+// except zipmap hashes and modules, which are refused by name. Each read checks its
 // bounds; malformed input throws FormatError with the reason, and offset()
 // says where.
 class RdbReader {
@@ -52,7 +53,7 @@ class RdbReader {
   // type, a stream, a module), so a loader refuses it before reading on.
   static void check_type(uint8_t type);
   // The value of the given type; false when it is an empty collection
-  // (Redis skips such keys). A type this server does not hold throws.
+  // (Redis skips such keys; an empty stream is kept). A type this server does not hold throws.
   bool read_value(uint8_t type, const EncodingLimits& limits, Value& out);
 
   // The name Redis gives a type byte, for messages ("stream", "module").
@@ -66,6 +67,10 @@ class RdbReader {
   bool read_set(uint8_t type, const EncodingLimits& limits, Value& out);
   bool read_hash(uint8_t type, const EncodingLimits& limits, Value& out);
   bool read_zset(uint8_t type, const EncodingLimits& limits, Value& out);
+  // Streams are kept even when empty, as Redis keeps them.
+  void read_stream(uint8_t type, Value& out);
+  StreamId read_raw_stream_id();
+  StreamId read_stream_id_lengths();
 
   std::string_view bytes_;
   size_t offset_ = 0;

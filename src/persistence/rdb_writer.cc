@@ -17,6 +17,7 @@
 #include "store/hash_value.h"
 #include "store/list_value.h"
 #include "store/set_value.h"
+#include "store/stream_value.h"
 #include "store/zset_value.h"
 #include "util/number.h"
 
@@ -27,6 +28,14 @@ namespace {
 template <typename T>
 void store_little_endian(T value, unsigned char* out) {
   for (size_t i = 0; i < sizeof(T); ++i) out[i] = static_cast<unsigned char>(value >> (8 * i));
+}
+
+// A stream ID as Redis stores node keys and PEL IDs: 128 bits, big-endian.
+void raw_stream_id_bytes(StreamId id, unsigned char* out) {
+  for (int i = 0; i < 8; ++i) {
+    out[i] = static_cast<unsigned char>(id.ms >> (56 - 8 * i));
+    out[8 + i] = static_cast<unsigned char>(id.seq >> (56 - 8 * i));
+  }
 }
 
 }  // namespace
@@ -144,6 +153,9 @@ void RdbWriter::put_value_body(const Value& value) {
     case ValueType::kZSet:
       put_zset(value);
       break;
+    case ValueType::kStream:
+      put_stream(value);
+      break;
   }
 }
 
@@ -245,6 +257,8 @@ uint8_t RdbWriter::type_byte(const Value& value) const {
       return value.encoding() == Encoding::kIntset ? rdb::kSetIntset : rdb::kSetHashtable;
     case ValueType::kZSet:
       return value.encoding() == Encoding::kListpack ? rdb::kZSetListpack : rdb::kZSetBinaryScores;
+    case ValueType::kStream:
+      return rdb::kStreamListpacks2;
   }
   return rdb::kString;
 }
@@ -322,6 +336,69 @@ void RdbWriter::put_zset(const Value& value) {
     put_string(cursor.member());
     put_binary_double(cursor.score());
   }
+}
+
+void RdbWriter::put_raw_stream_id(StreamId id) {
+  unsigned char bytes[16];
+  raw_stream_id_bytes(id, bytes);
+  put(bytes, sizeof(bytes));
+}
+
+void RdbWriter::put_stream_id_lengths(StreamId id) {
+  put_length(id.ms);
+  put_length(id.seq);
+}
+
+void RdbWriter::put_millisecond_time(int64_t ms) {
+  unsigned char bytes[8];
+  store_little_endian(static_cast<uint64_t>(ms), bytes);
+  put(bytes, sizeof(bytes));
+}
+
+// Type 19, as Redis 7.0's rdbSaveObject: each node's key (the master ID,
+// 128 bits big-endian) and listpack as they are, the counters, then each
+// group: name, last delivered ID, entries-read, the PEL with delivery times
+// and counts, and each consumer with its seen time and its pending IDs.
+void RdbWriter::put_stream(const Value& value) {
+  const auto& stream = *static_cast<const StreamValue*>(value.collection());
+  put_length(stream.node_count());
+  stream.for_each_node([&](StreamId master_id, const StreamNode& node) {
+    unsigned char key[16];
+    raw_stream_id_bytes(master_id, key);
+    put_string({reinterpret_cast<const char*>(key), sizeof(key)});
+    put_string(node.block());
+  });
+  put_length(stream.size());
+  put_stream_id_lengths(stream.last_id());
+  put_stream_id_lengths(stream.first_id());
+  put_stream_id_lengths(stream.max_deleted_id());
+  put_length(stream.entries_added());
+  put_length(stream.group_count());
+  stream.for_each_group([&](const StreamGroup& group) {
+    put_string(group.name());
+    put_stream_id_lengths(group.last_delivered_id());
+    // -1 (unknown) goes as the 64-bit length 2^64-1, as Redis writes it.
+    put_length(static_cast<uint64_t>(group.entries_read()));
+    put_length(group.pending_count());
+    group.for_each_pending(StreamId::min(), StreamId::max(), nullptr,
+                           [&](const PendingEntry& entry) {
+                             put_raw_stream_id(entry.id);
+                             put_millisecond_time(entry.delivery_time_ms);
+                             put_length(entry.delivery_count);
+                             return true;
+                           });
+    put_length(group.consumer_count());
+    group.for_each_consumer([&](const StreamConsumer& consumer) {
+      put_string(consumer.name());
+      put_millisecond_time(consumer.seen_time_ms());
+      put_length(consumer.pending_count());
+      group.for_each_pending(StreamId::min(), StreamId::max(), &consumer,
+                             [&](const PendingEntry& entry) {
+                               put_raw_stream_id(entry.id);
+                               return true;
+                             });
+    });
+  });
 }
 
 }  // namespace fkvs::persistence

@@ -5,6 +5,7 @@
 #include <string>
 #include <string_view>
 
+#include "store/stream_id.h"
 #include "store/value.h"
 
 namespace fkvs::persistence {
@@ -67,6 +68,10 @@ class RdbWriter {
   void put_hash(const Value& value);
   void put_set(const Value& value);
   void put_zset(const Value& value);
+  void put_stream(const Value& value);
+  void put_raw_stream_id(StreamId id);
+  void put_stream_id_lengths(StreamId id);
+  void put_millisecond_time(int64_t ms);
   uint8_t type_byte(const Value& value) const;
   void update_checksum();
 

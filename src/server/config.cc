@@ -493,6 +493,9 @@ const OptionSpec kOptions[] = {
      IntegerOption{&Config::zset_max_listpack_entries, 0, LONG_MAX}, "zset-max-ziplist-entries"},
     {"zset-max-listpack-value", kMutable,
      MemoryOption{&Config::zset_max_listpack_value, 0, LONG_MAX}, "zset-max-ziplist-value"},
+    {"stream-node-max-bytes", kMutable, MemoryOption{&Config::stream_node_max_bytes, 0, LONG_MAX}},
+    {"stream-node-max-entries", kMutable,
+     IntegerOption{&Config::stream_node_max_entries, 0, LLONG_MAX}},
 };
 
 std::string format(const OptionSpec& spec, const Config& config) {

@@ -155,6 +155,9 @@ struct Config {
   int64_t set_max_intset_entries = 512;
   int64_t zset_max_listpack_entries = 128;
   uint64_t zset_max_listpack_value = 64;  // bytes of a member
+  // A stream node (one listpack of entries) takes new entries up to these; 0: no limit.
+  uint64_t stream_node_max_bytes = 4096;
+  int64_t stream_node_max_entries = 100;
 
   // Not options: what load_config found on the command line.
   std::string config_file;  // absolute path of the file read at start-up, or empty

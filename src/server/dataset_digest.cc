@@ -9,6 +9,7 @@
 #include "store/hash_value.h"
 #include "store/list_value.h"
 #include "store/set_value.h"
+#include "store/stream_value.h"
 #include "store/zset_value.h"
 #include "util/number.h"
 #include "util/sha1.h"
@@ -48,6 +49,8 @@ uint32_t redis_type_number(ValueType type) {
       return 3;
     case ValueType::kHash:
       return 4;
+    case ValueType::kStream:
+      return 6;
   }
   return 0;
 }
@@ -94,6 +97,20 @@ void mix_value(Digest& digest, const Value& value, bool has_ttl) {
             xor_in(digest, element.data(), element.size());
           });
       break;
+    case ValueType::kStream: {
+      // Each entry's ID, written "ms.seq" as Redis's digest does, then its
+      // fields and values; the groups are not part of it.
+      const auto& stream = *static_cast<const StreamValue*>(value.collection());
+      for (auto it = stream.range(StreamId::min(), StreamId::max()); it.next();) {
+        const std::string id = std::to_string(it.id().ms) + "." + std::to_string(it.id().seq);
+        mix_in(digest, id);
+        it.for_each_field([&](std::string_view field, std::string_view text) {
+          mix_in(digest, field);
+          mix_in(digest, text);
+        });
+      }
+      break;
+    }
   }
   if (has_ttl) xor_in(digest, "!!expire!!", 10);
 }

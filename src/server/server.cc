@@ -190,6 +190,11 @@ void Server::register_commands() {
   register_set_family(commands_);
   register_zset_family(commands_);
   register_zset_blocking_family(commands_);
+  register_stream_family(commands_);
+  register_stream_read_family(commands_);
+  register_stream_group_family(commands_);
+  register_stream_claim_family(commands_);
+  register_stream_info_family(commands_);
   register_pubsub_family(commands_);
   register_transaction_family(commands_);
   register_server_family(commands_);
@@ -230,6 +235,8 @@ size_t Server::clear_db(int index, bool lazily) {
   tracking_.flushed();
   const size_t removed = db.size();
   db.clear(lazily);
+  // Blocked stream group readers learn their streams are gone.
+  signal_waited_keys(index);
   return removed;
 }
 
@@ -497,6 +504,8 @@ void Server::key_expired(int db, std::string_view key) {
   if (!watched_.empty()) watched_.touch(db, key, nullptr);
   if (tracking_.watching_writes()) tracking_.key_changed(key, nullptr);
   notify_keyspace_event(keyspace_events::kExpired, "expired", key, db);
+  if (blocked_.count() != 0) [[unlikely]]
+    blocked_.signal_ready(db, key);
   if (propagation_.active()) [[unlikely]]
     propagation_.add(db, {"DEL", key});
 }
@@ -1028,10 +1037,7 @@ void Server::block_client(Client& client, std::span<const std::string_view> keys
 
 void Server::signal_waited_keys(int db_index) {
   for (const std::string& key : blocked_.waited_keys(db_index)) {
-    Entry* entry = db(db_index).find(key);
-    if (entry == nullptr) continue;
-    const ValueType type = entry->value().type();
-    if (type == ValueType::kList || type == ValueType::kZSet) blocked_.signal_ready(db_index, key);
+    blocked_.signal_ready(db_index, key);
   }
 }
 
@@ -1043,13 +1049,16 @@ void Server::serve_ready_keys() {
   while (blocked_.has_ready()) {
     for (const ReadyKey& ready : blocked_.take_ready()) {
       for (Client* client : blocked_.waiters(ready.db, ready.key)) {
-        Entry* entry = db(ready.db).find(ready.key);
-        if (entry == nullptr) break;
-        // As in Redis 7.0, a BLPOP waits on through a sorted set at its key.
-        if (client->blocked && !client->conn().closing() &&
-            blocked_.serves(*client) == entry->value().type()) {
-          rerun_blocked(*client);
+        if (!client->blocked || client->conn().closing()) continue;
+        const ValueType serves = blocked_.serves(*client);
+        // Stream readers run again whatever the key holds now: a group
+        // reader fails when its stream went away, as in Redis 7.0.
+        if (serves != ValueType::kStream) {
+          Entry* entry = db(ready.db).find(ready.key);
+          // As in Redis 7.0, a BLPOP waits on through a sorted set at its key.
+          if (entry == nullptr || entry->value().type() != serves) continue;
         }
+        rerun_blocked(*client);
       }
     }
   }
@@ -1074,6 +1083,8 @@ void Server::rerun_blocked(Client& client) {
   command->spec.handler(ctx);
   const uint64_t ticks = clock::ticks() - started;
   command->ticks += ticks;
+  // As Redis: a blocked XREADGROUP whose group went away failed.
+  if (ctx.reply().errors_written() != 0) command->failed_calls++;
   tracking_.set_running(outer_client);
   // Its invalidations follow the reply it was served.
   if (tracking_.has_pending()) [[unlikely]]

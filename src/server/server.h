@@ -147,7 +147,7 @@ class Server final : public net::ConnectionHandler,
   // A push (or a rename, copy, move or swap) put something in key of db:
   // clients blocked on it are served after the current command.
   void signal_key_ready(int db, std::string_view key) { blocked_.signal_ready(db, key); }
-  // SWAPDB: every list or sorted set waited on in db may now serve.
+  // SWAPDB and FLUSHDB: every key waited on in db may have changed.
   void signal_waited_keys(int db);
   // Ends a client's wait with reply_timeout's reply (CLIENT UNBLOCK, timeouts).
   void unblock_client(Client& client, bool with_error);
@@ -185,6 +185,10 @@ class Server final : public net::ConnectionHandler,
   void key_changed(uint32_t type, std::string_view event, std::string_view key, int db) {
     if (!watched_.empty()) [[unlikely]]
       watched_.touch(db, key, dbs_[db].get());
+    // Any change may concern a blocked stream reader: a group reader fails
+    // when its stream is deleted or replaced (see serve_ready_keys).
+    if (blocked_.count() != 0) [[unlikely]]
+      blocked_.signal_ready(db, key);
     if (tracking_.watching_writes()) [[unlikely]]
       tracking_.key_changed(key, tracking_.running());
     notify_keyspace_event(type, event, key, db);

@@ -7,7 +7,7 @@
 
 namespace fkvs {
 
-// A list, hash, set or sorted set as a Value holds it: behind one pointer,
+// A list, hash, set, sorted set or stream as a Value holds it: behind one pointer,
 // so a Value stays 16 bytes whatever it holds. Each type derives from this
 // and picks and changes its own encoding; here is only what every type must
 // answer for the keyspace (TYPE, OBJECT ENCODING, COPY, MEMORY USAGE).

@@ -3,12 +3,14 @@
 #include "store/collection.h"
 #include "store/key_table.h"
 #include "store/shared_pages.h"
+#include "store/stream_value.h"
 
 namespace fkvs {
 namespace {
 
 // Roughly how many blocks freeing value takes, as Redis estimates it: one
-// for a string and for the single-block encodings, one per element else.
+// for a string and for the single-block encodings, one per element else
+// (per node and group for a stream).
 size_t free_effort(const Value& value) {
   const Collection* collection = value.collection();
   if (collection == nullptr) return 1;
@@ -16,6 +18,14 @@ size_t free_effort(const Value& value) {
     case Encoding::kListpack:
     case Encoding::kIntset:
       return 1;
+    case Encoding::kStream: {
+      // A block per node, per group and per consumer; PEL chunks are few.
+      const auto& stream = *static_cast<const StreamValue*>(collection);
+      size_t effort = stream.node_count();
+      stream.for_each_group(
+          [&](const StreamGroup& group) { effort += 1 + group.consumer_count(); });
+      return effort;
+    }
     default:
       return collection->size();
   }

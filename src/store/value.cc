@@ -108,6 +108,8 @@ const char* Value::encoding_name(Encoding encoding) {
       return "intset";
     case Encoding::kSkiplist:
       return "skiplist";
+    case Encoding::kStream:
+      return "stream";
   }
   return "unknown";
 }
@@ -124,6 +126,8 @@ const char* Value::type_name(ValueType type) {
       return "set";
     case ValueType::kZSet:
       return "zset";
+    case ValueType::kStream:
+      return "stream";
   }
   return "none";
 }

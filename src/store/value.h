@@ -11,7 +11,7 @@ namespace fkvs {
 class Collection;
 
 // The types Redis has; all but strings are held as a Collection.
-enum class ValueType : uint8_t { kString = 0, kList, kHash, kSet, kZSet };
+enum class ValueType : uint8_t { kString = 0, kList, kHash, kSet, kZSet, kStream };
 
 // How a value is held; the names are what OBJECT ENCODING reports.
 enum class Encoding : uint8_t {
@@ -24,6 +24,7 @@ enum class Encoding : uint8_t {
   kHashtable,  // large hashes and sets
   kIntset,     // small sets of integers: a sorted array
   kSkiplist,   // large sorted sets
+  kStream,     // streams: a tree of listpack nodes
 };
 
 // Room to format an int-encoded string into.

@@ -13,6 +13,8 @@
 #include <vector>
 
 #include "../store/test_values.h"
+#include "fixture_files.h"
+#include "persistence/rdb_image.h"
 #include "request_parser.h"
 #include "server/dataset_digest.h"
 #include "store/hash_value.h"
@@ -73,7 +75,7 @@ Value list_of(const std::vector<std::string>& items) {
   return holding(std::move(list));
 }
 
-Value set_of(const std::vector<std::string>& members) {
+Value set_holding(const std::vector<std::string>& members) {
   auto set = SetValue::create_for(members.front());
   for (const auto& member : members) set->add(member, 512);
   return holding(std::move(set));
@@ -116,7 +118,7 @@ std::vector<std::pair<std::string, double>> scored(size_t count) {
 }
 
 // Every type in every encoding, some keys with TTLs, in databases 0, 3 and 15.
-void fill(Dataset& data) {
+void fill_for_aof(Dataset& data) {
   Db& db0 = data.db(0);
   db0.insert("str:int", string_value("12345"));
   db0.insert("str:int64", string_value("-9223372036854775808"));
@@ -130,9 +132,9 @@ void fill(Dataset& data) {
   db0.insert("hash:listpack", hash_of(fields(10, 5)));
   db0.insert("hash:table", hash_of(fields(600, 5)));
   db0.insert("hash:long-value", hash_of(fields(3, 100)));
-  db0.insert("set:intset", set_of({"3", "-70000", "1099511627776"}));
-  db0.insert("set:table", set_of({"a", "b", "", std::string("\0x", 2)}));
-  db0.insert("set:big-intset", set_of(numbers(300)));
+  db0.insert("set:intset", set_holding({"3", "-70000", "1099511627776"}));
+  db0.insert("set:table", set_holding({"a", "b", "", std::string("\0x", 2)}));
+  db0.insert("set:big-intset", set_holding(numbers(300)));
   db0.insert("zset:listpack", zset_of(scored(20)));
   db0.insert("zset:skiplist", zset_of(scored(300)));
   db0.insert("zset:odd-scores", zset_of({{"tiny", 1e-300},
@@ -240,7 +242,7 @@ TEST_CASE("aof_base: collections go 64 items to a command") {
     }
     SUBCASE("intset, in ascending order") {
       Dataset data;
-      data.db(0).insert("s", set_of(numbers(count)));
+      data.db(0).insert("s", set_holding(numbers(count)));
       std::vector<Command> expected{{"SELECT", "0"}};
       for (auto& command : batched("SADD", "s", numbers(count), 1)) expected.push_back(command);
       CHECK(aof_base_bytes(data.dbs, kNowMs) == resp(expected));
@@ -273,7 +275,7 @@ TEST_CASE("aof_base: scores are written as Redis 7.0 replies them, score before 
 
 TEST_CASE("aof_base: every type and encoding comes back the same through the parser") {
   Dataset original;
-  fill(original);
+  fill_for_aof(original);
   const std::string bytes = aof_base_bytes(original.dbs, kNowMs);
   const std::vector<Command> commands = parse_commands(bytes);
 
@@ -359,7 +361,7 @@ std::string file_contents(int fd) {
 
 TEST_CASE("aof_base: a file gets the same bytes, written in chunks") {
   Dataset data;
-  fill(data);
+  fill_for_aof(data);
   // Past the 64 KiB buffer, and past the 4 MiB between incremental syncs.
   data.db(7).insert("huge", string_value(std::string(5 * 1024 * 1024, 'h')));
   data.db(7).insert("many", list_of(generated("element-", 20000)));
@@ -385,6 +387,34 @@ TEST_CASE("aof_base: a failed write throws") {
   REQUIRE(read_only >= 0);
   CHECK_THROWS_AS(write_aof_base(read_only, data.dbs, kNowMs, false), std::system_error);
   ::close(read_only);
+}
+
+// Commands grouped by database and key, each key's in the order written:
+// Redis writes its keys in hash-table order, which is not ours.
+std::map<std::pair<std::string, std::string>, std::vector<Command>> by_key(
+    const std::vector<Command>& commands) {
+  std::map<std::pair<std::string, std::string>, std::vector<Command>> keys;
+  std::string db;
+  for (const Command& command : commands) {
+    if (command[0] == "SELECT") {
+      db = command[1];
+      continue;
+    }
+    const std::string& key = command[0] == "XGROUP" ? command[2] : command[1];
+    keys[{db, key}].push_back(command);
+  }
+  return keys;
+}
+
+TEST_CASE("aof_base: streams are written as redis-server 7.0 rewrites them") {
+  Dataset data;
+  RdbLoadOptions options;
+  options.now_ms = kNowMs;
+  load_rdb_image(test::read_rdb_fixture("7.0.15/streams.rdb"), data.dbs, options);
+  const auto ours = by_key(parse_commands(aof_base_bytes(data.dbs, kNowMs)));
+  const auto redis = by_key(parse_commands(test::read_rdb_fixture("7.0.15/streams-rewrite.aof")));
+  CHECK(ours.size() == 6);
+  CHECK(ours == redis);
 }
 
 }  // namespace

@@ -175,6 +175,8 @@ TEST_CASE("config: defaults are Redis 7.0's, shown as CONFIG GET shows them") {
                       {"zset-max-ziplist-entries", "128"},
                       {"zset-max-listpack-value", "64"},
                       {"zset-max-ziplist-value", "64"},
+                      {"stream-node-max-bytes", "4096"},
+                      {"stream-node-max-entries", "100"},
                       {"notify-keyspace-events", ""},
                       {"supervised", "no"},
                       {"syslog-enabled", "no"},
@@ -468,7 +470,7 @@ TEST_CASE("CONFIG GET: glob patterns match names without case, once each") {
   CHECK(names({"nosuch", "nosuch*"}).empty());
   CHECK(names({"t[a-c]p-*"}) == std::vector<std::string>{"tcp-keepalive", "tcp-backlog"});
   // 77 options, 5 of them also under their ziplist alias.
-  CHECK(config.get("*").size() == 85);
+  CHECK(config.get("*").size() == 87);
 }
 
 TEST_CASE("CONFIG SET: values are checked and stored as Redis would") {
