@@ -12,27 +12,13 @@ import pytest
 
 from resp import encode_command
 from server_process import wait_until
-from test_scripting import run_commands
+from test_scripting import replies_compared, run_commands
 
 
 @pytest.fixture
 def same(server, reference):
-    """same(commands, protocol=2): the replies of fkvs and redis-server to
-    commands, each run with no keys and no functions, must be
-    byte-identical; returns them."""
-
-    def compare(commands, protocol=2):
-        results = []
-        for handle in (reference, server):
-            handle.flushall()
-            run_commands(handle, [["FUNCTION", "FLUSH"]])
-            results.append(run_commands(handle, commands, protocol))
-        expected, actual = results
-        for command, want, got in zip(commands, expected, actual):
-            assert got == want, "command %r" % (command,)
-        return actual
-
-    return compare
+    """Replies compared with no functions loaded first."""
+    return replies_compared(server, reference, [["FUNCTION", "FLUSH"]])
 
 
 def library(name, body):

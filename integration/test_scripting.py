@@ -26,17 +26,16 @@ def run_commands(handle, commands, protocol=2):
         return replies
 
 
-@pytest.fixture
-def same(server, reference):
-    """same(commands, protocol=2): the replies of fkvs and redis-server to
-    commands, each run on an emptied server with its script cache flushed,
-    must be byte-identical; returns them."""
+def replies_compared(server, reference, reset):
+    """compare(commands, protocol=2): the replies of fkvs and redis-server to
+    commands, each run on an emptied server after the reset commands, must be
+    byte-identical; returns them."""
 
     def compare(commands, protocol=2):
         results = []
         for handle in (reference, server):
             handle.flushall()
-            run_commands(handle, [["SCRIPT", "FLUSH"]])
+            run_commands(handle, reset)
             results.append(run_commands(handle, commands, protocol))
         expected, actual = results
         for command, want, got in zip(commands, expected, actual):
@@ -44,6 +43,12 @@ def same(server, reference):
         return actual
 
     return compare
+
+
+@pytest.fixture
+def same(server, reference):
+    """Replies compared with the script cache flushed first."""
+    return replies_compared(server, reference, [["SCRIPT", "FLUSH"]])
 
 
 def evals(*scripts):
