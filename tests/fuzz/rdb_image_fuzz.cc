@@ -167,7 +167,7 @@ std::string first_difference(const std::vector<KeyFacts>& loaded,
 
 void check_round_trip(const Databases& loaded, const persistence::EncodingLimits& limits) {
   persistence::RdbWriter writer(true);
-  persistence::write_rdb_image(writer, loaded.all(), {"7.0.15", 0, 0, false}, true);
+  persistence::write_rdb_image(writer, loaded.all(), {"7.0.15", 0, 0, false, {}}, true);
   const std::string image = writer.take();
 
   // Every key written comes back, however old its TTL, and none twice.
