@@ -73,7 +73,8 @@ void shutdown(CommandContext& ctx) {
   }
   if (abort) return ctx.reply().error(errors::kNoShutdownInProgress);
   // A script past its time limit holds the data: only a shutdown that does not save it.
-  if (ctx.server().scripts().busy() && !nosave) return ctx.reply().error(ctx.server().scripts().busy_error());
+  if (ctx.server().scripts().busy() && !nosave)
+    return ctx.reply().error(ctx.server().scripts().busy_error());
   spdlog::warn("User requested shutdown...");
   if (!ctx.server().save_before_shutdown(save, nosave) && !force) {
     return ctx.reply().error(errors::kShutdownFailed);
