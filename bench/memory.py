@@ -1,19 +1,22 @@
 #!/usr/bin/python3
 """Memory per item of fkvs-server and redis-server holding the same data.
 
-For each shape (strings, hashes, zsets, lists) a fresh fkvs-server and a fresh
-redis-server are started, the same data is loaded into both over pipelined RESP,
-and after a settle the growth of each server's RSS (VmRSS of /proc/PID/status)
-and of INFO used_memory, divided by the items loaded, is reported with the
-ratio fkvs/redis. A shape whose commands fkvs-server does not know yet (the
+For each shape (strings, hashes, zsets, lists, streams, stream-pel) a fresh
+fkvs-server and a fresh redis-server are started, the same data is loaded into
+both over pipelined RESP, and after a settle the growth of each server's RSS
+(VmRSS of /proc/PID/status) and of INFO used_memory, divided by the items
+loaded, is reported with the ratio fkvs/redis. A shape may first set up data it
+does not measure (stream-pel: the stream whose entries go pending), loaded
+before the first reading. A shape whose commands fkvs-server does not know yet (the
 probe gets "unknown command") is skipped for fkvs and measured for redis only.
-Every load is checked afterwards (DBSIZE, HLEN/ZCARD/LLEN and a value of sample
+Every load is checked afterwards (DBSIZE, HLEN/ZCARD/LLEN/XLEN/XPENDING and a value of sample
 keys), so a load that failed silently cannot produce a figure.
 
     bench/memory.py                               # all four shapes, full size
     bench/memory.py --shapes strings,hashes --scale 0.1
     bench/memory.py --markdown --json out.json
     bench/memory.py --fkvs-bin /usr/bin/redis-server   # redis against itself
+    bench/memory.py --shapes streams,stream-pel --markdown
     bench/memory.py --shapes lists --scale 0.01 --list-items 100000 \
         --fkvs-args "--list-compress-depth 1" --redis-args "--list-compress-depth 1"
 """
@@ -30,7 +33,7 @@ import time
 from servers import (add_server_arguments, BenchError, Connection, encode_command, KEY_FORMAT,
                      REFERENCE_NAME, send_checked, ServerProcess)
 
-SHAPE_NAMES = ("strings", "hashes", "zsets", "lists")
+SHAPE_NAMES = ("strings", "hashes", "zsets", "lists", "streams", "stream-pel")
 
 
 class Shape:
@@ -55,6 +58,15 @@ class Shape:
 
     def sample_keys(self):
         return sorted({0, self.keys // 2, self.keys - 1})
+
+    def setup_commands(self):
+        """Commands loaded before the first reading: data the shape needs but does not measure."""
+        return ()
+
+    def check_reply(self, reply, index):
+        if reply != self.expected_reply:
+            raise BenchError("%s command %d replied %r, expected %r" %
+                             (self.name, index, reply, self.expected_reply))
 
 
 class Strings(Shape):
@@ -179,7 +191,88 @@ class Lists(Shape):
             expect(conn, ("LINDEX", self.key(index), "0"), b"i0")
 
 
-SHAPES = {shape.name: shape for shape in (Strings, Hashes, Zsets, Lists)}
+class Streams(Shape):
+    name = "streams"
+    probe = ("XADD", "probe:streams", "1-1", "f", "v")
+    keys_default = 10
+    per_key_default = 100_000
+    key_format = "stream:%04d"
+    first_ms = 1_700_000_000_000
+
+    def describe(self):
+        return ("%d streams %s of %d entries with IDs <ms>-0, one ms apart, and 3 fields "
+                "event=click|view, user=u<n>, amount=<n> (one XADD per entry)" % (
+                    self.keys, self.key_format, self.per_key))
+
+    def entry_id(self, entry):
+        return b"%d-0" % (self.first_ms + entry)
+
+    def commands(self):
+        for entry in range(self.per_key):
+            fields = ("event", "click" if entry % 3 else "view", "user", "u%d" % (entry % 5000),
+                      "amount", "%d" % (entry % 997))
+            for index in range(self.keys):
+                yield encode_command("XADD", self.key(index), self.entry_id(entry), *fields)
+
+    def check_reply(self, reply, index):
+        expected = self.entry_id(index // self.keys)
+        if reply != expected:
+            raise BenchError("XADD %d replied %r, expected %r" % (index, reply, expected))
+
+    def verify(self, conn):
+        last = self.entry_id(self.per_key - 1)
+        for index in self.sample_keys():
+            expect(conn, ("XLEN", self.key(index)), self.per_key)
+            got = conn.call("XREVRANGE", self.key(index), "+", "-", "COUNT", "1")
+            if not isinstance(got, list) or len(got) != 1 or got[0][0] != last:
+                raise BenchError("XREVRANGE %s + - COUNT 1 returned %r, expected entry %r" %
+                                 (self.key(index), got, last))
+
+
+class StreamPel(Shape):
+    """Entries delivered to a consumer and not acknowledged: what each pending
+    entry costs (the group's PEL plus the consumer's), apart from the stream."""
+    name = "stream-pel"
+    probe = ("XADD", "probe:stream-pel", "1-1", "f", "v")
+    keys_default = 1
+    per_key_default = 1_000_000
+    key_format = "pel:%04d"
+    batch = 1000  # entries per XREADGROUP
+
+    def __init__(self, scale, per_key=None):
+        super().__init__(1.0, per_key or max(self.batch, int(round(self.per_key_default * scale))))
+
+    def describe(self):
+        return ("%d pending entries: a stream %s of %d one-field entries (set up before the "
+                "first reading), group g, consumer c, XREADGROUP COUNT %d until all are "
+                "delivered" % (self.items, self.key(0), self.per_key, self.batch))
+
+    def setup_commands(self):
+        for entry in range(1, self.per_key + 1):
+            yield encode_command("XADD", self.key(0), "%d-0" % entry, "n", "%d" % entry)
+        yield encode_command("XGROUP", "CREATE", self.key(0), "g", "0")
+
+    def commands(self):
+        for _ in range(0, self.per_key, self.batch):
+            yield encode_command("XREADGROUP", "GROUP", "g", "c", "COUNT", self.batch,
+                                 "STREAMS", self.key(0), ">")
+
+    def check_reply(self, reply, index):
+        delivered = min(self.batch, self.per_key - index * self.batch)
+        if (not isinstance(reply, list) or len(reply) != 1
+                or len(reply[0][1]) != delivered):
+            raise BenchError("XREADGROUP %d delivered %r, expected %d entries" %
+                             (index, reply if not isinstance(reply, list) else len(reply),
+                              delivered))
+
+    def verify(self, conn):
+        got = conn.call("XPENDING", self.key(0), "g")
+        if not isinstance(got, list) or got[0] != self.per_key:
+            raise BenchError("XPENDING %s g returned %r, expected %d pending" %
+                             (self.key(0), got, self.per_key))
+
+
+SHAPES = {shape.name: shape for shape in (Strings, Hashes, Zsets, Lists, Streams, StreamPel)}
 
 
 def expect(conn, command, expected):
@@ -236,18 +329,26 @@ def supports(server, shape):
     return True
 
 
+def set_up(server, shape):
+    def accept(reply, index):
+        if isinstance(reply, BenchError):
+            raise BenchError("%s: %s set-up command %d replied -%s" %
+                             (server.name, shape.name, index, reply))
+
+    send_checked(server.port, shape.setup_commands(), accept)
+
+
 def used_memory(server):
     value = server.info("memory").get("used_memory")
     return int(value) if value is not None else None
 
 
 def load_and_check(server, shape, commands):
-    expected = shape.expected_reply
-
     def check(reply, index):
-        if reply != expected:
-            raise BenchError("%s: %s command %d replied %r, expected %r" %
-                             (server.name, shape.name, index, reply, expected))
+        try:
+            shape.check_reply(reply, index)
+        except BenchError as error:
+            raise BenchError("%s: %s" % (server.name, error)) from None
 
     began = time.monotonic()
     send_checked(server.port, commands, check)
@@ -281,6 +382,7 @@ def measure_shape(shape, args, workdir):
                       (shape.name, shape.name, server.name, shape.probe[0]), file=sys.stderr)
                 results[server.name] = None
                 continue
+            set_up(server, shape)
             time.sleep(args.settle)
             rss_before, used_before = server.rss_bytes(), used_memory(server)
             try:
@@ -363,7 +465,7 @@ def print_results(args, rows, versions):
              for name, binary, version, allocator in versions]
     lines.append("Growth of RSS (VmRSS) and of INFO used_memory from the empty server to the "
                  "loaded one, %.1f s after the load, divided by the items (strings: keys; "
-                 "hashes: fields; zsets: members; lists: elements); each shape in its own "
+                 "hashes: fields; zsets: members; lists and streams: elements; stream-pel: pending entries); each shape in its own "
                  "fresh pair of servers; ratios fkvs/redis, below 1 is better; encoding is OBJECT "
                  "ENCODING of the first key." % args.settle)
     for row in rows:
