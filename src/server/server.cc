@@ -820,6 +820,11 @@ void Server::run_observed(Client& client, const Command& command,
   Client& tracked = client.script_caller != nullptr ? *client.script_caller : client;
   Client* const outer_client = tracking_.set_running(&tracked);
   tracking_.command_started();
+  // Script commands (skip_monitor: EVAL, FCALL, ...) are shown before they
+  // run, as Redis's feed them itself, so MONITOR lists the EVAL before the
+  // commands its script calls.
+  const bool monitored = !monitors_.empty() && !loading_ && !(command.spec.flags & kAdmin);
+  if (monitored && (command.spec.flags & kSkipMonitor)) feed_monitors(client, args);
   command.spec.handler(ctx);
   if ((command.spec.flags & (kReadOnly | kPropagatesEffects)) == kReadOnly &&
       tracked.tracking.remembers_reads()) [[unlikely]] {
@@ -845,9 +850,7 @@ void Server::run_observed(Client& client, const Command& command,
     }
   }
   // As Redis 7.0: after the call, and never admin commands (CONFIG, DEBUG).
-  if (!monitors_.empty() && !loading_ && !(command.spec.flags & (kSkipMonitor | kAdmin))) {
-    feed_monitors(client, args);
-  }
+  if (monitored && !(command.spec.flags & kSkipMonitor)) feed_monitors(client, args);
   if (top_level) end_tracked_call(client, command);
   count_call(client, command, ctx, args, clock::ticks() - started);
 }
