@@ -120,6 +120,10 @@ struct Config {
   bool lazyfree_lazy_user_del = false;    // DEL as UNLINK
   bool lazyfree_lazy_user_flush = false;  // FLUSHALL / FLUSHDB without SYNC as ASYNC
   bool replica_lazy_flush = false;
+  // Redis's options for what fkvs does not have (replication, cluster, TLS, active defrag, CPU
+  // lists, ...), by name: kept so that redis.conf files load and CONFIG GET/SET answer as
+  // Redis's do; they change nothing. Values are here only once set; see kInertOptions.
+  std::map<std::string, std::string, std::less<>> inert_values;
   // keyspace_events flags (server/keyspace_events.h); 0 sends no notifications.
   uint32_t notify_keyspace_events = 0;
   int64_t active_expire_effort = 1;
