@@ -154,6 +154,9 @@ inline constexpr std::string_view kHashIncrementNanOrInf = "ERR value is NaN or 
 inline constexpr std::string_view kNoShutdownInProgress = "ERR No shutdown in progress.";
 inline constexpr std::string_view kShutdownFailed = "ERR Errors trying to SHUTDOWN. Check logs.";
 
+// Writes while min-replicas-to-write asks for replicas (fkvs never has any yet).
+inline constexpr std::string_view kNoReplicas = "NOREPLICAS Not enough good replicas to write.";
+
 // --- Persistence (persistence_family.cc) ---
 // Writes (and PING) while the last background save failed (stop-writes-on-bgsave-error).
 inline constexpr std::string_view kMisconf =

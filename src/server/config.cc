@@ -487,6 +487,10 @@ const OptionSpec kOptions[] = {
     {"lazyfree-lazy-user-del", kMutable, BoolOption{&Config::lazyfree_lazy_user_del}},
     {"lazyfree-lazy-user-flush", kMutable, BoolOption{&Config::lazyfree_lazy_user_flush}},
     {"replica-lazy-flush", kMutable, BoolOption{&Config::replica_lazy_flush}, "slave-lazy-flush"},
+    {"min-replicas-to-write", kMutable, IntegerOption{&Config::min_replicas_to_write, 0, INT_MAX},
+     "min-slaves-to-write"},
+    {"min-replicas-max-lag", kMutable, IntegerOption{&Config::min_replicas_max_lag, 0, INT_MAX},
+     "min-slaves-max-lag"},
     {"notify-keyspace-events", kMutable,
      CustomOption{parse_notify_keyspace_events,
                   [](const Config& c) { return keyspace_events::format(c.notify_keyspace_events); },
@@ -544,8 +548,8 @@ constexpr std::string_view kNoTls = "fkvs has no TLS yet";
 using enum InertKind;
 // Redis 7.0's options that fkvs accepts and keeps without acting on them, with
 // Redis's initial values, limits and names. Those whose other values would
-// ask for something missing (a master, a cluster, TLS, ACL files, replicas to
-// wait for, jemalloc's defragmentation) refuse them instead of ignoring them.
+// ask for something missing (a master, a cluster, TLS, ACL files, jemalloc's
+// defragmentation) refuse them instead of ignoring them.
 const OptionSpec kInertOptions[] = {
     {"acl-pubsub-default", kMutable, InertOption{kEnum, "resetchannels", 0, 0, kAclPubsubDefaults}},
     {"aclfile", kImmutable, InertOption{kString, "", 0, 0, {}, "fkvs has no ACL files yet"}},
@@ -609,10 +613,6 @@ const OptionSpec kInertOptions[] = {
      true},
     {"masterauth", kMutable, InertOption{kString, ""}},
     {"masteruser", kMutable, InertOption{kString, ""}},
-    {"min-replicas-max-lag", kMutable, InertOption{kInteger, "10", 0, INT_MAX},
-     "min-slaves-max-lag"},
-    {"min-replicas-to-write", kMutable, InertOption{kInteger, "0", 0, INT_MAX, {}, kNoReplication},
-     "min-slaves-to-write"},
     {"oom-score-adj", kMutable, InertOption{kEnum, "no", 0, 0, kOomScoreAdjModes}},
     {"oom-score-adj-values", kMutable, InertOption{kOomScoreValues, "0 200 800", -2000, 2000}},
     {"proc-title-template", kMutable, InertOption{kString, "{title} {listen-addr} {server-mode}"}},

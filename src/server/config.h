@@ -120,6 +120,10 @@ struct Config {
   bool lazyfree_lazy_user_del = false;    // DEL as UNLINK
   bool lazyfree_lazy_user_flush = false;  // FLUSHALL / FLUSHDB without SYNC as ASYNC
   bool replica_lazy_flush = false;
+  // Writes need this many replicas lagging at most min_replicas_max_lag seconds (both
+  // non-zero): fkvs has no replicas yet, so while set every write gets NOREPLICAS.
+  int64_t min_replicas_to_write = 0;
+  int64_t min_replicas_max_lag = 10;
   // Redis's options for what fkvs does not have (replication, cluster, TLS, active defrag, CPU
   // lists, ...), by name: kept so that redis.conf files load and CONFIG GET/SET answer as
   // Redis's do; they change nothing. Values are here only once set; see kInertOptions.

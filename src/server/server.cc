@@ -761,16 +761,35 @@ void Server::reject(Client& client, const Command* command, std::string_view mes
     reject(client, command, errors::format(errors::kSubscribedMode, {spec.name}));
     return nullptr;
   }
-  // As Redis, PING too reports the failure to persist.
-  if ((snapshots_.writes_refused() || aof_.writes_refused()) && !loading_ &&
-      ((spec.flags & kWrite) || spec.name == "ping")) [[unlikely]] {
-    reject(client, command,
-           snapshots_.writes_refused()
-               ? std::string(errors::kMisconf)
-               : "MISCONF Errors writing to the AOF file: " + aof_.last_write_error());
-    return nullptr;
+  if ((snapshots_.writes_refused() || aof_.writes_refused() || needs_replicas_to_write()) &&
+      !loading_) [[unlikely]] {
+    if (std::optional<std::string> refusal = write_refusal(client, *command)) {
+      reject(client, command, *refusal);
+      return nullptr;
+    }
   }
   return command;
+}
+
+// As Redis: a write, or EXEC of a queue holding one, is refused while the last
+// save failed (MISCONF, which PING reports too) or while replicas are required
+// (NOREPLICAS).
+std::optional<std::string> Server::write_refusal(const Client& client, const Command& command) {
+  const uint32_t flags = command.spec.flags;
+  bool writes = (flags & kWrite) != 0;
+  if (command.spec.name == "exec" && client.multi.open) {
+    writes = std::ranges::any_of(client.multi.queued, [](const QueuedCommand& queued) {
+      return (queued.command->spec.flags & kWrite) != 0;
+    });
+  }
+  if (snapshots_.writes_refused() && (writes || command.spec.name == "ping")) {
+    return std::string(errors::kMisconf);
+  }
+  if (aof_.writes_refused() && (writes || command.spec.name == "ping")) {
+    return "MISCONF Errors writing to the AOF file: " + aof_.last_write_error();
+  }
+  if (needs_replicas_to_write() && writes) return std::string(errors::kNoReplicas);
+  return std::nullopt;
 }
 
 inline void Server::run_now(Client& client, const Command& command,

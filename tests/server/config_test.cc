@@ -418,8 +418,6 @@ TEST_CASE("config: Redis's options for what fkvs lacks are kept, checked, and in
   CHECK(config.set("replicaof", "no one") == set_failed("replicaof", "can't set immutable config"));
   // What would need a feature fkvs lacks is refused, not ignored.
   CHECK(config.set("tls-port", "6380") == set_failed("tls-port", "fkvs has no TLS yet"));
-  CHECK(config.set("min-replicas-to-write", "1") ==
-        set_failed("min-replicas-to-write", "fkvs does not replicate yet"));
   CHECK(config.set("tls-port", "0") == std::nullopt);
 }
 
