@@ -227,7 +227,7 @@ void bitop(CommandContext& ctx) {
     if (db.erase(destination)) ctx.notify(keyspace_events::kGeneric, "del", destination);
   } else {
     Value result;
-    char* out = result.resize_raw(longest);
+    char* out = result.make_raw_for_overwrite(longest);
     combine_bitmaps(*op, sources, std::span(out, longest));
     db.insert(destination, std::move(result));
     ctx.notify(keyspace_events::kString, "set", destination);

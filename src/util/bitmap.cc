@@ -102,18 +102,24 @@ void invert_words(char* out, const char* source, size_t length) {
   for (; i < length; ++i) out[i] = static_cast<char>(~source[i]);
 }
 
-// Sources are folded in block by block, so the block of out being built
-// stays in the first-level cache while each source streams past it.
+// The result is built block by block: the first source is copied into the
+// block, the others folded in while it stays in the first-level cache, so
+// out is written once and each source read once.
 constexpr size_t kCombineBlockBytes = 16 * 1024;
 
 template <BitOp op>
-void fold_sources(std::span<const std::string_view> sources, std::span<char> out,
-                  size_t combined_length) {
-  for (size_t block = 0; block < combined_length; block += kCombineBlockBytes) {
+void combine_blocks(std::span<const std::string_view> sources, std::span<char> out,
+                    size_t combined_length) {
+  for (size_t block = 0; block < out.size(); block += kCombineBlockBytes) {
+    const size_t block_end = std::min(block + kCombineBlockBytes, out.size());
+    const size_t copied_end =
+        std::clamp(std::min(sources[0].size(), combined_length), block, block_end);
+    if (copied_end > block)
+      std::memcpy(out.data() + block, sources[0].data() + block, copied_end - block);
+    std::memset(out.data() + copied_end, 0, block_end - copied_end);
     for (size_t s = 1; s < sources.size(); ++s) {
-      const size_t end = std::min({block + kCombineBlockBytes, combined_length, sources[s].size()});
-      if (end <= block) continue;
-      apply_words<op>(out.data() + block, sources[s].data() + block, end - block);
+      const size_t end = std::min({block_end, combined_length, sources[s].size()});
+      if (end > block) apply_words<op>(out.data() + block, sources[s].data() + block, end - block);
     }
   }
 }
@@ -171,16 +177,13 @@ void combine_bitmaps(BitOp op, std::span<const std::string_view> sources, std::s
     for (std::string_view source : sources)
       combined_length = std::min(combined_length, source.size());
   }
-  const size_t copied = std::min(sources[0].size(), combined_length);
-  if (copied > 0) std::memcpy(out.data(), sources[0].data(), copied);
-  std::memset(out.data() + copied, 0, out.size() - copied);
   switch (op) {
     case BitOp::kAnd:
-      return fold_sources<BitOp::kAnd>(sources, out, combined_length);
+      return combine_blocks<BitOp::kAnd>(sources, out, combined_length);
     case BitOp::kOr:
-      return fold_sources<BitOp::kOr>(sources, out, combined_length);
+      return combine_blocks<BitOp::kOr>(sources, out, combined_length);
     case BitOp::kXor:
-      return fold_sources<BitOp::kXor>(sources, out, combined_length);
+      return combine_blocks<BitOp::kXor>(sources, out, combined_length);
     case BitOp::kNot:
       break;
   }

@@ -25,9 +25,9 @@ std::optional<uint64_t> find_first_bit(std::string_view bytes, bool bit, uint64_
 
 enum class BitOp { kAnd, kOr, kXor, kNot };
 
-// Writes op over sources into out, which is as long as the longest source.
-// Shorter sources read as zero-padded; kNot takes exactly one source. out
-// may not overlap a source.
+// Writes op over sources into every byte of out, which is as long as the
+// longest source. Shorter sources read as zero-padded; kNot takes exactly one
+// source. out may not overlap a source.
 void combine_bitmaps(BitOp op, std::span<const std::string_view> sources, std::span<char> out);
 
 }  // namespace fkvs
