@@ -455,6 +455,7 @@ def collect_events(handle, commands):
 def test_keyspace_events_match_redis(server, reference):
     commands = [split(line) for line in [
         "SETBIT k 3 1", "SETBIT k 3 1", "BITFIELD k SET u8 0 1 INCRBY u8 8 1",
+        "BITFIELD k SET u8 0 1 INCRBY u8 8 0",
         "BITFIELD k GET u8 0", "BITFIELD k OVERFLOW FAIL INCRBY u2 0 10",
         "BITFIELD f OVERFLOW FAIL INCRBY u2 0 10", "BITFIELD_RO k GET u8 0", "BITCOUNT k",
         "BITOP OR d k", "BITOP AND d k missing", "BITOP OR d missing", "BITOP OR d missing",
@@ -473,12 +474,15 @@ def test_keyspace_events_match_redis(server, reference):
     ("SETBIT w 0 1", True),
     ("BITFIELD w SET u8 0 1", True),
     ("BITFIELD w GET u8 0", False),
+    ("BITFIELD w SET u8 0 97", False),
+    ("BITFIELD w SET u8 24 0", True),
     ("BITFIELD w OVERFLOW FAIL INCRBY u8 0 1000", False),
     ("BITOP NOT w other", True),
     ("BITOP AND w missing", True),
     ("BITCOUNT w", False),
 ])
 def test_watch_sees_bit_writes(server, write, aborts):
+    """A write that changes nothing (BITFIELD SET of the value there) is not seen."""
     server.reply("SET", "w", "abc")
     server.reply("SET", "other", "xyz")
     with server.connect_raw() as watcher:
@@ -507,3 +511,31 @@ def test_bitmap_round_trips_through_dump_and_restore(server, reference):
     assert server.reply("RESTORE", "theirs", "0", payload) == b"+OK\r\n"
     assert server.reply("GET", "theirs") == reference.reply("GET", "theirs")
     assert server.reply("BITCOUNT", "theirs") == reference.reply("BITCOUNT", "theirs")
+
+
+@pytest.mark.parametrize("script", [
+    ["BITFIELD k SET u8 0 0", "BITFIELD k SET u8 0 0", "BITFIELD k SET u8 8 0",
+     "BITFIELD k SET u8 8 0 SET u8 0 0", "BITFIELD k SET u8 0 1 SET u8 0 1",
+     "BITFIELD k INCRBY u8 0 0", "BITFIELD k OVERFLOW FAIL INCRBY u8 0 1000",
+     "BITFIELD k OVERFLOW FAIL INCRBY u8 100 1000",
+     "BITFIELD k OVERFLOW SAT INCRBY u8 0 1000 INCRBY u8 0 1000",
+     "BITFIELD k2 OVERFLOW FAIL SET u8 0 1000", "BITFIELD k3 SET u8 0 0 SET u8 0 0",
+     "BITFIELD k3 OVERFLOW FAIL SET u8 100 1000 SET u8 0 0", "SET n 1234",
+     "BITFIELD n SET u8 0 49", "SETBIT n 2 1", "SETBIT n 2 1", "SETBIT n 200 0",
+     "BITOP OR d missing", "BITOP OR d n"],
+])
+def test_changes_counted_as_redis_counts_them(server, reference, script):
+    """rdb_changes_since_last_save after each command: a write counts when it
+    alters a value or grows the string."""
+    def changes(handle):
+        return int(handle.info("persistence")["rdb_changes_since_last_save"])
+
+    for handle in (server, reference):
+        handle.flushall()
+    for line in script:
+        deltas = []
+        for handle in (server, reference):
+            before = changes(handle)
+            handle.reply(*split(line))
+            deltas.append(changes(handle) - before)
+        assert deltas[0] == deltas[1], line

@@ -107,7 +107,8 @@ void bitfield_read(CommandContext& ctx, const std::vector<BitfieldOp>& ops) {
 
 // Some SETs or INCRBYs: as Redis, the string is created and grown to hold
 // every field written before any runs, even one that OVERFLOW FAIL leaves
-// unwritten; only the writes that happen are changes.
+// unwritten. A write that happens is a change when it alters the field or the
+// string had to grow; a call without changes notifies nobody.
 void bitfield_write(CommandContext& ctx, const std::vector<BitfieldOp>& ops) {
   Db& db = ctx.db();
   Entry* entry = db.find(ctx.arg(1));
@@ -121,9 +122,10 @@ void bitfield_write(CommandContext& ctx, const std::vector<BitfieldOp>& ops) {
     }
   }
   const size_t length = entry == nullptr ? 0 : entry->value().string_length();
+  const bool grows = entry == nullptr || needed > length;
+  const size_t new_length = std::max<size_t>(length, static_cast<size_t>(needed));
   entry = entry == nullptr ? db.find_or_insert(ctx.arg(1)).first : db.writable(entry);
-  const size_t grown = std::max<size_t>(length, static_cast<size_t>(needed));
-  const std::span<char> bytes(entry->value().resize_raw(grown), grown);
+  const std::span<char> bytes(entry->value().resize_raw(new_length), new_length);
   uint64_t changes = 0;
   ctx.reply().array(ops.size());
   for (const BitfieldOp& op : ops) {
@@ -142,7 +144,7 @@ void bitfield_write(CommandContext& ctx, const std::vector<BitfieldOp>& ops) {
       continue;
     }
     write_bitfield(bytes, op.offset, op.type.bits, static_cast<uint64_t>(*stored));
-    ++changes;
+    if (grows || *stored != old_value) ++changes;
     ctx.reply().integer(is_set ? old_value : *stored);
   }
   if (changes > 0) {

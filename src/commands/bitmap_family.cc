@@ -224,15 +224,18 @@ void bitop(CommandContext& ctx) {
   const std::string_view destination = ctx.arg(2);
   Db& db = ctx.db();
   if (longest == 0) {
-    if (db.erase(destination)) ctx.notify(keyspace_events::kGeneric, "del", destination);
+    if (db.erase(destination)) {
+      ctx.notify(keyspace_events::kGeneric, "del", destination);
+      ctx.dirty();
+    }
   } else {
     Value result;
     char* out = result.make_raw_for_overwrite(longest);
     combine_bitmaps(*op, sources, std::span(out, longest));
     db.insert(destination, std::move(result));
     ctx.notify(keyspace_events::kString, "set", destination);
+    ctx.dirty();
   }
-  ctx.dirty();
   ctx.reply().integer(static_cast<int64_t>(longest));
 }
 
