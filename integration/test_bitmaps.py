@@ -3,6 +3,7 @@ BITOP, BITFIELD and BITFIELD_RO. Replies are compared byte for byte with
 redis-server 7.0 and, for random command streams, with a bytearray model."""
 
 import random
+import signal
 
 import pytest
 
@@ -539,3 +540,20 @@ def test_changes_counted_as_redis_counts_them(server, reference, script):
             handle.reply(*split(line))
             deltas.append(changes(handle) - before)
         assert deltas[0] == deltas[1], line
+
+
+def test_bit_writes_survive_a_restart_from_the_aof(start_server):
+    """Every bit write reaches the append-only file, and replaying it rebuilds
+    the same strings."""
+    handle = start_server("--appendonly", "yes", "--appendfsync", "always")
+    for line in ["SETBIT a 100 1", "BITFIELD b SET i16 #3 -300 INCRBY u7 1 99 OVERFLOW SAT "
+                 "INCRBY u7 1 1000", "BITFIELD b OVERFLOW FAIL INCRBY u7 1 1000",
+                 "SET n 12345", "SETBIT n 3 1", "BITOP XOR x a b n", "BITOP NOT y a",
+                 "SET z v", "BITOP AND z missing", "BITFIELD_RO b GET i16 #3"]:
+        assert not handle.reply(*split(line)).startswith(b"-"), line
+    expected = {key: handle.reply("GET", key) for key in ("a", "b", "n", "x", "y", "z")}
+    handle.process.send_signal(signal.SIGKILL)
+    handle.wait_exit()
+    handle.start()
+    with handle.connect_raw() as conn:
+        assert {key: conn.command("GET", key) for key in expected} == expected
