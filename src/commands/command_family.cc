@@ -214,6 +214,7 @@ std::vector<std::string_view> command_tips(std::string_view name) {
 std::string_view key_spec_notes(std::string_view command) {
   if (command == "set") return "RW and ACCESS due to the optional `GET` argument";
   if (command == "getex") return "RW and UPDATE because it changes the TTL";
+  if (command == "bitfield") return "This command allows both access and modification of the key";
   if (command == "xadd") return "UPDATE instead of INSERT because of the optional trimming feature";
   if (command == "eval" || command == "evalsha" || command == "fcall") {
     return "We cannot tell how the keys will be used so we assume the worst, RW and UPDATE";

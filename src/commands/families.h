@@ -10,6 +10,7 @@ void register_connection_family(CommandTable& table);
 void register_tracking_family(CommandTable& table);
 void register_string_family(CommandTable& table);
 void register_bitmap_family(CommandTable& table);
+void register_bitfield_family(CommandTable& table);
 void register_key_family(CommandTable& table);
 void register_list_family(CommandTable& table);
 void register_list_blocking_family(CommandTable& table);

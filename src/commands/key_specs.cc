@@ -33,6 +33,11 @@ struct CommandKeySpecs {
 // Redis 7.0's key specifications of the commands fkvs has, sorted by name.
 constexpr CommandKeySpecs kKeySpecs[] = {
     {"append", {range(kKeyRW | kKeyInsert, 1)}},
+    {"bitcount", {range(kKeyRO | kKeyAccess, 1)}},
+    {"bitfield", {range(kKeyRW | kKeyAccess | kKeyUpdate | kKeyVariableFlags, 1)}},
+    {"bitfield_ro", {range(kKeyRO | kKeyAccess, 1)}},
+    {"bitop", {range(kKeyOW | kKeyUpdate, 2), range(kKeyRO | kKeyAccess, 3, -1)}},
+    {"bitpos", {range(kKeyRO | kKeyAccess, 1)}},
     {"blmove", {range(kKeyRW | kKeyAccess | kKeyDelete, 1), range(kKeyRW | kKeyInsert, 2)}},
     {"blmpop", {counted(kKeyRW | kKeyAccess | kKeyDelete, 2)}},
     {"blpop", {range(kKeyRW | kKeyAccess | kKeyDelete, 1, -2)}},
@@ -225,6 +230,27 @@ uint32_t set_key_flags(std::span<const std::string_view> args) {
   return kKeyOW | kKeyUpdate;
 }
 
+// BITFIELD only reads its key when every operation is a GET (or OVERFLOW);
+// as Redis, arguments it cannot read count as a write.
+uint32_t bitfield_key_flags(std::span<const std::string_view> args) {
+  for (size_t i = 2; i < args.size(); ++i) {
+    const size_t following = args.size() - i - 1;
+    if (equals_nocase(args[i], "get") && following >= 2) {
+      i += 2;
+    } else if (equals_nocase(args[i], "overflow") && following >= 1) {
+      i += 1;
+    } else {
+      return kKeyRW | kKeyAccess | kKeyUpdate;
+    }
+  }
+  return kKeyRO | kKeyAccess;
+}
+
+// The flags of a key spec marked variable, from the call's arguments.
+uint32_t variable_key_flags(std::span<const std::string_view> args) {
+  return equals_nocase(args[0], "bitfield") ? bitfield_key_flags(args) : set_key_flags(args);
+}
+
 // How numkeys is read: strictly, as the key specs read it, or with atoi(), as the commands'
 // own key finders read it; those report keys without flags, the counted ones first.
 enum class CountReading { kStrict, kAtoi };
@@ -237,7 +263,7 @@ std::optional<std::vector<KeyPosition>> search(std::span<const KeySpec> specs,
   std::vector<KeyPosition> keys;
   for (const KeySpec& spec : specs) {
     if (spec.flags & kKeyNotKey) continue;
-    uint32_t flags = (spec.flags & kKeyVariableFlags) ? set_key_flags(args) : spec.flags;
+    uint32_t flags = (spec.flags & kKeyVariableFlags) ? variable_key_flags(args) : spec.flags;
     if (reading == CountReading::kAtoi) flags = 0;
     int first = spec.begin;
     int last = 0;

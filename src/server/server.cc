@@ -183,6 +183,7 @@ void Server::register_commands() {
   register_tracking_family(commands_);
   register_string_family(commands_);
   register_bitmap_family(commands_);
+  register_bitfield_family(commands_);
   register_key_family(commands_);
   register_list_family(commands_);
   register_list_blocking_family(commands_);
