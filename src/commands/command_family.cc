@@ -215,6 +215,10 @@ std::string_view key_spec_notes(std::string_view command) {
   if (command == "set") return "RW and ACCESS due to the optional `GET` argument";
   if (command == "getex") return "RW and UPDATE because it changes the TTL";
   if (command == "xadd") return "UPDATE instead of INSERT because of the optional trimming feature";
+  if (command == "pfcount") {
+    return "RW because it may change the internal representation of the key, and propagate to "
+           "replicas";
+  }
   if (command == "eval" || command == "evalsha" || command == "fcall") {
     return "We cannot tell how the keys will be used so we assume the worst, RW and UPDATE";
   }

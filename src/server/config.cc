@@ -496,6 +496,7 @@ const OptionSpec kOptions[] = {
     {"stream-node-max-bytes", kMutable, MemoryOption{&Config::stream_node_max_bytes, 0, LONG_MAX}},
     {"stream-node-max-entries", kMutable,
      IntegerOption{&Config::stream_node_max_entries, 0, LLONG_MAX}},
+    {"hll-sparse-max-bytes", kMutable, MemoryOption{&Config::hll_sparse_max_bytes, 0, LONG_MAX}},
 };
 
 std::string format(const OptionSpec& spec, const Config& config) {
