@@ -207,7 +207,7 @@ void pfselftest(CommandContext& ctx) {
 constexpr CommandSpec kHyperLogLogCommands[] = {
     {"pfadd", -2, kWrite | kDenyOom | kFast, 1, 1, 1, pfadd, "hyperloglog",
      "Adds the specified elements to the specified HyperLogLog.", "2.8.9"},
-    {"pfcount", -2, kReadOnly, 1, -1, 1, pfcount, "hyperloglog",
+    {"pfcount", -2, kReadOnly | kMayReplicate, 1, -1, 1, pfcount, "hyperloglog",
      "Return the approximated cardinality of the set(s) observed by the HyperLogLog at key(s).",
      "2.8.9"},
     {"pfmerge", -2, kWrite | kDenyOom, 1, -1, 1, pfmerge, "hyperloglog",
