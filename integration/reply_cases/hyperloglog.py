@@ -20,6 +20,10 @@ CASES = [
           "PFDEBUG DECODE bad"],
          setup=[["SET", "bad", b"HYLL\x01\x00\x00\x00" + b"\x00" * 7 + b"\x80\x7f\xfe"]]),
     Case(["PFSELFTEST", "PFSELFTEST extra"]),
+    # PFCOUNT may rewrite the cached count, so read-only scripts may not call it.
+    Case([["EVAL_RO", "return redis.call('pfcount', KEYS[1])", "1", "h"],
+          ["EVAL", "return redis.call('pfcount', KEYS[1])", "1", "h"], "OBJECT ENCODING h"],
+         setup=["PFADD h a"]),
     Case(["COMMAND INFO pfadd pfcount pfmerge pfdebug pfselftest",
           "COMMAND DOCS pfadd pfcount pfmerge pfdebug pfselftest"], compare="type"),
     Case(["COMMAND INFO pfadd pfcount pfmerge pfdebug pfselftest"]),
