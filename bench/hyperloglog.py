@@ -47,8 +47,8 @@ WRITE_KEYS = ("hll:w0", "hll:w1", "hll:w2", "hll:w3")
 # name -> (command; a {round} in it is the round's number, default requests per run)
 CASES = {
     "pfadd": (["PFADD", "hll:w{round}", "__rand_int__", "__rand_int__", "__rand_int__"],
-              200_000),
-    "pfcount": (["PFCOUNT", READ_KEYS[0]], 200_000),
+              1_000_000),
+    "pfcount": (["PFCOUNT", READ_KEYS[0]], 1_000_000),
     "pfcount3": (["PFCOUNT", *READ_KEYS], 50_000),
 }
 METRICS = (

@@ -296,3 +296,21 @@ def test_changes_counted_as_redis_counts_them(both):
         run_pipelined(handle, commands)
         counts.append(client.info("persistence")["rdb_changes_since_last_save"] - before)
     assert counts[0] == counts[1]
+
+
+def test_the_aof_replays_every_change(start_server):
+    """PFCOUNT's cached count and PFDEBUG's conversions reach the AOF as Redis sends them,
+    so a reload rebuilds the same bytes."""
+    handle = start_server("--appendonly", "yes", "--appendfsync", "always")
+    client = handle.client()
+    client.pfadd("h", *["e%d" % i for i in range(200)])
+    client.pfcount("h")
+    client.pfadd("d", *["d%d" % i for i in range(20)])
+    client.execute_command("PFDEBUG", "TODENSE", "d")
+    client.pfmerge("m", "h", "d")
+    client.pfcount("m")
+    before = {key: client.get(key) for key in ("h", "d", "m")}
+    incremental = next((handle.workdir / "appendonlydir").glob("*.incr.aof")).read_bytes()
+    assert b"PFCOUNT" in incremental.upper() and b"PFDEBUG" in incremental.upper()
+    assert client.execute_command("DEBUG", "LOADAOF") == b"OK"
+    assert {key: client.get(key) for key in ("h", "d", "m")} == before
