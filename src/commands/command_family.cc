@@ -216,6 +216,10 @@ std::string_view key_spec_notes(std::string_view command) {
   if (command == "getex") return "RW and UPDATE because it changes the TTL";
   if (command == "bitfield") return "This command allows both access and modification of the key";
   if (command == "xadd") return "UPDATE instead of INSERT because of the optional trimming feature";
+  if (command == "pfcount") {
+    return "RW because it may change the internal representation of the key, and propagate to "
+           "replicas";
+  }
   if (command == "eval" || command == "evalsha" || command == "fcall") {
     return "We cannot tell how the keys will be used so we assume the worst, RW and UPDATE";
   }

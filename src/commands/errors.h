@@ -278,6 +278,12 @@ inline constexpr std::string_view kXclaimRetryCount =
     "ERR Invalid RETRYCOUNT option argument for XCLAIM";
 inline constexpr std::string_view kXclaimUnknownOption = "ERR Unrecognized XCLAIM option '%s'";
 inline constexpr std::string_view kXautoclaimCount = "ERR COUNT must be > 0";
+inline constexpr std::string_view kNotHyperLogLog =
+    "WRONGTYPE Key is not a valid HyperLogLog string value.";
+inline constexpr std::string_view kCorruptHyperLogLog = "INVALIDOBJ Corrupted HLL object detected";
+inline constexpr std::string_view kPfdebugNoKey = "ERR The specified key does not exist";
+inline constexpr std::string_view kPfdebugNotSparse = "ERR HLL encoding is not sparse";
+inline constexpr std::string_view kPfdebugUnknown = "ERR Unknown PFDEBUG subcommand '%s'";
 
 }  // namespace fkvs::errors
 

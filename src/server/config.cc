@@ -532,6 +532,7 @@ const OptionSpec kOptions[] = {
     {"stream-node-max-bytes", kMutable, MemoryOption{&Config::stream_node_max_bytes, 0, LONG_MAX}},
     {"stream-node-max-entries", kMutable,
      IntegerOption{&Config::stream_node_max_entries, 0, LLONG_MAX}},
+    {"hll-sparse-max-bytes", kMutable, MemoryOption{&Config::hll_sparse_max_bytes, 0, LONG_MAX}},
 };
 
 constexpr std::string_view kAclPubsubDefaults[] = {"allchannels", "resetchannels"};
@@ -600,7 +601,6 @@ const OptionSpec kInertOptions[] = {
     {"crash-memcheck-enabled", kMutable, InertOption{kBool, "yes"}},
     {"disable-thp", kImmutable, InertOption{kBool, "yes"}},
     {"dynamic-hz", kMutable, InertOption{kBool, "yes"}},
-    {"hll-sparse-max-bytes", kMutable, InertOption{kMemory, "3000", 0, LONG_MAX}},
     {"ignore-warnings", kMutable, InertOption{kString, ""}},
     {"io-threads", kImmutable, InertOption{kInteger, "1", 1, 128}},
     {"io-threads-do-reads", kImmutable, InertOption{kBool, "no"}},

@@ -166,6 +166,7 @@ struct Config {
   // A stream node (one listpack of entries) takes new entries up to these; 0: no limit.
   uint64_t stream_node_max_bytes = 4096;
   int64_t stream_node_max_entries = 100;
+  uint64_t hll_sparse_max_bytes = 3000;  // a sparse HyperLogLog longer than this turns dense
 
   // Not options: what load_config found on the command line.
   std::string config_file;  // absolute path of the file read at start-up, or empty

@@ -177,6 +177,7 @@ TEST_CASE("config: defaults are Redis 7.0's, shown as CONFIG GET shows them") {
       {"zset-max-ziplist-value", "64"},
       {"stream-node-max-bytes", "4096"},
       {"stream-node-max-entries", "100"},
+      {"hll-sparse-max-bytes", "3000"},
       {"notify-keyspace-events", ""},
       {"supervised", "no"},
       {"syslog-enabled", "no"},
