@@ -266,6 +266,15 @@ inline constexpr std::string_view kXclaimRetryCount =
     "ERR Invalid RETRYCOUNT option argument for XCLAIM";
 inline constexpr std::string_view kXclaimUnknownOption = "ERR Unrecognized XCLAIM option '%s'";
 inline constexpr std::string_view kXautoclaimCount = "ERR COUNT must be > 0";
+inline constexpr std::string_view kSortScoreNotDouble =
+    "ERR One or more scores can't be converted into double";
+inline constexpr std::string_view kLcsNotStrings =
+    "ERR The specified keys must contain string values";
+inline constexpr std::string_view kLcsLenAndIdx =
+    "ERR If you want both the length and indexes, please just use IDX.";
+inline constexpr std::string_view kLcsStringTooLong = "ERR String too long for LCS";
+inline constexpr std::string_view kLcsNoMemory =
+    "ERR Insufficient memory, failed allocating transient memory for LCS";
 
 }  // namespace fkvs::errors
 
