@@ -99,16 +99,47 @@ class PatternLookup {
   IntScratch scratch_;
 };
 
-struct SortItem {
-  explicit SortItem(std::string_view text) : element(text) {}
-  std::string element;
-  double score = 0;
-  std::optional<std::string> by_value;  // ALPHA with BY: the value named, if any
+// The elements being sorted, with their bytes (and ALPHA's BY values) copied into one buffer:
+// a list's nodes may be compressed again and an intset's members are formatted, so views into
+// the collection would not last.
+class SortBatch {
+ public:
+  struct Item {
+    size_t element_at;
+    size_t element_size;
+    size_t by_at = 0;
+    size_t by_size = 0;
+    bool has_by_value = false;  // ALPHA with BY: a value was found
+    double score = 0;
+  };
+
+  void add(std::string_view element) {
+    items_.push_back(Item{bytes_.size(), element.size()});
+    bytes_.append(element);
+  }
+  void set_by_value(Item& item, std::string_view value) {
+    item.by_at = bytes_.size();
+    item.by_size = value.size();
+    item.has_by_value = true;
+    bytes_.append(value);
+  }
+  std::string_view element(const Item& item) const {
+    return {bytes_.data() + item.element_at, item.element_size};
+  }
+  std::string_view by_value(const Item& item) const {
+    return {bytes_.data() + item.by_at, item.by_size};
+  }
+  std::vector<Item>& items() { return items_; }
+  void reserve(size_t count) { items_.reserve(count); }
+
+ private:
+  std::string bytes_;
+  std::vector<Item> items_;
 };
 
 // The elements of a list or sorted set in their order, or, when they are not to be sorted,
 // only the window LIMIT keeps, backwards for DESC. Returns whether the window is applied.
-bool collect_list(const QuickList& list, const SortRequest& request, std::vector<SortItem>& items) {
+bool collect_list(const QuickList& list, const SortRequest& request, SortBatch& batch) {
   size_t first = 0;
   size_t count = list.size();
   const bool windowed = request.dont_sort;
@@ -120,11 +151,11 @@ bool collect_list(const QuickList& list, const SortRequest& request, std::vector
   }
   if (count == 0) return windowed;
   const bool backwards = windowed && request.descending;
-  items.reserve(count);
+  batch.reserve(count);
   IntScratch scratch;
   QuickList::Cursor cursor = list.at(static_cast<int64_t>(first));
   for (size_t i = 0; i < count; ++i) {
-    items.emplace_back(list.get(cursor).bytes(scratch));
+    batch.add(list.get(cursor).bytes(scratch));
     if (backwards) {
       list.prev(cursor);
     } else {
@@ -136,7 +167,7 @@ bool collect_list(const QuickList& list, const SortRequest& request, std::vector
 }
 
 // As collect_list.
-bool collect_zset(const ZSetValue& zset, const SortRequest& request, std::vector<SortItem>& items) {
+bool collect_zset(const ZSetValue& zset, const SortRequest& request, SortBatch& batch) {
   size_t first = 0;
   size_t count = zset.size();
   const bool windowed = request.dont_sort;
@@ -148,10 +179,10 @@ bool collect_zset(const ZSetValue& zset, const SortRequest& request, std::vector
   }
   if (count == 0) return windowed;
   const bool backwards = windowed && request.descending;
-  items.reserve(count);
+  batch.reserve(count);
   ZSetValue::Cursor cursor = zset.at_rank(first);
   for (size_t i = 0; i < count; ++i) {
-    items.emplace_back(cursor.member());
+    batch.add(cursor.member());
     if (backwards) {
       cursor.prev();
     } else {
@@ -161,23 +192,23 @@ bool collect_zset(const ZSetValue& zset, const SortRequest& request, std::vector
   return windowed;
 }
 
-void collect_set(const SetValue& set, std::vector<SortItem>& items) {
-  items.reserve(set.size());
-  set.for_each([&](std::string_view member) { items.emplace_back(member); });
+void collect_set(const SetValue& set, SortBatch& batch) {
+  batch.reserve(set.size());
+  set.for_each([&](std::string_view member) { batch.add(member); });
 }
 
 // Reads each item's score, or its BY value for ALPHA; false when a score is not a number.
-bool load_sort_keys(CommandContext& ctx, const SortRequest& request, std::vector<SortItem>& items) {
+bool load_sort_keys(CommandContext& ctx, const SortRequest& request, SortBatch& batch) {
   PatternLookup lookup(ctx);
   bool all_numbers = true;
-  for (SortItem& item : items) {
-    std::optional<std::string_view> key = item.element;
+  for (SortBatch::Item& item : batch.items()) {
+    std::optional<std::string_view> key = batch.element(item);
     if (request.by) {
-      key = lookup.find(*request.by, item.element);
+      key = lookup.find(*request.by, *key);
       if (!key) continue;  // sorts as 0, or first for ALPHA
     }
     if (request.alpha) {
-      if (request.by) item.by_value.emplace(*key);
+      if (request.by) batch.set_by_value(item, *key);
       continue;
     }
     const std::optional<double> score = sort_order::parse_score(*key);
@@ -190,39 +221,49 @@ bool load_sort_keys(CommandContext& ctx, const SortRequest& request, std::vector
   return all_numbers;
 }
 
-void sort_items(const SortRequest& request, std::vector<SortItem>& items) {
-  // Redis collates replies with strcoll() but compares bytes when storing.
+void sort_batch(const SortRequest& request, SortBatch& batch) {
+  using Item = SortBatch::Item;
+  std::vector<Item>& items = batch.items();
+  const bool descending = request.descending;
+  auto in_order = [descending](int order) { return descending ? order > 0 : order < 0; };
+  if (!request.alpha) {
+    // Ties go by the bytes: a total order, so an unstable sort gives the same result.
+    std::sort(items.begin(), items.end(), [&](const Item& a, const Item& b) {
+      if (a.score != b.score) return descending ? a.score > b.score : a.score < b.score;
+      return in_order(sort_order::compare_bytes(batch.element(a), batch.element(b)));
+    });
+    return;
+  }
+  // Redis collates replies with strcoll() but compares bytes when storing; equal keys (and
+  // ALPHA BY's missing values, which sort first) keep their order.
   const auto compare_text =
       request.destination ? sort_order::compare_bytes : sort_order::compare_collated;
-  auto compare = [&](const SortItem& a, const SortItem& b) {
-    if (!request.alpha) {
-      if (a.score != b.score) return a.score < b.score ? -1 : 1;
-      return sort_order::compare_bytes(a.element, b.element);
+  if (!request.by) {
+    std::stable_sort(items.begin(), items.end(), [&](const Item& a, const Item& b) {
+      return in_order(compare_text(batch.element(a), batch.element(b)));
+    });
+    return;
+  }
+  std::stable_sort(items.begin(), items.end(), [&](const Item& a, const Item& b) {
+    if (!a.has_by_value || !b.has_by_value) {
+      return in_order(static_cast<int>(a.has_by_value) - static_cast<int>(b.has_by_value));
     }
-    if (!request.by) return compare_text(a.element, b.element);
-    // A missing BY value sorts first; equal values keep their order.
-    if (!a.by_value || !b.by_value) {
-      return static_cast<int>(a.by_value.has_value()) - static_cast<int>(b.by_value.has_value());
-    }
-    return compare_text(*a.by_value, *b.by_value);
-  };
-  std::stable_sort(items.begin(), items.end(), [&](const SortItem& a, const SortItem& b) {
-    const int order = compare(a, b);
-    return request.descending ? order > 0 : order < 0;
+    return in_order(compare_text(batch.by_value(a), batch.by_value(b)));
   });
 }
 
-void reply_sorted(CommandContext& ctx, const SortRequest& request,
-                  std::span<const SortItem> items) {
+void reply_sorted(CommandContext& ctx, const SortRequest& request, const SortBatch& batch,
+                  std::span<const SortBatch::Item> items) {
   resp::ReplyWriter& reply = ctx.reply();
   const size_t per_item = std::max<size_t>(request.gets.size(), 1);
   reply.array(items.size() * per_item);
   PatternLookup lookup(ctx);
   uint64_t written = 0;
-  for (const SortItem& item : items) {
-    if (request.gets.empty()) reply.bulk(item.element);
+  for (const SortBatch::Item& item : items) {
+    const std::string_view element = batch.element(item);
+    if (request.gets.empty()) reply.bulk(element);
     for (const SortPattern& get : request.gets) {
-      const std::optional<std::string_view> value = lookup.find(get, item.element);
+      const std::optional<std::string_view> value = lookup.find(get, element);
       if (value) {
         reply.bulk(*value);
       } else {
@@ -235,8 +276,8 @@ void reply_sorted(CommandContext& ctx, const SortRequest& request,
 
 // STORE: the result (GET's missing values as empty strings) replaces the destination as a
 // list, or deletes it when empty; the reply is its length.
-void store_sorted(CommandContext& ctx, const SortRequest& request,
-                  std::span<const SortItem> items) {
+void store_sorted(CommandContext& ctx, const SortRequest& request, const SortBatch& batch,
+                  std::span<const SortBatch::Item> items) {
   const std::string_view destination = *request.destination;
   const size_t length = items.size() * std::max<size_t>(request.gets.size(), 1);
   if (length == 0) {
@@ -250,10 +291,11 @@ void store_sorted(CommandContext& ctx, const SortRequest& request,
   auto list =
       std::make_unique<ListValue>(config.list_max_listpack_size, config.list_compress_depth);
   PatternLookup lookup(ctx);
-  for (const SortItem& item : items) {
-    if (request.gets.empty()) list->list().push_back(item.element);
+  for (const SortBatch::Item& item : items) {
+    const std::string_view element = batch.element(item);
+    if (request.gets.empty()) list->list().push_back(element);
     for (const SortPattern& get : request.gets) {
-      list->list().push_back(lookup.find(get, item.element).value_or(std::string_view()));
+      list->list().push_back(lookup.find(get, element).value_or(std::string_view()));
     }
   }
   Value value;
@@ -286,39 +328,39 @@ void sort_generic(CommandContext& ctx, bool read_only) {
     request->by.reset();
   }
 
-  std::vector<SortItem> items;
+  SortBatch batch;
   bool windowed = false;
   if (sorted != nullptr) {
     switch (sorted->type()) {
       case ValueType::kList:
-        windowed = collect_list(static_cast<ListValue*>(sorted)->list(), *request, items);
+        windowed = collect_list(static_cast<ListValue*>(sorted)->list(), *request, batch);
         break;
       case ValueType::kSet:
-        collect_set(*static_cast<SetValue*>(sorted), items);
+        collect_set(*static_cast<SetValue*>(sorted), batch);
         break;
       default: {
         auto* zset = static_cast<ZSetValue*>(sorted);
         // As Redis, which sorts sorted sets in their skiplist form and keeps them so.
         zset->convert_to_skiplist();
-        windowed = collect_zset(*zset, *request, items);
+        windowed = collect_zset(*zset, *request, batch);
         break;
       }
     }
   }
   if (!request->dont_sort) {
-    if (!load_sort_keys(ctx, *request, items)) {
+    if (!load_sort_keys(ctx, *request, batch)) {
       return ctx.reply().error(errors::kSortScoreNotDouble);
     }
-    sort_items(*request, items);
+    sort_batch(*request, batch);
   }
-  std::span<const SortItem> result(items);
+  std::span<const SortBatch::Item> result(batch.items());
   if (!windowed) {
     const sort_order::Window window =
-        sort_order::limit_window(request->limit_offset, request->limit_count, items.size());
+        sort_order::limit_window(request->limit_offset, request->limit_count, batch.items().size());
     result = result.subspan(window.start, window.count);
   }
-  if (request->destination) return store_sorted(ctx, *request, result);
-  reply_sorted(ctx, *request, result);
+  if (request->destination) return store_sorted(ctx, *request, batch, result);
+  reply_sorted(ctx, *request, batch, result);
 }
 
 // SORT key [BY pattern] [LIMIT offset count] [GET pattern ...] [ASC|DESC] [ALPHA]

@@ -18,6 +18,15 @@ Window limit_window(int64_t offset, int64_t count, size_t size) {
 }
 
 std::optional<double> parse_score(std::string_view text) {
+  // Most scores are short integers, which strtod would read exactly too: read them at once.
+  const bool negative = !text.empty() && text[0] == '-';
+  const std::string_view digits = text.substr(negative ? 1 : 0);
+  if (!digits.empty() && digits.size() <= 15 &&
+      std::all_of(digits.begin(), digits.end(), [](char c) { return c >= '0' && c <= '9'; })) {
+    int64_t value = 0;
+    for (char c : digits) value = value * 10 + (c - '0');
+    return static_cast<double>(negative ? -value : value);
+  }
   // strtod needs a terminated copy; most scores fit the buffer.
   char buffer[64];
   std::string long_text;
