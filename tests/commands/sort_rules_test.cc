@@ -16,7 +16,7 @@ namespace {
 using fkvs::SortPattern;
 namespace sort_order = fkvs::sort_order;
 
-std::string key_of(std::string_view pattern, std::string_view element) {
+std::string substituted_key(std::string_view pattern, std::string_view element) {
   std::string key;
   SortPattern(pattern).key_for(element, key);
   return key;
@@ -27,9 +27,9 @@ TEST_CASE("sort pattern: '#' is the element, the first '*' takes it") {
   CHECK_FALSE(SortPattern("#*").is_element());
   CHECK_FALSE(SortPattern("#").names_keys());
   CHECK_FALSE(SortPattern("nosort").names_keys());
-  CHECK(key_of("weight_*", "7") == "weight_7");
-  CHECK(key_of("*", "a") == "a");
-  CHECK(key_of("a*b*c", "X") == "aXb*c");
+  CHECK(substituted_key("weight_*", "7") == "weight_7");
+  CHECK(substituted_key("*", "a") == "a");
+  CHECK(substituted_key("a*b*c", "X") == "aXb*c");
   CHECK_FALSE(SortPattern("weight_*").hash_field());
 }
 
@@ -37,17 +37,17 @@ TEST_CASE("sort pattern: '->field' after the star names a hash field") {
   const SortPattern hash("wobj_*->weight");
   REQUIRE(hash.hash_field());
   CHECK(*hash.hash_field() == "weight");
-  CHECK(key_of("wobj_*->weight", "3") == "wobj_3");
+  CHECK(substituted_key("wobj_*->weight", "3") == "wobj_3");
   // An arrow with nothing after it is part of the key.
   CHECK_FALSE(SortPattern("x:*->").hash_field());
-  CHECK(key_of("x:*->", "a") == "x:a->");
+  CHECK(substituted_key("x:*->", "a") == "x:a->");
   // An arrow before the star is part of the key too.
   CHECK_FALSE(SortPattern("a->b*").hash_field());
-  CHECK(key_of("a->b*", "1") == "a->b1");
+  CHECK(substituted_key("a->b*", "1") == "a->b1");
   // The first arrow after the star splits; the field keeps any later one.
   CHECK(*SortPattern("h_*->f->g").hash_field() == "f->g");
-  CHECK(key_of("h_*->f->g", "1") == "h_1");
-  CHECK(key_of("p*s->f", "1") == "p1s");
+  CHECK(substituted_key("h_*->f->g", "1") == "h_1");
+  CHECK(substituted_key("p*s->f", "1") == "p1s");
 }
 
 TEST_CASE("sort pattern: nothing after a NUL byte is searched") {
