@@ -284,6 +284,15 @@ inline constexpr std::string_view kCorruptHyperLogLog = "INVALIDOBJ Corrupted HL
 inline constexpr std::string_view kPfdebugNoKey = "ERR The specified key does not exist";
 inline constexpr std::string_view kPfdebugNotSparse = "ERR HLL encoding is not sparse";
 inline constexpr std::string_view kPfdebugUnknown = "ERR Unknown PFDEBUG subcommand '%s'";
+inline constexpr std::string_view kSortScoreNotDouble =
+    "ERR One or more scores can't be converted into double";
+inline constexpr std::string_view kLcsNotStrings =
+    "ERR The specified keys must contain string values";
+inline constexpr std::string_view kLcsLenAndIdx =
+    "ERR If you want both the length and indexes, please just use IDX.";
+inline constexpr std::string_view kLcsStringTooLong = "ERR String too long for LCS";
+inline constexpr std::string_view kLcsNoMemory =
+    "ERR Insufficient memory, failed allocating transient memory for LCS";
 
 }  // namespace fkvs::errors
 

@@ -33,5 +33,7 @@ void register_stream_group_family(CommandTable& table);
 void register_stream_claim_family(CommandTable& table);
 void register_stream_info_family(CommandTable& table);
 void register_hyperloglog_family(CommandTable& table);
+void register_sort_family(CommandTable& table);
+void register_lcs_family(CommandTable& table);
 
 }  // namespace fkvs

@@ -24,10 +24,43 @@ constexpr KeySpec after_keyword(uint32_t flags, std::string_view keyword, int st
   return KeySpec{flags, start_from, KeySpec::Search::kRange, -1, 1, keyword, limit};
 }
 
+// Keys no position tells, read by finder if any.
+constexpr KeySpec unknown(uint32_t flags, std::string_view notes, KeyFinder finder = nullptr) {
+  return KeySpec{flags, 0, KeySpec::Search::kUnknown, 0, 1, {}, 0, finder, notes};
+}
+
+// SORT's destination, found as Redis's sortGetKeys finds it: options are skipped with their
+// arguments (LIMIT's two, BY's and GET's one), and the last STORE that has an argument after
+// it wins, its argument never skipped.
+void sort_store_key(std::span<const std::string_view> args, uint32_t flags,
+                    std::vector<KeyPosition>& keys) {
+  std::optional<size_t> destination;
+  for (size_t i = 2; i < args.size(); ++i) {
+    if (equals_nocase(args[i], "limit")) {
+      i += 2;
+    } else if (equals_nocase(args[i], "get") || equals_nocase(args[i], "by")) {
+      i += 1;
+    } else if (equals_nocase(args[i], "store") && i + 1 < args.size()) {
+      destination = i + 1;
+    }
+  }
+  if (destination) keys.push_back(KeyPosition{*destination, flags});
+}
+
+constexpr std::string_view kSortByGetNotes =
+    "For the optional BY/GET keyword. It is marked 'unknown' because the key names derive from "
+    "the content of the key we sort";
+constexpr std::string_view kSortStoreNotes =
+    "For the optional STORE keyword. It is marked 'unknown' because the keyword can appear "
+    "anywhere in the argument array";
+
 struct CommandKeySpecs {
   std::string_view command;
-  std::array<KeySpec, 2> specs;  // a second spec with no flags is absent
-  size_t count() const { return specs[1].flags != 0 ? 2 : 1; }
+  std::array<KeySpec, 3> specs;  // specs with no flags are absent
+  size_t count() const {
+    return static_cast<size_t>(
+        std::ranges::count_if(specs, [](const KeySpec& spec) { return spec.flags != 0; }));
+  }
 };
 
 // Redis 7.0's key specifications of the commands fkvs has, sorted by name.
@@ -86,6 +119,7 @@ constexpr CommandKeySpecs kKeySpecs[] = {
     {"incr", {range(kKeyRW | kKeyAccess | kKeyUpdate, 1)}},
     {"incrby", {range(kKeyRW | kKeyAccess | kKeyUpdate, 1)}},
     {"incrbyfloat", {range(kKeyRW | kKeyAccess | kKeyUpdate, 1)}},
+    {"lcs", {range(kKeyRO | kKeyAccess, 1, 1)}},
     {"lindex", {range(kKeyRO | kKeyAccess, 1)}},
     {"linsert", {range(kKeyRW | kKeyInsert, 1)}},
     {"llen", {range(kKeyRO, 1)}},
@@ -141,6 +175,10 @@ constexpr CommandKeySpecs kKeySpecs[] = {
     {"smembers", {range(kKeyRO | kKeyAccess, 1)}},
     {"smismember", {range(kKeyRO | kKeyAccess, 1)}},
     {"smove", {range(kKeyRW | kKeyAccess | kKeyDelete, 1), range(kKeyRW | kKeyInsert, 2)}},
+    {"sort",
+     {range(kKeyRO | kKeyAccess, 1), unknown(kKeyRO | kKeyAccess, kSortByGetNotes),
+      unknown(kKeyOW | kKeyUpdate, kSortStoreNotes, sort_store_key)}},
+    {"sort_ro", {range(kKeyRO | kKeyAccess, 1), unknown(kKeyRO | kKeyAccess, kSortByGetNotes)}},
     {"spop", {range(kKeyRW | kKeyAccess | kKeyDelete, 1)}},
     {"spublish", {range(kKeyNotKey, 1)}},
     {"srandmember", {range(kKeyRO | kKeyAccess, 1)}},
@@ -269,6 +307,10 @@ std::optional<std::vector<KeyPosition>> search(std::span<const KeySpec> specs,
     if (spec.flags & kKeyNotKey) continue;
     uint32_t flags = (spec.flags & kKeyVariableFlags) ? variable_key_flags(args) : spec.flags;
     if (reading == CountReading::kAtoi) flags = 0;
+    if (spec.search == KeySpec::Search::kUnknown) {
+      if (spec.finder != nullptr) spec.finder(args, flags, keys);
+      continue;
+    }
     int first = spec.begin;
     int last = 0;
     if (!spec.keyword.empty()) {
@@ -319,7 +361,7 @@ bool has_key_arguments(std::span<const KeySpec> specs) {
 
 bool has_movable_keys(std::span<const KeySpec> specs) {
   return std::ranges::any_of(specs, [](const KeySpec& spec) {
-    return spec.search == KeySpec::Search::kCounted || !spec.keyword.empty();
+    return spec.search != KeySpec::Search::kRange || !spec.keyword.empty();
   });
 }
 

@@ -197,6 +197,8 @@ void Server::register_commands() {
   register_stream_claim_family(commands_);
   register_stream_info_family(commands_);
   register_hyperloglog_family(commands_);
+  register_sort_family(commands_);
+  register_lcs_family(commands_);
   register_pubsub_family(commands_);
   register_transaction_family(commands_);
   register_server_family(commands_);
