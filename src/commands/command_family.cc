@@ -92,6 +92,7 @@ constexpr std::pair<std::string_view, std::string_view> kAssignedCategories[] = 
     {"swapdb", "@dangerous"},   {"sort", "@set"},          {"sort", "@sortedset"},
     {"sort", "@list"},          {"sort", "@dangerous"},    {"sort_ro", "@set"},
     {"sort_ro", "@sortedset"},  {"sort_ro", "@list"},      {"sort_ro", "@dangerous"},
+    {"migrate", "@dangerous"},
 };
 
 bool has_assigned_category(std::string_view name, std::string_view category) {
@@ -165,6 +166,7 @@ constexpr CommandTips kCommandTips[] = {
     {"memory|purge", {"request_policy:all_shards", "response_policy:all_succeeded"}},
     {"memory|stats", {kNondeterministic, "request_policy:all_shards", "response_policy:special"}},
     {"mget", {"request_policy:multi_shard"}},
+    {"migrate", {kNondeterministic}},
     {"mset", {"request_policy:multi_shard", "response_policy:all_succeeded"}},
     {"msetnx", {"request_policy:multi_shard", "response_policy:agg_min"}},
     {"object|encoding", {kNondeterministic}},

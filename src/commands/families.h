@@ -25,6 +25,7 @@ void register_command_family(CommandTable& table);
 void register_memory_family(CommandTable& table);
 void register_latency_family(CommandTable& table);
 void register_persistence_family(CommandTable& table);
+void register_migrate_family(CommandTable& table);
 void register_scripting_family(CommandTable& table);
 void register_function_family(CommandTable& table);
 void register_stream_family(CommandTable& table);

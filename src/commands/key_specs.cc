@@ -47,6 +47,34 @@ void sort_store_key(std::span<const std::string_view> args, uint32_t flags,
   if (destination) keys.push_back(KeyPosition{*destination, flags});
 }
 
+// MIGRATE's keys, as Redis's migrateGetKeys finds them: the key argument, or, when KEYS
+// follows the options (AUTH's and AUTH2's arguments skipped) and the key argument is empty,
+// every argument after it.
+void migrate_keys(std::span<const std::string_view> args, uint32_t flags,
+                  std::vector<KeyPosition>& keys) {
+  size_t first = 3;
+  size_t count = 1;
+  for (size_t i = 6; i < args.size(); ++i) {
+    if (equals_nocase(args[i], "auth")) {
+      i += 1;
+    } else if (equals_nocase(args[i], "auth2")) {
+      i += 2;
+    } else if (equals_nocase(args[i], "keys")) {
+      if (!args[3].empty()) return;
+      first = i + 1;
+      count = args.size() - first;
+      break;
+    }
+  }
+  for (size_t i = first; i < first + count && i < args.size(); ++i) {
+    keys.push_back(KeyPosition{i, flags});
+  }
+}
+
+// The keys migrate_keys found, through the first spec.
+void keys_found_by_first_spec(std::span<const std::string_view>, uint32_t,
+                              std::vector<KeyPosition>&) {}
+
 constexpr std::string_view kSortByGetNotes =
     "For the optional BY/GET keyword. It is marked 'unknown' because the key names derive from "
     "the content of the key we sort";
@@ -135,6 +163,11 @@ constexpr CommandKeySpecs kKeySpecs[] = {
     {"ltrim", {range(kKeyRW | kKeyDelete, 1)}},
     {"memory|usage", {range(kKeyRO, 2)}},
     {"mget", {range(kKeyRO | kKeyAccess, 1, -1)}},
+    {"migrate",
+     {KeySpec{
+          kKeyRW | kKeyAccess | kKeyDelete, 3, KeySpec::Search::kRange, 0, 1, {}, 0, migrate_keys},
+      KeySpec{kKeyRW | kKeyAccess | kKeyDelete | kKeyIncomplete, -2, KeySpec::Search::kRange, -1, 1,
+              "KEYS", 0, keys_found_by_first_spec}}},
     {"move", {range(kKeyRW | kKeyAccess | kKeyUpdate, 1)}},
     {"mset", {range(kKeyOW | kKeyUpdate, 1, -1, 2)}},
     {"msetnx", {range(kKeyOW | kKeyInsert, 1, -1, 2)}},
@@ -307,7 +340,7 @@ std::optional<std::vector<KeyPosition>> search(std::span<const KeySpec> specs,
     if (spec.flags & kKeyNotKey) continue;
     uint32_t flags = (spec.flags & kKeyVariableFlags) ? variable_key_flags(args) : spec.flags;
     if (reading == CountReading::kAtoi) flags = 0;
-    if (spec.search == KeySpec::Search::kUnknown) {
+    if (spec.search == KeySpec::Search::kUnknown || spec.finder != nullptr) {
       if (spec.finder != nullptr) spec.finder(args, flags, keys);
       continue;
     }
@@ -316,8 +349,14 @@ std::optional<std::vector<KeyPosition>> search(std::span<const KeySpec> specs,
     if (!spec.keyword.empty()) {
       // As Redis, the last argument is never taken for the keyword.
       int found = 0;
-      for (int i = spec.begin; i < argc - 1 && found == 0; ++i) {
-        if (equals_nocase(args[i], spec.keyword)) found = i + 1;
+      if (spec.begin >= 0) {
+        for (int i = spec.begin; i < argc - 1 && found == 0; ++i) {
+          if (equals_nocase(args[i], spec.keyword)) found = i + 1;
+        }
+      } else {
+        for (int i = argc + spec.begin; i > 0 && found == 0; --i) {
+          if (equals_nocase(args[i], spec.keyword)) found = i + 1;
+        }
       }
       if (found == 0) continue;
       first = found;
@@ -376,11 +415,17 @@ std::optional<std::vector<KeyPosition>> find_keys(std::span<const KeySpec> specs
 
 std::vector<std::string_view> key_flag_names(uint32_t flags) {
   static constexpr std::pair<uint32_t, std::string_view> kNames[] = {
-      {kKeyRO, "RO"},          {kKeyRW, "RW"},
-      {kKeyOW, "OW"},          {kKeyRM, "RM"},
-      {kKeyAccess, "access"},  {kKeyUpdate, "update"},
-      {kKeyInsert, "insert"},  {kKeyDelete, "delete"},
-      {kKeyNotKey, "not_key"}, {kKeyVariableFlags, "variable_flags"},
+      {kKeyRO, "RO"},
+      {kKeyRW, "RW"},
+      {kKeyOW, "OW"},
+      {kKeyRM, "RM"},
+      {kKeyAccess, "access"},
+      {kKeyUpdate, "update"},
+      {kKeyInsert, "insert"},
+      {kKeyDelete, "delete"},
+      {kKeyNotKey, "not_key"},
+      {kKeyIncomplete, "incomplete"},
+      {kKeyVariableFlags, "variable_flags"},
   };
   std::vector<std::string_view> names;
   for (const auto& [flag, name] : kNames) {

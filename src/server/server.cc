@@ -206,6 +206,7 @@ void Server::register_commands() {
   register_memory_family(commands_);
   register_latency_family(commands_);
   register_persistence_family(commands_);
+  register_migrate_family(commands_);
   register_scripting_family(commands_);
   register_function_family(commands_);
 }
