@@ -31,5 +31,6 @@ void register_stream_read_family(CommandTable& table);
 void register_stream_group_family(CommandTable& table);
 void register_stream_claim_family(CommandTable& table);
 void register_stream_info_family(CommandTable& table);
+void register_geo_family(CommandTable& table);
 
 }  // namespace fkvs
