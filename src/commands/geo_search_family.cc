@@ -4,6 +4,7 @@
 // results agree across them.
 #include <algorithm>
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -17,6 +18,7 @@
 #include "store/geohash.h"
 #include "store/zset_range.h"
 #include "store/zset_value.h"
+#include "util/partial_quicksort.h"
 #include "util/strings.h"
 
 namespace fkvs {
@@ -261,16 +263,22 @@ std::vector<GeoMatch> gather(const ZSetValue& set, const geo::Shape& shape, size
   return matches;
 }
 
-// Orders the matches by distance, the first `wanted` of them at least.
+// Orders the matches by distance, as Redis does: all of them with a stable
+// sort (glibc's qsort is a merge sort), only the first `wanted` (when fewer) with its
+// partial quicksort, whose order among equal distances this follows too.
 void sort_matches(std::vector<GeoMatch>& matches, GeoSort sort, size_t wanted) {
-  (void)wanted;
-  if (sort == GeoSort::kAscending) {
-    std::stable_sort(matches.begin(), matches.end(),
-                     [](const GeoMatch& a, const GeoMatch& b) { return a.distance < b.distance; });
-  } else if (sort == GeoSort::kDescending) {
-    std::stable_sort(matches.begin(), matches.end(),
-                     [](const GeoMatch& a, const GeoMatch& b) { return a.distance > b.distance; });
+  if (sort == GeoSort::kNone || matches.empty()) return;
+  const bool descending = sort == GeoSort::kDescending;
+  if (wanted == matches.size()) {
+    std::stable_sort(matches.begin(), matches.end(), [&](const GeoMatch& a, const GeoMatch& b) {
+      return descending ? a.distance > b.distance : a.distance < b.distance;
+    });
+    return;
   }
+  partial_quicksort(std::span(matches), 0, wanted - 1, [&](const GeoMatch& a, const GeoMatch& b) {
+    const int order = a.distance > b.distance ? 1 : (a.distance == b.distance ? 0 : -1);
+    return descending ? -order : order;
+  });
 }
 
 void reply_matches(CommandContext& ctx, const GeoSearchRequest& request,

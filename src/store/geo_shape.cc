@@ -18,17 +18,24 @@ double reach_meters(const Shape& shape) {
   return std::sqrt(half_width * half_width + half_height * half_height) * shape.conversion;
 }
 
+// The distance along a meridian: the haversine formula reduced, as Redis
+// reduces it, which may differ from the full formula in the last bit.
+double meridian_distance(double from_latitude, double to_latitude) {
+  return kEarthRadiusMeters * std::fabs(to_radians(to_latitude) - to_radians(from_latitude));
+}
+
 }  // namespace
 
 double distance(const Point& from, const Point& to) {
-  const double from_latitude = to_radians(from.latitude);
   const double from_longitude = to_radians(from.longitude);
-  const double to_latitude = to_radians(to.latitude);
   const double to_longitude = to_radians(to.longitude);
-  const double u = std::sin((to_latitude - from_latitude) / 2);
   const double v = std::sin((to_longitude - from_longitude) / 2);
-  return 2.0 * kEarthRadiusMeters *
-         std::asin(std::sqrt(u * u + std::cos(from_latitude) * std::cos(to_latitude) * v * v));
+  if (v == 0.0) return meridian_distance(from.latitude, to.latitude);
+  const double from_latitude = to_radians(from.latitude);
+  const double to_latitude = to_radians(to.latitude);
+  const double u = std::sin((to_latitude - from_latitude) / 2);
+  const double a = u * u + std::cos(from_latitude) * std::cos(to_latitude) * v * v;
+  return 2.0 * kEarthRadiusMeters * std::asin(std::sqrt(a));
 }
 
 std::optional<double> distance_within(const Shape& shape, const Point& point) {
@@ -37,10 +44,13 @@ std::optional<double> distance_within(const Shape& shape, const Point& point) {
     if (meters > shape.radius * shape.conversion) return std::nullopt;
     return meters;
   }
-  const double along_parallel = distance(point, Point{shape.center.longitude, point.latitude});
-  const double along_meridian = distance(point, Point{point.longitude, shape.center.latitude});
-  if (along_parallel > shape.width * shape.conversion / 2 ||
-      along_meridian > shape.height * shape.conversion / 2) {
+  // The cheaper latitude test first.
+  if (meridian_distance(point.latitude, shape.center.latitude) >
+      shape.height * shape.conversion / 2) {
+    return std::nullopt;
+  }
+  if (distance(point, Point{shape.center.longitude, point.latitude}) >
+      shape.width * shape.conversion / 2) {
     return std::nullopt;
   }
   return distance(shape.center, point);
