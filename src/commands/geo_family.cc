@@ -76,8 +76,8 @@ void geoadd(CommandContext& ctx) {
     ref.collection->set(member, score, limits);
     ++(current ? updated : added);
   }
-  ctx.dirty(added + updated);
   if (added + updated > 0) {
+    ctx.dirty(added + updated);
     ctx.notify(keyspace_events::kZset, "zadd", key);
     if (ctx.propagating()) [[unlikely]] {
       // ZADD key [options as given] score member ..., the scores as integers.
