@@ -347,6 +347,11 @@ def notifications(handle, commands):
     pubsub = handle.client().pubsub()
     pubsub.psubscribe("__keyevent*__:*")
     pubsub.subscribe("done")
+    confirmed = 0
+    while confirmed < 2:  # events sent before the subscriptions hold would be lost
+        message = pubsub.get_message(timeout=5)
+        assert message is not None, "no subscription confirmation"
+        confirmed += message["type"] in ("subscribe", "psubscribe")
     for command in commands:
         try:
             client.execute_command(*command)

@@ -227,8 +227,8 @@ std::optional<GeoSearchRequest> parse_search(CommandContext& ctx, GeoSearchComma
 
 // Appends the members of set inside shape whose scores are in [first, end),
 // stopping once matches holds limit of them (limit 0: no limit).
-void gather_range(const ZSetValue& set, const geo::Shape& shape, uint64_t first, uint64_t end,
-                  size_t limit, std::vector<GeoMatch>& matches) {
+void gather_range(const ZSetValue& set, const geo::ShapeMatcher& shape, uint64_t first,
+                  uint64_t end, size_t limit, std::vector<GeoMatch>& matches) {
   ScoreRange range;
   range.min = static_cast<double>(first);
   range.max = static_cast<double>(end);
@@ -239,7 +239,7 @@ void gather_range(const ZSetValue& set, const geo::Shape& shape, uint64_t first,
   for (size_t rank = first_rank; rank < end_rank; ++rank, cursor.next()) {
     const double score = cursor.score();
     const geo::Point point = geo::point_of(score);
-    const std::optional<double> distance = geo::distance_within(shape, point);
+    const std::optional<double> distance = shape.distance_within(point);
     if (!distance) continue;
     matches.push_back(GeoMatch{std::string(cursor.member()), score, *distance, point});
     if (limit != 0 && matches.size() >= limit) return;
@@ -251,13 +251,14 @@ void gather_range(const ZSetValue& set, const geo::Shape& shape, uint64_t first,
 std::vector<GeoMatch> gather(const ZSetValue& set, const geo::Shape& shape, size_t limit) {
   std::vector<GeoMatch> matches;
   const std::array<geo::Cell, 9> cells = geo::search_cells(shape);
+  const geo::ShapeMatcher matcher(shape);
   size_t last_read = 0;  // 0 also before any: Redis never skips the cell after the centre's
   for (size_t i = 0; i < cells.size(); ++i) {
     if (cells[i].is_zero()) continue;
     // With huge radii neighbours coincide: a cell equal to the one read last is skipped.
     if (last_read != 0 && cells[i] == cells[last_read]) continue;
     if (limit != 0 && !matches.empty() && matches.size() >= limit) break;
-    gather_range(set, shape, cells[i].first_score(), cells[i].end_score(), limit, matches);
+    gather_range(set, matcher, cells[i].first_score(), cells[i].end_score(), limit, matches);
     last_read = i;
   }
   return matches;

@@ -56,6 +56,54 @@ std::optional<double> distance_within(const Shape& shape, const Point& point) {
   return distance(shape.center, point);
 }
 
+ShapeMatcher::ShapeMatcher(const Shape& shape)
+    : shape_(shape),
+      center_longitude_radians_(to_radians(shape.center.longitude)),
+      center_latitude_radians_(to_radians(shape.center.latitude)),
+      center_latitude_cosine_(std::cos(center_latitude_radians_)),
+      radius_meters_(shape.radius * shape.conversion) {
+  // Only circles well short of the antipodes, where asin is well conditioned:
+  // the computed distance is then within 1e-12 of the true one, and a point
+  // farther than the radius plus a relative 1e-7 and a meter in latitude
+  // alone, or in longitude alone, is surely out.
+  if (shape.kind != Shape::Kind::kRadius || !(radius_meters_ < 5'000'000)) return;
+  const double angle = (radius_meters_ * (1 + 1e-7) + 1) / kEarthRadiusMeters;
+  max_latitude_gap_ = angle;
+  // A circle of angular radius angle around latitude phi spans at most
+  // asin(sin(angle) / cos(phi)) of longitude either way, unless it holds a pole.
+  const double pole_gap = M_PI / 2 - std::fabs(center_latitude_radians_);
+  if (angle < pole_gap - 1e-6) {
+    max_longitude_gap_ = std::asin(std::sin(angle) / center_latitude_cosine_) * (1 + 1e-7) + 1e-9;
+  }
+}
+
+double ShapeMatcher::distance_from_center(const Point& point) const {
+  // distance(shape.center, point), with the centre's part computed once.
+  const double to_longitude = to_radians(point.longitude);
+  const double v = std::sin((to_longitude - center_longitude_radians_) / 2);
+  if (v == 0.0) return meridian_distance(shape_.center.latitude, point.latitude);
+  const double to_latitude = to_radians(point.latitude);
+  const double u = std::sin((to_latitude - center_latitude_radians_) / 2);
+  const double a = u * u + center_latitude_cosine_ * std::cos(to_latitude) * v * v;
+  return 2.0 * kEarthRadiusMeters * std::asin(std::sqrt(a));
+}
+
+std::optional<double> ShapeMatcher::distance_within(const Point& point) const {
+  if (shape_.kind != Shape::Kind::kRadius) return geo::distance_within(shape_, point);
+  if (max_latitude_gap_ >= 0 &&
+      std::fabs(to_radians(point.latitude) - center_latitude_radians_) > max_latitude_gap_) {
+    return std::nullopt;
+  }
+  if (max_longitude_gap_ >= 0) {
+    double gap = std::fabs(to_radians(point.longitude) - center_longitude_radians_);
+    if (gap > M_PI) gap = 2 * M_PI - gap;
+    if (gap > max_longitude_gap_) return std::nullopt;
+  }
+  const double meters = distance_from_center(point);
+  if (meters > radius_meters_) return std::nullopt;
+  return meters;
+}
+
 uint8_t estimate_step(double range_meters, double latitude) {
   if (range_meters == 0) return kMaxStep;
   int step = 1;

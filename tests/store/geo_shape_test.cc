@@ -2,6 +2,7 @@
 
 #include <doctest/doctest.h>
 
+#include <algorithm>
 #include <cmath>
 #include <random>
 
@@ -113,6 +114,46 @@ TEST_CASE("geo_shape: bounds widen in longitude towards the pole") {
   CHECK(north.max_longitude - north.min_longitude > equator.max_longitude - equator.min_longitude);
   CHECK(north.max_latitude - north.min_latitude ==
         doctest::Approx(equator.max_latitude - equator.min_latitude));
+}
+
+}  // namespace
+}  // namespace fkvs::geo
+
+namespace fkvs::geo {
+namespace {
+
+TEST_CASE("geo_shape: the matcher keeps and measures exactly what distance_within does") {
+  const unsigned seed = 11;
+  std::mt19937_64 random(seed);
+  std::uniform_real_distribution<double> longitude(-180, 180);
+  std::uniform_real_distribution<double> latitude(kLatitudeMin, kLatitudeMax);
+  std::uniform_real_distribution<double> exponent(-1, 7.3);
+  std::uniform_real_distribution<double> near(-2, 2);
+  for (int i = 0; i < 3000; ++i) {
+    Shape shape;
+    shape.kind = i % 4 == 0 ? Shape::Kind::kBox : Shape::Kind::kRadius;
+    shape.center =
+        point_of(static_cast<double>(score_of(Point{longitude(random), latitude(random)})));
+    shape.radius = std::pow(10.0, exponent(random));
+    shape.width = shape.radius;
+    shape.height = shape.radius / 2;
+    const ShapeMatcher matcher(shape);
+    for (int j = 0; j < 200; ++j) {
+      // Points near the centre and the boundary, and anywhere.
+      Point point{longitude(random), latitude(random)};
+      if (j % 2 == 0) {
+        const double scale = shape.radius / 111'000 * (1 + near(random) / 4);
+        point.longitude = std::clamp(shape.center.longitude + near(random) * scale, -180.0, 180.0);
+        point.latitude =
+            std::clamp(shape.center.latitude + near(random) * scale, kLatitudeMin, kLatitudeMax);
+      }
+      point = point_of(static_cast<double>(score_of(point)));
+      const std::optional<double> exact = distance_within(shape, point);
+      const std::optional<double> fast = matcher.distance_within(point);
+      REQUIRE(exact.has_value() == fast.has_value());
+      if (exact) CHECK(*exact == *fast);
+    }
+  }
 }
 
 }  // namespace
