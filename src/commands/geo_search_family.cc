@@ -55,7 +55,7 @@ struct GeoMatch {
 };
 
 // The radius and unit at args[at], args[at + 1] into shape.
-bool parse_radius(CommandContext& ctx, size_t at, geo::Shape& shape) {
+bool parse_geo_radius(CommandContext& ctx, size_t at, geo::Shape& shape) {
   const std::optional<double> radius =
       parse_geo_number(ctx, ctx.arg(at), errors::kGeoNeedNumericRadius);
   if (!radius) return false;
@@ -72,7 +72,7 @@ bool parse_radius(CommandContext& ctx, size_t at, geo::Shape& shape) {
 }
 
 // Width, height and unit at args[at ...] into shape.
-bool parse_box(CommandContext& ctx, size_t at, geo::Shape& shape) {
+bool parse_geo_box(CommandContext& ctx, size_t at, geo::Shape& shape) {
   const std::optional<double> width =
       parse_geo_number(ctx, ctx.arg(at), errors::kGeoNeedNumericWidth);
   if (!width) return false;
@@ -93,8 +93,8 @@ bool parse_box(CommandContext& ctx, size_t at, geo::Shape& shape) {
 }
 
 // The point of member in set, or Redis's error.
-bool member_point(CommandContext& ctx, const ZSetValue& set, std::string_view member,
-                  geo::Point& point) {
+bool geo_member_point(CommandContext& ctx, const ZSetValue& set, std::string_view member,
+                      geo::Point& point) {
   const std::optional<double> score = set.score(member);
   if (!score) {
     ctx.reply().error(errors::kGeoUnknownMember);
@@ -118,15 +118,15 @@ std::optional<GeoSearchRequest> parse_search(CommandContext& ctx, GeoSearchComma
       const std::optional<geo::Point> center = parse_geo_point(ctx, ctx.arg(2), ctx.arg(3));
       if (!center) return std::nullopt;
       shape.center = *center;
-      if (!parse_radius(ctx, 4, shape)) return std::nullopt;
+      if (!parse_geo_radius(ctx, 4, shape)) return std::nullopt;
       break;
     }
     case GeoSearchCommand::kRadiusByMember:
       first_option = 5;
       // Without a source the member and the radius go unread.
       if (set == nullptr) break;
-      if (!member_point(ctx, *set, ctx.arg(2), shape.center)) return std::nullopt;
-      if (!parse_radius(ctx, 3, shape)) return std::nullopt;
+      if (!geo_member_point(ctx, *set, ctx.arg(2), shape.center)) return std::nullopt;
+      if (!parse_geo_radius(ctx, 3, shape)) return std::nullopt;
       break;
     case GeoSearchCommand::kSearch:
       first_option = 2;
@@ -176,7 +176,7 @@ std::optional<GeoSearchRequest> parse_search(CommandContext& ctx, GeoSearchComma
     } else if (option_is(option, "storedist") && command == GeoSearchCommand::kSearchStore) {
       request.store_distance = true;
     } else if (option_is(option, "frommember") && following >= 1 && search && !from_point) {
-      if (set != nullptr && !member_point(ctx, *set, ctx.arg(i + 1), shape.center)) {
+      if (set != nullptr && !geo_member_point(ctx, *set, ctx.arg(i + 1), shape.center)) {
         return std::nullopt;
       }
       from_member = true;
@@ -188,11 +188,11 @@ std::optional<GeoSearchRequest> parse_search(CommandContext& ctx, GeoSearchComma
       from_point = true;
       i += 2;
     } else if (option_is(option, "byradius") && following >= 2 && search && !by_box) {
-      if (!parse_radius(ctx, i + 1, shape)) return std::nullopt;
+      if (!parse_geo_radius(ctx, i + 1, shape)) return std::nullopt;
       by_radius = true;
       i += 2;
     } else if (option_is(option, "bybox") && following >= 3 && search && !by_radius) {
-      if (!parse_box(ctx, i + 1, shape)) return std::nullopt;
+      if (!parse_geo_box(ctx, i + 1, shape)) return std::nullopt;
       by_box = true;
       i += 3;
     } else {
@@ -233,10 +233,8 @@ void gather_range(const ZSetValue& set, const geo::ShapeMatcher& shape, uint64_t
   range.min = static_cast<double>(first);
   range.max = static_cast<double>(end);
   range.max_exclusive = true;
-  const auto [first_rank, end_rank] = set.rank_span(range);
-  if (first_rank >= end_rank) return;
-  ZSetValue::Cursor cursor = set.at_rank(first_rank);
-  for (size_t rank = first_rank; rank < end_rank; ++rank, cursor.next()) {
+  for (ZSetValue::Cursor cursor = set.lower_bound(range);
+       cursor.valid() && range.within_max(cursor.score()); cursor.next()) {
     const double score = cursor.score();
     const geo::Point point = geo::point_of(score);
     const std::optional<double> distance = shape.distance_within(point);
@@ -248,7 +246,7 @@ void gather_range(const ZSetValue& set, const geo::ShapeMatcher& shape, uint64_t
 
 // The members of set inside shape, in the order Redis finds them: cell by
 // cell (see geo::search_cells), each in score order.
-std::vector<GeoMatch> gather(const ZSetValue& set, const geo::Shape& shape, size_t limit) {
+std::vector<GeoMatch> gather_matches(const ZSetValue& set, const geo::Shape& shape, size_t limit) {
   std::vector<GeoMatch> matches;
   const std::array<geo::Cell, 9> cells = geo::search_cells(shape);
   const geo::ShapeMatcher matcher(shape);
@@ -354,7 +352,7 @@ void search_generic(CommandContext& ctx, GeoSearchCommand command, bool read_onl
     request->sort = GeoSort::kAscending;
   }
   std::vector<GeoMatch> matches =
-      gather(*ref.collection, request->shape, request->any ? request->count : 0);
+      gather_matches(*ref.collection, request->shape, request->any ? request->count : 0);
   const size_t wanted = request->count == 0
                             ? matches.size()
                             : std::min(matches.size(), static_cast<size_t>(request->count));

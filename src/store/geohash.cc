@@ -54,7 +54,7 @@ Cell step_latitude(Cell cell, int direction) {
   return step_cell(cell, direction, kLatitudeBits, kLongitudeBits);
 }
 
-Cell moved(const Cell& cell, int east, int north) {
+Cell moved_cell(const Cell& cell, int east, int north) {
   return step_latitude(step_longitude(cell, east), north);
 }
 
@@ -125,14 +125,14 @@ Point point_of(double score) {
 
 Neighbors neighbors_of(const Cell& cell) {
   Neighbors around;
-  around.north = moved(cell, 0, 1);
-  around.south = moved(cell, 0, -1);
-  around.east = moved(cell, 1, 0);
-  around.west = moved(cell, -1, 0);
-  around.north_east = moved(cell, 1, 1);
-  around.north_west = moved(cell, -1, 1);
-  around.south_east = moved(cell, 1, -1);
-  around.south_west = moved(cell, -1, -1);
+  around.north = moved_cell(cell, 0, 1);
+  around.south = moved_cell(cell, 0, -1);
+  around.east = moved_cell(cell, 1, 0);
+  around.west = moved_cell(cell, -1, 0);
+  around.north_east = moved_cell(cell, 1, 1);
+  around.north_west = moved_cell(cell, -1, 1);
+  around.south_east = moved_cell(cell, 1, -1);
+  around.south_west = moved_cell(cell, -1, -1);
   return around;
 }
 
