@@ -293,6 +293,25 @@ inline constexpr std::string_view kLcsLenAndIdx =
 inline constexpr std::string_view kLcsStringTooLong = "ERR String too long for LCS";
 inline constexpr std::string_view kLcsNoMemory =
     "ERR Insufficient memory, failed allocating transient memory for LCS";
+// Geo commands.
+inline constexpr std::string_view kGeoInvalidPair = "ERR invalid longitude,latitude pair %s,%s";
+inline constexpr std::string_view kGeoUnsupportedUnit =
+    "ERR unsupported unit provided. please use M, KM, FT, MI";
+inline constexpr std::string_view kGeoNeedNumericRadius = "ERR need numeric radius";
+inline constexpr std::string_view kGeoNeedNumericWidth = "ERR need numeric width";
+inline constexpr std::string_view kGeoNeedNumericHeight = "ERR need numeric height";
+inline constexpr std::string_view kGeoNegativeRadius = "ERR radius cannot be negative";
+inline constexpr std::string_view kGeoNegativeBox = "ERR height or width cannot be negative";
+inline constexpr std::string_view kGeoUnknownMember = "ERR could not decode requested zset member";
+inline constexpr std::string_view kGeoCountNotPositive = "ERR COUNT must be > 0";
+inline constexpr std::string_view kGeoAnyWithoutCount =
+    "ERR the ANY argument requires COUNT argument";
+inline constexpr std::string_view kGeoStoreWithOptions =
+    "ERR %s is not compatible with WITHDIST, WITHHASH and WITHCOORD options";
+inline constexpr std::string_view kGeoNeedsOneCenter =
+    "ERR exactly one of FROMMEMBER or FROMLONLAT can be specified for %s";
+inline constexpr std::string_view kGeoNeedsOneShape =
+    "ERR exactly one of BYRADIUS and BYBOX can be specified for %s";
 
 }  // namespace fkvs::errors
 

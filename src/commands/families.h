@@ -36,5 +36,6 @@ void register_stream_info_family(CommandTable& table);
 void register_hyperloglog_family(CommandTable& table);
 void register_sort_family(CommandTable& table);
 void register_lcs_family(CommandTable& table);
+void register_geo_family(CommandTable& table);
 
 }  // namespace fkvs

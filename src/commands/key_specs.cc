@@ -82,6 +82,11 @@ constexpr std::string_view kSortStoreNotes =
     "For the optional STORE keyword. It is marked 'unknown' because the keyword can appear "
     "anywhere in the argument array";
 
+// The key after a keyword found from argument start_from on (GEORADIUS's STORE key).
+constexpr KeySpec key_after_keyword(uint32_t flags, std::string_view keyword, int start_from) {
+  return KeySpec{flags, start_from, KeySpec::Search::kRange, 0, 1, keyword, 0};
+}
+
 struct CommandKeySpecs {
   std::string_view command;
   std::array<KeySpec, 3> specs;  // specs with no flags are absent
@@ -122,6 +127,20 @@ constexpr CommandKeySpecs kKeySpecs[] = {
     {"expiretime", {range(kKeyRO | kKeyAccess, 1)}},
     {"fcall", {counted(kKeyRW | kKeyAccess | kKeyUpdate, 2)}},
     {"fcall_ro", {counted(kKeyRO | kKeyAccess, 2)}},
+    {"geoadd", {range(kKeyRW | kKeyUpdate, 1)}},
+    {"geodist", {range(kKeyRO | kKeyAccess, 1)}},
+    {"geohash", {range(kKeyRO | kKeyAccess, 1)}},
+    {"geopos", {range(kKeyRO | kKeyAccess, 1)}},
+    {"georadius",
+     {range(kKeyRO | kKeyAccess, 1), key_after_keyword(kKeyOW | kKeyUpdate, "STORE", 6),
+      key_after_keyword(kKeyOW | kKeyUpdate, "STOREDIST", 6)}},
+    {"georadius_ro", {range(kKeyRO | kKeyAccess, 1)}},
+    {"georadiusbymember",
+     {range(kKeyRO | kKeyAccess, 1), key_after_keyword(kKeyOW | kKeyUpdate, "STORE", 5),
+      key_after_keyword(kKeyOW | kKeyUpdate, "STOREDIST", 5)}},
+    {"georadiusbymember_ro", {range(kKeyRO | kKeyAccess, 1)}},
+    {"geosearch", {range(kKeyRO | kKeyAccess, 1)}},
+    {"geosearchstore", {range(kKeyOW | kKeyUpdate, 1), range(kKeyRO | kKeyAccess, 2)}},
     {"get", {range(kKeyRO | kKeyAccess, 1)}},
     {"getbit", {range(kKeyRO | kKeyAccess, 1)}},
     {"getdel", {range(kKeyRW | kKeyAccess | kKeyDelete, 1)}},

@@ -191,6 +191,7 @@ void Server::register_commands() {
   register_set_family(commands_);
   register_zset_family(commands_);
   register_zset_blocking_family(commands_);
+  register_geo_family(commands_);
   register_stream_family(commands_);
   register_stream_read_family(commands_);
   register_stream_group_family(commands_);
