@@ -467,7 +467,11 @@ void reply_keys(CommandContext& ctx, bool with_flags) {
     return ctx.reply().error(errors::kGetKeysInvalidArity);
   }
   const std::optional<std::vector<KeyPosition>> keys = find_keys(command->key_specs, call);
-  if (!keys) return ctx.reply().error(errors::kGetKeysInvalidArguments);
+  // As Redis: no keys is an answer for a command whose keys are optional (EVAL ... 0).
+  if (!keys || keys->empty()) {
+    if (command->spec.flags & kNoMandatoryKeys) return ctx.reply().array(0);
+    return ctx.reply().error(errors::kGetKeysInvalidArguments);
+  }
   resp::ReplyWriter& reply = ctx.reply();
   reply.array(keys->size());
   for (const KeyPosition& key : *keys) {
