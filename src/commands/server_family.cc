@@ -108,7 +108,15 @@ void debug_sleep(CommandContext& ctx) {
   constexpr double kMaxSeconds = 365.0 * 24 * 3600;
   if (std::isfinite(seconds) && seconds > 0) {
     auto micros = static_cast<int64_t>(std::min(seconds, kMaxSeconds) * 1e6);
-    std::this_thread::sleep_for(std::chrono::microseconds(micros));
+    // At least that long as the server's tick clock measures it too, so SLOWLOG and
+    // LATENCY never show the call shorter than asked.
+    const uint64_t started = clock::ticks();
+    const auto wanted = static_cast<uint64_t>(static_cast<double>(micros) * clock::ticks_per_us());
+    while (clock::ticks() - started < wanted) {
+      const auto left_us = static_cast<int64_t>(
+          static_cast<double>(wanted - (clock::ticks() - started)) / clock::ticks_per_us());
+      std::this_thread::sleep_for(std::chrono::microseconds(std::max<int64_t>(left_us, 1)));
+    }
   }
   ctx.reply().ok();
 }
