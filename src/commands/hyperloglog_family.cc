@@ -15,10 +15,13 @@
 namespace fkvs {
 namespace {
 
-// A string value's bytes as an HLL that updates grow and shrink in place.
+// A string value's bytes as an HLL that updates change in place, or grow and shrink.
 class ValueHllBuffer final : public hll::Buffer {
  public:
-  explicit ValueHllBuffer(Value& value) : value_(value) { resize(value.string_length()); }
+  explicit ValueHllBuffer(Value& value) : value_(value) {
+    const std::span<char> bytes = value.writable_string_bytes();
+    bytes_ = {reinterpret_cast<uint8_t*>(bytes.data()), bytes.size()};
+  }
   std::span<uint8_t> bytes() override { return bytes_; }
   std::span<uint8_t> resize(size_t length) override {
     bytes_ = {reinterpret_cast<uint8_t*>(value_.resize_raw(length)), length};
@@ -30,23 +33,21 @@ class ValueHllBuffer final : public hll::Buffer {
   std::span<uint8_t> bytes_;
 };
 
-std::span<const uint8_t> hll_bytes(const Entry& entry, IntScratch& scratch) {
-  const std::string_view bytes = entry.value().string_bytes(scratch);
-  return {reinterpret_cast<const uint8_t*>(bytes.data()), bytes.size()};
-}
-
-// Whether entry holds an HLL; if not, the error is replied.
-bool holds_hll(CommandContext& ctx, const Entry& entry) {
+// entry's bytes if it holds an HLL; if not, the error is replied and the span is empty
+// (an HLL has at least its header).
+std::span<const uint8_t> hll_bytes_or_reply(CommandContext& ctx, const Entry& entry) {
   if (!entry.value().is_string()) {
     ctx.reply().error(errors::kWrongType);
-    return false;
+    return {};
   }
+  // Only an int-encoded string's bytes are in scratch, and they are never an HLL.
   IntScratch scratch;
-  if (!hll::has_valid_header(entry.value().string_bytes(scratch))) {
+  const std::string_view bytes = entry.value().string_bytes(scratch);
+  if (!hll::has_valid_header(bytes)) {
     ctx.reply().error(errors::kNotHyperLogLog);
-    return false;
+    return {};
   }
-  return true;
+  return {reinterpret_cast<const uint8_t*>(bytes.data()), bytes.size()};
 }
 
 // The entry a write of key's HLL goes to, created as an empty HLL if absent.
@@ -66,7 +67,7 @@ void pfadd(CommandContext& ctx) {
   Db& db = ctx.db();
   const std::string_view key = ctx.arg(1);
   Entry* entry = db.find(key);
-  if (entry != nullptr && !holds_hll(ctx, *entry)) return;
+  if (entry != nullptr && hll_bytes_or_reply(ctx, *entry).empty()) return;
   // Creating the key counts as an update, even with no elements.
   uint64_t updates = entry == nullptr ? 1 : 0;
   entry = writable_hll(db, key, entry);
@@ -96,9 +97,9 @@ void pfcount_union(CommandContext& ctx) {
   for (size_t i = 1; i < ctx.argc(); ++i) {
     const Entry* entry = ctx.db().lookup_read(ctx.arg(i));
     if (entry == nullptr) continue;
-    if (!holds_hll(ctx, *entry)) return;
-    IntScratch scratch;
-    if (!hll::merge_into(max, hll_bytes(*entry, scratch))) {
+    const std::span<const uint8_t> bytes = hll_bytes_or_reply(ctx, *entry);
+    if (bytes.empty()) return;
+    if (!hll::merge_into(max, bytes)) {
       return ctx.reply().error(errors::kCorruptHyperLogLog);
     }
   }
@@ -112,9 +113,8 @@ void pfcount(CommandContext& ctx) {
   const std::string_view key = ctx.arg(1);
   Entry* entry = db.lookup_read(key);
   if (entry == nullptr) return ctx.reply().integer(0);
-  if (!holds_hll(ctx, *entry)) return;
-  IntScratch scratch;
-  const std::span<const uint8_t> bytes = hll_bytes(*entry, scratch);
+  const std::span<const uint8_t> bytes = hll_bytes_or_reply(ctx, *entry);
+  if (bytes.empty()) return;
   if (const std::optional<uint64_t> cached = hll::cached_cardinality(bytes)) {
     return ctx.reply().integer(static_cast<int64_t>(*cached));
   }
@@ -137,9 +137,8 @@ void pfmerge(CommandContext& ctx) {
   for (size_t i = 1; i < ctx.argc(); ++i) {
     const Entry* entry = db.lookup_read(ctx.arg(i));
     if (entry == nullptr) continue;
-    if (!holds_hll(ctx, *entry)) return;
-    IntScratch scratch;
-    const std::span<const uint8_t> bytes = hll_bytes(*entry, scratch);
+    const std::span<const uint8_t> bytes = hll_bytes_or_reply(ctx, *entry);
+    if (bytes.empty()) return;
     any_dense = any_dense || hll::encoding_of(bytes) == hll::Encoding::kDense;
     if (!hll::merge_into(max, bytes)) return ctx.reply().error(errors::kCorruptHyperLogLog);
   }
@@ -175,7 +174,7 @@ void pfdebug(CommandContext& ctx) {
   Db& db = ctx.db();
   Entry* entry = db.find(ctx.arg(2));
   if (entry == nullptr) return ctx.reply().error(errors::kPfdebugNoKey);
-  if (!holds_hll(ctx, *entry)) return;
+  if (hll_bytes_or_reply(ctx, *entry).empty()) return;
   ValueHllBuffer hll(db.writable(entry)->value());
   const bool sparse = hll::encoding_of(hll.bytes()) == hll::Encoding::kSparse;
   if (option_is(subcommand, "getreg")) {

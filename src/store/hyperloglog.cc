@@ -11,10 +11,6 @@
 namespace fkvs::hll {
 namespace {
 
-constexpr uint64_t kHashSeed = 0xadc83b19ULL;
-constexpr char kMagic[] = "HYLL";
-constexpr size_t kEncodingOffset = 4;
-constexpr size_t kCardinalityOffset = 8;
 constexpr uint8_t kStaleCardinality = 0x80;  // in the cardinality's last byte
 constexpr uint32_t kMaxZeroRun = 64;
 constexpr uint32_t kMaxValRun = 4;
@@ -76,11 +72,21 @@ bool for_each_sparse_run(std::span<const uint8_t> hll, Visit visit) {
 // Dense registers come in groups of four in three bytes (4 x 6 bits).
 constexpr size_t kRegisterGroups = kRegisterCount / 4;
 
-void unpack_dense(const uint8_t* packed, Registers& registers) {
-  for (size_t group = 0; group < kRegisterGroups; ++group) {
+// Calls visit(index, value) for each register of a dense value, in order. Two groups (six
+// bytes) come from one 64-bit load while eight bytes remain; the last groups byte by byte.
+template <typename Visit>
+void for_each_dense_register(const uint8_t* packed, Visit visit) {
+  size_t group = 0;
+  for (; group * 3 + sizeof(uint64_t) <= kRegisterGroups * 3; group += 2) {
+    const uint64_t word = load_u64(reinterpret_cast<const char*>(packed) + group * 3);
+    for (size_t k = 0; k < 8; ++k)
+      visit(group * 4 + k, static_cast<uint8_t>((word >> (6 * k)) & 63));
+  }
+  for (; group < kRegisterGroups; ++group) {
     const uint8_t* bytes = packed + group * 3;
     const uint32_t word = bytes[0] | (uint32_t{bytes[1]} << 8) | (uint32_t{bytes[2]} << 16);
-    for (size_t k = 0; k < 4; ++k) registers[group * 4 + k] = (word >> (6 * k)) & 63;
+    for (size_t k = 0; k < 4; ++k)
+      visit(group * 4 + k, static_cast<uint8_t>((word >> (6 * k)) & 63));
   }
 }
 
@@ -142,12 +148,6 @@ uint64_t estimate_from(const Histogram& histogram) {
   return static_cast<uint64_t>(std::llround(kAlphaInfinity * m * m / z));
 }
 
-Update raise_dense(std::span<uint8_t> hll, uint32_t index, uint8_t rank) {
-  if (dense_register(hll, index) >= rank) return Update::kUnchanged;
-  set_dense_register(hll, index, rank);
-  return Update::kChanged;
-}
-
 Update promote_and_raise(Buffer& buffer, uint32_t index, uint8_t rank) {
   if (!convert_to_dense(buffer)) return Update::kCorrupt;
   return raise_dense(buffer.bytes(), index, rank);
@@ -178,6 +178,8 @@ void join_equal_vals(Buffer& buffer, size_t pos) {
   }
   if (end != hll.size()) buffer.resize(end);
 }
+
+}  // namespace
 
 Update raise_sparse(Buffer& buffer, uint32_t index, uint8_t rank, size_t sparse_max_bytes) {
   if (rank > kMaxSparseValue) return promote_and_raise(buffer, index, rank);
@@ -232,30 +234,14 @@ Update raise_sparse(Buffer& buffer, uint32_t index, uint8_t rank, size_t sparse_
   return Update::kChanged;
 }
 
-}  // namespace
-
 std::string empty_sparse() {
   std::string hll(kHeaderSize, '\0');
-  std::memcpy(hll.data(), kMagic, 4);
+  std::memcpy(hll.data(), kMagic.data(), kMagic.size());
   hll[kEncodingOffset] = static_cast<char>(Encoding::kSparse);
   uint8_t zeros[2];
   const size_t size = write_zero_run(zeros, kRegisterCount);
   hll.append(reinterpret_cast<const char*>(zeros), size);
   return hll;
-}
-
-bool has_valid_header(std::string_view bytes) {
-  if (bytes.size() < kHeaderSize || bytes.substr(0, 4) != kMagic) return false;
-  const auto encoding = static_cast<uint8_t>(bytes[kEncodingOffset]);
-  if (encoding == static_cast<uint8_t>(Encoding::kDense)) return bytes.size() == kDenseSize;
-  return encoding == static_cast<uint8_t>(Encoding::kSparse);
-}
-
-std::optional<uint64_t> cached_cardinality(std::span<const uint8_t> hll) {
-  if ((hll[kCardinalityOffset + 7] & kStaleCardinality) != 0) return std::nullopt;
-  uint64_t cardinality = 0;
-  for (size_t i = 0; i < 8; ++i) cardinality |= uint64_t{hll[kCardinalityOffset + i]} << (8 * i);
-  return cardinality;
 }
 
 void store_cached_cardinality(std::span<uint8_t> hll, uint64_t cardinality) {
@@ -264,41 +250,6 @@ void store_cached_cardinality(std::span<uint8_t> hll, uint64_t cardinality) {
 
 void invalidate_cached_cardinality(std::span<uint8_t> hll) {
   hll[kCardinalityOffset + 7] |= kStaleCardinality;
-}
-
-ElementPlace place_of(std::string_view element) {
-  const uint64_t hash = murmurhash64a(element, kHashSeed);
-  const auto index = static_cast<uint32_t>(hash & (kRegisterCount - 1));
-  // A bit above the hash's remaining 50 bits bounds the run at kMaxRank - 1 zeros.
-  const uint64_t rest = (hash >> kIndexBits) | (uint64_t{1} << (64 - kIndexBits));
-  return {index, static_cast<uint8_t>(std::countr_zero(rest) + 1)};
-}
-
-uint8_t dense_register(std::span<const uint8_t> hll, size_t index) {
-  const uint8_t* registers = hll.data() + kHeaderSize;
-  const size_t byte = index * 6 / 8;
-  const unsigned shift = index * 6 % 8;
-  unsigned value = registers[byte] >> shift;
-  if (shift > 2) value |= unsigned{registers[byte + 1]} << (8 - shift);
-  return value & 63;
-}
-
-void set_dense_register(std::span<uint8_t> hll, size_t index, uint8_t value) {
-  uint8_t* registers = hll.data() + kHeaderSize;
-  const size_t byte = index * 6 / 8;
-  const unsigned shift = index * 6 % 8;
-  registers[byte] = static_cast<uint8_t>((registers[byte] & ~(63u << shift)) | (value << shift));
-  if (shift > 2) {
-    const unsigned spill = 8 - shift;
-    registers[byte + 1] =
-        static_cast<uint8_t>((registers[byte + 1] & ~(63u >> spill)) | (value >> spill));
-  }
-}
-
-Update raise_register(Buffer& hll, uint32_t index, uint8_t rank, size_t sparse_max_bytes) {
-  const std::span<uint8_t> bytes = hll.bytes();
-  if (encoding_of(bytes) == Encoding::kDense) return raise_dense(bytes, index, rank);
-  return raise_sparse(hll, index, rank, sparse_max_bytes);
 }
 
 bool convert_to_dense(Buffer& buffer) {
@@ -317,8 +268,10 @@ bool convert_to_dense(Buffer& buffer) {
 
 bool merge_into(Registers& max, std::span<const uint8_t> hll) {
   if (encoding_of(hll) == Encoding::kDense) {
+    // Unpacked first, the registers are maxed in a loop the compiler vectorises.
     Registers registers;
-    unpack_dense(hll.data() + kHeaderSize, registers);
+    for_each_dense_register(hll.data() + kHeaderSize,
+                            [&](size_t i, uint8_t value) { registers[i] = value; });
     for (size_t i = 0; i < kRegisterCount; ++i) max[i] = std::max(max[i], registers[i]);
     return true;
   }
@@ -330,9 +283,8 @@ bool merge_into(Registers& max, std::span<const uint8_t> hll) {
 std::optional<uint64_t> estimate(std::span<const uint8_t> hll) {
   Histogram histogram{};
   if (encoding_of(hll) == Encoding::kDense) {
-    Registers registers;
-    unpack_dense(hll.data() + kHeaderSize, registers);
-    for (const uint8_t value : registers) ++histogram[value];
+    for_each_dense_register(hll.data() + kHeaderSize,
+                            [&](size_t, uint8_t value) { ++histogram[value]; });
     return estimate_from(histogram);
   }
   const bool valid = for_each_sparse_run(

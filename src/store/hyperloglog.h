@@ -1,12 +1,17 @@
 #pragma once
 
 #include <array>
+#include <bit>
 #include <cstddef>
 #include <cstdint>
+#include <cstring>
 #include <optional>
 #include <span>
 #include <string>
 #include <string_view>
+
+#include "util/bytes.h"
+#include "util/murmurhash64a.h"
 
 // HyperLogLog sketches in Redis 7.0's string format, byte for byte, so a value moves
 // between fkvs and redis-server with GET/SET or DUMP/RESTORE:
@@ -27,6 +32,10 @@ inline constexpr size_t kDenseSize = kHeaderSize + kRegisterCount * 6 / 8;
 // A register holds the run of zero bits after the index bits, plus one.
 inline constexpr uint8_t kMaxRank = 64 - kIndexBits + 1;
 inline constexpr uint8_t kMaxSparseValue = 32;
+inline constexpr std::string_view kMagic = "HYLL";
+inline constexpr uint64_t kHashSeed = 0xadc83b19ULL;
+inline constexpr size_t kEncodingOffset = 4;
+inline constexpr size_t kCardinalityOffset = 8;
 
 enum class Encoding : uint8_t { kDense = 0, kSparse = 1 };
 
@@ -38,11 +47,21 @@ std::string empty_sparse();
 
 // Whether bytes carry an HLL header Redis accepts (magic, encoding, and the exact length
 // for a dense value). The sparse opcodes are checked only when read.
-bool has_valid_header(std::string_view bytes);
-inline Encoding encoding_of(std::span<const uint8_t> hll) { return Encoding{hll[4]}; }
+inline bool has_valid_header(std::string_view bytes) {
+  if (bytes.size() < kHeaderSize || bytes.substr(0, kMagic.size()) != kMagic) return false;
+  const auto encoding = static_cast<uint8_t>(bytes[kEncodingOffset]);
+  if (encoding == static_cast<uint8_t>(Encoding::kDense)) return bytes.size() == kDenseSize;
+  return encoding == static_cast<uint8_t>(Encoding::kSparse);
+}
+inline Encoding encoding_of(std::span<const uint8_t> hll) { return Encoding{hll[kEncodingOffset]}; }
 
-// The cached cardinality, unless marked stale.
-std::optional<uint64_t> cached_cardinality(std::span<const uint8_t> hll);
+// The cached cardinality, unless marked stale (the top bit of its last byte).
+inline std::optional<uint64_t> cached_cardinality(std::span<const uint8_t> hll) {
+  const uint64_t cardinality =
+      load_u64(reinterpret_cast<const char*>(hll.data()) + kCardinalityOffset);
+  if ((cardinality >> 63) != 0) return std::nullopt;
+  return cardinality;
+}
 void store_cached_cardinality(std::span<uint8_t> hll, uint64_t cardinality);
 void invalidate_cached_cardinality(std::span<uint8_t> hll);
 
@@ -51,10 +70,33 @@ struct ElementPlace {
   uint32_t index;
   uint8_t rank;
 };
-ElementPlace place_of(std::string_view element);
+inline ElementPlace place_of(std::string_view element) {
+  const uint64_t hash = murmurhash64a(element, kHashSeed);
+  const auto index = static_cast<uint32_t>(hash & (kRegisterCount - 1));
+  // A bit above the hash's remaining 50 bits bounds the run at kMaxRank - 1 zeros.
+  const uint64_t rest = (hash >> kIndexBits) | (uint64_t{1} << (64 - kIndexBits));
+  return {index, static_cast<uint8_t>(std::countr_zero(rest) + 1)};
+}
 
-uint8_t dense_register(std::span<const uint8_t> hll, size_t index);
-void set_dense_register(std::span<uint8_t> hll, size_t index, uint8_t value);
+// The registers of a dense value (hll spans all kDenseSize bytes). Four registers fill
+// three bytes; one 32-bit access covers them and the byte before, which for the first
+// four is the header's last, so no access reaches past the value.
+inline size_t dense_group_offset(size_t index) { return kHeaderSize + index / 4 * 3 - 1; }
+inline unsigned dense_register_shift(size_t index) { return 8 + index % 4 * 6; }
+
+inline uint8_t dense_register(std::span<const uint8_t> hll, size_t index) {
+  const uint32_t group =
+      load_u32(reinterpret_cast<const char*>(hll.data()) + dense_group_offset(index));
+  return (group >> dense_register_shift(index)) & 63;
+}
+
+inline void set_dense_register(std::span<uint8_t> hll, size_t index, uint8_t value) {
+  char* group_bytes = reinterpret_cast<char*>(hll.data()) + dense_group_offset(index);
+  const unsigned shift = dense_register_shift(index);
+  const uint32_t group = (static_cast<uint32_t>(load_u32(group_bytes)) & ~(uint32_t{63} << shift)) |
+                         (uint32_t{value} << shift);
+  std::memcpy(group_bytes, &group, sizeof(group));
+}
 
 // The bytes of one HLL value, which a sparse update grows or shrinks in place.
 class Buffer {
@@ -84,9 +126,22 @@ class StringBuffer final : public Buffer {
 
 enum class Update { kUnchanged, kChanged, kCorrupt };
 
+inline Update raise_dense(std::span<uint8_t> hll, uint32_t index, uint8_t rank) {
+  if (dense_register(hll, index) >= rank) return Update::kUnchanged;
+  set_dense_register(hll, index, rank);
+  return Update::kChanged;
+}
+
+// raise_register of a sparse value.
+Update raise_sparse(Buffer& hll, uint32_t index, uint8_t rank, size_t sparse_max_bytes);
+
 // Raises register index to rank if it is lower (a sparse value may become dense on the
 // way). kCorrupt: the sparse opcodes do not reach the register.
-Update raise_register(Buffer& hll, uint32_t index, uint8_t rank, size_t sparse_max_bytes);
+inline Update raise_register(Buffer& hll, uint32_t index, uint8_t rank, size_t sparse_max_bytes) {
+  const std::span<uint8_t> bytes = hll.bytes();
+  if (encoding_of(bytes) == Encoding::kDense) return raise_dense(bytes, index, rank);
+  return raise_sparse(hll, index, rank, sparse_max_bytes);
+}
 inline Update add(Buffer& hll, std::string_view element, size_t sparse_max_bytes) {
   const ElementPlace place = place_of(element);
   return raise_register(hll, place.index, place.rank, sparse_max_bytes);

@@ -290,6 +290,12 @@ char* Value::resize_raw(size_t new_length) {
   return block;
 }
 
+std::span<char> Value::writable_string_bytes() {
+  if (storage() == Storage::kHeap) return {heap_block(), heap_length()};
+  const size_t length = string_length();
+  return {resize_raw(length), length};
+}
+
 char* Value::make_raw_for_overwrite(size_t length) {
   release();
   char* block = allocate(length);

@@ -4,6 +4,7 @@
 #include <cstdint>
 #include <memory>
 #include <optional>
+#include <span>
 #include <string_view>
 
 namespace fkvs {
@@ -80,6 +81,9 @@ class Value {
   // bytes (keeping the current bytes, zero-filling any gap) and returns them.
   // Growth is geometric, so repeated APPENDs cost amortised O(1) per byte.
   char* resize_raw(size_t new_length);
+  // For edits in place that keep the length (PFADD's registers): the string's bytes,
+  // writable, made raw first if they were not.
+  std::span<char> writable_string_bytes();
   // For a result written in full (BITOP): makes the value a raw string of
   // exactly length bytes, their content unset, and returns them to fill.
   char* make_raw_for_overwrite(size_t length);

@@ -145,6 +145,31 @@ TEST_CASE("hll: dense registers keep 6-bit values without touching their neighbo
   CHECK(packed.substr(16, 3) == from_hex("c10f00"));
 }
 
+// The first four registers are written with the header's last byte beside them, the last
+// four end at the value's last byte: neither edge may change a byte outside the registers.
+TEST_CASE("hll: dense registers at either end keep the header and the value's length") {
+  std::string value = hll::empty_sparse();
+  hll::StringBuffer buffer(value);
+  REQUIRE(hll::convert_to_dense(buffer));
+  const std::span<uint8_t> bytes = buffer.bytes();
+  hll::store_cached_cardinality(bytes, 0x7f00000000000001ULL);
+  const std::string header = value.substr(0, hll::kHeaderSize);
+  for (size_t index : {size_t{0}, size_t{1}, size_t{2}, size_t{3}}) {
+    hll::set_dense_register(bytes, index, 63);
+    CHECK(hll::dense_register(bytes, index) == 63);
+  }
+  for (size_t index = hll::kRegisterCount - 4; index < hll::kRegisterCount; ++index) {
+    hll::set_dense_register(bytes, index, 63);
+    CHECK(hll::dense_register(bytes, index) == 63);
+  }
+  CHECK(value.substr(0, hll::kHeaderSize) == header);
+  CHECK(value.size() == hll::kDenseSize);
+  CHECK(value.substr(hll::kHeaderSize, 3) == from_hex("ffffff"));
+  CHECK(value.substr(hll::kDenseSize - 3) == from_hex("ffffff"));
+  CHECK(hll::dense_register(bytes, 4) == 0);
+  CHECK(hll::dense_register(bytes, hll::kRegisterCount - 5) == 0);
+}
+
 // A model of 16384 registers against the value, through random updates: same registers,
 // same answers, sparse only while it may be, and opcodes that stay well formed.
 TEST_CASE("hll: random register updates match a model of 16384 registers") {
