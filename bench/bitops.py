@@ -28,12 +28,12 @@ import json
 import os
 import random
 import shutil
-import statistics
 import sys
 import tempfile
 import time
 
-from load import run_benchmark
+from load import rounded_requests
+from side_by_side import fmt, fmt_ratio, measure_command, median_of, ratio
 from servers import (add_pinning_arguments, add_server_arguments, BenchError, Connection,
                      pinning_description, REFERENCE_NAME, REPO_ROOT, server_launcher,
                      servers_under_test)
@@ -128,26 +128,13 @@ def case_replies(server, names):
 
 def measure_once(server, args, name):
     command, source_bytes, default_requests = CASES[name]
-    requests = -(-max(1, int(default_requests * args.scale)) // args.pipeline) * args.pipeline
-    cpu_before = server.cpu_seconds()
-    figures = run_benchmark(server.port, None, args.pipeline, args.clients, requests, 1, 3,
-                            cpu=None if args.no_pin else args.client_cpu,
-                            benchmark_bin=args.benchmark_bin, command=command)
-    cpu = server.cpu_seconds() - cpu_before
-    server.check_alive()
+    requests = rounded_requests(max(1, int(default_requests * args.scale)), args.pipeline)
+    figures = measure_command(server, args, command, args.pipeline, requests)
     megabytes = requests * source_bytes / 1e6
-    figures["requests"] = requests
-    figures["server_cpu_s"] = cpu
-    figures["req_per_cpu_s"] = requests / cpu if cpu > 0 else None
+    cpu = figures["server_cpu_s"]
     figures["mb_per_s"] = megabytes / figures["wall_s"]
     figures["mb_per_cpu_s"] = megabytes / cpu if cpu > 0 else None
-    figures["server_cpu_pct"] = 100.0 * cpu / figures["wall_s"]
     return figures
-
-
-def median_of(runs, key):
-    values = [run[key] for run in runs if run[key] is not None]
-    return statistics.median(values) if values else None
 
 
 def run_cells(args, servers):
@@ -168,18 +155,6 @@ def run_cells(args, servers):
                    for server in servers}
         cells.append({"case": name, "rounds": runs, "median": medians})
     return cells
-
-
-def fmt(value, digits=0):
-    return "n/a" if value is None else "{:,.{}f}".format(value, digits)
-
-
-def ratio(value, reference):
-    return value / reference if value is not None and reference else None
-
-
-def fmt_ratio(value):
-    return "n/a" if value is None else "%.2fx" % value
 
 
 def print_table(cells, names):

@@ -29,12 +29,11 @@ import argparse
 import os
 import random
 import shutil
-import statistics
 import sys
 import tempfile
 import time
 
-from load import run_benchmark
+from side_by_side import fmt, fmt_ratio, load_average, measure_command, median_of, ratio
 from servers import (add_pinning_arguments, add_server_arguments, BenchError, Connection,
                      pinning_description, REFERENCE_NAME, REPO_ROOT, server_launcher,
                      servers_under_test)
@@ -119,26 +118,6 @@ def prefill(server, count):
     return values
 
 
-def measure_once(server, args, command, depth, requests):
-    cpu_before = server.cpu_seconds()
-    figures = run_benchmark(server.port, None, depth, args.clients, requests, args.keyspace, 3,
-                            cpu=None if args.no_pin else args.client_cpu,
-                            benchmark_bin=args.benchmark_bin, command=command)
-    cpu = server.cpu_seconds() - cpu_before
-    server.check_alive()
-    figures["requests"] = requests
-    figures["server_cpu_s"] = cpu
-    figures["req_per_cpu_s"] = requests / cpu if cpu > 0 else None
-    figures["server_cpu_pct"] = 100.0 * cpu / figures["wall_s"]
-    figures["client_cpu_pct"] = 100.0 * figures["client_cpu_s"] / figures["wall_s"]
-    return figures
-
-
-def median_of(runs, key):
-    values = [run[key] for run in runs if run[key] is not None]
-    return statistics.median(values) if values else None
-
-
 def run_cells(args, servers):
     cells = []
     total = len(args.case_names) * len(args.depths) * args.rounds * len(servers)
@@ -151,7 +130,7 @@ def run_cells(args, servers):
             for round_index in range(args.rounds):
                 command = [arg.format(round=round_index % len(WRITE_KEYS)) for arg in template]
                 for server in servers:
-                    figures = measure_once(server, args, command, depth, requests)
+                    figures = measure_command(server, args, command, depth, requests, args.keyspace)
                     runs[server.name].append(figures)
                     done += 1
                     print("[%d/%d] %s -P %d %-6s round %d: %s req/s, %s req/CPU-s" % (
@@ -163,18 +142,6 @@ def run_cells(args, servers):
             cells.append({"case": name, "pipeline": depth, "clients": args.clients,
                           "requests": requests, "median": medians})
     return cells
-
-
-def fmt(value, digits=0):
-    return "n/a" if value is None else "{:,.{}f}".format(value, digits)
-
-
-def ratio(value, reference):
-    return value / reference if value is not None and reference else None
-
-
-def fmt_ratio(value):
-    return "n/a" if value is None else "%.2fx" % value
 
 
 def fmt_metric(key, value):
@@ -230,11 +197,6 @@ def print_verdicts(cells, names):
                 "meets" if value >= TARGET_RATIO else "below")
             print("%s %s: %s redis's requests per server CPU-second, %s the %.1fx aim" % (
                 cell_name(cell), name, fmt_ratio(value), verdict, TARGET_RATIO))
-
-
-def load_average():
-    with open("/proc/loadavg") as loadavg:
-        return float(loadavg.read().split()[0])
 
 
 def main():

@@ -31,13 +31,13 @@ import json
 import os
 import shlex
 import shutil
-import statistics
 import subprocess
 import sys
 import tempfile
 import time
 
-from load import run_benchmark
+from load import rounded_requests
+from side_by_side import fmt, fmt_ratio, load_average, measure_command, median_of, ratio
 from servers import (add_pinning_arguments, add_server_arguments, BenchError, Connection,
                      pinning_description, REFERENCE_NAME, REPO_ROOT, server_launcher,
                      ServerProcess, servers_under_test)
@@ -220,28 +220,8 @@ def command_for(name, shas):
     return ["EVALSHA", shas[name], "1", KEY_TEMPLATE]
 
 
-def measure_once(server, args, command, depth, requests):
-    cpu_before = server.cpu_seconds()
-    figures = run_benchmark(server.port, None, depth, args.clients, requests, args.keyspace, 3,
-                            cpu=None if args.no_pin else args.client_cpu,
-                            benchmark_bin=args.benchmark_bin, command=command)
-    cpu = server.cpu_seconds() - cpu_before
-    server.check_alive()
-    figures["requests"] = requests
-    figures["server_cpu_s"] = cpu
-    figures["req_per_cpu_s"] = requests / cpu if cpu > 0 else None
-    figures["server_cpu_pct"] = 100.0 * cpu / figures["wall_s"]
-    figures["client_cpu_pct"] = 100.0 * figures["client_cpu_s"] / figures["wall_s"]
-    return figures
-
-
 def requests_for(args, name, depth):
-    return -(-args.requests_per_case[name] // depth) * depth  # whole pipelines
-
-
-def median_of(runs, key):
-    values = [run[key] for run in runs if run[key] is not None]
-    return statistics.median(values) if values else None
+    return rounded_requests(args.requests_per_case[name], depth)
 
 
 def run_cells(args, servers, shas):
@@ -254,8 +234,8 @@ def run_cells(args, servers, shas):
             runs = {server.name: [] for server in servers}
             for round_index in range(args.rounds):
                 for server in servers:
-                    figures = measure_once(server, args, command_for(name, shas[server.name]),
-                                           depth, requests)
+                    figures = measure_command(server, args, command_for(name, shas[server.name]),
+                                              depth, requests, args.keyspace)
                     runs[server.name].append(figures)
                     done += 1
                     print("[%d/%d] %s -P %d %-12s round %d: %s req/s, %s req/CPU-s" % (
@@ -267,18 +247,6 @@ def run_cells(args, servers, shas):
             cells.append({"case": name, "pipeline": depth, "clients": args.clients,
                           "requests": requests, "rounds": runs, "median": medians})
     return cells
-
-
-def fmt(value, digits=0):
-    return "n/a" if value is None else "{:,.{}f}".format(value, digits)
-
-
-def ratio(value, reference):
-    return value / reference if value is not None and reference else None
-
-
-def fmt_ratio(value):
-    return "n/a" if value is None else "%.2fx" % value
 
 
 def fmt_metric(key, value):
@@ -355,11 +323,6 @@ def print_verdicts(cells, names):
                 "meets" if value >= TARGET_RATIO else "below")
             print("%s %s: %s redis's EVALSHAs per server CPU-second, %s the %.1fx aim" % (
                 cell_name(cell), name, fmt_ratio(value), verdict, TARGET_RATIO))
-
-
-def load_average():
-    with open("/proc/loadavg") as loadavg:
-        return float(loadavg.read().split()[0])
 
 
 def main():

@@ -29,11 +29,11 @@ import argparse
 import os
 import random
 import shutil
-import statistics
 import sys
 import tempfile
 
-from load import run_benchmark
+from load import rounded_requests
+from side_by_side import fmt, fmt_ratio, measure_command, median_of, ratio
 from servers import (add_pinning_arguments, add_server_arguments, BenchError, Connection,
                      pinning_description, REFERENCE_NAME, REPO_ROOT, server_launcher,
                      servers_under_test)
@@ -97,31 +97,6 @@ def fill(server):
         conn.close()
 
 
-def measure_once(server, args, command, depth):
-    requests = -(-args.requests // depth) * depth
-    cpu_before = server.cpu_seconds()
-    figures = run_benchmark(server.port, None, depth, args.clients, requests, 1, 3,
-                            cpu=None if args.no_pin else args.client_cpu,
-                            benchmark_bin=args.benchmark_bin, command=command)
-    cpu = server.cpu_seconds() - cpu_before
-    server.check_alive()
-    figures["req_per_cpu_s"] = requests / cpu if cpu > 0 else None
-    return figures
-
-
-def median_of(runs, key):
-    values = [run[key] for run in runs if run[key] is not None]
-    return statistics.median(values) if values else None
-
-
-def fmt(value):
-    return "n/a" if value is None else "{:,.0f}".format(value)
-
-
-def fmt_ratio(value, reference):
-    return "n/a" if value is None or not reference else "%.2fx" % (value / reference)
-
-
 def main():
     args = parse_args()
     workdir = tempfile.mkdtemp(prefix="fkvs-bench-sort-")
@@ -140,7 +115,8 @@ def main():
                     runs = {server.name: [] for server in servers}
                     for round_index in range(args.rounds):
                         for server in servers:
-                            figures = measure_once(server, args, CASES[name], depth)
+                            figures = measure_command(server, args, CASES[name], depth,
+                                                      rounded_requests(args.requests, depth))
                             runs[server.name].append(figures)
                             print("%s -P %d %-6s round %d: %s req/s, %s req/CPU-s" % (
                                 name, depth, server.name, round_index + 1,
@@ -167,15 +143,15 @@ def main():
         reference = medians[REFERENCE_NAME]
         for fkvs_name in names[:-1]:
             ours = medians[fkvs_name]
-            ratio = fmt_ratio(ours["req_per_cpu_s"], reference["req_per_cpu_s"])
+            shown_ratio = fmt_ratio(ratio(ours["req_per_cpu_s"], reference["req_per_cpu_s"]))
             if args.markdown:
                 print("| %s | %d | %s / %s | %s / %s | **%s** |" % (
                     name, depth, fmt(ours["rps"]), fmt(reference["rps"]),
-                    fmt(ours["req_per_cpu_s"]), fmt(reference["req_per_cpu_s"]), ratio))
+                    fmt(ours["req_per_cpu_s"]), fmt(reference["req_per_cpu_s"]), shown_ratio))
             else:
                 print("%-12s -P %-3d %-6s %12s req/s %12s req/CPU-s  redis %12s req/CPU-s  %s" % (
                     name, depth, fkvs_name, fmt(ours["rps"]), fmt(ours["req_per_cpu_s"]),
-                    fmt(reference["req_per_cpu_s"]), ratio))
+                    fmt(reference["req_per_cpu_s"]), shown_ratio))
 
 
 if __name__ == "__main__":

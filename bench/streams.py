@@ -35,12 +35,12 @@ import argparse
 import json
 import os
 import shutil
-import statistics
 import sys
 import tempfile
 import time
 
-from load import run_benchmark
+from load import rounded_requests
+from side_by_side import fmt, fmt_ratio, measure_command, median_of, ratio
 from servers import (add_pinning_arguments, add_server_arguments, BenchError, Connection,
                      encode_command, pinning_description, REFERENCE_NAME, REPO_ROOT,
                      send_checked, server_launcher, servers_under_test)
@@ -87,15 +87,10 @@ def parse_args():
 
 
 def measure_xadd(server, args, depth):
-    requests = -(-args.xadd_requests // depth) * depth
-    cpu_before = server.cpu_seconds()
-    figures = run_benchmark(server.port, None, depth, args.clients, requests, args.streams, 3,
-                            cpu=None if args.no_pin else args.client_cpu,
-                            benchmark_bin=args.benchmark_bin, command=XADD_COMMAND)
-    cpu = server.cpu_seconds() - cpu_before
-    server.check_alive()
-    return {"requests": requests, "entries": requests, "server_cpu_s": cpu,
-            "wall_s": figures["wall_s"], "rps": figures["rps"]}
+    requests = rounded_requests(args.xadd_requests, depth)
+    figures = measure_command(server, args, XADD_COMMAND, depth, requests, args.streams)
+    figures["entries"] = requests
+    return figures
 
 
 def fill_jobs(server, entries):
@@ -222,11 +217,6 @@ def per_cpu_second(run, key):
     return run[key] / run["server_cpu_s"]
 
 
-def median(values):
-    values = [value for value in values if value is not None]
-    return statistics.median(values) if values else None
-
-
 def run_cells(args, servers):
     results = []
     cells = cells_of(args)
@@ -241,26 +231,15 @@ def run_cells(args, servers):
                 print("[%d/%d] %s %-6s round %d: %.0f req/s, %s req/CPU-s" % (
                     done, total, label, server.name, round_index + 1, run["rps"],
                     fmt(per_cpu_second(run, "requests"))), file=sys.stderr, flush=True)
-        medians = {name: {"rps": median([r["rps"] for r in name_runs]),
-                          "req_per_cpu_s": median([per_cpu_second(r, "requests")
-                                                   for r in name_runs]),
-                          "entries_per_cpu_s": median([per_cpu_second(r, "entries")
-                                                       for r in name_runs])}
+        for name_runs in runs.values():
+            for run in name_runs:
+                run["req_per_cpu_s"] = per_cpu_second(run, "requests")
+                run["entries_per_cpu_s"] = per_cpu_second(run, "entries")
+        medians = {name: {key: median_of(name_runs, key)
+                          for key in ("rps", "req_per_cpu_s", "entries_per_cpu_s")}
                    for name, name_runs in runs.items()}
         results.append({"cell": label, "rounds": runs, "median": medians})
     return results
-
-
-def fmt(value, digits=0):
-    return "n/a" if value is None else "{:,.{}f}".format(value, digits)
-
-
-def ratio(value, reference):
-    return value / reference if value is not None and reference else None
-
-
-def fmt_ratio(value):
-    return "n/a" if value is None else "%.2fx" % value
 
 
 COLUMNS = (("req_per_cpu_s", "req/CPU-s"), ("entries_per_cpu_s", "entries/CPU-s"),
