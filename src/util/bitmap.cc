@@ -74,23 +74,43 @@ size_t skip_bytes(std::string_view bytes, size_t from, size_t to, uint8_t skippe
   return from;
 }
 
-// out[i] = out[i] op source[i] for the first `length` bytes.
+// out[i] = out[i] op source[i] for the first `length` bytes. A plain byte
+// loop over buffers that never overlap, which the compiler turns into vector
+// instructions: 16 bytes at a time in the baseline build, 32 where the CPU
+// has AVX2 (chosen at run time, like popcnt above).
+template <BitOp op>
+[[gnu::always_inline]] inline void apply_bytes(unsigned char* __restrict out,
+                                               const unsigned char* __restrict source,
+                                               size_t length) {
+  for (size_t i = 0; i < length; ++i) {
+    if constexpr (op == BitOp::kAnd) out[i] &= source[i];
+    if constexpr (op == BitOp::kOr) out[i] |= source[i];
+    if constexpr (op == BitOp::kXor) out[i] ^= source[i];
+  }
+}
+
+template <BitOp op>
+void apply_bytes_baseline(unsigned char* out, const unsigned char* source, size_t length) {
+  apply_bytes<op>(out, source, length);
+}
+
+#if defined(__x86_64__)
+template <BitOp op>
+__attribute__((target("avx2"))) void apply_bytes_avx2(unsigned char* out,
+                                                      const unsigned char* source, size_t length) {
+  apply_bytes<op>(out, source, length);
+}
+#endif
+
 template <BitOp op>
 void apply_words(char* out, const char* source, size_t length) {
-  size_t i = 0;
-  auto combine = [](uint64_t a, uint64_t b) {
-    if constexpr (op == BitOp::kAnd) return a & b;
-    if constexpr (op == BitOp::kOr) return a | b;
-    return a ^ b;
-  };
-  for (; i + kWordBytes <= length; i += kWordBytes) {
-    const uint64_t word = combine(load_u64(out + i), load_u64(source + i));
-    std::memcpy(out + i, &word, sizeof(word));
-  }
-  for (; i < length; ++i) {
-    out[i] =
-        static_cast<char>(combine(static_cast<uint8_t>(out[i]), static_cast<uint8_t>(source[i])));
-  }
+  auto* out_bytes = reinterpret_cast<unsigned char*>(out);
+  const auto* source_bytes = reinterpret_cast<const unsigned char*>(source);
+#if defined(__x86_64__)
+  static const bool has_avx2 = __builtin_cpu_supports("avx2");
+  if (has_avx2) return apply_bytes_avx2<op>(out_bytes, source_bytes, length);
+#endif
+  apply_bytes_baseline<op>(out_bytes, source_bytes, length);
 }
 
 void invert_words(char* out, const char* source, size_t length) {
