@@ -233,7 +233,7 @@ constexpr size_t kGeoMatchesKept = 4096;
 
 // Sub-cells this many steps finer than a search's cells are read only
 // where they reach the shape's window.
-constexpr uint8_t kGeoSubCellSteps = 3;
+constexpr uint8_t kGeoSubCellSteps = 2;
 
 // The members of set inside shape, in the order Redis finds them: cell by
 // cell (see geo::search_cells), each in score order, stopping once matches

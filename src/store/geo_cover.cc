@@ -1,6 +1,7 @@
 #include "store/geo_cover.h"
 
 #include <algorithm>
+#include <array>
 #include <cmath>
 
 namespace fkvs::geo {
@@ -33,8 +34,10 @@ IndexWindow window_around(const Point& center, double latitude_gap, double longi
   if (!std::isfinite(latitude_gap) || !std::isfinite(longitude_gap)) return window;
   const int64_t min_latitude = first_index(center.latitude - latitude_gap, kLatitudeRange);
   const int64_t max_latitude = last_index(center.latitude + latitude_gap, kLatitudeRange);
-  window.min_latitude = static_cast<uint32_t>(std::clamp<int64_t>(min_latitude, 0, kIndexCount - 1));
-  window.max_latitude = static_cast<uint32_t>(std::clamp<int64_t>(max_latitude, 0, kIndexCount - 1));
+  window.min_latitude =
+      static_cast<uint32_t>(std::clamp<int64_t>(min_latitude, 0, kIndexCount - 1));
+  window.max_latitude =
+      static_cast<uint32_t>(std::clamp<int64_t>(max_latitude, 0, kIndexCount - 1));
   if (longitude_gap < 0 || longitude_gap >= 180) return window;
   const int64_t first = first_index(center.longitude - longitude_gap, kLongitudeRange);
   const int64_t last = last_index(center.longitude + longitude_gap, kLongitudeRange);
@@ -70,54 +73,34 @@ IndexWindow box_window(const Shape& shape) {
   const double latitude_gap = cover_degrees(latitude_angle);
   // Along a parallel at latitude phi, 2R asin(cos(phi) sin(dlon / 2)) is the
   // distance, so dlon is largest at the latitude nearest a pole.
-  const double farthest_latitude =
-      std::fabs(shape.center.latitude) + latitude_gap;
+  const double farthest_latitude = std::fabs(shape.center.latitude) + latitude_gap;
   const double half_angle = (half_width * kLooseFactor + kLooseMeters) / (2 * kEarthRadiusMeters);
   double longitude_gap = -1;
   if (farthest_latitude < 89 && half_angle < M_PI / 4) {
-    const double sine =
-        std::sin(half_angle) / std::cos(farthest_latitude * kCoverRadiansPerDegree);
+    const double sine = std::sin(half_angle) / std::cos(farthest_latitude * kCoverRadiansPerDegree);
     if (sine < 0.5) longitude_gap = cover_degrees(2 * std::asin(sine) * kLooseFactor + 1e-9);
   }
   return window_around(shape.center, latitude_gap, longitude_gap);
 }
 
-// A sub-cell: its latitude and longitude index prefixes at its step.
-struct SubCell {
-  uint32_t latitude;
-  uint32_t longitude;
-  uint8_t step;
-};
+// Sub-cells of a cell cut at most this many steps finer, for the table below.
+constexpr int kMaxCutSteps = 4;
 
-void add_spans(const SubCell& cell, uint8_t last_step, const IndexWindow& window,
-               std::vector<ScoreSpan>& spans) {
-  const unsigned shift = kMaxStep - cell.step;
-  const uint32_t width = (uint32_t{1} << shift) - 1;  // indexes past the first
-  const uint32_t latitude = cell.latitude << shift;
-  const uint32_t longitude = cell.longitude << shift;
-  if (latitude + width < window.min_latitude || latitude > window.max_latitude) return;
-  const uint32_t into_window = (longitude - window.first_longitude) & (kIndexCount - 1);
-  const uint32_t window_into_cell = (window.first_longitude - longitude) & (kIndexCount - 1);
-  if (into_window > window.longitude_span && window_into_cell > width) return;
-  const bool inside = latitude >= window.min_latitude && latitude + width <= window.max_latitude &&
-                      into_window + width <= window.longitude_span;
-  if (cell.step < last_step && !inside) {
-    // The children in score order: the longitude bit is the higher one.
-    for (uint32_t child = 0; child < 4; ++child) {
-      add_spans(SubCell{(cell.latitude << 1) | (child & 1), (cell.longitude << 1) | (child >> 1),
-                        static_cast<uint8_t>(cell.step + 1)},
-                last_step, window, spans);
+// For each position of a sub-cell in score order within its cell: its row
+// (latitude) in the low nibble, its column (longitude) in the high one.
+constexpr std::array<uint8_t, 1 << (2 * kMaxCutSteps)> kSubCellPlaces = [] {
+  std::array<uint8_t, 1 << (2 * kMaxCutSteps)> places{};
+  for (uint32_t z = 0; z < places.size(); ++z) {
+    uint32_t row = 0;
+    uint32_t column = 0;
+    for (int bit = 0; bit < kMaxCutSteps; ++bit) {
+      row |= ((z >> (2 * bit)) & 1) << bit;
+      column |= ((z >> (2 * bit + 1)) & 1) << bit;
     }
-    return;
+    places[z] = static_cast<uint8_t>(row | (column << 4));
   }
-  const uint64_t bits = spread_bits(cell.latitude) | (spread_bits(cell.longitude) << 1);
-  const ScoreSpan span{bits << (2 * shift), (bits + 1) << (2 * shift)};
-  if (!spans.empty() && spans.back().end == span.first) {
-    spans.back().end = span.end;
-  } else {
-    spans.push_back(span);
-  }
-}
+  return places;
+}();
 
 }  // namespace
 
@@ -134,9 +117,41 @@ void append_cell_spans(const Cell& cell, const IndexWindow& window, uint8_t extr
     spans.push_back(ScoreSpan{cell.first_score(), cell.end_score()});
     return;
   }
-  const uint8_t last_step = static_cast<uint8_t>(std::min<int>(cell.step + extra_steps, kMaxStep));
-  add_spans(SubCell{gather_bits(cell.bits), gather_bits(cell.bits >> 1), cell.step}, last_step, window,
-            spans);
+  const int steps = std::min({int{extra_steps}, kMaxStep - int{cell.step}, kMaxCutSteps});
+  const unsigned cell_shift = kMaxStep - cell.step;
+  const unsigned shift = cell_shift - steps;          // index bits within a sub-cell
+  const uint32_t width = (uint32_t{1} << shift) - 1;  // indexes past a sub-cell's first
+  const uint32_t first_latitude = gather_bits(cell.bits) << cell_shift;
+  const uint32_t first_longitude = gather_bits(cell.bits >> 1) << cell_shift;
+  // Which rows and columns of sub-cells reach the window.
+  uint32_t rows = 0;
+  uint32_t columns = 0;
+  for (uint32_t i = 0; i < (uint32_t{1} << steps); ++i) {
+    const uint32_t latitude = first_latitude + (i << shift);
+    if (latitude + width >= window.min_latitude && latitude <= window.max_latitude) {
+      rows |= uint32_t{1} << i;
+    }
+    const uint32_t longitude = first_longitude + (i << shift);
+    const uint32_t into_window = (longitude - window.first_longitude) & (kIndexCount - 1);
+    const uint32_t window_into_cell = (window.first_longitude - longitude) & (kIndexCount - 1);
+    if (into_window <= window.longitude_span || window_into_cell <= width) {
+      columns |= uint32_t{1} << i;
+    }
+  }
+  if (rows == 0 || columns == 0) return;
+  const uint64_t first = cell.first_score();
+  const unsigned score_shift = 2 * shift;
+  for (uint32_t z = 0; z < (uint32_t{1} << (2 * steps)); ++z) {
+    const uint8_t place = kSubCellPlaces[z];
+    if (((rows >> (place & 0xF)) & 1) == 0 || ((columns >> (place >> 4)) & 1) == 0) continue;
+    const ScoreSpan span{first + (uint64_t{z} << score_shift),
+                         first + (uint64_t{z + 1} << score_shift)};
+    if (!spans.empty() && spans.back().end == span.first) {
+      spans.back().end = span.end;
+    } else {
+      spans.push_back(span);
+    }
+  }
 }
 
 }  // namespace fkvs::geo

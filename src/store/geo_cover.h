@@ -48,9 +48,9 @@ struct ScoreSpan {
 };
 
 // Appends to spans, in ascending order, the scores of cell whose points may
-// lie in window: the cell cut into sub-cells up to extra_steps steps finer
-// (never finer than kMaxStep), those outside the window left out, adjacent
-// ones merged.
+// lie in window: the cell cut into sub-cells extra_steps steps finer (at
+// most 4, never finer than kMaxStep), those outside the window left out,
+// adjacent ones merged.
 void append_cell_spans(const Cell& cell, const IndexWindow& window, uint8_t extra_steps,
                        std::vector<ScoreSpan>& spans);
 

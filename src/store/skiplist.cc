@@ -192,8 +192,7 @@ const Skiplist::Node* Skiplist::at(size_t rank) const {
   return nullptr;
 }
 
-Skiplist::ForwardWalk::ForwardWalk(const Skiplist& list)
-    : list_(list), node_(list.first()) {
+Skiplist::ForwardWalk::ForwardWalk(const Skiplist& list) : list_(list), node_(list.first()) {
   for (int i = 0; i < list.level_; ++i) before_[i] = list.head_;
 }
 

@@ -27,14 +27,31 @@ constexpr uint64_t kPowersOfTen[kFixedFormatMaxDecimals + 1] = {
     100000000000000000ULL,
 };
 
+// "00" to "99".
+constexpr char kDigitPairs[] =
+    "0001020304050607080910111213141516171819202122232425262728293031323334353637383940414243444546"
+    "4748495051525354555657585960616263646566676869707172737475767778798081828384858687888990919293"
+    "949596979899";
+
 // Writes the decimal digits of value, at least min_digits of them (zeros in
 // front), ending just before end; returns where they start.
 char* write_digits_backwards(uint64_t value, int min_digits, char* end) {
   char* at = end;
-  while (value != 0 || min_digits > 0) {
-    *--at = static_cast<char>('0' + value % 10);
-    value /= 10;
-    --min_digits;
+  const auto write_pair = [&](uint64_t pair_value) {
+    const auto pair = static_cast<size_t>(pair_value) * 2;
+    at -= 2;
+    at[0] = kDigitPairs[pair];
+    at[1] = kDigitPairs[pair + 1];
+  };
+  while (value >= 100 || min_digits > 2) {
+    write_pair(value % 100);
+    value /= 100;
+    min_digits -= 2;
+  }
+  if (value >= 10 || min_digits == 2) {
+    write_pair(value);
+  } else if (value != 0 || min_digits == 1) {
+    *--at = static_cast<char>('0' + value);
   }
   return at;
 }
@@ -67,8 +84,16 @@ std::optional<std::string_view> format_fixed_exact(double value, int decimals, c
     const unsigned __int128 half = static_cast<unsigned __int128>(1) << (shift - 1);
     if (rest > half || (rest == half && (scaled & 1) != 0)) ++scaled;
   }
-  const auto whole = static_cast<uint64_t>(scaled / scale);
-  const auto decimal_part = static_cast<uint64_t>(scaled % scale);
+  // 64-bit division where it suffices (coordinates: up to 180 * 10^17).
+  uint64_t whole = 0;
+  uint64_t decimal_part = 0;
+  if (scaled >> 64 == 0) {
+    whole = static_cast<uint64_t>(scaled) / scale;
+    decimal_part = static_cast<uint64_t>(scaled) % scale;
+  } else {
+    whole = static_cast<uint64_t>(scaled / scale);
+    decimal_part = static_cast<uint64_t>(scaled % scale);
+  }
   char* end = out + kFixedFormatTextMax;
   char* at = end;
   if (decimals > 0) {

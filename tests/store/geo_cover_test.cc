@@ -89,8 +89,9 @@ TEST_CASE("geo_cover: no point a shape keeps is left out, randomized") {
     Shape shape;
     shape.kind = round % 2 == 0 ? Shape::Kind::kRadius : Shape::Kind::kBox;
     shape.center.longitude = round % 7 == 0 ? 180 - unit(random) * 0.5 : unit(random) * 360 - 180;
-    shape.center.latitude = round % 5 == 0 ? (kLatitudeMax - unit(random)) * (round % 10 == 0 ? -1 : 1)
-                                           : unit(random) * 170 - 85;
+    shape.center.latitude = round % 5 == 0
+                                ? (kLatitudeMax - unit(random)) * (round % 10 == 0 ? -1 : 1)
+                                : unit(random) * 170 - 85;
     const double meters = std::pow(10, unit(random) * 7);  // 1 m to 10000 km
     shape.radius = meters;
     shape.width = meters * (0.2 + unit(random) * 2);

@@ -67,9 +67,9 @@ TEST_CASE("fixed_format: matches printf, randomized") {
         value = std::uniform_real_distribution<double>(0, 7e7)(random);
         break;
       default:  // ties and near ties: k / 2^n
-        value = std::ldexp(static_cast<double>(random() % 100000),
-                           -static_cast<int>(random() % 30)) *
-                (random() % 2 == 0 ? 1 : -1);
+        value =
+            std::ldexp(static_cast<double>(random() % 100000), -static_cast<int>(random() % 30)) *
+            (random() % 2 == 0 ? 1 : -1);
         break;
     }
     if (!(std::fabs(value) < std::ldexp(1.0, 52))) continue;
