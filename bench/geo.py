@@ -11,6 +11,8 @@ then for every case and pipeline depth the rounds interleave the servers:
   search: GEOSEARCH geo:points FROMMEMBER m:__rand_int__ BYRADIUS 10 km ASC COUNT 10 WITHDIST
   box:    GEOSEARCH geo:points FROMMEMBER m:__rand_int__ BYBOX 20 20 km ASC COUNT 10 WITHDIST
   add:    GEOADD geo:add 13.361389 38.115556 m:__rand_int__
+  any:    GEOSEARCH geo:points FROMMEMBER m:__rand_int__ BYRADIUS 10 km COUNT 10 ANY
+  coord:  GEOSEARCH geo:points FROMMEMBER m:__rand_int__ BYBOX 20 20 km WITHCOORD WITHDIST
 
 and the figures, medians over rounds, are req/s, requests per server
 CPU-second (utime+stime of /proc/PID/stat), p50 and p99, with fkvs's ratio to
@@ -48,6 +50,11 @@ CASES = {
     "box": (["GEOSEARCH", POINTS_KEY, "FROMMEMBER", "m:__rand_int__", "BYBOX", "20", "20", "km",
              "ASC", "COUNT", "10", "WITHDIST"], 100_000),
     "add": (["GEOADD", "geo:add", "13.361389", "38.115556", "m:__rand_int__"], 200_000),
+    # Not run by default: the first 10 found, and every match with its coordinates.
+    "any": (["GEOSEARCH", POINTS_KEY, "FROMMEMBER", "m:__rand_int__", "BYRADIUS", "10", "km",
+             "COUNT", "10", "ANY"], 100_000),
+    "coord": (["GEOSEARCH", POINTS_KEY, "FROMMEMBER", "m:__rand_int__", "BYBOX", "20", "20", "km",
+               "WITHCOORD", "WITHDIST"], 50_000),
 }
 
 # (key in a run's figures, label, which way is better)
@@ -68,7 +75,7 @@ def parse_args():
     parser.add_argument("--benchmark-bin", default=DEFAULT_FKVS_BENCHMARK,
                         help="load generator (default build/src/tools/benchmark/fkvs-benchmark)")
     parser.add_argument("--cases", default="search,box,add",
-                        help="comma list of: search, box, add (default all)")
+                        help="comma list of: search, box, add, any, coord (default search,box,add)")
     parser.add_argument("--pipelines", default="1,16", help="comma list of -P depths")
     parser.add_argument("--clients", type=int, default=50)
     parser.add_argument("--points", type=int, default=100_000,

@@ -5,6 +5,7 @@
 #include <string>
 
 #include "commands/errors.h"
+#include "util/fixed_format.h"
 #include "util/number.h"
 #include "util/strings.h"
 
@@ -55,8 +56,12 @@ std::optional<double> parse_geo_number(CommandContext& ctx, std::string_view tex
 }
 
 void reply_geo_distance(resp::ReplyWriter& reply, double distance) {
-  // to_chars rounds the exact binary value as printf does, only faster.
+  // Both round the exact binary value as printf does, only faster.
   char text[400];
+  static_assert(sizeof(text) >= kFixedFormatTextMax);
+  if (const std::optional<std::string_view> fast = format_fixed_exact(distance, 4, text)) {
+    return reply.bulk(*fast);
+  }
   const auto result =
       std::to_chars(text, text + sizeof(text), distance, std::chars_format::fixed, 4);
   reply.bulk(std::string_view(text, result.ptr - text));

@@ -3,6 +3,8 @@
 // share one parser and one search, as in Redis, so options, error order and
 // results agree across them.
 #include <algorithm>
+#include <array>
+#include <forward_list>
 #include <optional>
 #include <span>
 #include <string>
@@ -14,6 +16,7 @@
 #include "commands/errors.h"
 #include "commands/geo_common.h"
 #include "commands/zset_common.h"
+#include "store/geo_cover.h"
 #include "store/geo_shape.h"
 #include "store/geohash.h"
 #include "store/zset_range.h"
@@ -48,7 +51,7 @@ struct GeoSearchRequest {
 
 // A member inside the shape.
 struct GeoMatch {
-  std::string member;
+  std::string_view member;
   double score;
   double distance;  // meters
   geo::Point point;
@@ -225,41 +228,52 @@ std::optional<GeoSearchRequest> parse_search(CommandContext& ctx, GeoSearchComma
   return request;
 }
 
-// Appends the members of set inside shape whose scores are in [first, end),
-// stopping once matches holds limit of them (limit 0: no limit).
-void gather_range(const ZSetValue& set, const geo::ShapeMatcher& shape, uint64_t first,
-                  uint64_t end, size_t limit, std::vector<GeoMatch>& matches) {
-  ScoreRange range;
-  range.min = static_cast<double>(first);
-  range.max = static_cast<double>(end);
-  range.max_exclusive = true;
-  for (ZSetValue::Cursor cursor = set.lower_bound(range);
-       cursor.valid() && range.within_max(cursor.score()); cursor.next()) {
-    const double score = cursor.score();
-    const geo::Point point = geo::point_of(score);
-    const std::optional<double> distance = shape.distance_within(point);
-    if (!distance) continue;
-    matches.push_back(GeoMatch{std::string(cursor.member()), score, *distance, point});
-    if (limit != 0 && matches.size() >= limit) return;
-  }
-}
+// The most matches whose room is kept from one search to the next.
+constexpr size_t kGeoMatchesKept = 4096;
+
+// Sub-cells this many steps finer than a search's cells are read only
+// where they reach the shape's window.
+constexpr uint8_t kGeoSubCellSteps = 2;
 
 // The members of set inside shape, in the order Redis finds them: cell by
-// cell (see geo::search_cells), each in score order.
-std::vector<GeoMatch> gather_matches(const ZSetValue& set, const geo::Shape& shape, size_t limit) {
-  std::vector<GeoMatch> matches;
+// cell (see geo::search_cells), each in score order, stopping once matches
+// holds limit of them (0: no limit). Within a cell only the sub-cells that
+// can hold kept points are read (geo::append_cell_spans), and only the
+// points in the shape's index window are decoded and measured: the same
+// points, found with less reading. Members are views into the set, except
+// for a listpack's integers, which are copied into numbers.
+void gather_matches(const ZSetValue& set, const geo::Shape& shape, size_t limit,
+                    std::vector<GeoMatch>& matches, std::forward_list<std::string>& numbers) {
   const std::array<geo::Cell, 9> cells = geo::search_cells(shape);
   const geo::ShapeMatcher matcher(shape);
+  const geo::IndexWindow window = geo::index_window(shape);
+  static thread_local std::vector<geo::ScoreSpan> spans;
   size_t last_read = 0;  // 0 also before any: Redis never skips the cell after the centre's
   for (size_t i = 0; i < cells.size(); ++i) {
     if (cells[i].is_zero()) continue;
     // With huge radii neighbours coincide: a cell equal to the one read last is skipped.
     if (last_read != 0 && cells[i] == cells[last_read]) continue;
     if (limit != 0 && !matches.empty() && matches.size() >= limit) break;
-    gather_range(set, matcher, cells[i].first_score(), cells[i].end_score(), limit, matches);
     last_read = i;
+    spans.clear();
+    geo::append_cell_spans(cells[i], window, kGeoSubCellSteps, spans);
+    ZSetValue::ScoreWalk walk(set);
+    for (const geo::ScoreSpan& span : spans) {
+      const auto end = static_cast<double>(span.end);
+      for (walk.seek(static_cast<double>(span.first)); walk.valid() && walk.score() < end;
+           walk.next()) {
+        const double score = walk.score();
+        if (!window.holds_bits(geo::bits_of_score(score))) continue;
+        const geo::Point point = geo::point_of(score);
+        const std::optional<double> distance = matcher.distance_within(point);
+        if (!distance) continue;
+        std::string_view member = walk.member();
+        if (!walk.member_in_place()) member = numbers.emplace_front(member);
+        matches.push_back(GeoMatch{member, score, *distance, point});
+        if (limit != 0 && matches.size() >= limit) return;
+      }
+    }
   }
-  return matches;
 }
 
 // Orders the matches by distance, as Redis does: all of them with a stable
@@ -351,8 +365,13 @@ void search_generic(CommandContext& ctx, GeoSearchCommand command, bool read_onl
   if (request->count != 0 && request->sort == GeoSort::kNone && !request->any) {
     request->sort = GeoSort::kAscending;
   }
-  std::vector<GeoMatch> matches =
-      gather_matches(*ref.collection, request->shape, request->any ? request->count : 0);
+  // Kept between searches, so that a search allocates nothing for its matches.
+  static thread_local std::vector<GeoMatch> matches;
+  matches.clear();
+  if (matches.capacity() > kGeoMatchesKept) matches.shrink_to_fit();
+  std::forward_list<std::string> numbers;
+  gather_matches(*ref.collection, request->shape, request->any ? request->count : 0, matches,
+                 numbers);
   const size_t wanted = request->count == 0
                             ? matches.size()
                             : std::min(matches.size(), static_cast<size_t>(request->count));

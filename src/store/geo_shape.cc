@@ -77,19 +77,39 @@ ShapeMatcher::ShapeMatcher(const Shape& shape)
   }
 }
 
-double ShapeMatcher::distance_from_center(const Point& point) const {
+double ShapeMatcher::distance_from_center(const Point& point, double latitude_cosine) const {
   // distance(shape.center, point), with the centre's part computed once.
   const double to_longitude = to_radians(point.longitude);
   const double v = std::sin((to_longitude - center_longitude_radians_) / 2);
   if (v == 0.0) return meridian_distance(shape_.center.latitude, point.latitude);
   const double to_latitude = to_radians(point.latitude);
   const double u = std::sin((to_latitude - center_latitude_radians_) / 2);
-  const double a = u * u + center_latitude_cosine_ * std::cos(to_latitude) * v * v;
+  const double a = u * u + center_latitude_cosine_ * latitude_cosine * v * v;
   return 2.0 * kEarthRadiusMeters * std::asin(std::sqrt(a));
 }
 
+std::optional<double> ShapeMatcher::box_distance_within(const Point& point) const {
+  // geo::distance_within's tests, with the point's latitude cosine computed
+  // once for both distances.
+  if (meridian_distance(point.latitude, shape_.center.latitude) >
+      shape_.height * shape_.conversion / 2) {
+    return std::nullopt;
+  }
+  const double latitude = to_radians(point.latitude);
+  const double latitude_cosine = std::cos(latitude);
+  // distance(point, {centre's longitude, point's latitude}): along the parallel.
+  const double v = std::sin((center_longitude_radians_ - to_radians(point.longitude)) / 2);
+  if (v != 0.0) {
+    const double a = latitude_cosine * latitude_cosine * v * v;
+    if (2.0 * kEarthRadiusMeters * std::asin(std::sqrt(a)) > shape_.width * shape_.conversion / 2) {
+      return std::nullopt;
+    }
+  }
+  return distance_from_center(point, latitude_cosine);
+}
+
 std::optional<double> ShapeMatcher::distance_within(const Point& point) const {
-  if (shape_.kind != Shape::Kind::kRadius) return geo::distance_within(shape_, point);
+  if (shape_.kind != Shape::Kind::kRadius) return box_distance_within(point);
   if (max_latitude_gap_ >= 0 &&
       std::fabs(to_radians(point.latitude) - center_latitude_radians_) > max_latitude_gap_) {
     return std::nullopt;
@@ -99,7 +119,7 @@ std::optional<double> ShapeMatcher::distance_within(const Point& point) const {
     if (gap > M_PI) gap = 2 * M_PI - gap;
     if (gap > max_longitude_gap_) return std::nullopt;
   }
-  const double meters = distance_from_center(point);
+  const double meters = distance_from_center(point, std::cos(to_radians(point.latitude)));
   if (meters > radius_meters_) return std::nullopt;
   return meters;
 }

@@ -37,7 +37,8 @@ struct Shape {
 std::optional<double> distance_within(const Shape& shape, const Point& point);
 
 // distance_within for many points and one shape, with the same results, only
-// faster: the centre's trigonometry is computed once, and a circle first
+// faster: the centre's trigonometry is computed once (a box's point's
+// latitude cosine too, for its two distances), and a circle first
 // rejects the points whose latitude or longitude alone puts them beyond the
 // radius (bounds loosened by far more than the rounding errors, so that no
 // point the exact test keeps is rejected).
@@ -47,7 +48,9 @@ class ShapeMatcher {
   std::optional<double> distance_within(const Point& point) const;
 
  private:
-  double distance_from_center(const Point& point) const;
+  // latitude_cosine: the cosine of the point's latitude (in radians).
+  double distance_from_center(const Point& point, double latitude_cosine) const;
+  std::optional<double> box_distance_within(const Point& point) const;
 
   Shape shape_;
   double center_longitude_radians_;

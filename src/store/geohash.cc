@@ -3,28 +3,6 @@
 namespace fkvs::geo {
 namespace {
 
-// Spreads the 32 bits of value into the even bits of a 64-bit word.
-uint64_t spread_bits(uint32_t value) {
-  uint64_t word = value;
-  word = (word | (word << 16)) & 0x0000FFFF0000FFFFULL;
-  word = (word | (word << 8)) & 0x00FF00FF00FF00FFULL;
-  word = (word | (word << 4)) & 0x0F0F0F0F0F0F0F0FULL;
-  word = (word | (word << 2)) & 0x3333333333333333ULL;
-  word = (word | (word << 1)) & 0x5555555555555555ULL;
-  return word;
-}
-
-// The inverse: the even bits of word gathered into 32 bits.
-uint32_t gather_bits(uint64_t word) {
-  word &= 0x5555555555555555ULL;
-  word = (word | (word >> 1)) & 0x3333333333333333ULL;
-  word = (word | (word >> 2)) & 0x0F0F0F0F0F0F0F0FULL;
-  word = (word | (word >> 4)) & 0x00FF00FF00FF00FFULL;
-  word = (word | (word >> 8)) & 0x0000FFFF0000FFFFULL;
-  word = (word | (word >> 16)) & 0x00000000FFFFFFFFULL;
-  return static_cast<uint32_t>(word);
-}
-
 constexpr uint64_t kLongitudeBits = 0xAAAAAAAAAAAAAAAAULL;  // the odd bits
 constexpr uint64_t kLatitudeBits = 0x5555555555555555ULL;   // the even bits
 
@@ -58,6 +36,25 @@ Cell moved_cell(const Cell& cell, int east, int north) {
   return step_latitude(step_longitude(cell, east), north);
 }
 
+// decode's body, inlined so that point_of's constant step and ranges fold in.
+[[gnu::always_inline]] inline Area decode_cell(const Range& longitude_range,
+                                               const Range& latitude_range, const Cell& cell) {
+  const uint32_t latitude_index = gather_bits(cell.bits);
+  const uint32_t longitude_index = gather_bits(cell.bits >> 1);
+  const double cells = static_cast<double>(1ULL << cell.step);
+  const double latitude_scale = latitude_range.max - latitude_range.min;
+  const double longitude_scale = longitude_range.max - longitude_range.min;
+  // The index after the last one wraps to 0 in 32 bits, as in Redis.
+  const uint32_t next_latitude = latitude_index + 1;
+  const uint32_t next_longitude = longitude_index + 1;
+  Area area;
+  area.latitude.min = latitude_range.min + (latitude_index * 1.0 / cells) * latitude_scale;
+  area.latitude.max = latitude_range.min + (next_latitude * 1.0 / cells) * latitude_scale;
+  area.longitude.min = longitude_range.min + (longitude_index * 1.0 / cells) * longitude_scale;
+  area.longitude.max = longitude_range.min + (next_longitude * 1.0 / cells) * longitude_scale;
+  return area;
+}
+
 }  // namespace
 
 std::optional<Cell> encode(const Range& longitude_range, const Range& latitude_range,
@@ -80,20 +77,7 @@ std::optional<Cell> encode(const Range& longitude_range, const Range& latitude_r
 }
 
 Area decode(const Range& longitude_range, const Range& latitude_range, const Cell& cell) {
-  const uint32_t latitude_index = gather_bits(cell.bits);
-  const uint32_t longitude_index = gather_bits(cell.bits >> 1);
-  const double cells = static_cast<double>(1ULL << cell.step);
-  const double latitude_scale = latitude_range.max - latitude_range.min;
-  const double longitude_scale = longitude_range.max - longitude_range.min;
-  // The index after the last one wraps to 0 in 32 bits, as in Redis.
-  const uint32_t next_latitude = latitude_index + 1;
-  const uint32_t next_longitude = longitude_index + 1;
-  Area area;
-  area.latitude.min = latitude_range.min + (latitude_index * 1.0 / cells) * latitude_scale;
-  area.latitude.max = latitude_range.min + (next_latitude * 1.0 / cells) * latitude_scale;
-  area.longitude.min = longitude_range.min + (longitude_index * 1.0 / cells) * longitude_scale;
-  area.longitude.max = longitude_range.min + (next_longitude * 1.0 / cells) * longitude_scale;
-  return area;
+  return decode_cell(longitude_range, latitude_range, cell);
 }
 
 uint64_t bits_of_score(double score) {
@@ -112,7 +96,8 @@ uint64_t bits_of_score(double score) {
 }
 
 Point point_of(double score) {
-  const Area area = decode(Cell{bits_of_score(score), kMaxStep});
+  const Area area =
+      decode_cell(kLongitudeRange, kLatitudeRange, Cell{bits_of_score(score), kMaxStep});
   Point point;
   point.longitude = (area.longitude.min + area.longitude.max) / 2;
   if (point.longitude > kLongitudeMax) point.longitude = kLongitudeMax;

@@ -54,6 +54,29 @@ struct Area {
   Range latitude;
 };
 
+// Spreads the 32 bits of value into the even bits of a 64-bit word: a
+// latitude index as it sits in a score (a longitude one shifted left by one).
+inline uint64_t spread_bits(uint32_t value) {
+  uint64_t word = value;
+  word = (word | (word << 16)) & 0x0000FFFF0000FFFFULL;
+  word = (word | (word << 8)) & 0x00FF00FF00FF00FFULL;
+  word = (word | (word << 4)) & 0x0F0F0F0F0F0F0F0FULL;
+  word = (word | (word << 2)) & 0x3333333333333333ULL;
+  word = (word | (word << 1)) & 0x5555555555555555ULL;
+  return word;
+}
+
+// The inverse: the even bits of word gathered into 32 bits.
+inline uint32_t gather_bits(uint64_t word) {
+  word &= 0x5555555555555555ULL;
+  word = (word | (word >> 1)) & 0x3333333333333333ULL;
+  word = (word | (word >> 2)) & 0x0F0F0F0F0F0F0F0FULL;
+  word = (word | (word >> 4)) & 0x00FF00FF00FF00FFULL;
+  word = (word | (word >> 8)) & 0x0000FFFF0000FFFFULL;
+  word = (word | (word >> 16)) & 0x00000000FFFFFFFFULL;
+  return static_cast<uint32_t>(word);
+}
+
 // Whether a point may be indexed: longitude within +-180, latitude within
 // +-85.05112878 (GEOADD's and FROMLONLAT's check).
 inline bool is_valid(const Point& point) {

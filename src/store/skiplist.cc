@@ -192,4 +192,38 @@ const Skiplist::Node* Skiplist::at(size_t rank) const {
   return nullptr;
 }
 
+Skiplist::ForwardWalk::ForwardWalk(const Skiplist& list) : list_(list), node_(list.first()) {
+  for (int i = 0; i < list.level_; ++i) before_[i] = list.head_;
+}
+
+void Skiplist::ForwardWalk::next() {
+  for (int i = 0; i < node_->levels_; ++i) before_[i] = node_;
+  node_ = node_->link(0).forward;
+}
+
+void Skiplist::ForwardWalk::seek(double score) {
+  if (node_ == nullptr || !(node_->score_ < score)) return;
+  for (int i = 0; i < node_->levels_; ++i) before_[i] = node_;
+  // Where a level's next link already reaches score, so do all higher ones':
+  // only the levels below the first such one move.
+  int top = 0;
+  while (top < list_.level_) {
+    const Node* forward = before_[top]->link(top).forward;
+    if (forward == nullptr || !(forward->score_ < score)) break;
+    ++top;
+  }
+  const Node* node = list_.head_;
+  for (int i = top - 1; i >= 0; --i) {
+    // Start from whichever of the two is further along (both lie before score).
+    if (node == list_.head_ || (before_[i] != list_.head_ && before_[i]->score_ > node->score_)) {
+      node = before_[i];
+    }
+    while (node->link(i).forward != nullptr && node->link(i).forward->score_ < score) {
+      node = node->link(i).forward;
+    }
+    before_[i] = node;
+  }
+  node_ = before_[0]->link(0).forward;
+}
+
 }  // namespace fkvs

@@ -80,6 +80,28 @@ class Skiplist {
 
   size_t heap_bytes() const { return heap_bytes_; }
 
+  // A walk up the list that can skip ahead: seek(score) costs about the
+  // logarithm of the nodes it passes, not of the list's length, since the walk
+  // keeps, for every level, the last node before it that has a link there.
+  // The list must not change while a walk is on it.
+  class ForwardWalk {
+   public:
+    // On the first node.
+    explicit ForwardWalk(const Skiplist& list);
+    // The current node, nullptr past the end.
+    const Node* node() const { return node_; }
+    void next();
+    // Moves to the first node from the current one on whose score is not
+    // below score (never backwards).
+    void seek(double score);
+
+   private:
+    const Skiplist& list_;
+    const Node* node_;
+    // before_[i]: the last node before node_ with a link at level i.
+    const Node* before_[kMaxLevel];
+  };
+
  private:
   static bool precedes(const Node* node, double score, std::string_view member);
   static Node* create(double score, std::string_view member, int levels);

@@ -273,20 +273,6 @@ ZSetValue::Cursor ZSetValue::at_rank(size_t rank) const {
   return cursor;
 }
 
-ZSetValue::Cursor ZSetValue::lower_bound(const ScoreRange& range) const {
-  if (is_listpack()) {
-    Cursor cursor = at_rank(0);
-    while (cursor.valid() && range.below(cursor.score())) cursor.next();
-    return cursor;
-  }
-  Cursor cursor;
-  cursor.set_ = this;
-  cursor.node_ =
-      skiplist_->first_not([&](const Skiplist::Node& node) { return range.below(node.score()); });
-  cursor.load();
-  return cursor;
-}
-
 void ZSetValue::Cursor::load() {
   if (set_->is_listpack()) {
     const PackedList& list = set_->listpack_;
@@ -320,6 +306,53 @@ void ZSetValue::Cursor::prev() {
     node_ = node_->prev();
   }
   load();
+}
+
+ZSetValue::ScoreWalk::ScoreWalk(const ZSetValue& set) : set_(set) {
+  if (set.is_listpack()) {
+    position_ = set.listpack_.begin();
+  } else {
+    nodes_.emplace(*set.skiplist_);
+  }
+  load();
+}
+
+void ZSetValue::ScoreWalk::load() {
+  if (nodes_) {
+    valid_ = nodes_->node() != nullptr;
+    if (valid_) score_ = nodes_->node()->score();
+    return;
+  }
+  const PackedList& list = set_.listpack_;
+  valid_ = position_ != list.end();
+  if (valid_) score_ = read_score(list.get(list.next(position_)));
+}
+
+std::string_view ZSetValue::ScoreWalk::member() const {
+  if (nodes_) return nodes_->node()->member();
+  return set_.listpack_.get(position_).bytes(scratch_);
+}
+
+bool ZSetValue::ScoreWalk::member_in_place() const {
+  return nodes_ || !set_.listpack_.get(position_).is_integer;
+}
+
+void ZSetValue::ScoreWalk::next() {
+  if (nodes_) {
+    nodes_->next();
+  } else {
+    position_ = set_.listpack_.next(set_.listpack_.next(position_));
+  }
+  load();
+}
+
+void ZSetValue::ScoreWalk::seek(double min) {
+  if (nodes_) {
+    nodes_->seek(min);
+    load();
+    return;
+  }
+  while (valid_ && score_ < min) next();
 }
 
 }  // namespace fkvs

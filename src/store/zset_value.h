@@ -108,9 +108,32 @@ class ZSetValue final : public Collection {
   };
   // A cursor on the member at rank; invalid past the end.
   Cursor at_rank(size_t rank) const;
-  // A cursor on the first member not below range's min (invalid if none),
-  // for a walk up a score range that needs no ranks (the geo searches).
-  Cursor lower_bound(const ScoreRange& range) const;
+
+  // A walk up the scores that can skip ahead, for the geo searches, which
+  // read a few score ranges of a set: seek(min) moves to the first member
+  // whose score is not below min, never backwards, in about the logarithm
+  // of the members it passes. The set must not change during the walk.
+  class ScoreWalk {
+   public:
+    explicit ScoreWalk(const ZSetValue& set);
+    bool valid() const { return valid_; }
+    double score() const { return score_; }
+    // The member; the view stays valid after the walk moves on (until the
+    // set changes) when member_in_place(), else only until it moves.
+    std::string_view member() const;
+    bool member_in_place() const;
+    void next();
+    void seek(double min);
+
+   private:
+    void load();
+    const ZSetValue& set_;
+    std::optional<Skiplist::ForwardWalk> nodes_;  // in the skiplist encoding
+    size_t position_ = 0;                         // listpack: the member item
+    bool valid_ = false;
+    double score_ = 0;
+    mutable IntScratch scratch_;
+  };
 
   // One SCAN step over the members (a listpack in one step, cursor 0 after):
   // visit(member, score) for each, returns the next cursor.

@@ -8,6 +8,8 @@
 #include <cstring>
 #include <string>
 
+#include "util/fixed_format.h"
+
 namespace fkvs {
 namespace {
 
@@ -102,9 +104,19 @@ size_t format_int64(int64_t value, char* out) {
 
 std::string_view format_long_double(long double value, char* out) {
   if (std::isinf(value)) return value > 0 ? "inf" : "-inf";
-  const auto result =
-      std::to_chars(out, out + kLongDoubleTextMax, value, std::chars_format::fixed, 17);
-  std::string_view formatted(out, static_cast<size_t>(result.ptr - out));
+  // Values that are doubles (GEOPOS's coordinates) take the faster exact way.
+  std::optional<std::string_view> fast;
+  if (static_cast<long double>(static_cast<double>(value)) == value) {
+    fast = format_fixed_exact(static_cast<double>(value), 17, out);
+  }
+  std::string_view formatted;
+  if (fast) {
+    formatted = *fast;
+  } else {
+    const auto result =
+        std::to_chars(out, out + kLongDoubleTextMax, value, std::chars_format::fixed, 17);
+    formatted = std::string_view(out, static_cast<size_t>(result.ptr - out));
+  }
   if (formatted.find('.') != std::string_view::npos) {
     formatted.remove_suffix(formatted.size() - 1 - formatted.find_last_not_of('0'));
     if (formatted.back() == '.') formatted.remove_suffix(1);

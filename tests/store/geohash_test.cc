@@ -2,6 +2,7 @@
 
 #include <doctest/doctest.h>
 
+#include <algorithm>
 #include <cstdint>
 #include <random>
 #include <string>
@@ -35,6 +36,20 @@ TEST_CASE("geohash: a score decodes to its cell's centre, within the limits") {
   const Point south_west = point_of(0);
   CHECK(south_west.longitude == -179.99999731779098511);
   CHECK(south_west.latitude == -85.05112751263942528);
+}
+
+TEST_CASE("geohash: point_of is the centre of decode's cell, bit for bit") {
+  std::mt19937_64 random(7);
+  for (int i = 0; i < 100000; ++i) {
+    const uint64_t bits = i % 100 == 0 ? random() : random() & ((uint64_t{1} << 52) - 1);
+    const auto score = static_cast<double>(bits);
+    const Area area = decode(Cell{bits_of_score(score), kMaxStep});
+    const Point point = point_of(score);
+    CHECK(point.longitude ==
+          std::clamp((area.longitude.min + area.longitude.max) / 2, kLongitudeMin, kLongitudeMax));
+    CHECK(point.latitude ==
+          std::clamp((area.latitude.min + area.latitude.max) / 2, kLatitudeMin, kLatitudeMax));
+  }
 }
 
 TEST_CASE("geohash: standard strings as GEOHASH prints them") {

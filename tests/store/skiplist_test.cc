@@ -109,6 +109,47 @@ TEST_CASE("skiplist: erase and update keep ranks") {
   check_matches(list, model);
 }
 
+TEST_CASE("skiplist: a forward walk seeks like a lower bound, randomized") {
+  const uint64_t seed = 20260601;
+  std::printf("skiplist forward walk seed %llu\n", static_cast<unsigned long long>(seed));
+  std::mt19937_64 random(seed);
+  for (int round = 0; round < 40; ++round) {
+    Skiplist list;
+    Model model;
+    const int size = static_cast<int>(random() % 3000);
+    // Few distinct scores in some rounds, so that runs of equal scores appear.
+    const uint64_t scores = round % 2 == 0 ? 20 : 100000;
+    for (int i = 0; i < size; ++i) {
+      const double score = static_cast<double>(random() % scores) - 7;
+      const std::string member = "m" + std::to_string(i);
+      list.insert(score, member);
+      model.emplace(score, member);
+    }
+    Skiplist::ForwardWalk walk(list);
+    auto expected = model.begin();
+    double target = -10;
+    while (true) {
+      const Skiplist::Node* node = walk.node();
+      if (expected == model.end()) {
+        CHECK(node == nullptr);
+        break;
+      }
+      REQUIRE(node != nullptr);
+      CHECK(node->score() == expected->first);
+      CHECK(node->member() == expected->second);
+      if (random() % 3 == 0) {
+        walk.next();
+        ++expected;
+        continue;
+      }
+      target += static_cast<double>(random() % static_cast<uint64_t>(scores / 10 + 2));
+      walk.seek(target);
+      // Never backwards: the first at or after the current one not below target.
+      while (expected != model.end() && expected->first < target) ++expected;
+    }
+  }
+}
+
 TEST_CASE("skiplist: randomized against std::set") {
   const uint64_t seed = 20261202;
   std::printf("skiplist randomized seed %llu\n", static_cast<unsigned long long>(seed));

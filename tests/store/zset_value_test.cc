@@ -224,25 +224,33 @@ TEST_CASE("zset_value: randomized against std::set, through the conversion") {
 namespace fkvs {
 namespace {
 
-TEST_CASE("zset_value: lower_bound finds the first member a score range reaches") {
+TEST_CASE("zset_value: a score walk seeks and steps up the scores in both encodings") {
   for (const ZSetLimits limits : {ZSetLimits{128, 64}, ZSetLimits{0, 0}}) {
     ZSetValue set(limits, 0, 0);
     for (int i = 0; i < 50; ++i) set.set("m" + std::to_string(i), i * 2, limits);
-    ScoreRange range;
-    range.min = 7;
-    range.max = 12;
-    range.max_exclusive = true;
-    auto cursor = set.lower_bound(range);
-    REQUIRE(cursor.valid());
-    CHECK(cursor.score() == 8);
-    CHECK(cursor.member() == "m4");
-    range.min = 8;
-    range.min_exclusive = true;
-    CHECK(set.lower_bound(range).score() == 10);
-    range.min = 98.5;
-    CHECK_FALSE(set.lower_bound(range).valid());
-    range.min = -1;
-    CHECK(set.lower_bound(range).member() == "m0");
+    set.set("77", 3, limits);  // a listpack keeps it as an integer
+    ZSetValue::ScoreWalk walk(set);
+    REQUIRE(walk.valid());
+    CHECK(walk.score() == 0);
+    CHECK(walk.member() == "m0");
+    walk.seek(2.5);
+    CHECK(walk.score() == 3);
+    CHECK(walk.member() == "77");
+    CHECK(walk.member_in_place() == (limits.max_listpack_entries == 0));
+    walk.next();
+    CHECK(walk.member() == "m2");
+    CHECK(walk.member_in_place());
+    walk.seek(7);
+    CHECK(walk.member() == "m4");
+    walk.seek(1);  // never backwards
+    CHECK(walk.member() == "m4");
+    walk.seek(98);
+    CHECK(walk.member() == "m49");
+    walk.next();
+    CHECK_FALSE(walk.valid());
+    ZSetValue::ScoreWalk past(set);
+    past.seek(98.5);
+    CHECK_FALSE(past.valid());
   }
 }
 
