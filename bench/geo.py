@@ -31,7 +31,7 @@ import sys
 import tempfile
 import time
 
-from load import run_benchmark
+from side_by_side import fmt, fmt_ratio, measure_command, ratio
 from servers import (add_pinning_arguments, add_server_arguments, BenchError, Connection,
                      encode_command, pinning_description, REFERENCE_NAME, REPO_ROOT,
                      send_checked, server_launcher, servers_under_test)
@@ -128,17 +128,6 @@ def load_points(server, count, seed):
         conn.close()
 
 
-def measure_once(server, args, command, depth, requests):
-    cpu_before = server.cpu_seconds()
-    figures = run_benchmark(server.port, None, depth, args.clients, requests, args.points, 3,
-                            cpu=None if args.no_pin else args.client_cpu,
-                            benchmark_bin=args.benchmark_bin, command=command)
-    cpu = server.cpu_seconds() - cpu_before
-    server.check_alive()
-    figures["req_per_cpu_s"] = requests / cpu if cpu > 0 else None
-    return figures
-
-
 def run_cells(args, servers):
     cells = []
     total = len(args.case_names) * len(args.depths) * args.rounds * len(servers)
@@ -150,7 +139,7 @@ def run_cells(args, servers):
             runs = {server.name: [] for server in servers}
             for round_index in range(args.rounds):
                 for server in servers:
-                    figures = measure_once(server, args, command, depth, requests)
+                    figures = measure_command(server, args, command, depth, requests, args.points)
                     runs[server.name].append(figures)
                     done += 1
                     print("[%d/%d] %s -P %d %-6s round %d: %s req/s, %s req/CPU-s" % (
@@ -162,18 +151,6 @@ def run_cells(args, servers):
                 for key, _, _ in METRICS} for server in servers}
             cells.append({"case": name, "pipeline": depth, "median": medians})
     return cells
-
-
-def fmt(value, digits=0):
-    return "n/a" if value is None else "{:,.{}f}".format(value, digits)
-
-
-def ratio(value, reference):
-    return value / reference if value and reference else None
-
-
-def fmt_ratio(value):
-    return "n/a" if value is None else "%.2fx" % value
 
 
 def fmt_metric(key, value):
