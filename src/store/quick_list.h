@@ -143,8 +143,8 @@ class QuickList {
   static size_t item_count(const Node* node) {
     return is_closed(node) ? node->compressed.size() : node->items.size();
   }
-  static size_t plain_bytes(const Node* node) {
-    return is_closed(node) ? node->compressed.plain_bytes() : node->items.bytes();
+  static size_t listpack_bytes(const Node* node) {
+    return is_closed(node) ? node->compressed.listpack_bytes() : node->items.listpack_bytes();
   }
 
   // Whether a node of (an estimate of) bytes and items keeps within the fill.
