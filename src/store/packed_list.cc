@@ -228,6 +228,7 @@ struct GroupIndex {
   }
   size_t group_of(size_t position) const {
     if (end(0) > position) return 0;
+    if (end(groups - 2) <= position) return groups - 1;
     return find(position, false);
   }
   size_t group_before(size_t position) const {
@@ -409,7 +410,10 @@ size_t PackedList::prev(size_t position) const {
   if (position == kHeaderBytes) return end();
   const GroupIndex index(block_);
   size_t p = index.start(index.group_before(position));
-  for (size_t after = next(p); after != position; after = next(after)) p = after;
+  for (size_t after = p + item_size(block_ + p); after != position;
+       after += item_size(block_ + after)) {
+    p = after;
+  }
   return p;
 }
 
@@ -430,7 +434,7 @@ size_t PackedList::seek(int64_t index) const {
     first = groups.count(k) - from_tail;
   }
   size_t position = groups.start(k);
-  for (size_t i = 0; i < first; ++i) position = next(position);
+  for (size_t i = 0; i < first; ++i) position += item_size(block_ + position);
   return position;
 }
 
@@ -582,7 +586,7 @@ size_t PackedList::erase(size_t position, size_t count) {
   size_t removed = 0;
   size_t removed_long_bytes = 0;
   while (removed < count && after != index.items_end) {
-    const size_t item_end = next(after);
+    const size_t item_end = after + item_size(block_ + after);
     removed_long_bytes += long_item_bytes(item_end - after);
     after = item_end;
     ++removed;
