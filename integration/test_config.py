@@ -89,6 +89,52 @@ BAD_CONFIGS = [
                  r"(?i)argument|invalid|wrong", id="too-many-arguments"),
 ]
 
+# Redis options for what fkvs lacks: a value that asks for the missing feature
+# stops the start rather than being ignored.
+MISSING_FEATURE_CONFIGS = [
+    pytest.param("port {port}\nreplicaof 10.0.0.1 6379\n", 2, "replicaof",
+                 "fkvs does not replicate yet", id="replicaof"),
+    pytest.param("port {port}\n\ncluster-enabled yes\n", 3, "cluster-enabled",
+                 "fkvs has no cluster mode yet", id="cluster-enabled"),
+    pytest.param("port {port}\ntls-port 6380\n", 2, "tls-port", "fkvs has no TLS yet",
+                 id="tls-port"),
+]
+
+
+@pytest.mark.fkvs_only
+@pytest.mark.parametrize("text, line, token, reason", MISSING_FEATURE_CONFIGS)
+def test_config_asking_for_a_missing_feature_is_refused(server_binary, tmp_path, text, line,
+                                                        token, reason):
+    config = tmp_path / "missing.conf"
+    config.write_text(text.replace("{port}", str(free_port())))
+    status, output = run_until_exit([server_binary, str(config)] + COMMON_ARGS, tmp_path)
+    assert status != 0
+    assert mentions_line(output, line), output
+    assert token in output and reason in output, output
+
+
+DEBIAN_REDIS_CONF = "/etc/redis/redis.conf"
+
+
+def test_debian_redis_conf_loads_unchanged(start_server, tmp_path):
+    """The redis.conf Debian's redis-server package installs: every directive
+    in it is accepted, options for what fkvs lacks (replication, TLS,
+    defragmentation) are kept and shown as Redis shows them."""
+    if not os.path.exists(DEBIAN_REDIS_CONF):
+        pytest.skip("%s is missing: the redis-server package is not installed" %
+                    DEBIAN_REDIS_CONF)
+    with open(DEBIAN_REDIS_CONF) as conf:
+        text = re.sub(r"(?m)^port 6379$", "port {port}", conf.read())
+    assert "port {port}" in text
+    started = start_server("--daemonize", "no", "--logfile", "", "--pidfile", "",
+                           "--dir", str(tmp_path), config_text=text)
+    client = started.client()
+    assert client.ping()
+    assert client.config_get("repl-diskless-sync") == {"repl-diskless-sync": "yes"}
+    assert client.config_get("hll-sparse-max-bytes") == {"hll-sparse-max-bytes": "3000"}
+    assert client.config_get("replica-priority") == {"replica-priority": "100"}
+    assert client.config_get("slave-priority") == {"slave-priority": "100"}
+
 
 @pytest.mark.parametrize("text, line, token, reason", BAD_CONFIGS)
 def test_bad_config_exits_with_a_clear_message(server_binary, tmp_path, text, line, token,

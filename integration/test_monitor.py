@@ -55,3 +55,38 @@ def test_monitor_flag_and_reset(server):
     assert b"flags=O" not in client.execute_command("CLIENT", "LIST")
     client.set("after", "reset")
     assert watcher.command("PING") == b"+PONG\r\n"
+
+
+@pytest.mark.parametrize("target_server", ["server", "reference"])
+def test_monitor_shows_script_commands_before_what_their_script_calls(target_server, request):
+    """EVAL and FCALL are shown as they start, failing ones too, then each
+    redis.call from "lua"; inside MULTI the EVAL comes before EXEC."""
+    handle = request.getfixturevalue(target_server)
+    other = handle.connect_raw()
+    other.command("FUNCTION", "LOAD", "REPLACE",
+                  "#!lua name=mon\nredis.register_function('setfoo', "
+                  "function() return redis.call('set', 'foo', 'bar') end)")
+    watcher = monitoring(handle)
+    other.command("EVAL", "redis.call('set', KEYS[1], ARGV[1]) return redis.call('get', KEYS[1])",
+                  "1", "k", "v")
+    other.command("FCALL", "setfoo", "0")
+    other.command("EVALSHA", "0" * 40, "0")
+    other.command("EVAL", "return 1", "x")
+    other.command("MULTI")
+    other.command("EVAL", "return redis.call('incr', 'n')", "0")
+    other.command("EXEC")
+    seen = [read_line(watcher) for _ in range(11)]
+    assert [(m.group(4) == b"lua", m.group(5)) for m in seen] == [
+        (False, b'"EVAL" "redis.call(\'set\', KEYS[1], ARGV[1]) return redis.call(\'get\', '
+                b'KEYS[1])" "1" "k" "v"'),
+        (True, b'"set" "k" "v"'),
+        (True, b'"get" "k"'),
+        (False, b'"FCALL" "setfoo" "0"'),
+        (True, b'"set" "foo" "bar"'),
+        (False, b'"EVALSHA" "' + b"0" * 40 + b'" "0"'),
+        (False, b'"EVAL" "return 1" "x"'),
+        (False, b'"MULTI"'),
+        (False, b'"EVAL" "return redis.call(\'incr\', \'n\')" "0"'),
+        (True, b'"incr" "n"'),
+        (False, b'"EXEC"'),
+    ]

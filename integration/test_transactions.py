@@ -82,6 +82,46 @@ def test_a_refused_exec_discards_the_transaction_and_says_why(assert_same):
     ])
 
 
+NOREPLICAS = b"-NOREPLICAS Not enough good replicas to write.\r\n"
+
+
+def noreplicas_replies(handle):
+    """min-replicas-to-write on a master without replicas, from two connections."""
+    conn, admin = handle.connect_raw(), handle.connect_raw()
+    replies = [conn.command("SET", "xx", "1"), conn.command("MULTI"), conn.command("INCR", "xx"),
+               admin.command("CONFIG", "SET", "min-replicas-to-write", "2"),
+               conn.command("EXEC"), conn.command("GET", "xx"), conn.command("SET", "xx", "2"),
+               conn.command("PING"),
+               conn.command("MULTI"), conn.command("SET", "xx", "3"), conn.command("GET", "xx"),
+               conn.command("EXEC"),
+               conn.command("EVAL", "return redis.call('set', 'xx', '4')", "0"),
+               conn.command("EVAL", "#!lua\nreturn redis.call('set', 'xx', '4')", "0"),
+               conn.command("EVAL", "#!lua flags=no-writes\nreturn redis.call('get', 'xx')", "0"),
+               admin.command("CONFIG", "SET", "min-replicas-max-lag", "0"),
+               conn.command("SET", "xx", "5"),
+               admin.command("CONFIG", "SET", "min-replicas-max-lag", "10"),
+               admin.command("CONFIG", "SET", "min-slaves-to-write", "0"),
+               conn.command("SET", "xx", "6")]
+    return replies
+
+
+def test_min_replicas_to_write_refuses_writes_without_replicas(server, reference):
+    """As a Redis master with no replicas: writes, EXEC of a queue holding a
+    write (also one queued before the option was set) and writing scripts get
+    NOREPLICAS; reads go on; min-replicas-max-lag 0 turns the check off."""
+    for handle in (server, reference):
+        handle.client().flushall()
+    replies = noreplicas_replies(server)
+    assert replies == noreplicas_replies(reference)
+    assert replies[4] == (b"-EXECABORT Transaction discarded because of: NOREPLICAS Not enough "
+                          b"good replicas to write.\r\n")
+    assert replies[5] == bulk("1")  # the queued INCR never ran
+    assert replies[6] == NOREPLICAS and replies[9] == NOREPLICAS
+    assert replies[11] == EXECABORT
+    assert replies[13] == NOREPLICAS and replies[14] == bulk("1")
+    assert replies[16] == OK and replies[19] == OK
+
+
 def test_blocking_commands_inside_exec_answer_at_once(assert_same):
     check_transcript(assert_same, [
         ("ZADD z 1 m", integer(1)),

@@ -158,7 +158,10 @@ void ReplyWriter::big_number(std::string_view digits) {
 
 void ReplyWriter::double_number(double value) {
   char text[32];
-  const std::string_view digits = format_double(value, text);
+  double_text(format_double(value, text));
+}
+
+void ReplyWriter::double_text(std::string_view digits) {
   if (!resp3_) return bulk(digits);
   char* start = out_->prepare(digits.size() + 3);
   start[0] = ',';

@@ -49,6 +49,9 @@ class ReplyWriter {
   void bulk_double(double value);
   // A double: RESP3's ",value", or in RESP2 the bulk string bulk_double sends.
   void double_number(double value);
+  // A double already formatted (GEOPOS's "%.17Lf" text): RESP3's ",digits",
+  // a bulk string in RESP2.
+  void double_text(std::string_view digits);
   // RESP3's "#t"/"#f"; RESP2 sends :1/:0.
   void boolean(bool value);
   // RESP3's one null "_" stands for both of RESP2's.

@@ -42,6 +42,11 @@ CASES = [
          setup=["MSET a 1 b 2 c 3 d 4 e 5"]),
     Case(["PTTL a"], compare="shape", setup=["SET a 1 PX 100000"],
          note="milliseconds left depend on timing"),
+    # (A target that answers is in test_migrate.py: its port differs per run.)
+    Case(["MIGRATE 127.0.0.1 1 missing 0 100", "MIGRATE 127.0.0.1 1 a x 100",
+          "MIGRATE 127.0.0.1 1 a 0 100 BOGUS", "MIGRATE 127.0.0.1 1 a 0 100 KEYS a",
+          "MIGRATE 127.0.0.1 1 a 0 100 AUTH", ["MIGRATE", "127.0.0.1", "1", "", "0", "100", "KEYS", "missing"]],
+         setup=["SET a 1"]),
     Case(["DUMP s", "DUMP n", "DUMP missing", "DEL s", "RESTORE s 0 payload",
           "RESTORE x 0 bad"],
          setup=["SET s hello", "SET n 12345"]),

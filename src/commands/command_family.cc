@@ -74,6 +74,8 @@ bool has_category(const CommandSpec& spec, std::string_view category) {
   if (category == "@pubsub" && (spec.flags & kPubSub) != 0) return true;
   // A pure container (no handler of its own) has no data-type category, as in Redis.
   if (spec.handler == nullptr) return false;
+  // SORT is "generic" but Redis files it under the types it sorts (kAssignedCategories).
+  if (spec.name == "sort" || spec.name == "sort_ro") return false;
   for (const auto& [group, implied] : kGroupCategories) {
     if (group == spec.group && implied == category) return true;
   }
@@ -87,7 +89,10 @@ constexpr std::pair<std::string_view, std::string_view> kAssignedCategories[] = 
     {"flushall", "@dangerous"}, {"flushdb", "@keyspace"},  {"flushdb", "@dangerous"},
     {"info", "@dangerous"},     {"keys", "@dangerous"},    {"lastsave", "@admin"},
     {"lastsave", "@dangerous"}, {"restore", "@dangerous"}, {"swapdb", "@keyspace"},
-    {"swapdb", "@dangerous"},
+    {"swapdb", "@dangerous"},   {"sort", "@set"},          {"sort", "@sortedset"},
+    {"sort", "@list"},          {"sort", "@dangerous"},    {"sort_ro", "@set"},
+    {"sort_ro", "@sortedset"},  {"sort_ro", "@list"},      {"sort_ro", "@dangerous"},
+    {"migrate", "@dangerous"},
 };
 
 bool has_assigned_category(std::string_view name, std::string_view category) {
@@ -161,6 +166,7 @@ constexpr CommandTips kCommandTips[] = {
     {"memory|purge", {"request_policy:all_shards", "response_policy:all_succeeded"}},
     {"memory|stats", {kNondeterministic, "request_policy:all_shards", "response_policy:special"}},
     {"mget", {"request_policy:multi_shard"}},
+    {"migrate", {kNondeterministic}},
     {"mset", {"request_policy:multi_shard", "response_policy:all_succeeded"}},
     {"msetnx", {"request_policy:multi_shard", "response_policy:agg_min"}},
     {"object|encoding", {kNondeterministic}},
@@ -214,7 +220,12 @@ std::vector<std::string_view> command_tips(std::string_view name) {
 std::string_view key_spec_notes(std::string_view command) {
   if (command == "set") return "RW and ACCESS due to the optional `GET` argument";
   if (command == "getex") return "RW and UPDATE because it changes the TTL";
+  if (command == "bitfield") return "This command allows both access and modification of the key";
   if (command == "xadd") return "UPDATE instead of INSERT because of the optional trimming feature";
+  if (command == "pfcount") {
+    return "RW because it may change the internal representation of the key, and propagate to "
+           "replicas";
+  }
   if (command == "eval" || command == "evalsha" || command == "fcall") {
     return "We cannot tell how the keys will be used so we assume the worst, RW and UPDATE";
   }
@@ -227,7 +238,7 @@ std::string_view key_spec_notes(std::string_view command) {
 // One key specification as Redis 7.0 describes it: flags, where the search begins (an
 // argument index) and how the keys are found from there (a range, or a count of keys).
 void reply_key_spec(resp::ReplyWriter& reply, std::string_view command, const KeySpec& spec) {
-  const std::string_view notes = key_spec_notes(command);
+  const std::string_view notes = spec.notes.empty() ? key_spec_notes(command) : spec.notes;
   reply.map(notes.empty() ? 3 : 4);
   if (!notes.empty()) {
     reply.bulk("notes");
@@ -237,6 +248,17 @@ void reply_key_spec(resp::ReplyWriter& reply, std::string_view command, const Ke
   const std::vector<std::string_view> flags = key_flag_names(spec.flags);
   reply.set(flags.size());
   for (std::string_view flag : flags) reply.simple(flag);
+  if (spec.search == KeySpec::Search::kUnknown) {
+    for (std::string_view part : {"begin_search", "find_keys"}) {
+      reply.bulk(part);
+      reply.map(2);
+      reply.bulk("type");
+      reply.bulk("unknown");
+      reply.bulk("spec");
+      reply.map(0);
+    }
+    return;
+  }
   reply.bulk("begin_search");
   reply.map(2);
   reply.bulk("type");
@@ -445,7 +467,11 @@ void reply_keys(CommandContext& ctx, bool with_flags) {
     return ctx.reply().error(errors::kGetKeysInvalidArity);
   }
   const std::optional<std::vector<KeyPosition>> keys = find_keys(command->key_specs, call);
-  if (!keys) return ctx.reply().error(errors::kGetKeysInvalidArguments);
+  // As Redis: no keys is an answer for a command whose keys are optional (EVAL ... 0).
+  if (!keys || keys->empty()) {
+    if (command->spec.flags & kNoMandatoryKeys) return ctx.reply().array(0);
+    return ctx.reply().error(errors::kGetKeysInvalidArguments);
+  }
   resp::ReplyWriter& reply = ctx.reply();
   reply.array(keys->size());
   for (const KeyPosition& key : *keys) {

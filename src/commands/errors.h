@@ -103,6 +103,15 @@ inline constexpr std::string_view kOffsetOutOfRange = "ERR offset is out of rang
 // --- Bitmap commands (bitmap_family.cc) ---
 inline constexpr std::string_view kBitOffset = "ERR bit offset is not an integer or out of range";
 inline constexpr std::string_view kBitValue = "ERR bit is not an integer or out of range";
+inline constexpr std::string_view kBitposBit = "ERR The bit argument must be 1 or 0.";
+inline constexpr std::string_view kBitopNotSingleSource =
+    "ERR BITOP NOT must be called with a single source key.";
+inline constexpr std::string_view kBitfieldType =
+    "ERR Invalid bitfield type. Use something like i16 u8. Note that u64 is not supported but i64 "
+    "is.";
+inline constexpr std::string_view kBitfieldOverflowType = "ERR Invalid OVERFLOW type specified";
+inline constexpr std::string_view kBitfieldReadOnly =
+    "ERR BITFIELD_RO only supports the GET subcommand";
 
 // --- List commands (list_family.cc) ---
 inline constexpr std::string_view kMustBePositive = "ERR value is out of range, must be positive";
@@ -153,6 +162,9 @@ inline constexpr std::string_view kHashIncrementNanOrInf = "ERR value is NaN or 
 // --- Server commands (server_family.cc) ---
 inline constexpr std::string_view kNoShutdownInProgress = "ERR No shutdown in progress.";
 inline constexpr std::string_view kShutdownFailed = "ERR Errors trying to SHUTDOWN. Check logs.";
+
+// Writes while min-replicas-to-write asks for replicas (fkvs never has any yet).
+inline constexpr std::string_view kNoReplicas = "NOREPLICAS Not enough good replicas to write.";
 
 // --- Persistence (persistence_family.cc) ---
 // Writes (and PING) while the last background save failed (stop-writes-on-bgsave-error).
@@ -266,6 +278,40 @@ inline constexpr std::string_view kXclaimRetryCount =
     "ERR Invalid RETRYCOUNT option argument for XCLAIM";
 inline constexpr std::string_view kXclaimUnknownOption = "ERR Unrecognized XCLAIM option '%s'";
 inline constexpr std::string_view kXautoclaimCount = "ERR COUNT must be > 0";
+inline constexpr std::string_view kNotHyperLogLog =
+    "WRONGTYPE Key is not a valid HyperLogLog string value.";
+inline constexpr std::string_view kCorruptHyperLogLog = "INVALIDOBJ Corrupted HLL object detected";
+inline constexpr std::string_view kPfdebugNoKey = "ERR The specified key does not exist";
+inline constexpr std::string_view kPfdebugNotSparse = "ERR HLL encoding is not sparse";
+inline constexpr std::string_view kPfdebugUnknown = "ERR Unknown PFDEBUG subcommand '%s'";
+inline constexpr std::string_view kSortScoreNotDouble =
+    "ERR One or more scores can't be converted into double";
+inline constexpr std::string_view kLcsNotStrings =
+    "ERR The specified keys must contain string values";
+inline constexpr std::string_view kLcsLenAndIdx =
+    "ERR If you want both the length and indexes, please just use IDX.";
+inline constexpr std::string_view kLcsStringTooLong = "ERR String too long for LCS";
+inline constexpr std::string_view kLcsNoMemory =
+    "ERR Insufficient memory, failed allocating transient memory for LCS";
+// Geo commands.
+inline constexpr std::string_view kGeoInvalidPair = "ERR invalid longitude,latitude pair %s,%s";
+inline constexpr std::string_view kGeoUnsupportedUnit =
+    "ERR unsupported unit provided. please use M, KM, FT, MI";
+inline constexpr std::string_view kGeoNeedNumericRadius = "ERR need numeric radius";
+inline constexpr std::string_view kGeoNeedNumericWidth = "ERR need numeric width";
+inline constexpr std::string_view kGeoNeedNumericHeight = "ERR need numeric height";
+inline constexpr std::string_view kGeoNegativeRadius = "ERR radius cannot be negative";
+inline constexpr std::string_view kGeoNegativeBox = "ERR height or width cannot be negative";
+inline constexpr std::string_view kGeoUnknownMember = "ERR could not decode requested zset member";
+inline constexpr std::string_view kGeoCountNotPositive = "ERR COUNT must be > 0";
+inline constexpr std::string_view kGeoAnyWithoutCount =
+    "ERR the ANY argument requires COUNT argument";
+inline constexpr std::string_view kGeoStoreWithOptions =
+    "ERR %s is not compatible with WITHDIST, WITHHASH and WITHCOORD options";
+inline constexpr std::string_view kGeoNeedsOneCenter =
+    "ERR exactly one of FROMMEMBER or FROMLONLAT can be specified for %s";
+inline constexpr std::string_view kGeoNeedsOneShape =
+    "ERR exactly one of BYRADIUS and BYBOX can be specified for %s";
 
 }  // namespace fkvs::errors
 

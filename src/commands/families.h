@@ -10,6 +10,7 @@ void register_connection_family(CommandTable& table);
 void register_tracking_family(CommandTable& table);
 void register_string_family(CommandTable& table);
 void register_bitmap_family(CommandTable& table);
+void register_bitfield_family(CommandTable& table);
 void register_key_family(CommandTable& table);
 void register_list_family(CommandTable& table);
 void register_list_blocking_family(CommandTable& table);
@@ -24,6 +25,7 @@ void register_command_family(CommandTable& table);
 void register_memory_family(CommandTable& table);
 void register_latency_family(CommandTable& table);
 void register_persistence_family(CommandTable& table);
+void register_migrate_family(CommandTable& table);
 void register_scripting_family(CommandTable& table);
 void register_function_family(CommandTable& table);
 void register_stream_family(CommandTable& table);
@@ -31,5 +33,9 @@ void register_stream_read_family(CommandTable& table);
 void register_stream_group_family(CommandTable& table);
 void register_stream_claim_family(CommandTable& table);
 void register_stream_info_family(CommandTable& table);
+void register_hyperloglog_family(CommandTable& table);
+void register_sort_family(CommandTable& table);
+void register_lcs_family(CommandTable& table);
+void register_geo_family(CommandTable& table);
 
 }  // namespace fkvs

@@ -24,15 +24,86 @@ constexpr KeySpec after_keyword(uint32_t flags, std::string_view keyword, int st
   return KeySpec{flags, start_from, KeySpec::Search::kRange, -1, 1, keyword, limit};
 }
 
+// Keys no position tells, read by finder if any.
+constexpr KeySpec unknown(uint32_t flags, std::string_view notes, KeyFinder finder = nullptr) {
+  return KeySpec{flags, 0, KeySpec::Search::kUnknown, 0, 1, {}, 0, finder, notes};
+}
+
+// SORT's destination, found as Redis's sortGetKeys finds it: options are skipped with their
+// arguments (LIMIT's two, BY's and GET's one), and the last STORE that has an argument after
+// it wins, its argument never skipped.
+void sort_store_key(std::span<const std::string_view> args, uint32_t flags,
+                    std::vector<KeyPosition>& keys) {
+  std::optional<size_t> destination;
+  for (size_t i = 2; i < args.size(); ++i) {
+    if (equals_nocase(args[i], "limit")) {
+      i += 2;
+    } else if (equals_nocase(args[i], "get") || equals_nocase(args[i], "by")) {
+      i += 1;
+    } else if (equals_nocase(args[i], "store") && i + 1 < args.size()) {
+      destination = i + 1;
+    }
+  }
+  if (destination) keys.push_back(KeyPosition{*destination, flags});
+}
+
+// MIGRATE's keys, as Redis's migrateGetKeys finds them: the key argument, or, when KEYS
+// follows the options (AUTH's and AUTH2's arguments skipped) and the key argument is empty,
+// every argument after it.
+void migrate_keys(std::span<const std::string_view> args, uint32_t flags,
+                  std::vector<KeyPosition>& keys) {
+  size_t first = 3;
+  size_t count = 1;
+  for (size_t i = 6; i < args.size(); ++i) {
+    if (equals_nocase(args[i], "auth")) {
+      i += 1;
+    } else if (equals_nocase(args[i], "auth2")) {
+      i += 2;
+    } else if (equals_nocase(args[i], "keys")) {
+      if (!args[3].empty()) return;
+      first = i + 1;
+      count = args.size() - first;
+      break;
+    }
+  }
+  for (size_t i = first; i < first + count && i < args.size(); ++i) {
+    keys.push_back(KeyPosition{i, flags});
+  }
+}
+
+// The keys migrate_keys found, through the first spec.
+void keys_found_by_first_spec(std::span<const std::string_view>, uint32_t,
+                              std::vector<KeyPosition>&) {}
+
+constexpr std::string_view kSortByGetNotes =
+    "For the optional BY/GET keyword. It is marked 'unknown' because the key names derive from "
+    "the content of the key we sort";
+constexpr std::string_view kSortStoreNotes =
+    "For the optional STORE keyword. It is marked 'unknown' because the keyword can appear "
+    "anywhere in the argument array";
+
+// The key after a keyword found from argument start_from on (GEORADIUS's STORE key).
+constexpr KeySpec key_after_keyword(uint32_t flags, std::string_view keyword, int start_from) {
+  return KeySpec{flags, start_from, KeySpec::Search::kRange, 0, 1, keyword, 0};
+}
+
 struct CommandKeySpecs {
   std::string_view command;
-  std::array<KeySpec, 2> specs;  // a second spec with no flags is absent
-  size_t count() const { return specs[1].flags != 0 ? 2 : 1; }
+  std::array<KeySpec, 3> specs;  // specs with no flags are absent
+  size_t count() const {
+    return static_cast<size_t>(
+        std::ranges::count_if(specs, [](const KeySpec& spec) { return spec.flags != 0; }));
+  }
 };
 
 // Redis 7.0's key specifications of the commands fkvs has, sorted by name.
 constexpr CommandKeySpecs kKeySpecs[] = {
     {"append", {range(kKeyRW | kKeyInsert, 1)}},
+    {"bitcount", {range(kKeyRO | kKeyAccess, 1)}},
+    {"bitfield", {range(kKeyRW | kKeyAccess | kKeyUpdate | kKeyVariableFlags, 1)}},
+    {"bitfield_ro", {range(kKeyRO | kKeyAccess, 1)}},
+    {"bitop", {range(kKeyOW | kKeyUpdate, 2), range(kKeyRO | kKeyAccess, 3, -1)}},
+    {"bitpos", {range(kKeyRO | kKeyAccess, 1)}},
     {"blmove", {range(kKeyRW | kKeyAccess | kKeyDelete, 1), range(kKeyRW | kKeyInsert, 2)}},
     {"blmpop", {counted(kKeyRW | kKeyAccess | kKeyDelete, 2)}},
     {"blpop", {range(kKeyRW | kKeyAccess | kKeyDelete, 1, -2)}},
@@ -56,6 +127,20 @@ constexpr CommandKeySpecs kKeySpecs[] = {
     {"expiretime", {range(kKeyRO | kKeyAccess, 1)}},
     {"fcall", {counted(kKeyRW | kKeyAccess | kKeyUpdate, 2)}},
     {"fcall_ro", {counted(kKeyRO | kKeyAccess, 2)}},
+    {"geoadd", {range(kKeyRW | kKeyUpdate, 1)}},
+    {"geodist", {range(kKeyRO | kKeyAccess, 1)}},
+    {"geohash", {range(kKeyRO | kKeyAccess, 1)}},
+    {"geopos", {range(kKeyRO | kKeyAccess, 1)}},
+    {"georadius",
+     {range(kKeyRO | kKeyAccess, 1), key_after_keyword(kKeyOW | kKeyUpdate, "STORE", 6),
+      key_after_keyword(kKeyOW | kKeyUpdate, "STOREDIST", 6)}},
+    {"georadius_ro", {range(kKeyRO | kKeyAccess, 1)}},
+    {"georadiusbymember",
+     {range(kKeyRO | kKeyAccess, 1), key_after_keyword(kKeyOW | kKeyUpdate, "STORE", 5),
+      key_after_keyword(kKeyOW | kKeyUpdate, "STOREDIST", 5)}},
+    {"georadiusbymember_ro", {range(kKeyRO | kKeyAccess, 1)}},
+    {"geosearch", {range(kKeyRO | kKeyAccess, 1)}},
+    {"geosearchstore", {range(kKeyOW | kKeyUpdate, 1), range(kKeyRO | kKeyAccess, 2)}},
     {"get", {range(kKeyRO | kKeyAccess, 1)}},
     {"getbit", {range(kKeyRO | kKeyAccess, 1)}},
     {"getdel", {range(kKeyRW | kKeyAccess | kKeyDelete, 1)}},
@@ -81,6 +166,7 @@ constexpr CommandKeySpecs kKeySpecs[] = {
     {"incr", {range(kKeyRW | kKeyAccess | kKeyUpdate, 1)}},
     {"incrby", {range(kKeyRW | kKeyAccess | kKeyUpdate, 1)}},
     {"incrbyfloat", {range(kKeyRW | kKeyAccess | kKeyUpdate, 1)}},
+    {"lcs", {range(kKeyRO | kKeyAccess, 1, 1)}},
     {"lindex", {range(kKeyRO | kKeyAccess, 1)}},
     {"linsert", {range(kKeyRW | kKeyInsert, 1)}},
     {"llen", {range(kKeyRO, 1)}},
@@ -96,6 +182,11 @@ constexpr CommandKeySpecs kKeySpecs[] = {
     {"ltrim", {range(kKeyRW | kKeyDelete, 1)}},
     {"memory|usage", {range(kKeyRO, 2)}},
     {"mget", {range(kKeyRO | kKeyAccess, 1, -1)}},
+    {"migrate",
+     {KeySpec{
+          kKeyRW | kKeyAccess | kKeyDelete, 3, KeySpec::Search::kRange, 0, 1, {}, 0, migrate_keys},
+      KeySpec{kKeyRW | kKeyAccess | kKeyDelete | kKeyIncomplete, -2, KeySpec::Search::kRange, -1, 1,
+              "KEYS", 0, keys_found_by_first_spec}}},
     {"move", {range(kKeyRW | kKeyAccess | kKeyUpdate, 1)}},
     {"mset", {range(kKeyOW | kKeyUpdate, 1, -1, 2)}},
     {"msetnx", {range(kKeyOW | kKeyInsert, 1, -1, 2)}},
@@ -107,6 +198,10 @@ constexpr CommandKeySpecs kKeySpecs[] = {
     {"pexpire", {range(kKeyRW | kKeyUpdate, 1)}},
     {"pexpireat", {range(kKeyRW | kKeyUpdate, 1)}},
     {"pexpiretime", {range(kKeyRO | kKeyAccess, 1)}},
+    {"pfadd", {range(kKeyRW | kKeyInsert, 1)}},
+    {"pfcount", {range(kKeyRW | kKeyAccess, 1, -1)}},
+    {"pfdebug", {range(kKeyRW | kKeyAccess, 2)}},
+    {"pfmerge", {range(kKeyRW | kKeyAccess | kKeyInsert, 1), range(kKeyRO | kKeyAccess, 2, -1)}},
     {"psetex", {range(kKeyOW | kKeyUpdate, 1)}},
     {"pttl", {range(kKeyRO | kKeyAccess, 1)}},
     {"rename", {range(kKeyRW | kKeyAccess | kKeyDelete, 1), range(kKeyOW | kKeyUpdate, 2)}},
@@ -132,6 +227,10 @@ constexpr CommandKeySpecs kKeySpecs[] = {
     {"smembers", {range(kKeyRO | kKeyAccess, 1)}},
     {"smismember", {range(kKeyRO | kKeyAccess, 1)}},
     {"smove", {range(kKeyRW | kKeyAccess | kKeyDelete, 1), range(kKeyRW | kKeyInsert, 2)}},
+    {"sort",
+     {range(kKeyRO | kKeyAccess, 1), unknown(kKeyRO | kKeyAccess, kSortByGetNotes),
+      unknown(kKeyOW | kKeyUpdate, kSortStoreNotes, sort_store_key)}},
+    {"sort_ro", {range(kKeyRO | kKeyAccess, 1), unknown(kKeyRO | kKeyAccess, kSortByGetNotes)}},
     {"spop", {range(kKeyRW | kKeyAccess | kKeyDelete, 1)}},
     {"spublish", {range(kKeyNotKey, 1)}},
     {"srandmember", {range(kKeyRO | kKeyAccess, 1)}},
@@ -225,6 +324,27 @@ uint32_t set_key_flags(std::span<const std::string_view> args) {
   return kKeyOW | kKeyUpdate;
 }
 
+// BITFIELD only reads its key when every operation is a GET (or OVERFLOW);
+// as Redis, arguments it cannot read count as a write.
+uint32_t bitfield_key_flags(std::span<const std::string_view> args) {
+  for (size_t i = 2; i < args.size(); ++i) {
+    const size_t following = args.size() - i - 1;
+    if (equals_nocase(args[i], "get") && following >= 2) {
+      i += 2;
+    } else if (equals_nocase(args[i], "overflow") && following >= 1) {
+      i += 1;
+    } else {
+      return kKeyRW | kKeyAccess | kKeyUpdate;
+    }
+  }
+  return kKeyRO | kKeyAccess;
+}
+
+// The flags of a key spec marked variable, from the call's arguments.
+uint32_t variable_key_flags(std::span<const std::string_view> args) {
+  return equals_nocase(args[0], "bitfield") ? bitfield_key_flags(args) : set_key_flags(args);
+}
+
 // How numkeys is read: strictly, as the key specs read it, or with atoi(), as the commands'
 // own key finders read it; those report keys without flags, the counted ones first.
 enum class CountReading { kStrict, kAtoi };
@@ -237,15 +357,25 @@ std::optional<std::vector<KeyPosition>> search(std::span<const KeySpec> specs,
   std::vector<KeyPosition> keys;
   for (const KeySpec& spec : specs) {
     if (spec.flags & kKeyNotKey) continue;
-    uint32_t flags = (spec.flags & kKeyVariableFlags) ? set_key_flags(args) : spec.flags;
+    uint32_t flags = (spec.flags & kKeyVariableFlags) ? variable_key_flags(args) : spec.flags;
     if (reading == CountReading::kAtoi) flags = 0;
+    if (spec.search == KeySpec::Search::kUnknown || spec.finder != nullptr) {
+      if (spec.finder != nullptr) spec.finder(args, flags, keys);
+      continue;
+    }
     int first = spec.begin;
     int last = 0;
     if (!spec.keyword.empty()) {
       // As Redis, the last argument is never taken for the keyword.
       int found = 0;
-      for (int i = spec.begin; i < argc - 1 && found == 0; ++i) {
-        if (equals_nocase(args[i], spec.keyword)) found = i + 1;
+      if (spec.begin >= 0) {
+        for (int i = spec.begin; i < argc - 1 && found == 0; ++i) {
+          if (equals_nocase(args[i], spec.keyword)) found = i + 1;
+        }
+      } else {
+        for (int i = argc + spec.begin; i > 0 && found == 0; --i) {
+          if (equals_nocase(args[i], spec.keyword)) found = i + 1;
+        }
       }
       if (found == 0) continue;
       first = found;
@@ -289,7 +419,7 @@ bool has_key_arguments(std::span<const KeySpec> specs) {
 
 bool has_movable_keys(std::span<const KeySpec> specs) {
   return std::ranges::any_of(specs, [](const KeySpec& spec) {
-    return spec.search == KeySpec::Search::kCounted || !spec.keyword.empty();
+    return spec.search != KeySpec::Search::kRange || !spec.keyword.empty();
   });
 }
 
@@ -304,11 +434,17 @@ std::optional<std::vector<KeyPosition>> find_keys(std::span<const KeySpec> specs
 
 std::vector<std::string_view> key_flag_names(uint32_t flags) {
   static constexpr std::pair<uint32_t, std::string_view> kNames[] = {
-      {kKeyRO, "RO"},          {kKeyRW, "RW"},
-      {kKeyOW, "OW"},          {kKeyRM, "RM"},
-      {kKeyAccess, "access"},  {kKeyUpdate, "update"},
-      {kKeyInsert, "insert"},  {kKeyDelete, "delete"},
-      {kKeyNotKey, "not_key"}, {kKeyVariableFlags, "variable_flags"},
+      {kKeyRO, "RO"},
+      {kKeyRW, "RW"},
+      {kKeyOW, "OW"},
+      {kKeyRM, "RM"},
+      {kKeyAccess, "access"},
+      {kKeyUpdate, "update"},
+      {kKeyInsert, "insert"},
+      {kKeyDelete, "delete"},
+      {kKeyNotKey, "not_key"},
+      {kKeyIncomplete, "incomplete"},
+      {kKeyVariableFlags, "variable_flags"},
   };
   std::vector<std::string_view> names;
   for (const auto& [flag, name] : kNames) {

@@ -53,6 +53,7 @@ std::string_view ScriptRunner::call(std::span<const std::string_view> argv,
       return refuse(command,
                     "MISCONF Errors writing to the AOF file: " + server_.aof().last_write_error());
     }
+    if (server_.needs_replicas_to_write()) return refuse(command, errors::kNoReplicas);
   }
   if (!allow_oom_ && !wrote_ && out_of_memory_at_start_ && (spec.flags & kDenyOom)) {
     return refuse(command, errors::kOutOfMemory);
@@ -150,6 +151,10 @@ bool ScriptRunner::admit(uint32_t flags, bool read_only, resp::ReplyWriter& out)
   }
   if (server_.aof().writes_refused()) {
     out.error("MISCONF Errors writing to the AOF file: " + server_.aof().last_write_error());
+    return false;
+  }
+  if (server_.needs_replicas_to_write()) {
+    out.error(errors::kNoReplicas);
     return false;
   }
   if (read_only) {

@@ -1,6 +1,7 @@
 #include "server/config.h"
 
 #include <algorithm>
+#include <cctype>
 #include <cerrno>
 #include <charconv>
 #include <climits>
@@ -153,17 +154,43 @@ struct CustomOption {
   bool takes_list;  // any number of arguments; CONFIG SET splits its value at spaces
   RewriteAs rewrite_as = RewriteAs::kPlain;
 };
+// An option fkvs keeps only so that files and CONFIG GET/SET work as with Redis (see
+// Config::inert_values): validated as Redis validates it, stored as text.
+enum class InertKind {
+  kBool,
+  kInteger,
+  kMemory,
+  kEnum,
+  kFlags,  // one or more of the choices, separated by spaces
+  kString,
+  kHostname,  // letters, digits, '-' and '.'
+  kOomScoreValues,
+  kReplicaOf,  // "no one", or a master fkvs cannot follow
+};
+struct InertOption {
+  InertKind kind;
+  std::string_view initial;
+  int64_t min = 0;
+  int64_t max = 0;
+  std::span<const std::string_view> choices = {};
+  // Why any other value than the initial one is refused: what it asks for is not in fkvs.
+  std::string_view unsupported = {};
+};
 using OptionType = std::variant<IntegerOption, OctalOption, MemoryOption, BoolOption, StringOption,
-                                EnumOption, CustomOption>;
+                                EnumOption, CustomOption, InertOption>;
 
 // Outside the unnamed namespace because config_table.h declares it (opaque) for the reader.
 struct OptionSpec {
   std::string_view name;
   Mutability mutability;
   OptionType type;
-  // The name Redis had before 7.0 (the `ziplist` ones), accepted everywhere
-  // the name is and shown under itself by CONFIG GET.
+  // The name Redis had before 7.0 (the `ziplist` ones, `slave` for
+  // `replica`), accepted everywhere the name is and shown under itself by
+  // CONFIG GET.
   std::string_view alias = {};
+  // Left out of CONFIG GET's patterns (`*`), shown when asked for by name, as
+  // Redis's hidden debugging options are.
+  bool hidden = false;
 };
 
 namespace {
@@ -402,7 +429,8 @@ const OptionSpec kOptions[] = {
     {"client-output-buffer-limit", kMutable,
      CustomOption{parse_output_buffer_limits, format_output_buffer_limits, true,
                   RewriteAs::kBufferLimits}},
-    {"io-backend", kImmutable, EnumOption{&Config::io_backend, kIoBackends}},
+    // fkvs's own, hidden so that tools enumerating Redis's options meet only those.
+    {"io-backend", kImmutable, EnumOption{&Config::io_backend, kIoBackends}, {}, true},
     {"daemonize", kImmutable, BoolOption{&Config::daemonize}},
     {"pidfile", kImmutable, StringOption{&Config::pidfile}},
     {"supervised", kImmutable, EnumOption{&Config::supervised, kSupervisedModes}},
@@ -437,7 +465,11 @@ const OptionSpec kOptions[] = {
     {"stop-writes-on-bgsave-error", kMutable, BoolOption{&Config::stop_writes_on_bgsave_error}},
     {"rdb-del-sync-files", kMutable, BoolOption{&Config::rdb_del_sync_files}},
     {"rdb-save-incremental-fsync", kMutable, BoolOption{&Config::rdb_save_incremental_fsync}},
-    {"rdb-key-save-delay", kMutable, IntegerOption{&Config::rdb_key_save_delay, INT_MIN, INT_MAX}},
+    {"rdb-key-save-delay",
+     kMutable,
+     IntegerOption{&Config::rdb_key_save_delay, INT_MIN, INT_MAX},
+     {},
+     true},
     {"sanitize-dump-payload", kMutable,
      EnumOption{&Config::sanitize_dump_payload, kSanitizeDumpPayloadModes}},
     {"maxmemory", kMutable, MemoryOption{&Config::maxmemory, 0, UINT64_MAX}},
@@ -454,7 +486,11 @@ const OptionSpec kOptions[] = {
     {"lazyfree-lazy-server-del", kMutable, BoolOption{&Config::lazyfree_lazy_server_del}},
     {"lazyfree-lazy-user-del", kMutable, BoolOption{&Config::lazyfree_lazy_user_del}},
     {"lazyfree-lazy-user-flush", kMutable, BoolOption{&Config::lazyfree_lazy_user_flush}},
-    {"replica-lazy-flush", kMutable, BoolOption{&Config::replica_lazy_flush}},
+    {"replica-lazy-flush", kMutable, BoolOption{&Config::replica_lazy_flush}, "slave-lazy-flush"},
+    {"min-replicas-to-write", kMutable, IntegerOption{&Config::min_replicas_to_write, 0, INT_MAX},
+     "min-slaves-to-write"},
+    {"min-replicas-max-lag", kMutable, IntegerOption{&Config::min_replicas_max_lag, 0, INT_MAX},
+     "min-slaves-max-lag"},
     {"notify-keyspace-events", kMutable,
      CustomOption{parse_notify_keyspace_events,
                   [](const Config& c) { return keyspace_events::format(c.notify_keyspace_events); },
@@ -496,7 +532,241 @@ const OptionSpec kOptions[] = {
     {"stream-node-max-bytes", kMutable, MemoryOption{&Config::stream_node_max_bytes, 0, LONG_MAX}},
     {"stream-node-max-entries", kMutable,
      IntegerOption{&Config::stream_node_max_entries, 0, LLONG_MAX}},
+    {"hll-sparse-max-bytes", kMutable, MemoryOption{&Config::hll_sparse_max_bytes, 0, LONG_MAX}},
 };
+
+constexpr std::string_view kAclPubsubDefaults[] = {"allchannels", "resetchannels"};
+constexpr std::string_view kEndpointTypes[] = {"ip", "hostname", "unknown-endpoint"};
+constexpr std::string_view kOomScoreAdjModes[] = {"no", "yes", "relative", "absolute"};
+constexpr std::string_view kPropagationErrorBehaviors[] = {"ignore", "panic", "panic-on-replicas"};
+constexpr std::string_view kDisklessLoadModes[] = {"disabled", "on-empty-db", "swapdb"};
+constexpr std::string_view kShutdownSignalFlags[] = {"default", "save", "nosave", "now", "force"};
+constexpr std::string_view kTlsAuthClients[] = {"no", "yes", "optional"};
+constexpr std::string_view kNoReplication = "fkvs does not replicate yet";
+constexpr std::string_view kNoCluster = "fkvs has no cluster mode yet";
+constexpr std::string_view kNoTls = "fkvs has no TLS yet";
+
+using enum InertKind;
+// Redis 7.0's options that fkvs accepts and keeps without acting on them, with
+// Redis's initial values, limits and names. Those whose other values would
+// ask for something missing (a master, a cluster, TLS, ACL files, jemalloc's
+// defragmentation) refuse them instead of ignoring them.
+const OptionSpec kInertOptions[] = {
+    {"acl-pubsub-default", kMutable, InertOption{kEnum, "resetchannels", 0, 0, kAclPubsubDefaults}},
+    {"aclfile", kImmutable, InertOption{kString, "", 0, 0, {}, "fkvs has no ACL files yet"}},
+    {"acllog-max-len", kMutable, InertOption{kInteger, "128", 0, LLONG_MAX}},
+    {"active-defrag-cycle-max", kMutable, InertOption{kInteger, "25", 1, 99}},
+    {"active-defrag-cycle-min", kMutable, InertOption{kInteger, "1", 1, 99}},
+    {"active-defrag-ignore-bytes", kMutable, InertOption{kMemory, "104857600", 1, LLONG_MAX}},
+    {"active-defrag-max-scan-fields", kMutable, InertOption{kInteger, "1000", 1, LLONG_MAX}},
+    {"active-defrag-threshold-lower", kMutable, InertOption{kInteger, "10", 0, 1000}},
+    {"active-defrag-threshold-upper", kMutable, InertOption{kInteger, "100", 0, 1000}},
+    // Redis's own words where its allocator is not its modified jemalloc (Debian's build too).
+    {"activedefrag", kMutable,
+     InertOption{kBool,
+                 "no",
+                 0,
+                 0,
+                 {},
+                 "Active defragmentation cannot be enabled: it requires a Redis server compiled "
+                 "with a modified Jemalloc like the one shipped by default with the Redis source "
+                 "distribution"}},
+    {"activerehashing", kMutable, InertOption{kBool, "yes"}},
+    {"aof-disable-auto-gc", kMutable, InertOption{kBool, "no"}},
+    {"aof_rewrite_cpulist", kImmutable, InertOption{kString, ""}},
+    {"bgsave_cpulist", kImmutable, InertOption{kString, ""}},
+    {"bind-source-addr", kMutable, InertOption{kString, ""}},
+    {"bio_cpulist", kImmutable, InertOption{kString, ""}},
+    {"cluster-allow-pubsubshard-when-down", kMutable, InertOption{kBool, "yes"}},
+    {"cluster-allow-reads-when-down", kMutable, InertOption{kBool, "no"}},
+    {"cluster-allow-replica-migration", kMutable, InertOption{kBool, "yes"}},
+    {"cluster-announce-bus-port", kMutable, InertOption{kInteger, "0", 0, 65535}},
+    {"cluster-announce-hostname", kMutable, InertOption{kHostname, ""}},
+    {"cluster-announce-ip", kMutable, InertOption{kString, ""}},
+    {"cluster-announce-port", kMutable, InertOption{kInteger, "0", 0, 65535}},
+    {"cluster-announce-tls-port", kMutable, InertOption{kInteger, "0", 0, 65535}},
+    {"cluster-config-file", kImmutable, InertOption{kString, "nodes.conf"}},
+    {"cluster-enabled", kImmutable, InertOption{kBool, "no", 0, 0, {}, kNoCluster}},
+    {"cluster-link-sendbuf-limit", kMutable, InertOption{kMemory, "0", 0, LLONG_MAX}},
+    {"cluster-migration-barrier", kMutable, InertOption{kInteger, "1", 0, INT_MAX}},
+    {"cluster-node-timeout", kMutable, InertOption{kInteger, "15000", 0, LLONG_MAX}},
+    {"cluster-port", kImmutable, InertOption{kInteger, "0", 0, 65535}},
+    {"cluster-preferred-endpoint-type", kMutable, InertOption{kEnum, "ip", 0, 0, kEndpointTypes}},
+    {"cluster-replica-no-failover", kMutable, InertOption{kBool, "no"},
+     "cluster-slave-no-failover"},
+    {"cluster-replica-validity-factor", kMutable, InertOption{kInteger, "10", 0, INT_MAX},
+     "cluster-slave-validity-factor"},
+    {"cluster-require-full-coverage", kMutable, InertOption{kBool, "yes"}},
+    {"crash-log-enabled", kMutable, InertOption{kBool, "yes"}},
+    {"crash-memcheck-enabled", kMutable, InertOption{kBool, "yes"}},
+    {"disable-thp", kImmutable, InertOption{kBool, "yes"}},
+    {"dynamic-hz", kMutable, InertOption{kBool, "yes"}},
+    {"ignore-warnings", kMutable, InertOption{kString, ""}},
+    {"io-threads", kImmutable, InertOption{kInteger, "1", 1, 128}},
+    {"io-threads-do-reads", kImmutable, InertOption{kBool, "no"}},
+    {"jemalloc-bg-thread", kMutable, InertOption{kBool, "yes"}},
+    {"key-load-delay", kMutable, InertOption{kInteger, "0", INT_MIN, INT_MAX}, {}, true},
+    {"loading-process-events-interval-bytes",
+     kMutable,
+     InertOption{kInteger, "2097152", 1024, INT_MAX},
+     {},
+     true},
+    {"masterauth", kMutable, InertOption{kString, ""}},
+    {"masteruser", kMutable, InertOption{kString, ""}},
+    {"oom-score-adj", kMutable, InertOption{kEnum, "no", 0, 0, kOomScoreAdjModes}},
+    {"oom-score-adj-values", kMutable, InertOption{kOomScoreValues, "0 200 800", -2000, 2000}},
+    {"proc-title-template", kMutable, InertOption{kString, "{title} {listen-addr} {server-mode}"}},
+    {"propagation-error-behavior", kMutable,
+     InertOption{kEnum, "ignore", 0, 0, kPropagationErrorBehaviors}},
+    {"repl-backlog-size", kMutable, InertOption{kMemory, "1048576", 1, LLONG_MAX}},
+    {"repl-backlog-ttl", kMutable, InertOption{kInteger, "3600", 0, LLONG_MAX}},
+    {"repl-disable-tcp-nodelay", kMutable, InertOption{kBool, "no"}},
+    {"repl-diskless-load", kMutable, InertOption{kEnum, "disabled", 0, 0, kDisklessLoadModes}},
+    {"repl-diskless-sync", kMutable, InertOption{kBool, "yes"}},
+    {"repl-diskless-sync-delay", kMutable, InertOption{kInteger, "5", 0, INT_MAX}},
+    {"repl-diskless-sync-max-replicas", kMutable, InertOption{kInteger, "0", 0, INT_MAX}},
+    {"repl-ping-replica-period", kMutable, InertOption{kInteger, "10", 1, INT_MAX},
+     "repl-ping-slave-period"},
+    {"repl-timeout", kMutable, InertOption{kInteger, "60", 1, INT_MAX}},
+    {"replica-announce-ip", kMutable, InertOption{kString, ""}, "slave-announce-ip"},
+    {"replica-announce-port", kMutable, InertOption{kInteger, "0", 0, 65535},
+     "slave-announce-port"},
+    {"replica-announced", kMutable, InertOption{kBool, "yes"}},
+    {"replica-ignore-disk-write-errors", kMutable, InertOption{kBool, "no"}},
+    {"replica-ignore-maxmemory", kMutable, InertOption{kBool, "yes"}, "slave-ignore-maxmemory"},
+    {"replica-priority", kMutable, InertOption{kInteger, "100", 0, INT_MAX}, "slave-priority"},
+    {"replica-read-only", kMutable, InertOption{kBool, "yes"}, "slave-read-only"},
+    {"replica-serve-stale-data", kMutable, InertOption{kBool, "yes"}, "slave-serve-stale-data"},
+    {"replicaof", kImmutable, InertOption{kReplicaOf, "", 0, 0, {}, kNoReplication}, "slaveof"},
+    {"server_cpulist", kImmutable, InertOption{kString, ""}},
+    {"set-proc-title", kImmutable, InertOption{kBool, "yes"}},
+    {"shutdown-on-sigint", kMutable, InertOption{kFlags, "default", 0, 0, kShutdownSignalFlags}},
+    {"shutdown-on-sigterm", kMutable, InertOption{kFlags, "default", 0, 0, kShutdownSignalFlags}},
+    {"socket-mark-id", kImmutable, InertOption{kInteger, "0", 0, UINT_MAX}},
+    {"tls-auth-clients", kMutable, InertOption{kEnum, "yes", 0, 0, kTlsAuthClients}},
+    {"tls-ca-cert-dir", kMutable, InertOption{kString, ""}},
+    {"tls-ca-cert-file", kMutable, InertOption{kString, ""}},
+    {"tls-cert-file", kMutable, InertOption{kString, ""}},
+    {"tls-ciphers", kMutable, InertOption{kString, ""}},
+    {"tls-ciphersuites", kMutable, InertOption{kString, ""}},
+    {"tls-client-cert-file", kMutable, InertOption{kString, ""}},
+    {"tls-client-key-file", kMutable, InertOption{kString, ""}},
+    {"tls-client-key-file-pass", kMutable, InertOption{kString, ""}},
+    {"tls-cluster", kMutable, InertOption{kBool, "no"}},
+    {"tls-dh-params-file", kMutable, InertOption{kString, ""}},
+    {"tls-key-file", kMutable, InertOption{kString, ""}},
+    {"tls-key-file-pass", kMutable, InertOption{kString, ""}},
+    {"tls-port", kMutable, InertOption{kInteger, "0", 0, 65535, {}, kNoTls}},
+    {"tls-prefer-server-ciphers", kMutable, InertOption{kBool, "no"}},
+    {"tls-protocols", kMutable, InertOption{kString, ""}},
+    {"tls-replication", kMutable, InertOption{kBool, "no"}},
+    {"tls-session-cache-size", kMutable, InertOption{kInteger, "20480", 0, INT_MAX}},
+    {"tls-session-cache-timeout", kMutable, InertOption{kInteger, "300", 0, INT_MAX}},
+    {"tls-session-caching", kMutable, InertOption{kBool, "yes"}},
+};
+
+// Every option: fkvs's, then the inert ones.
+const std::vector<const OptionSpec*>& all_options() {
+  static const std::vector<const OptionSpec*> options = [] {
+    std::vector<const OptionSpec*> list;
+    for (const OptionSpec& spec : kOptions) list.push_back(&spec);
+    for (const OptionSpec& spec : kInertOptions) list.push_back(&spec);
+    return list;
+  }();
+  return options;
+}
+
+std::string_view inert_value(const Config& config, std::string_view name,
+                             const InertOption& option) {
+  const auto stored = config.inert_values.find(name);
+  return stored == config.inert_values.end() ? option.initial : std::string_view(stored->second);
+}
+
+// The value as stored (and shown): yes/no, a number, a choice in lower case, or the text; or
+// why it is refused.
+struct InertValue {
+  std::string value;
+  Refusal refusal;
+};
+
+InertValue normalized_inert_value(const InertOption& option, Args args) {
+  const auto refuse = [](std::string why) { return InertValue{{}, std::move(why)}; };
+  const auto accept = [](std::string value) { return InertValue{std::move(value), std::nullopt}; };
+  const std::string_view text = args.empty() ? std::string_view() : args[0];
+  switch (option.kind) {
+    case kBool: {
+      const std::optional<bool> value = parse_yes_no(text);
+      if (!value) return refuse("argument must be 'yes' or 'no'");
+      return accept(*value ? "yes" : "no");
+    }
+    case kInteger: {
+      int64_t value = 0;
+      if (Refusal refusal = parse_integer(text, option.min, option.max, value)) {
+        return refuse(std::move(*refusal));
+      }
+      return accept(std::to_string(value));
+    }
+    case kMemory: {
+      const std::optional<uint64_t> value = parse_memory(text);
+      if (!value) return refuse("argument must be a memory value");
+      if (*value < static_cast<uint64_t>(option.min) ||
+          *value > static_cast<uint64_t>(option.max)) {
+        return refuse(range_refusal(std::to_string(option.min), std::to_string(option.max)));
+      }
+      return accept(std::to_string(*value));
+    }
+    case kEnum:
+    case kFlags: {
+      if (args.empty() || (option.kind == kEnum && args.size() != 1)) {
+        return refuse("wrong number of arguments");
+      }
+      std::vector<std::string_view> words;
+      for (std::string_view word : args) {
+        const auto choice = std::ranges::find_if(
+            option.choices, [&](std::string_view name) { return equals_nocase(name, word); });
+        if (choice == option.choices.end()) {
+          return refuse("argument(s) must be one of the following: " + join(option.choices, ", "));
+        }
+        words.push_back(*choice);
+      }
+      return accept(join(words, " "));
+    }
+    case kString:
+      return accept(std::string(text));
+    case kHostname:
+      if (std::ranges::any_of(text, [](char c) {
+            return !std::isalnum(static_cast<unsigned char>(c)) && c != '-' && c != '.';
+          })) {
+        return refuse("Hostnames may only contain alphanumeric characters, hyphens or dots");
+      }
+      return accept(std::string(text));
+    case kOomScoreValues: {
+      if (args.size() != 3) return refuse("wrong number of arguments");
+      for (std::string_view word : args) {
+        const std::optional<int64_t> value = parse_int64(word);
+        if (!value || *value < option.min || *value > option.max) {
+          return refuse("Invalid oom-score-adj-values, elements must be between -2000 and 2000.");
+        }
+      }
+      return accept(join(args, " "));
+    }
+    case kReplicaOf:
+      if (args.size() != 2) return refuse("wrong number of arguments");
+      if (equals_nocase(args[0], "no") && equals_nocase(args[1], "one")) return accept("");
+      return accept(join(args, " "));
+  }
+  return accept(std::string(text));
+}
+
+Refusal assign_inert(const OptionSpec& spec, const InertOption& option, Config& config, Args args) {
+  InertValue parsed = normalized_inert_value(option, args);
+  if (parsed.refusal) return parsed.refusal;
+  if (!option.unsupported.empty() && parsed.value != option.initial) {
+    return std::string(option.unsupported);
+  }
+  config.inert_values[std::string(spec.name)] = std::move(parsed.value);
+  return std::nullopt;
+}
 
 std::string format(const OptionSpec& spec, const Config& config) {
   return std::visit(
@@ -508,6 +778,7 @@ std::string format(const OptionSpec& spec, const Config& config) {
           [&](const StringOption& o) { return config.*o.field; },
           [&](const EnumOption& o) { return config.*o.field; },
           [&](const CustomOption& o) { return o.format(config); },
+          [&](const InertOption& o) { return std::string(inert_value(config, spec.name, o)); },
       },
       spec.type);
 }
@@ -587,6 +858,13 @@ std::vector<RewriteLine> rewrite_lines(const OptionSpec& spec, const Config& con
             }
             return plain(o.format(config));
           },
+          [&](const InertOption& o) {
+            const std::string_view value = inert_value(config, spec.name, o);
+            if (o.kind == kMemory)
+              return plain(format_memory_units(std::stoull(std::string(value))));
+            if (o.kind == kString || o.kind == kHostname) return quoted(value, changed);
+            return plain(std::string(value));
+          },
       },
       spec.type);
 }
@@ -596,23 +874,26 @@ std::vector<RewriteLine> rewrite_lines(const OptionSpec& spec, const Config& con
 std::vector<RewriteOption> rewrite_options(const Config& config) {
   const Config defaults;
   std::vector<RewriteOption> options;
-  for (const OptionSpec& spec : kOptions) {
-    options.push_back({spec.name, spec.alias, rewrite_lines(spec, config, defaults)});
+  for (const OptionSpec* spec : all_options()) {
+    options.push_back({spec->name, spec->alias, rewrite_lines(*spec, config, defaults)});
   }
   return options;
 }
 
 const OptionSpec* find_option(std::string_view name) {
-  for (const OptionSpec& spec : kOptions) {
-    if (equals_nocase(spec.name, name) ||
-        (!spec.alias.empty() && equals_nocase(spec.alias, name))) {
-      return &spec;
+  for (const OptionSpec* spec : all_options()) {
+    if (equals_nocase(spec->name, name) ||
+        (!spec->alias.empty() && equals_nocase(spec->alias, name))) {
+      return spec;
     }
   }
   return nullptr;
 }
 
 bool takes_list(const OptionSpec& spec) {
+  if (const auto* inert = std::get_if<InertOption>(&spec.type)) {
+    return inert->kind == kFlags || inert->kind == kOomScoreValues || inert->kind == kReplicaOf;
+  }
   const auto* custom = std::get_if<CustomOption>(&spec.type);
   return custom != nullptr && custom->takes_list;
 }
@@ -663,6 +944,7 @@ Refusal assign(const OptionSpec& spec, Config& config, Args args, SetMode mode) 
             return std::nullopt;
           },
           [&](const CustomOption& o) { return o.parse(config, args, mode); },
+          [&](const InertOption& o) { return assign_inert(spec, o, config, args); },
       },
       spec.type);
 }
@@ -680,10 +962,10 @@ std::vector<std::string_view> split_at_spaces(std::string_view value) {
 
 }  // namespace config_detail
 
+using config_detail::all_options;
 using config_detail::assign;
 using config_detail::find_option;
 using config_detail::format;
-using config_detail::kOptions;
 using config_detail::OptionSpec;
 using config_detail::Refusal;
 using config_detail::set_failure;
@@ -709,9 +991,12 @@ std::vector<std::pair<std::string, std::string>> Config::get(
       }
       continue;
     }
-    for (const OptionSpec& spec : kOptions) {
-      if (glob_match(pattern, spec.name, true)) add(spec, false, spec.name);
-      if (!spec.alias.empty() && glob_match(pattern, spec.alias, true)) add(spec, true, spec.alias);
+    for (const OptionSpec* spec : all_options()) {
+      if (spec->hidden) continue;
+      if (glob_match(pattern, spec->name, true)) add(*spec, false, spec->name);
+      if (!spec->alias.empty() && glob_match(pattern, spec->alias, true)) {
+        add(*spec, true, spec->alias);
+      }
     }
   }
   return found;

@@ -120,6 +120,14 @@ struct Config {
   bool lazyfree_lazy_user_del = false;    // DEL as UNLINK
   bool lazyfree_lazy_user_flush = false;  // FLUSHALL / FLUSHDB without SYNC as ASYNC
   bool replica_lazy_flush = false;
+  // Writes need this many replicas lagging at most min_replicas_max_lag seconds (both
+  // non-zero): fkvs has no replicas yet, so while set every write gets NOREPLICAS.
+  int64_t min_replicas_to_write = 0;
+  int64_t min_replicas_max_lag = 10;
+  // Redis's options for what fkvs does not have (replication, cluster, TLS, active defrag, CPU
+  // lists, ...), by name: kept so that redis.conf files load and CONFIG GET/SET answer as
+  // Redis's do; they change nothing. Values are here only once set; see kInertOptions.
+  std::map<std::string, std::string, std::less<>> inert_values;
   // keyspace_events flags (server/keyspace_events.h); 0 sends no notifications.
   uint32_t notify_keyspace_events = 0;
   int64_t active_expire_effort = 1;
@@ -158,6 +166,7 @@ struct Config {
   // A stream node (one listpack of entries) takes new entries up to these; 0: no limit.
   uint64_t stream_node_max_bytes = 4096;
   int64_t stream_node_max_entries = 100;
+  uint64_t hll_sparse_max_bytes = 3000;  // a sparse HyperLogLog longer than this turns dense
 
   // Not options: what load_config found on the command line.
   std::string config_file;  // absolute path of the file read at start-up, or empty

@@ -18,6 +18,17 @@ std::vector<bool> redacted_arguments(std::span<const std::string_view> args) {
         i += 2;
       }
     }
+  } else if (equals_nocase(args[0], "migrate")) {
+    // AUTH's password, AUTH2's user and password, until KEYS, as Redis's parser redacts them.
+    for (size_t i = 6; i < args.size(); ++i) {
+      if (equals_nocase(args[i], "keys")) break;
+      if (equals_nocase(args[i], "auth") && i + 1 < args.size()) {
+        redacted[++i] = true;
+      } else if (equals_nocase(args[i], "auth2") && i + 2 < args.size()) {
+        redacted[++i] = true;
+        redacted[++i] = true;
+      }
+    }
   } else if (equals_nocase(args[0], "config") && args.size() > 1 && equals_nocase(args[1], "set")) {
     for (size_t i = 2; i + 1 < args.size(); i += 2) {
       if (equals_nocase(args[i], "masterauth") || equals_nocase(args[i], "requirepass")) {

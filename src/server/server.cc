@@ -183,6 +183,7 @@ void Server::register_commands() {
   register_tracking_family(commands_);
   register_string_family(commands_);
   register_bitmap_family(commands_);
+  register_bitfield_family(commands_);
   register_key_family(commands_);
   register_list_family(commands_);
   register_list_blocking_family(commands_);
@@ -190,11 +191,15 @@ void Server::register_commands() {
   register_set_family(commands_);
   register_zset_family(commands_);
   register_zset_blocking_family(commands_);
+  register_geo_family(commands_);
   register_stream_family(commands_);
   register_stream_read_family(commands_);
   register_stream_group_family(commands_);
   register_stream_claim_family(commands_);
   register_stream_info_family(commands_);
+  register_hyperloglog_family(commands_);
+  register_sort_family(commands_);
+  register_lcs_family(commands_);
   register_pubsub_family(commands_);
   register_transaction_family(commands_);
   register_server_family(commands_);
@@ -202,6 +207,7 @@ void Server::register_commands() {
   register_memory_family(commands_);
   register_latency_family(commands_);
   register_persistence_family(commands_);
+  register_migrate_family(commands_);
   register_scripting_family(commands_);
   register_function_family(commands_);
 }
@@ -761,16 +767,35 @@ void Server::reject(Client& client, const Command* command, std::string_view mes
     reject(client, command, errors::format(errors::kSubscribedMode, {spec.name}));
     return nullptr;
   }
-  // As Redis, PING too reports the failure to persist.
-  if ((snapshots_.writes_refused() || aof_.writes_refused()) && !loading_ &&
-      ((spec.flags & kWrite) || spec.name == "ping")) [[unlikely]] {
-    reject(client, command,
-           snapshots_.writes_refused()
-               ? std::string(errors::kMisconf)
-               : "MISCONF Errors writing to the AOF file: " + aof_.last_write_error());
-    return nullptr;
+  if ((snapshots_.writes_refused() || aof_.writes_refused() || needs_replicas_to_write()) &&
+      !loading_) [[unlikely]] {
+    if (std::optional<std::string> refusal = write_refusal(client, *command)) {
+      reject(client, command, *refusal);
+      return nullptr;
+    }
   }
   return command;
+}
+
+// As Redis: a write, or EXEC of a queue holding one, is refused while the last
+// save failed (MISCONF, which PING reports too) or while replicas are required
+// (NOREPLICAS).
+std::optional<std::string> Server::write_refusal(const Client& client, const Command& command) {
+  const uint32_t flags = command.spec.flags;
+  bool writes = (flags & kWrite) != 0;
+  if (command.spec.name == "exec" && client.multi.open) {
+    writes = std::ranges::any_of(client.multi.queued, [](const QueuedCommand& queued) {
+      return (queued.command->spec.flags & kWrite) != 0;
+    });
+  }
+  if (snapshots_.writes_refused() && (writes || command.spec.name == "ping")) {
+    return std::string(errors::kMisconf);
+  }
+  if (aof_.writes_refused() && (writes || command.spec.name == "ping")) {
+    return "MISCONF Errors writing to the AOF file: " + aof_.last_write_error();
+  }
+  if (needs_replicas_to_write() && writes) return std::string(errors::kNoReplicas);
+  return std::nullopt;
 }
 
 inline void Server::run_now(Client& client, const Command& command,
@@ -820,6 +845,11 @@ void Server::run_observed(Client& client, const Command& command,
   Client& tracked = client.script_caller != nullptr ? *client.script_caller : client;
   Client* const outer_client = tracking_.set_running(&tracked);
   tracking_.command_started();
+  // Script commands (skip_monitor: EVAL, FCALL, ...) are shown before they
+  // run, as Redis's feed them itself, so MONITOR lists the EVAL before the
+  // commands its script calls.
+  const bool monitored = !monitors_.empty() && !loading_ && !(command.spec.flags & kAdmin);
+  if (monitored && (command.spec.flags & kSkipMonitor)) feed_monitors(client, args);
   command.spec.handler(ctx);
   if ((command.spec.flags & (kReadOnly | kPropagatesEffects)) == kReadOnly &&
       tracked.tracking.remembers_reads()) [[unlikely]] {
@@ -845,9 +875,7 @@ void Server::run_observed(Client& client, const Command& command,
     }
   }
   // As Redis 7.0: after the call, and never admin commands (CONFIG, DEBUG).
-  if (!monitors_.empty() && !loading_ && !(command.spec.flags & (kSkipMonitor | kAdmin))) {
-    feed_monitors(client, args);
-  }
+  if (monitored && !(command.spec.flags & kSkipMonitor)) feed_monitors(client, args);
   if (top_level) end_tracked_call(client, command);
   count_call(client, command, ctx, args, clock::ticks() - started);
 }

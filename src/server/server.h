@@ -113,6 +113,10 @@ class Server final : public net::ConnectionHandler,
   // Replaying the AOF: no key expires, no blocked client is served, MONITOR
   // sees nothing and writes are never refused (see AppendOnlyFile).
   bool loading() const { return loading_; }
+  // min-replicas-to-write and min-replicas-max-lag are set: with no replicas, writes are refused.
+  bool needs_replicas_to_write() const {
+    return config_.min_replicas_to_write != 0 && config_.min_replicas_max_lag != 0;
+  }
   void set_loading(bool loading);
   Snapshotter& snapshots() { return snapshots_; }
   SlowLog& slow_log() { return slow_log_; }
@@ -266,6 +270,8 @@ class Server final : public net::ConnectionHandler,
   bool fits_memory_limit(Client& client, const Command& command);
   // A rejected request's error; inside MULTI it also dooms the transaction.
   void reject(Client& client, const Command* command, std::string_view message);
+  // Why command may not write now (MISCONF, NOREPLICAS), if it may not.
+  std::optional<std::string> write_refusal(const Client& client, const Command& command);
   bool over_output_limits(Client& client);
   // Appends a published frame to a subscriber's output, within its limits.
   // An as_push frame is a RESP2 array ("*3...") that a RESP3 client gets as

@@ -73,6 +73,10 @@ class Skiplist {
   // holds for a prefix of the list (e.g. "score below the range's min").
   template <typename Predicate>
   size_t count_while(Predicate before) const;
+  // The first node that does not satisfy before (the same kind of
+  // predicate), nullptr if all do: one descent, no ranks counted.
+  template <typename Predicate>
+  const Node* first_not(Predicate before) const;
 
   size_t heap_bytes() const { return heap_bytes_; }
 
@@ -103,6 +107,17 @@ size_t Skiplist::count_while(Predicate before) const {
     }
   }
   return count;
+}
+
+template <typename Predicate>
+const Skiplist::Node* Skiplist::first_not(Predicate before) const {
+  const Node* node = head_;
+  for (int i = level_ - 1; i >= 0; --i) {
+    while (node->link(i).forward != nullptr && before(*node->link(i).forward)) {
+      node = node->link(i).forward;
+    }
+  }
+  return node->link(0).forward;
 }
 
 }  // namespace fkvs

@@ -290,6 +290,13 @@ char* Value::resize_raw(size_t new_length) {
   return block;
 }
 
+char* Value::make_raw_for_overwrite(size_t length) {
+  release();
+  char* block = allocate(length);
+  set_heap(block, length);
+  return block;
+}
+
 Value Value::clone() const {
   Value copy;
   if (storage() == Storage::kCollection) {

@@ -80,6 +80,9 @@ class Value {
   // bytes (keeping the current bytes, zero-filling any gap) and returns them.
   // Growth is geometric, so repeated APPENDs cost amortised O(1) per byte.
   char* resize_raw(size_t new_length);
+  // For a result written in full (BITOP): makes the value a raw string of
+  // exactly length bytes, their content unset, and returns them to fill.
+  char* make_raw_for_overwrite(size_t length);
 
   Value clone() const;
   // Bytes of heap memory this value holds beyond its 16 bytes (MEMORY USAGE, INFO).

@@ -273,6 +273,20 @@ ZSetValue::Cursor ZSetValue::at_rank(size_t rank) const {
   return cursor;
 }
 
+ZSetValue::Cursor ZSetValue::lower_bound(const ScoreRange& range) const {
+  if (is_listpack()) {
+    Cursor cursor = at_rank(0);
+    while (cursor.valid() && range.below(cursor.score())) cursor.next();
+    return cursor;
+  }
+  Cursor cursor;
+  cursor.set_ = this;
+  cursor.node_ =
+      skiplist_->first_not([&](const Skiplist::Node& node) { return range.below(node.score()); });
+  cursor.load();
+  return cursor;
+}
+
 void ZSetValue::Cursor::load() {
   if (set_->is_listpack()) {
     const PackedList& list = set_->listpack_;

@@ -108,6 +108,9 @@ class ZSetValue final : public Collection {
   };
   // A cursor on the member at rank; invalid past the end.
   Cursor at_rank(size_t rank) const;
+  // A cursor on the first member not below range's min (invalid if none),
+  // for a walk up a score range that needs no ranks (the geo searches).
+  Cursor lower_bound(const ScoreRange& range) const;
 
   // One SCAN step over the members (a listpack in one step, cursor 0 after):
   // visit(member, score) for each, returns the next cursor.

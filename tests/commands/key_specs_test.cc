@@ -76,4 +76,22 @@ TEST_CASE("key specs: movable keys and shard channels") {
   CHECK(fkvs::has_key_arguments(key_specs_of("exists")));
 }
 
+TEST_CASE("key specs: SORT's destination is found as Redis's sortGetKeys finds it") {
+  CHECK(keys_of({"sort", "abc", "store", "def"}) == Keys{"abc:RO,access", "def:OW,update"});
+  CHECK(keys_of({"sort", "abc", "store", "invalid", "store", "stillbad", "store", "def"}) ==
+        Keys{"abc:RO,access", "def:OW,update"});
+  CHECK(keys_of({"sort", "abc", "limit", "store", "x"}) == Keys{"abc:RO,access"});
+  CHECK(keys_of({"sort", "abc", "get", "store", "x"}) == Keys{"abc:RO,access"});
+  CHECK(keys_of({"sort", "abc", "by", "w_*", "STORE", "d"}) ==
+        Keys{"abc:RO,access", "d:OW,update"});
+  CHECK(keys_of({"sort", "abc", "store"}) == Keys{"abc:RO,access"});
+  // STORE's argument is not skipped: a STORE right after STORE names the key after it.
+  CHECK(keys_of({"sort", "abc", "store", "store", "x"}) == Keys{"abc:RO,access", "x:OW,update"});
+  CHECK(keys_of({"sort_ro", "abc", "store", "x"}) == Keys{"abc:RO,access"});
+  CHECK(fkvs::has_movable_keys(key_specs_of("sort")));
+  CHECK(fkvs::has_movable_keys(key_specs_of("sort_ro")));
+  CHECK(key_specs_of("sort").size() == 3);
+  CHECK(key_specs_of("sort_ro").size() == 2);
+}
+
 }  // namespace

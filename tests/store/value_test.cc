@@ -139,6 +139,20 @@ TEST_CASE("value: integer() reads int encoding and integer text alike") {
   CHECK(appended.integer() == 123);
 }
 
+TEST_CASE("value: make_raw_for_overwrite gives exactly the bytes asked for, raw") {
+  Value value = string_value(std::string(100, 'a'));
+  char* bytes = value.make_raw_for_overwrite(5000);
+  std::memset(bytes, 'z', 5000);
+  CHECK(value.encoding() == Encoding::kRaw);
+  CHECK(bytes_of(value) == std::string(5000, 'z'));
+  // No room for growth, as Redis's BITOP result has none either.
+  CHECK(value.heap_bytes() < 5000 + 1024);
+  Value small;
+  small.make_raw_for_overwrite(3)[0] = 'x';
+  CHECK(small.encoding() == Encoding::kRaw);
+  CHECK(small.string_length() == 3);
+}
+
 TEST_CASE("value: set_integer frees a heap block") {
   Value value = string_value(std::string(100, 'a'));
   value.set_integer(9);

@@ -220,3 +220,31 @@ TEST_CASE("zset_value: randomized against std::set, through the conversion") {
 
 }  // namespace
 }  // namespace fkvs
+
+namespace fkvs {
+namespace {
+
+TEST_CASE("zset_value: lower_bound finds the first member a score range reaches") {
+  for (const ZSetLimits limits : {ZSetLimits{128, 64}, ZSetLimits{0, 0}}) {
+    ZSetValue set(limits, 0, 0);
+    for (int i = 0; i < 50; ++i) set.set("m" + std::to_string(i), i * 2, limits);
+    ScoreRange range;
+    range.min = 7;
+    range.max = 12;
+    range.max_exclusive = true;
+    auto cursor = set.lower_bound(range);
+    REQUIRE(cursor.valid());
+    CHECK(cursor.score() == 8);
+    CHECK(cursor.member() == "m4");
+    range.min = 8;
+    range.min_exclusive = true;
+    CHECK(set.lower_bound(range).score() == 10);
+    range.min = 98.5;
+    CHECK_FALSE(set.lower_bound(range).valid());
+    range.min = -1;
+    CHECK(set.lower_bound(range).member() == "m0");
+  }
+}
+
+}  // namespace
+}  // namespace fkvs
