@@ -1,5 +1,7 @@
 #include "store/packed_list.h"
 
+#include <malloc.h>
+
 #include <algorithm>
 #include <cstdlib>
 #include <cstring>
@@ -16,12 +18,18 @@ namespace {
 // little-endian u32.
 constexpr size_t kHeaderBytes = 8;
 
-// Items per group of the index at most: a step backwards scans no more than
-// this many items, and the index costs about one byte per ten items.
-constexpr size_t kGroupMax = 32;
+// Items per group of the index at most (PackedList::kGroupMax): a step
+// backwards scans no more than this many items, and the index costs about
+// one byte per ten items.
+constexpr size_t kGroupMax = PackedList::kGroupMax;
 // Neighbouring groups that erases leave holding this many items together
 // become one, so the index stays small however items come and go.
 constexpr size_t kGroupMerge = kGroupMax / 2;
+// Items the last group takes before pushes at the end move it into the
+// group before (or start a new one), and what a pop at the end leaves in it
+// when it refills it from the group before: the last item is found with a
+// scan of at most this many items, as RPOP, LINDEX -1 and RPUSH need.
+constexpr size_t kTailGroupMax = 8;
 
 // Header byte forms. The top bits tell the form, as in Redis's listpack:
 // 0xxxxxxx a number 0..127; 10xxxxxx a string of up to 63 bytes; 110xxxxx
@@ -256,12 +264,12 @@ struct GroupIndex {
     return all;
   }
 
-  const size_t items_end;
-  const size_t width;
-  const size_t groups;
-  unsigned char* const ends;
-  unsigned char* const counts;
-  const size_t long_bytes;
+  size_t items_end;
+  size_t width;
+  size_t groups;
+  unsigned char* ends;
+  unsigned char* counts;
+  size_t long_bytes;
 };
 
 unsigned char* allocate_block(size_t bytes) {
@@ -285,6 +293,11 @@ unsigned char* resize_block(unsigned char* block, size_t old_bytes, size_t new_b
     std::memcpy(grown, block, std::min(old_bytes, new_bytes));
     return grown;
   }
+  // A block that still fits its allocation and fills at least half of it
+  // stays: that is all realloc would do (mimalloc keeps such a block in
+  // place), at less cost than the call, which a push or pop makes each time.
+  const size_t usable = malloc_usable_size(block);
+  if (new_bytes <= usable && new_bytes >= usable / 2) return block;
   auto* resized = static_cast<unsigned char*>(std::realloc(block, new_bytes));
   if (resized == nullptr) {
     if (new_bytes > old_bytes) throw std::bad_alloc();
@@ -353,6 +366,46 @@ void write_group_index(unsigned char*& block, size_t allocated, const std::vecto
   if (long_bytes != 0) write_offset(p, width, long_bytes);
 }
 
+// Adds a group of count items ending at end before group k (k == groups
+// appends) to the index in place: the block grows by one offset and one count.
+void add_group(unsigned char*& block, size_t k, size_t count, size_t end) {
+  const GroupIndex index(block);
+  const size_t w = index.width;
+  const size_t g = index.groups;
+  const size_t ends = index.items_end + w;
+  const size_t counts = ends + g * w;
+  const size_t tail = counts + g;  // the long-item bytes, if any
+  const size_t total = index.total();
+  block = resize_block(block, total, total + w + 1);
+  const size_t new_counts = counts + w;
+  std::memmove(block + tail + w + 1, block + tail, total - tail);
+  std::memmove(block + new_counts + k + 1, block + counts + k, g - k);
+  std::memmove(block + new_counts, block + counts, k);
+  std::memmove(block + ends + (k + 1) * w, block + ends + k * w, (g - k) * w);
+  write_offset(block + ends + k * w, w, end);
+  block[new_counts + k] = static_cast<unsigned char>(count);
+  write_offset(block + index.items_end, w, (g + 1) | (index.long_bytes != 0 ? long_flag(w) : 0));
+}
+
+// Removes group k from the index in place, its items having gone or joined
+// a neighbour: the block shrinks by one offset and one count.
+void remove_group(unsigned char*& block, size_t k) {
+  const GroupIndex index(block);
+  const size_t w = index.width;
+  const size_t g = index.groups;
+  const size_t ends = index.items_end + w;
+  const size_t counts = ends + g * w;
+  const size_t tail = counts + g;
+  const size_t total = index.total();
+  const size_t new_counts = counts - w;
+  std::memmove(block + ends + k * w, block + ends + (k + 1) * w, (g - k - 1) * w);
+  std::memmove(block + new_counts, block + counts, k);
+  std::memmove(block + new_counts + k, block + counts + k + 1, g - k - 1);
+  std::memmove(block + tail - w - 1, block + tail, total - tail);
+  write_offset(block + index.items_end, w, (g - 1) | (index.long_bytes != 0 ? long_flag(w) : 0));
+  block = resize_block(block, total, total - w - 1);
+}
+
 }  // namespace
 
 std::string_view PackedList::Item::bytes(IntScratch& scratch) const {
@@ -402,7 +455,14 @@ size_t PackedList::begin() const { return kHeaderBytes; }
 
 size_t PackedList::end() const { return read_u32(block_); }
 
-size_t PackedList::last() const { return empty() ? end() : prev(end()); }
+size_t PackedList::last() const {
+  if (empty()) return end();
+  const GroupIndex index(block_);
+  const size_t k = index.groups - 1;
+  size_t position = index.start(k);
+  for (size_t i = index.count(k); i > 1; --i) position += item_size(block_ + position);
+  return position;
+}
 
 size_t PackedList::next(size_t position) const { return position + item_size(block_ + position); }
 
@@ -415,6 +475,17 @@ size_t PackedList::prev(size_t position) const {
     p = after;
   }
   return p;
+}
+
+size_t PackedList::positions_before(size_t position, uint32_t (&out)[kGroupMax]) const {
+  if (position == kHeaderBytes) return 0;
+  const GroupIndex index(block_);
+  size_t count = 0;
+  for (size_t p = index.start(index.group_before(position)); p != position;
+       p += item_size(block_ + p)) {
+    out[count++] = static_cast<uint32_t>(p);
+  }
+  return count;
 }
 
 size_t PackedList::seek(int64_t index) const {
@@ -489,18 +560,34 @@ size_t PackedList::find(std::string_view bytes, size_t from, size_t stride) cons
 size_t PackedList::insert(size_t position, std::string_view bytes) {
   const Encoded item = encode(bytes);
   const size_t added = item.size();
-  const GroupIndex index(block_);
+  GroupIndex index(block_);
+  const bool in_place =
+      long_item_bytes(added) == 0 && offset_width(index.items_end + added) == index.width;
   // The item joins the group it lands in, or the one before when it lands
   // at a group's start and only that one has room.
   size_t k = 0;
   if (index.groups != 0) {
-    k = position == index.items_end ? index.groups - 1 : index.group_of(position);
-    if (index.count(k) == kGroupMax && k > 0 && position == index.start(k) &&
-        index.count(k - 1) < kGroupMax) {
+    const bool at_end = position == index.items_end;
+    k = at_end ? index.groups - 1 : index.group_of(position);
+    if (in_place && at_end && index.count(k) >= kTailGroupMax) {
+      // The last group stays short: it joins the group before when both
+      // fit in one, else the item starts a new last group.
+      if (k > 0 && index.count(k - 1) + index.count(k) <= kGroupMax) {
+        index.counts[k - 1] = static_cast<unsigned char>(index.count(k - 1) + index.count(k));
+        write_offset(index.ends + (k - 1) * index.width, index.width, index.items_end);
+        index.counts[k] = 0;
+      } else {
+        add_group(block_, ++k, 0, index.items_end);
+        index = GroupIndex(block_);
+      }
+    } else if (index.count(k) == kGroupMax && k > 0 && position == index.start(k) &&
+               index.count(k - 1) < kGroupMax) {
       --k;
+    } else if (in_place && index.count(k) == kGroupMax && position == index.start(k)) {
+      add_group(block_, k, 0, position);
+      index = GroupIndex(block_);
     }
-    if (index.count(k) < kGroupMax && long_item_bytes(added) == 0 &&
-        offset_width(index.items_end + added) == index.width) {
+    if (in_place && index.count(k) < kGroupMax) {
       splice_items(block_, index.total(), position, position, added);
       write_item(block_ + position, item);
       GroupIndex grown(block_);
@@ -599,11 +686,24 @@ size_t PackedList::erase(size_t position, size_t count) {
   const size_t k = index.group_of(position);
   const size_t gone = after - position;
   const size_t left = index.count(k) - std::min(removed, index.count(k));
-  const bool within_group = after <= index.end(k) && left > 0;
+  const bool in_place = after <= index.end(k) && removed_long_bytes == 0 &&
+                        offset_width(index.items_end - gone) == index.width;
+  if (in_place && left == 0) {
+    // Exactly group k's items: the group goes, unless its neighbours would
+    // then be small enough to merge.
+    const bool neighbours_merge =
+        k > 0 && k + 1 < index.groups && index.count(k - 1) + index.count(k + 1) <= kGroupMerge;
+    if (!neighbours_merge) {
+      splice_items(block_, index.total(), position, after, 0);
+      remove_group(block_, k);
+      GroupIndex(block_).shift_ends(k, 0 - gone);
+      write_u32(block_ + 4, size() - removed);
+      return position;
+    }
+  }
   const bool merges = (k > 0 && index.count(k - 1) + left <= kGroupMerge) ||
                       (k + 1 < index.groups && index.count(k + 1) + left <= kGroupMerge);
-  if (within_group && !merges && removed_long_bytes == 0 &&
-      offset_width(index.items_end - gone) == index.width) {
+  if (in_place && left > 0 && !merges) {
     splice_items(block_, index.total(), position, after, 0);
     GroupIndex shrunk(block_);
     shrunk.counts[k] = static_cast<unsigned char>(left);
@@ -630,6 +730,36 @@ size_t PackedList::erase(size_t position, size_t count) {
   write_group_index(block_, allocated, kept, index.long_bytes - removed_long_bytes);
   write_u32(block_ + 4, size() - removed);
   return position;
+}
+
+void PackedList::pop_back(size_t last) {
+  const GroupIndex index(block_);
+  const size_t k = index.groups - 1;
+  const size_t count = index.count(k);
+  const size_t gone = index.items_end - last;
+  if (size() == 1 || long_item_bytes(gone) != 0 || offset_width(last) != index.width ||
+      (count == 1 && index.count(k - 1) <= 2 * kTailGroupMax)) {
+    erase(last);
+    return;
+  }
+  // Taking the last group's last item: the group shrinks, or, when that was
+  // its only item, takes the last kTailGroupMax items of the group before.
+  size_t split = 0;
+  if (count == 1) {
+    split = index.start(k - 1);
+    for (size_t i = index.count(k - 1); i > kTailGroupMax; --i) split += item_size(block_ + split);
+  }
+  splice_items(block_, index.total(), last, index.items_end, 0);
+  GroupIndex shrunk(block_);
+  if (count == 1) {
+    shrunk.counts[k - 1] = static_cast<unsigned char>(shrunk.count(k - 1) - kTailGroupMax);
+    write_offset(shrunk.ends + (k - 1) * shrunk.width, shrunk.width, split);
+    shrunk.counts[k] = kTailGroupMax;
+  } else {
+    shrunk.counts[k] = static_cast<unsigned char>(count - 1);
+  }
+  write_offset(shrunk.ends + k * shrunk.width, shrunk.width, last);
+  write_u32(block_ + 4, size() - 1);
 }
 
 void PackedList::clear() { release(); }

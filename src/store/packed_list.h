@@ -56,12 +56,20 @@ class PackedList {
   size_t begin() const;
   // One past the last item.
   size_t end() const;
-  // Position of the last item; end() when empty.
+  // Position of the last item, found by a scan of the last group; end()
+  // when empty.
   size_t last() const;
   size_t next(size_t position) const;
   // The item before position (position may be end()); end() when position is
   // the first item. Scans forward from the start of position's group.
   size_t prev(size_t position) const;
+  // Items a group of the index holds at most.
+  static constexpr size_t kGroupMax = 32;
+  // Writes the positions of the items before position (position may be
+  // end()) that share a group with the item just before it, in order, to
+  // out, and returns how many (0 when position is the first item): a walk
+  // backwards steps through them without a scan per step.
+  size_t positions_before(size_t position, uint32_t (&out)[kGroupMax]) const;
   // The index-th item, counting from the tail when index is negative (-1 is
   // the last); end() when out of range. Skips groups from the nearer end.
   size_t seek(int64_t index) const;
@@ -86,6 +94,10 @@ class PackedList {
   // Removes count items from position on (fewer if the list ends first) and
   // returns the position of the item that followed them.
   size_t erase(size_t position, size_t count = 1);
+  // Removes the last item (the list must not be empty), last() being its
+  // position; the last group stays short, so last() scans few items.
+  void pop_back(size_t last);
+  void pop_back() { pop_back(last()); }
   void clear();
 
   // Bytes an item of these bytes would take, header included (the index

@@ -193,9 +193,9 @@ void QuickList::pop_front() {
   settle_ends();
 }
 
-void QuickList::pop_back() {
+void QuickList::pop_back(Cursor last) {
   --count_;
-  tail_->items.erase(tail_->items.last());
+  tail_->items.pop_back(last.position);
   if (!tail_->items.empty()) return;
   unlink(tail_);
   settle_ends();

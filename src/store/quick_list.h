@@ -66,7 +66,10 @@ class QuickList {
   Item front() const { return get(first()); }
   Item back() const { return get(last()); }
   void pop_front();
-  void pop_back();
+  void pop_back() { pop_back(last()); }
+  // Removes the last item, which last names: a pop that read the item first
+  // need not look for it again.
+  void pop_back(Cursor last);
 
   Cursor first() const;
   Cursor last() const;

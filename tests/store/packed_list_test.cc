@@ -318,7 +318,11 @@ TEST_CASE("packed_list: the group index agrees with a vector through random edit
       } else if (action == 8 && count > 0) {
         // A queue: pop from the tail, where a step back scans its group.
         CHECK(text_of(list, list.last()) == model.back());
-        list.erase(list.last());
+        if (random() % 2 == 0) {
+          list.pop_back();
+        } else {
+          list.erase(list.last());
+        }
         model.pop_back();
       } else if (count > 0) {
         const size_t from = random() % count;
@@ -369,5 +373,42 @@ TEST_CASE("packed_list: pushes and pops at either end keep the index full") {
   }
   CHECK(list.empty());
 }
+
+TEST_CASE("packed_list: runs of pushes and pops at both ends agree with a deque") {
+  const uint64_t seed = std::random_device{}();
+  INFO("seed " << seed);
+  std::mt19937_64 random(seed);
+  PackedList list;
+  std::vector<std::string> model;
+  // Runs long enough to fill, empty and refill the short last group and to
+  // add and drop whole groups at either end, as RPUSH, RPOP, LPUSH and LPOP do.
+  for (int run = 0; run < 300; ++run) {
+    const unsigned kind = random() % 4;
+    const size_t length = 1 + random() % 80;
+    for (size_t i = 0; i < length; ++i) {
+      if (kind == 0) {
+        const std::string item = random_packed_item(random);
+        list.push_back(item);
+        model.push_back(item);
+      } else if (kind == 1) {
+        const std::string item = random_packed_item(random);
+        list.push_front(item);
+        model.insert(model.begin(), item);
+      } else if (model.empty()) {
+        break;
+      } else if (kind == 2) {
+        REQUIRE(text_of(list, list.last()) == model.back());
+        list.pop_back();
+        model.pop_back();
+      } else {
+        REQUIRE(text_of(list, list.begin()) == model.front());
+        list.erase(list.begin());
+        model.erase(model.begin());
+      }
+    }
+    check_layout(list, model);
+  }
+}
+
 }  // namespace
 }  // namespace fkvs
