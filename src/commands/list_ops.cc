@@ -34,8 +34,14 @@ void pop_end(QuickList& list, ListEnd end) {
 void pop_items(CommandContext& ctx, ListRef& ref, ListEnd end, size_t count) {
   QuickList& list = ref.collection->list();
   for (size_t i = 0; i < count; ++i) {
-    reply_list_item(ctx, end_item(list, end));
-    pop_end(list, end);
+    if (end == ListEnd::kLeft) {
+      reply_list_item(ctx, list.front());
+      list.pop_front();
+    } else {
+      const QuickList::Cursor last = list.last();
+      reply_list_item(ctx, list.get(last));
+      list.pop_back(last);
+    }
   }
   ctx.notify(keyspace_events::kList, pop_event(end), ref.entry->key());
   // Every pop (LMPOP, a served BLPOP) replays as the plain pop it was.

@@ -15,7 +15,7 @@ namespace {
 constexpr size_t kMinCompressBytes = 48;
 constexpr size_t kMinCompressImprove = 8;
 
-constexpr size_t kHeaderBytes = 12;
+constexpr size_t kHeaderBytes = 16;
 
 uint32_t read_u32(const unsigned char* p) {
   uint32_t value;
@@ -34,7 +34,7 @@ void CompressedPackedList::FreeBlock::operator()(unsigned char* block) const { s
 
 std::optional<CompressedPackedList> CompressedPackedList::compress(const PackedList& items) {
   const std::string_view plain = items.block();
-  if (plain.size() < kMinCompressBytes) return std::nullopt;
+  if (items.listpack_bytes() < kMinCompressBytes) return std::nullopt;
   // liblzf gives up (returns 0) once its output would pass the buffer's end,
   // so a buffer of the largest worthwhile size does the saving check too.
   const size_t limit = plain.size() - kMinCompressImprove - 1;
@@ -53,6 +53,7 @@ std::optional<CompressedPackedList> CompressedPackedList::compress(const PackedL
   write_u32(block, plain.size());
   write_u32(block + 4, items.size());
   write_u32(block + 8, lzf_bytes);
+  write_u32(block + 12, items.listpack_bytes());
   CompressedPackedList compressed;
   compressed.block_.reset(block);
   return compressed;
@@ -81,6 +82,8 @@ CompressedPackedList CompressedPackedList::copy() const {
 size_t CompressedPackedList::size() const { return read_u32(block_.get() + 4); }
 
 size_t CompressedPackedList::plain_bytes() const { return read_u32(block_.get()); }
+
+size_t CompressedPackedList::listpack_bytes() const { return read_u32(block_.get() + 12); }
 
 size_t CompressedPackedList::heap_bytes() const {
   return kHeaderBytes + read_u32(block_.get() + 8);

@@ -25,13 +25,16 @@ class CompressedPackedList {
   size_t size() const;
   // The plain block's bytes.
   size_t plain_bytes() const;
+  // The plain list's listpack_bytes().
+  size_t listpack_bytes() const;
   size_t heap_bytes() const;
 
  private:
   struct FreeBlock {
     void operator()(unsigned char* block) const;
   };
-  // Header (plain bytes, item count, LZF bytes, each a u32), then the LZF data.
+  // Header (plain bytes, item count, LZF bytes, listpack bytes, each a u32),
+  // then the LZF data.
   std::unique_ptr<unsigned char[], FreeBlock> block_;
 };
 

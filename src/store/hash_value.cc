@@ -60,27 +60,35 @@ template class ChainedTable<HashNode>;
 
 // ---- HashValue ----
 
+HashValue::~HashValue() {
+  if (HashTable* table = this->table()) {
+    delete table;
+  } else {
+    listpack_.~PackedList();
+  }
+}
+
 std::unique_ptr<Collection> HashValue::clone() const {
   auto copy = std::make_unique<HashValue>();
-  if (!table_) {
+  if (!table()) {
     copy->listpack_ = listpack_;
     return copy;
   }
-  copy->table_ = std::make_unique<HashTable>();
-  table_->for_each([&](HashNode& node) { copy->insert_node(node.field(), node.value()); });
+  copy->convert_to_table();
+  table()->for_each([&](HashNode& node) { copy->insert_node(node.field(), node.value()); });
   return copy;
 }
 
 size_t HashValue::heap_bytes() const {
   size_t bytes = sizeof(*this);
-  if (!table_) return bytes + (listpack_.empty() ? 0 : listpack_.bytes());
-  return bytes + sizeof(HashTable) + table_->bucket_count() * sizeof(HashNode*) +
-         table_->node_bytes;
+  if (!table()) return bytes + (listpack_.empty() ? 0 : listpack_.bytes());
+  return bytes + sizeof(HashTable) + table()->bucket_count() * sizeof(HashNode*) +
+         table()->node_bytes;
 }
 
 std::optional<std::string_view> HashValue::get(std::string_view field, IntScratch& scratch) {
-  if (table_) {
-    HashNode* node = table_->find(field);
+  if (table()) {
+    HashNode* node = table()->find(field);
     if (node == nullptr) return std::nullopt;
     return node->value();
   }
@@ -90,13 +98,13 @@ std::optional<std::string_view> HashValue::get(std::string_view field, IntScratc
 }
 
 bool HashValue::contains(std::string_view field) {
-  if (table_) return table_->find(field) != nullptr;
+  if (table()) return table()->find(field) != nullptr;
   return listpack_.find(field, listpack_.begin(), 2) != listpack_.end();
 }
 
 void HashValue::convert_if_any_long(std::span<const std::string_view> strings,
                                     const HashLimits& limits) {
-  if (table_) return;
+  if (table()) return;
   size_t total = 0;
   for (std::string_view s : strings) {
     if (s.size() > limits.max_listpack_value) return convert_to_table();
@@ -106,13 +114,13 @@ void HashValue::convert_if_any_long(std::span<const std::string_view> strings,
 }
 
 bool HashValue::set(std::string_view field, std::string_view value, const HashLimits& limits) {
-  if (!table_ &&
+  if (!table() &&
       (field.size() > limits.max_listpack_value || value.size() > limits.max_listpack_value ||
        listpack_.bytes() + field.size() + value.size() > kListpackSafeBytes)) {
     convert_to_table();
   }
   bool added = false;
-  if (table_) {
+  if (table()) {
     set_in_table(field, value, added);
     return added;
   }
@@ -131,7 +139,7 @@ bool HashValue::set(std::string_view field, std::string_view value, const HashLi
 }
 
 void HashValue::set_in_table(std::string_view field, std::string_view value, bool& added) {
-  HashNode* node = table_->find(field);
+  HashNode* node = table()->find(field);
   if (node == nullptr) {
     insert_node(field, value);
     added = true;
@@ -151,8 +159,8 @@ void HashValue::set_in_table(std::string_view field, std::string_view value, boo
 }
 
 bool HashValue::erase(std::string_view field) {
-  if (table_) {
-    HashNode* node = table_->find(field);
+  if (table()) {
+    HashNode* node = table()->find(field);
     if (node == nullptr) return false;
     erase_node(node);
     return true;
@@ -164,33 +172,33 @@ bool HashValue::erase(std::string_view field) {
 }
 
 HashNode* HashValue::insert_node(std::string_view field, std::string_view value) {
-  HashNode* node = table_->insert(field, value);
-  table_->node_bytes += node->block_bytes();
+  HashNode* node = table()->insert(field, value);
+  table()->node_bytes += node->block_bytes();
   return node;
 }
 
 void HashValue::erase_node(HashNode* node) {
-  table_->node_bytes -= node->block_bytes();
-  table_->erase(node);
+  table()->node_bytes -= node->block_bytes();
+  table()->erase(node);
 }
 
 void HashValue::convert_to_table() {
-  if (table_) return;
-  table_ = std::make_unique<HashTable>();
+  if (table()) return;
+  const PackedList items = std::move(listpack_);
+  listpack_.~PackedList();
+  table_word_ = reinterpret_cast<uintptr_t>(new HashTable()) | 1;
   Scratch scratch;
-  for (size_t pos = listpack_.begin(); pos != listpack_.end();) {
-    const size_t value_pos = listpack_.next(pos);
-    insert_node(listpack_.get(pos).bytes(scratch.field),
-                listpack_.get(value_pos).bytes(scratch.value));
-    pos = listpack_.next(value_pos);
+  for (size_t pos = items.begin(); pos != items.end();) {
+    const size_t value_pos = items.next(pos);
+    insert_node(items.get(pos).bytes(scratch.field), items.get(value_pos).bytes(scratch.value));
+    pos = items.next(value_pos);
   }
-  listpack_.clear();
 }
 
 void HashValue::refs(std::vector<Ref>& out) {
   out.reserve(out.size() + size());
-  if (table_) {
-    table_->for_each([&](HashNode& node) { out.push_back(Ref{0, &node}); });
+  if (table()) {
+    table()->for_each([&](HashNode& node) { out.push_back(Ref{0, &node}); });
     return;
   }
   for (size_t pos = listpack_.begin(); pos != listpack_.end();
@@ -200,7 +208,7 @@ void HashValue::refs(std::vector<Ref>& out) {
 }
 
 HashValue::Ref HashValue::random_ref() {
-  if (table_) return Ref{0, table_->random_entry()};
+  if (table()) return Ref{0, table()->random_entry()};
   if (listpack_.empty()) return Ref{};
   const auto index = static_cast<int64_t>(random_index(size()));
   return Ref{listpack_.seek(index * 2), nullptr};

@@ -90,12 +90,14 @@ class HashValue final : public Collection {
     HashNode* node = nullptr;
   };
 
-  HashValue() = default;
-  ~HashValue() override = default;
+  HashValue() : listpack_() {}
+  ~HashValue() override;
 
   ValueType type() const override { return kType; }
-  Encoding encoding() const override { return table_ ? Encoding::kHashtable : Encoding::kListpack; }
-  size_t size() const override { return table_ ? table_->size() : listpack_.size() / 2; }
+  Encoding encoding() const override {
+    return table() ? Encoding::kHashtable : Encoding::kListpack;
+  }
+  size_t size() const override { return table() ? table()->size() : listpack_.size() / 2; }
   std::unique_ptr<Collection> clone() const override;
   size_t heap_bytes() const override;
 
@@ -138,15 +140,25 @@ class HashValue final : public Collection {
   void erase_node(HashNode* node);
   void set_in_table(std::string_view field, std::string_view value, bool& added);
 
-  PackedList listpack_;
-  std::unique_ptr<HashTable> table_;  // set once the hash has outgrown the listpack
-  // Heap bytes of the table's nodes, kept as they come and go.
+  // The table once the hash has outgrown the listpack, else null.
+  HashTable* table() const {
+    return (table_word_ & 1) != 0 ? reinterpret_cast<HashTable*>(table_word_ - 1) : nullptr;
+  }
+
+  // The listpack while the hash is small, the table once it has outgrown it:
+  // one word either way, the table's pointer tagged in its low bit (which a
+  // listpack's block pointer never has), so a small hash object is 16 bytes,
+  // in the allocator's 16-byte class rather than its 32.
+  union {
+    PackedList listpack_;
+    uintptr_t table_word_;
+  };
 };
 
 template <typename Visitor>
 void HashValue::for_each(Visitor&& visit) {
-  if (table_) {
-    table_->for_each([&](HashNode& node) { visit(node.field(), node.value()); });
+  if (table()) {
+    table()->for_each([&](HashNode& node) { visit(node.field(), node.value()); });
     return;
   }
   Scratch scratch;
@@ -159,10 +171,10 @@ void HashValue::for_each(Visitor&& visit) {
 
 template <typename Visitor>
 uint64_t HashValue::scan_table(uint64_t cursor, Visitor&& visit) {
-  return table_->scan(cursor, [&](HashNode& node) { visit(node.field(), node.value()); });
+  return table()->scan(cursor, [&](HashNode& node) { visit(node.field(), node.value()); });
 }
 
-// A vtable pointer and two more: small collections are counted per key.
-static_assert(sizeof(HashValue) == 24);
+// A vtable pointer and one word: small collections are counted per key.
+static_assert(sizeof(HashValue) == 16);
 
 }  // namespace fkvs

@@ -15,11 +15,6 @@ constexpr int64_t kMinFill = -5;
 constexpr int64_t kMaxFill = 32767;
 constexpr int64_t kMaxCompressDepth = 65535;
 
-// A node's size as Redis sees it: a listpack header keeps the item count in
-// 2 bytes where a PackedList's has 4.
-constexpr size_t kWiderHeader = 2;
-size_t listpack_bytes(size_t packed_bytes) { return packed_bytes - kWiderHeader; }
-
 }  // namespace
 
 QuickList::QuickList(int64_t fill, int64_t compress_depth)
@@ -46,10 +41,9 @@ QuickList::QuickList(const QuickList& other)
   }
 }
 
-// Redis's estimates applied to the PackedList's own bytes, 2 more than a
-// listpack's: a full node then stays within the allocator's 8 KB class
-// rather than spilling into the next, at the price of a node now and then
-// ending one item before Redis's would.
+// Redis's estimates, applied to the bytes Redis's listpack of the node's items
+// would take, so nodes split where Redis's do (DEBUG OBJECT shows it); the
+// PackedList itself is smaller, lacking the back-lengths.
 bool QuickList::within_fill(size_t bytes, size_t items) const {
   if (fill_ < 0) return bytes <= kByteLimits[-fill_ - 1];
   return bytes <= kCountFillByteLimit && items <= static_cast<size_t>(fill_);
@@ -68,13 +62,13 @@ bool QuickList::fits(const PackedList& node, std::string_view bytes) const {
   // previous entry's length (1 or 5 bytes) and its own (1, 2 or 5).
   const size_t length = bytes.size();
   const size_t overhead = (length < 254 ? 1 : 5) + (length < 64 ? 1 : length < 16384 ? 2 : 5);
-  return within_fill(node.bytes() + length + overhead, node.size() + 1);
+  return within_fill(node.listpack_bytes() + length + overhead, node.size() + 1);
 }
 
 bool QuickList::fits_merged(Node* node, Node* next) const {
   // Redis takes off 11 bytes for the header and end marker one of them drops.
   constexpr size_t kMergeSaving = 11;
-  if (!within_fill(plain_bytes(node) + plain_bytes(next) - kMergeSaving,
+  if (!within_fill(listpack_bytes(node) + listpack_bytes(next) - kMergeSaving,
                    item_count(node) + item_count(next))) {
     return false;
   }
@@ -199,9 +193,9 @@ void QuickList::pop_front() {
   settle_ends();
 }
 
-void QuickList::pop_back() {
+void QuickList::pop_back(Cursor last) {
   --count_;
-  tail_->items.erase(tail_->items.last());
+  tail_->items.pop_back(last.position);
   if (!tail_->items.empty()) return;
   unlink(tail_);
   settle_ends();
@@ -425,7 +419,7 @@ QuickList::Shape QuickList::shape() const {
   Shape shape;
   for (const Node* node = head_; node != nullptr; node = node->next) {
     ++shape.nodes;
-    shape.listpack_bytes += listpack_bytes(plain_bytes(node));
+    shape.listpack_bytes += listpack_bytes(node);
   }
   return shape;
 }

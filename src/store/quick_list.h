@@ -66,7 +66,10 @@ class QuickList {
   Item front() const { return get(first()); }
   Item back() const { return get(last()); }
   void pop_front();
-  void pop_back();
+  void pop_back() { pop_back(last()); }
+  // Removes the last item, which last names: a pop that read the item first
+  // need not look for it again.
+  void pop_back(Cursor last);
 
   Cursor first() const;
   Cursor last() const;
@@ -143,8 +146,8 @@ class QuickList {
   static size_t item_count(const Node* node) {
     return is_closed(node) ? node->compressed.size() : node->items.size();
   }
-  static size_t plain_bytes(const Node* node) {
-    return is_closed(node) ? node->compressed.plain_bytes() : node->items.bytes();
+  static size_t listpack_bytes(const Node* node) {
+    return is_closed(node) ? node->compressed.listpack_bytes() : node->items.listpack_bytes();
   }
 
   // Whether a node of (an estimate of) bytes and items keeps within the fill.

@@ -292,6 +292,7 @@ std::string_view ZSetValue::Cursor::member() const {
 void ZSetValue::Cursor::next() {
   if (set_->is_listpack()) {
     position_ = set_->listpack_.next(set_->listpack_.next(position_));
+    behind_count_ = 0;
   } else {
     node_ = node_->next();
   }
@@ -301,7 +302,16 @@ void ZSetValue::Cursor::next() {
 void ZSetValue::Cursor::prev() {
   if (set_->is_listpack()) {
     const PackedList& list = set_->listpack_;
-    position_ = position_ == list.begin() ? list.end() : list.prev(list.prev(position_));
+    if (position_ == list.begin()) {
+      position_ = list.end();
+      behind_count_ = 0;
+    } else {
+      // Back over the score to the member: two items, maybe across groups.
+      for (int step = 0; step < 2; ++step) {
+        if (behind_count_ == 0) behind_count_ = list.positions_before(position_, behind_);
+        position_ = behind_[--behind_count_];
+      }
+    }
   } else {
     node_ = node_->prev();
   }

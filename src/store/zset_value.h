@@ -101,6 +101,10 @@ class ZSetValue final : public Collection {
     void load();
     const ZSetValue* set_ = nullptr;
     size_t position_ = 0;  // listpack: the member item
+    // listpack: positions of the items before position_ in its group, for
+    // prev() to step back through without a scan per step.
+    uint32_t behind_[PackedList::kGroupMax];
+    size_t behind_count_ = 0;
     const Skiplist::Node* node_ = nullptr;
     bool valid_ = false;
     double score_ = 0;

@@ -177,6 +177,29 @@ TEST_CASE("zset_value: integer members read back as text") {
   CHECK_FALSE(set.erase("12"));
 }
 
+TEST_CASE("zset_value: a listpack cursor steps back across groups and turns either way") {
+  const ZSetLimits limits{128, 64};
+  ZSetValue set(limits, 1, 1);
+  // Members of 1 to 5 bytes, so pairs straddle the index's groups.
+  for (int i = 0; i < 128; ++i) set.set(std::string(1 + i % 5, 'a') + std::to_string(i), i, limits);
+  REQUIRE(set.encoding() == Encoding::kListpack);
+  std::mt19937_64 random(11);
+  auto cursor = set.at_rank(127);
+  auto rank = static_cast<int64_t>(127);
+  while (cursor.valid()) {
+    CHECK(cursor.score() == static_cast<double>(rank));
+    CHECK(cursor.member() == std::string(1 + rank % 5, 'a') + std::to_string(rank));
+    if (random() % 4 == 0 && rank < 127) {
+      cursor.next();
+      ++rank;
+    } else {
+      cursor.prev();
+      --rank;
+    }
+  }
+  CHECK(rank == -1);
+}
+
 TEST_CASE("zset_value: randomized against std::set, through the conversion") {
   const uint64_t seed = 7001;
   std::printf("zset_value randomized seed %llu\n", static_cast<unsigned long long>(seed));
