@@ -223,6 +223,7 @@ void lpos(CommandContext& ctx) {
   size_t reported = 0;
   uint64_t matches = 0;
   QuickList::Cursor cursor = from_tail ? list.last() : list.first();
+  QuickList::BackwardWalk backward(list, cursor);
   for (size_t walked = 0; walked < limit; ++walked) {
     if (list.get(cursor).equals(element) && matches++ >= skip) {
       const size_t index = from_tail ? size - 1 - walked : walked;
@@ -231,7 +232,8 @@ void lpos(CommandContext& ctx) {
       if (!count || (*count != 0 && reported == static_cast<uint64_t>(*count))) break;
     }
     if (from_tail) {
-      list.prev(cursor);
+      backward.step();
+      cursor = backward.cursor();
     } else {
       list.next(cursor);
     }
@@ -301,12 +303,15 @@ void lrem(CommandContext& ctx) {
       from_tail ? 0 - static_cast<uint64_t>(*count) : static_cast<uint64_t>(*count);
   uint64_t removed = 0;
   QuickList::Cursor cursor = from_tail ? list.last() : list.first();
+  QuickList::BackwardWalk backward(list, cursor);
   while (cursor && (wanted == 0 || removed < wanted)) {
     if (list.get(cursor).equals(element)) {
       cursor = list.erase(cursor, from_tail);
+      backward.restart(cursor);
       ++removed;
     } else if (from_tail) {
-      list.prev(cursor);
+      backward.step();
+      cursor = backward.cursor();
     } else {
       list.next(cursor);
     }

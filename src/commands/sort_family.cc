@@ -155,10 +155,12 @@ bool collect_list(const QuickList& list, const SortRequest& request, SortBatch& 
   batch.reserve(count);
   IntScratch scratch;
   QuickList::Cursor cursor = list.at(static_cast<int64_t>(first));
+  QuickList::BackwardWalk backward(list, cursor);
   for (size_t i = 0; i < count; ++i) {
     batch.add(list.get(cursor).bytes(scratch));
     if (backwards) {
-      list.prev(cursor);
+      backward.step();
+      cursor = backward.cursor();
     } else {
       list.next(cursor);
     }

@@ -258,6 +258,17 @@ void QuickList::prev(Cursor& cursor) const {
   cursor.position = cursor.node->items.last();
 }
 
+void QuickList::BackwardWalk::step() {
+  if (cached_ == 0 && cursor_.position != cursor_.node->items.begin()) {
+    cached_ = cursor_.node->items.positions_before(cursor_.position, positions_);
+  }
+  if (cached_ > 0) {
+    cursor_.position = positions_[--cached_];
+    return;
+  }
+  list_.prev(cursor_);
+}
+
 QuickList::Node* QuickList::split(Node* node, size_t position) {
   // The copy keeps the same positions: each half drops the other's items.
   size_t before = 0;

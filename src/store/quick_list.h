@@ -84,6 +84,27 @@ class QuickList {
   void next(Cursor& cursor) const;
   void prev(Cursor& cursor) const;
 
+  // A walk toward the head (LPOS and LREM from the tail): prev() scans a
+  // group for every step (the packed lists keep no back-lengths); this reads
+  // the positions of each group once. After a change to the list, restart it
+  // at the cursor the change returned.
+  class BackwardWalk {
+   public:
+    BackwardWalk(const QuickList& list, Cursor start) : list_(list), cursor_(start) {}
+    Cursor cursor() const { return cursor_; }
+    void restart(Cursor at) {
+      cursor_ = at;
+      cached_ = 0;
+    }
+    void step();
+
+   private:
+    const QuickList& list_;
+    Cursor cursor_;
+    uint32_t positions_[PackedList::kGroupMax];
+    size_t cached_ = 0;  // positions_[0..cached_) are the items before cursor_ in its group
+  };
+
   // Inserts bytes before the item at cursor, or after it.
   void insert(Cursor cursor, std::string_view bytes, bool after);
   // Inserts bytes so that it becomes the index-th item (0 <= index <= size()).

@@ -218,6 +218,57 @@ TEST_CASE("quick_list: erase walks on in either direction, compact merges the re
   check_nodes(list, 4);
 }
 
+TEST_CASE(
+    "quick_list: a backward walk visits every item once, in reverse, across groups and nodes") {
+  std::mt19937_64 random(7);
+  for (int64_t fill : {int64_t{-2}, int64_t{5}, int64_t{100}}) {
+    for (int64_t depth : {int64_t{0}, int64_t{1}}) {
+      CAPTURE(fill);
+      CAPTURE(depth);
+      QuickList list(fill, depth);
+      std::vector<std::string> model;
+      for (int i = 0; i < 700; ++i) {
+        model.push_back(random_list_item(random));
+        list.push_back(model.back());
+      }
+      std::vector<std::string> seen;
+      QuickList::BackwardWalk walk(list, list.last());
+      for (; walk.cursor(); walk.step()) seen.push_back(text_of(list.get(walk.cursor())));
+      list.recompress();
+      std::reverse(model.begin(), model.end());
+      CHECK(seen == model);
+    }
+  }
+}
+
+TEST_CASE("quick_list: a backward walk restarted after each erase removes from the tail") {
+  QuickList list(4, 0);
+  for (int i = 0; i < 200; ++i) list.push_back(std::to_string(i % 3));
+  QuickList::BackwardWalk walk(list, list.last());
+  size_t removed = 0;
+  while (walk.cursor() && removed < 50) {
+    if (text_of(list.get(walk.cursor())) == "1") {
+      walk.restart(list.erase(walk.cursor(), true));
+      ++removed;
+    } else {
+      walk.step();
+    }
+  }
+  list.compact();
+  std::vector<std::string> expected;
+  size_t ones = 0;
+  for (int i = 0; i < 200; ++i) {
+    if (i % 3 == 1) ++ones;
+  }
+  // The first (ones - 50) "1"s, counted from the head, stay.
+  size_t kept_ones = 0;
+  for (int i = 0; i < 200; ++i) {
+    if (i % 3 == 1 && kept_ones++ >= ones - 50) continue;
+    expected.push_back(std::to_string(i % 3));
+  }
+  CHECK(walk_forward(list) == expected);
+}
+
 TEST_CASE("quick_list: a copy is deep") {
   QuickList list(2, 0);
   for (int i = 0; i < 7; ++i) list.push_back(std::to_string(i));
