@@ -751,6 +751,8 @@ InertValue normalized_inert_value(const InertOption& option, Args args) {
       return accept(join(args, " "));
     }
     case kReplicaOf:
+      // "no one", or the "" CONFIG GET shows for it (no arguments once split), is no master.
+      if (args.empty() || (args.size() == 1 && args[0].empty())) return accept("");
       if (args.size() != 2) return refuse("wrong number of arguments");
       if (equals_nocase(args[0], "no") && equals_nocase(args[1], "one")) return accept("");
       return accept(join(args, " "));
@@ -863,6 +865,7 @@ std::vector<RewriteLine> rewrite_lines(const OptionSpec& spec, const Config& con
             if (o.kind == kMemory)
               return plain(format_memory_units(std::stoull(std::string(value))));
             if (o.kind == kString || o.kind == kHostname) return quoted(value, changed);
+            if (o.kind == kReplicaOf && value.empty()) return plain("no one");
             return plain(std::string(value));
           },
       },
