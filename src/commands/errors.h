@@ -277,7 +277,8 @@ inline constexpr std::string_view kXclaimTime = "ERR Invalid TIME option argumen
 inline constexpr std::string_view kXclaimRetryCount =
     "ERR Invalid RETRYCOUNT option argument for XCLAIM";
 inline constexpr std::string_view kXclaimUnknownOption = "ERR Unrecognized XCLAIM option '%s'";
-inline constexpr std::string_view kXautoclaimCount = "ERR COUNT must be > 0";
+// XAUTOCLAIM, GEOSEARCH and GEORADIUS given COUNT 0 or less.
+inline constexpr std::string_view kCountMustBePositive = "ERR COUNT must be > 0";
 inline constexpr std::string_view kNotHyperLogLog =
     "WRONGTYPE Key is not a valid HyperLogLog string value.";
 inline constexpr std::string_view kCorruptHyperLogLog = "INVALIDOBJ Corrupted HLL object detected";
@@ -303,7 +304,6 @@ inline constexpr std::string_view kGeoNeedNumericHeight = "ERR need numeric heig
 inline constexpr std::string_view kGeoNegativeRadius = "ERR radius cannot be negative";
 inline constexpr std::string_view kGeoNegativeBox = "ERR height or width cannot be negative";
 inline constexpr std::string_view kGeoUnknownMember = "ERR could not decode requested zset member";
-inline constexpr std::string_view kGeoCountNotPositive = "ERR COUNT must be > 0";
 inline constexpr std::string_view kGeoAnyWithoutCount =
     "ERR the ANY argument requires COUNT argument";
 inline constexpr std::string_view kGeoStoreWithOptions =

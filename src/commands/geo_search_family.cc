@@ -165,7 +165,7 @@ std::optional<GeoSearchRequest> parse_search(CommandContext& ctx, GeoSearchComma
       const std::optional<int64_t> count = zset_parse_long(ctx, ctx.arg(i + 1));
       if (!count) return std::nullopt;
       if (*count <= 0) {
-        ctx.reply().error(errors::kGeoCountNotPositive);
+        ctx.reply().error(errors::kCountMustBePositive);
         return std::nullopt;
       }
       request.count = *count;

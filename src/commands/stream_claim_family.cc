@@ -192,7 +192,7 @@ void xautoclaim(CommandContext& ctx) {
     if (equals_nocase(ctx.arg(j), "count") && j + 1 < ctx.argc()) {
       const std::optional<int64_t> value = parse_int64(ctx.arg(++j));
       if (!value || *value < 1 || *value > kMaxCount) {
-        return ctx.reply().error(errors::kXautoclaimCount);
+        return ctx.reply().error(errors::kCountMustBePositive);
       }
       count = *value;
     } else if (equals_nocase(ctx.arg(j), "justid")) {
